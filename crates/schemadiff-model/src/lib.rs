@@ -1,0 +1,16 @@
+//! The schemadiff model: the types of a database schema, loading and validating schema.toml with precise
+//! errors, and rendering a schema to CREATE DDL.
+
+pub mod ident;
+pub mod load;
+pub mod naming;
+pub mod render;
+pub mod source;
+pub mod types;
+mod validate;
+
+pub use ident::{QualifiedName, quote_ident, quote_literal};
+pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_str};
+pub use render::{Statement, create_script, script_text};
+pub use source::{Diagnostic, Diagnostics, SourceFile};
+pub use types::*;

@@ -1,0 +1,1399 @@
+//! Loading schema.toml: TOML is parsed into a spanned tree, then decoded by hand so that every mistake is
+//! reported (with file:line:column) instead of only the first, and so that every element keeps its position.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+use crate::ident::QualifiedName;
+use crate::source::{Diagnostic, Diagnostics, SourceFile, Span, did_you_mean};
+use crate::types::*;
+use crate::validate;
+
+type Val<'i> = Spanned<DeValue<'i>>;
+type Key<'i> = Spanned<DeString<'i>>;
+
+/// Where each element of a loaded schema was written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ObjectPath {
+    Extension(String),
+    Schema(String),
+    Enum(QualifiedName),
+    Sequence(QualifiedName),
+    Table(QualifiedName),
+    Column(QualifiedName, String),
+    PrimaryKey(QualifiedName),
+    Unique(QualifiedName, usize),
+    ForeignKey(QualifiedName, usize),
+    Check(QualifiedName, usize),
+    Exclusion(QualifiedName, usize),
+    Index(QualifiedName, usize),
+    Migrations,
+}
+
+/// Spans of elements (`field` "") and of their fields (`"columns.1"`, `"references.table"`).
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    spans: BTreeMap<(ObjectPath, String), Span>,
+}
+
+impl SourceMap {
+    pub fn insert(&mut self, path: ObjectPath, field: impl Into<String>, span: Span) {
+        self.spans.insert((path, field.into()), span);
+    }
+
+    /// The span of an element's whole definition.
+    pub fn object(&self, path: &ObjectPath) -> Option<Span> {
+        self.spans.get(&(path.clone(), String::new())).cloned()
+    }
+
+    /// The span of one field of an element, or of the element when the field was not written.
+    pub fn field(&self, path: &ObjectPath, field: &str) -> Option<Span> {
+        self.spans
+            .get(&(path.clone(), field.to_string()))
+            .cloned()
+            .or_else(|| self.object(path))
+    }
+}
+
+/// A schema read from a file, with the file kept for error messages.
+#[derive(Debug, Clone)]
+pub struct LoadedSchema {
+    pub schema: Schema,
+    pub file: SourceFile,
+    pub spans: SourceMap,
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be read.
+    Io { path: String, error: std::io::Error },
+    /// The file was read and has mistakes: every one found.
+    Invalid(Diagnostics),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io { path, error } => write!(f, "error: cannot read {path}: {error}"),
+            LoadError::Invalid(d) => d.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Read, parse and validate a schema file.
+pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|error| LoadError::Io {
+        path: name.clone(),
+        error,
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => load_str(&name, &text).map_err(LoadError::Invalid),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = SourceFile::new(name, text);
+            let d = Diagnostic::new(at..at + 1, "the file is not valid UTF-8")
+                .help("save schema.toml as UTF-8 (TOML files must be UTF-8)");
+            Err(LoadError::Invalid(Diagnostics::new(file, vec![d])))
+        }
+    }
+}
+
+/// Parse and validate schema.toml text; `name` is what errors call the file.
+pub fn load_str(name: &str, text: &str) -> Result<LoadedSchema, Diagnostics> {
+    let file = SourceFile::new(name, text);
+    let (root, parse_errors) = DeTable::parse_recoverable(text);
+    if !parse_errors.is_empty() {
+        let items = parse_errors
+            .iter()
+            .map(|e| {
+                let span = e.span().unwrap_or(0..0);
+                let msg = e.message().trim_end_matches('\n');
+                let mut d = Diagnostic::new(span, format!("invalid TOML: {msg}"));
+                if msg.contains("duplicate key") {
+                    d = d.help("a key may appear once in a table: remove one, or rename it");
+                }
+                d
+            })
+            .collect();
+        return Err(Diagnostics::new(file, items));
+    }
+    let mut d = Decoder::default();
+    let schema = d.document(root.get_ref(), root.span());
+    let mut errors = d.errors;
+    if errors.is_empty() {
+        errors.extend(validate::validate(&schema, &d.spans, &file));
+    }
+    let mut schema = schema;
+    if errors.is_empty() {
+        validate::fill_referenced_columns(&mut schema);
+        Ok(LoadedSchema {
+            schema,
+            file,
+            spans: d.spans,
+        })
+    } else {
+        Err(Diagnostics::new(file, errors))
+    }
+}
+
+fn kind(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// A TOML table being decoded: its entries, where it is, and what to call it in errors.
+struct Obj<'a, 'i> {
+    table: &'a DeTable<'i>,
+    what: String,
+    /// The path and field prefix under which field spans are recorded.
+    path: Option<(ObjectPath, String)>,
+}
+
+impl<'a, 'i> Obj<'a, 'i> {
+    fn get(&self, key: &str) -> Option<&'a Val<'i>> {
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+}
+
+#[derive(Default)]
+struct Decoder {
+    errors: Vec<Diagnostic>,
+    spans: SourceMap,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "extensions",
+    "schemas",
+    "enums",
+    "sequences",
+    "tables",
+    "migrations",
+];
+const EXTENSION_KEYS: &[&str] = &["version", "schema"];
+const SCHEMA_KEYS: &[&str] = &["comment"];
+const ENUM_KEYS: &[&str] = &["values", "comment", "renamed_from"];
+const ENUM_VALUE_KEYS: &[&str] = &["name", "renamed_from"];
+const SEQUENCE_KEYS: &[&str] = &[
+    "type",
+    "start",
+    "increment",
+    "min_value",
+    "max_value",
+    "cache",
+    "cycle",
+    "owned_by",
+    "comment",
+    "renamed_from",
+];
+const TABLE_KEYS: &[&str] = &[
+    "columns",
+    "primary_key",
+    "unique",
+    "foreign_keys",
+    "checks",
+    "exclusions",
+    "indexes",
+    "comment",
+    "renamed_from",
+];
+const COLUMN_KEYS: &[&str] = &[
+    "type",
+    "not_null",
+    "default",
+    "identity",
+    "generated",
+    "collation",
+    "comment",
+    "renamed_from",
+    "using",
+];
+const PRIMARY_KEY_KEYS: &[&str] = &["columns", "name", "comment"];
+const UNIQUE_KEYS: &[&str] = &[
+    "columns",
+    "name",
+    "nulls_not_distinct",
+    "deferrable",
+    "initially_deferred",
+    "comment",
+    "renamed_from",
+];
+const FOREIGN_KEY_KEYS: &[&str] = &[
+    "columns",
+    "references",
+    "on_delete",
+    "on_update",
+    "deferrable",
+    "initially_deferred",
+    "name",
+    "comment",
+    "renamed_from",
+];
+const REFERENCES_KEYS: &[&str] = &["table", "columns"];
+const CHECK_KEYS: &[&str] = &["expression", "name", "comment", "renamed_from"];
+const EXCLUSION_KEYS: &[&str] = &[
+    "elements",
+    "method",
+    "include",
+    "where",
+    "name",
+    "deferrable",
+    "initially_deferred",
+    "comment",
+];
+const INDEX_KEYS: &[&str] = &[
+    "columns",
+    "name",
+    "unique",
+    "method",
+    "include",
+    "where",
+    "nulls_not_distinct",
+    "comment",
+    "renamed_from",
+];
+const INDEX_KEY_KEYS: &[&str] = &[
+    "column",
+    "expression",
+    "opclass",
+    "collation",
+    "order",
+    "nulls",
+];
+const EXCLUSION_ELEMENT_KEYS: &[&str] = &[
+    "column",
+    "expression",
+    "operator",
+    "opclass",
+    "collation",
+    "order",
+    "nulls",
+];
+const MIGRATIONS_KEYS: &[&str] = &["dir", "format", "naming"];
+
+impl Decoder {
+    fn error(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    fn record(&mut self, obj: &Obj, field: &str, span: Span) {
+        if let Some((path, prefix)) = &obj.path {
+            let f = match (prefix.is_empty(), field.is_empty()) {
+                (true, _) => field.to_string(),
+                (false, true) => prefix.clone(),
+                (false, false) => format!("{prefix}.{field}"),
+            };
+            self.spans.insert(path.clone(), f, span);
+        }
+    }
+
+    /// Expect a table; report what was found otherwise.
+    fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str, hint: &str) -> Option<&'a DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                self.error(
+                    Diagnostic::new(
+                        v.span(),
+                        format!("{what} must be a table, found {}", kind(other)),
+                    )
+                    .help(hint.to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Report keys that are not allowed here, with the closest allowed key.
+    fn check_keys(&mut self, obj: &Obj, allowed: &[&str]) {
+        for (k, _) in obj.table.iter() {
+            let key: &str = k.get_ref();
+            if allowed.contains(&key) {
+                continue;
+            }
+            let help = match did_you_mean(key, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the keys allowed here are: {}", allowed.join(", ")),
+            };
+            self.error(
+                Diagnostic::new(k.span(), format!("unknown key `{key}` in {}", obj.what))
+                    .label("unknown key")
+                    .help(help),
+            );
+        }
+    }
+
+    fn string(&mut self, obj: &Obj, key: &str) -> Option<Spanned<String>> {
+        let v = obj.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => {
+                self.record(obj, key, v.span());
+                Some(Spanned::new(v.span(), s.to_string()))
+            }
+            other => {
+                self.error(Diagnostic::new(
+                    v.span(),
+                    format!(
+                        "`{key}` in {} must be a string, found {}",
+                        obj.what,
+                        kind(other)
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    fn opt_string(&mut self, obj: &Obj, key: &str) -> Option<String> {
+        self.string(obj, key).map(Spanned::into_inner)
+    }
+
+    fn boolean(&mut self, obj: &Obj, key: &str) -> bool {
+        let Some(v) = obj.get(key) else { return false };
+        match v.get_ref() {
+            DeValue::Boolean(b) => {
+                self.record(obj, key, v.span());
+                *b
+            }
+            other => {
+                let mut d = Diagnostic::new(
+                    v.span(),
+                    format!(
+                        "`{key}` in {} must be a boolean (true or false), found {}",
+                        obj.what,
+                        kind(other)
+                    ),
+                );
+                if let DeValue::String(s) = other {
+                    if s == "true" || s == "false" {
+                        d = d.help(format!("write {s} without quotes"));
+                    }
+                }
+                self.error(d);
+                false
+            }
+        }
+    }
+
+    fn integer(&mut self, obj: &Obj, key: &str) -> Option<i64> {
+        let v = obj.get(key)?;
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                let parsed = i64::from_str_radix(
+                    &i.as_str()
+                        .replace('_', "")
+                        .replace("0x", "")
+                        .replace("0o", "")
+                        .replace("0b", ""),
+                    i.radix(),
+                );
+                match parsed {
+                    Ok(n) => {
+                        self.record(obj, key, v.span());
+                        Some(n)
+                    }
+                    Err(_) => {
+                        self.error(Diagnostic::new(
+                            v.span(),
+                            format!("`{key}` in {} does not fit in a 64-bit integer", obj.what),
+                        ));
+                        None
+                    }
+                }
+            }
+            other => {
+                self.error(Diagnostic::new(
+                    v.span(),
+                    format!(
+                        "`{key}` in {} must be an integer, found {}",
+                        obj.what,
+                        kind(other)
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A list of strings (`["a", "b"]`); a single string is taken as a list of one.
+    fn string_list(&mut self, obj: &Obj, key: &str) -> Option<Vec<String>> {
+        let v = obj.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => {
+                self.record(obj, &format!("{key}.0"), v.span());
+                self.record(obj, key, v.span());
+                Some(vec![s.to_string()])
+            }
+            DeValue::Array(items) => {
+                self.record(obj, key, v.span());
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item.get_ref() {
+                        DeValue::String(s) => {
+                            self.record(obj, &format!("{key}.{i}"), item.span());
+                            out.push(s.to_string());
+                        }
+                        other => self.error(Diagnostic::new(
+                            item.span(),
+                            format!(
+                                "`{key}` in {} must be a list of strings, found {} in it",
+                                obj.what,
+                                kind(other)
+                            ),
+                        )),
+                    }
+                }
+                Some(out)
+            }
+            other => {
+                self.error(Diagnostic::new(
+                    v.span(),
+                    format!(
+                        "`{key}` in {} must be a list of strings, found {}",
+                        obj.what,
+                        kind(other)
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Like `string_list`, but the list must be there and not be empty.
+    fn required_list(&mut self, obj: &Obj, key: &str, at: Span, example: &str) -> Vec<String> {
+        match self.string_list(obj, key) {
+            Some(list) if !list.is_empty() => list,
+            Some(_) => {
+                let span = obj.get(key).map(|v| v.span()).unwrap_or(at);
+                self.error(
+                    Diagnostic::new(span, format!("`{key}` in {} is empty", obj.what))
+                        .help(format!("name at least one column, e.g. {example}")),
+                );
+                Vec::new()
+            }
+            None => {
+                if obj.get(key).is_none() {
+                    self.error(
+                        Diagnostic::new(at, format!("{} has no `{key}`", obj.what))
+                            .label(format!("`{key}` is missing"))
+                            .help(format!("add {example}")),
+                    );
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// A schema-qualified name given as a string value.
+    fn qualified(&mut self, obj: &Obj, key: &str) -> Option<QualifiedName> {
+        let s = self.string(obj, key)?;
+        self.parse_name(s.get_ref(), s.span())
+    }
+
+    fn parse_name(&mut self, text: &str, span: Span) -> Option<QualifiedName> {
+        match QualifiedName::parse(text) {
+            Ok(q) => Some(q),
+            Err(msg) => {
+                self.error(Diagnostic::new(span, format!("invalid name: {msg}")));
+                None
+            }
+        }
+    }
+
+    /// Each entry of a section (`[tables]`, `[enums]`, ...) as (key, value) pairs, after checking the section
+    /// is a table.
+    fn section<'a, 'i>(
+        &mut self,
+        root: &'a DeTable<'i>,
+        key: &str,
+        hint: &str,
+    ) -> Vec<(&'a Key<'i>, &'a Val<'i>)> {
+        let Some((_, v)) = root.iter().find(|(k, _)| k.get_ref().as_ref() == key) else {
+            return Vec::new();
+        };
+        match self.table(v, &format!("`{key}`"), hint) {
+            Some(t) => t.iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn document(&mut self, root: &DeTable, _span: Span) -> Schema {
+        let top = Obj {
+            table: root,
+            what: "the top level of the file".into(),
+            path: None,
+        };
+        self.check_keys(&top, TOP_KEYS);
+        let mut schema = Schema::default();
+
+        for (k, v) in self.section(
+            root,
+            "extensions",
+            "write `[extensions]` with one `name = {}` line per extension",
+        ) {
+            let name = k.get_ref().to_string();
+            let what = format!("extension `{name}`");
+            let path = ObjectPath::Extension(name.clone());
+            self.spans.insert(path.clone(), "", k.span());
+            let Some(t) = self.table(
+                v,
+                &what,
+                "write `name = {}`, or `name = { version = \"1.1\", schema = \"extensions\" }`",
+            ) else {
+                continue;
+            };
+            let obj = Obj {
+                table: t,
+                what,
+                path: Some((path, String::new())),
+            };
+            self.check_keys(&obj, EXTENSION_KEYS);
+            schema.extensions.push(Extension {
+                name,
+                version: self.opt_string(&obj, "version"),
+                schema: self.opt_string(&obj, "schema"),
+            });
+        }
+
+        for (k, v) in self.section(root, "schemas", "write `[schemas.name]` for each schema") {
+            let name = k.get_ref().to_string();
+            let what = format!("schema `{name}`");
+            let path = ObjectPath::Schema(name.clone());
+            self.spans.insert(path.clone(), "", k.span());
+            let Some(t) = self.table(
+                v,
+                &what,
+                "write `[schemas.name]` or `name = {}` under `[schemas]`",
+            ) else {
+                continue;
+            };
+            let obj = Obj {
+                table: t,
+                what,
+                path: Some((path, String::new())),
+            };
+            self.check_keys(&obj, SCHEMA_KEYS);
+            schema.schemas.push(SchemaDef {
+                name,
+                comment: self.opt_string(&obj, "comment"),
+            });
+        }
+
+        for (k, v) in self.section(root, "enums", "write `[enums.name]` with `values = [...]`") {
+            if let Some(e) = self.enum_type(k, v) {
+                schema.enums.push(e);
+            }
+        }
+
+        for (k, v) in self.section(
+            root,
+            "sequences",
+            "write `[sequences.name]` for each sequence",
+        ) {
+            if let Some(s) = self.sequence(k, v) {
+                schema.sequences.push(s);
+            }
+        }
+
+        for (k, v) in self.section(root, "tables", "write `[tables.name]` for each table") {
+            if let Some(t) = self.table_def(k, v) {
+                schema.tables.push(t);
+            }
+        }
+
+        if let Some((k, v)) = root
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == "migrations")
+        {
+            let path = ObjectPath::Migrations;
+            self.spans.insert(path.clone(), "", k.span());
+            if let Some(t) = self.table(
+                v,
+                "`migrations`",
+                "write `[migrations]` with `dir`, `format` and `naming`",
+            ) {
+                let obj = Obj {
+                    table: t,
+                    what: "`[migrations]`".into(),
+                    path: Some((path, String::new())),
+                };
+                self.check_keys(&obj, MIGRATIONS_KEYS);
+                let dir = self.opt_string(&obj, "dir");
+                let format = self.choice(&obj, "format", &MigrationsConfig::FORMATS);
+                let naming = self.choice(&obj, "naming", &MigrationsConfig::NAMINGS);
+                schema.migrations = Some(MigrationsConfig {
+                    dir,
+                    format,
+                    naming,
+                });
+            }
+        }
+        schema
+    }
+
+    /// A string that must be one of a few values.
+    fn choice(&mut self, obj: &Obj, key: &str, allowed: &[&str]) -> Option<String> {
+        let s = self.string(obj, key)?;
+        let value = s.get_ref().as_str();
+        if allowed.contains(&value) {
+            return Some(value.to_string());
+        }
+        let help = match did_you_mean(value, allowed.iter().copied()) {
+            Some(m) => format!(
+                "did you mean \"{m}\"? The values allowed are: {}",
+                allowed.join(", ")
+            ),
+            None => format!("the values allowed are: {}", allowed.join(", ")),
+        };
+        self.error(
+            Diagnostic::new(
+                s.span(),
+                format!("`{key}` in {} cannot be \"{value}\"", obj.what),
+            )
+            .help(help),
+        );
+        None
+    }
+
+    fn enum_type(&mut self, k: &Key, v: &Val) -> Option<EnumType> {
+        let name = self.parse_name(k.get_ref(), k.span())?;
+        let what = format!("enum `{name}`");
+        let path = ObjectPath::Enum(name.clone());
+        self.spans.insert(path.clone(), "", k.span());
+        let t = self.table(
+            v,
+            &what,
+            "write `[enums.name]` with `values = [\"a\", \"b\"]`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what: what.clone(),
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, ENUM_KEYS);
+        let mut values = Vec::new();
+        match obj.get("values") {
+            None => self.error(
+                Diagnostic::new(k.span(), format!("{what} has no `values`"))
+                    .label("`values` is missing")
+                    .help(
+                        "add `values = [\"first\", \"second\"]`, in the order the type sorts them",
+                    ),
+            ),
+            Some(list) => {
+                match list.get_ref() {
+                    DeValue::Array(items) => {
+                        self.record(&obj, "values", list.span());
+                        for (i, item) in items.iter().enumerate() {
+                            self.record(&obj, &format!("values.{i}"), item.span());
+                            match item.get_ref() {
+                                DeValue::String(s) => values.push(EnumValue {
+                                    name: s.to_string(),
+                                    renamed_from: None,
+                                }),
+                                DeValue::Table(t) => {
+                                    let vobj = Obj {
+                                        table: t,
+                                        what: format!("a value of {what}"),
+                                        path: obj
+                                            .path
+                                            .as_ref()
+                                            .map(|(p, _)| (p.clone(), format!("values.{i}"))),
+                                    };
+                                    self.check_keys(&vobj, ENUM_VALUE_KEYS);
+                                    match self.opt_string(&vobj, "name") {
+                                    Some(n) => values.push(EnumValue {
+                                        name: n,
+                                        renamed_from: self.opt_string(&vobj, "renamed_from"),
+                                    }),
+                                    None => self.error(
+                                        Diagnostic::new(item.span(), format!("a value of {what} has no `name`"))
+                                            .help("write `{ name = \"new\", renamed_from = \"old\" }`"),
+                                    ),
+                                }
+                                }
+                                other => self.error(Diagnostic::new(
+                                    item.span(),
+                                    format!(
+                                        "the values of {what} must be strings, found {}",
+                                        kind(other)
+                                    ),
+                                )),
+                            }
+                        }
+                    }
+                    other => self.error(Diagnostic::new(
+                        list.span(),
+                        format!(
+                            "`values` in {what} must be a list of strings, found {}",
+                            kind(other)
+                        ),
+                    )),
+                }
+            }
+        }
+        let renamed_from = self.qualified(&obj, "renamed_from");
+        Some(EnumType {
+            name,
+            values,
+            comment: self.opt_string(&obj, "comment"),
+            renamed_from,
+        })
+    }
+
+    fn sequence(&mut self, k: &Key, v: &Val) -> Option<Sequence> {
+        let name = self.parse_name(k.get_ref(), k.span())?;
+        let what = format!("sequence `{name}`");
+        let path = ObjectPath::Sequence(name.clone());
+        self.spans.insert(path.clone(), "", k.span());
+        let t = self.table(
+            v,
+            &what,
+            "write `[sequences.name]` with its options, or `name = {}`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what,
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, SEQUENCE_KEYS);
+        let owned_by = match self.string(&obj, "owned_by") {
+            Some(s) => self.column_ref(s.get_ref(), s.span()),
+            None => None,
+        };
+        Some(Sequence {
+            name,
+            data_type: self.choice(&obj, "type", &["smallint", "integer", "bigint"]),
+            start: self.integer(&obj, "start"),
+            increment: self.integer(&obj, "increment"),
+            min_value: self.integer(&obj, "min_value"),
+            max_value: self.integer(&obj, "max_value"),
+            cache: self.integer(&obj, "cache"),
+            cycle: self.boolean(&obj, "cycle"),
+            owned_by,
+            comment: self.opt_string(&obj, "comment"),
+            renamed_from: self.qualified(&obj, "renamed_from"),
+        })
+    }
+
+    /// `table.column` or `schema.table.column`.
+    fn column_ref(&mut self, text: &str, span: Span) -> Option<ColumnRef> {
+        let (table, column) = match text.rsplit_once('.') {
+            Some((t, c)) if !t.is_empty() && !c.is_empty() && !c.contains('"') => (t, c),
+            _ => {
+                self.error(
+                    Diagnostic::new(span, format!("`{text}` does not name a column"))
+                        .help("write `table.column` or `schema.table.column`"),
+                );
+                return None;
+            }
+        };
+        let table = self.parse_name(table, span)?;
+        Some(ColumnRef {
+            table,
+            column: column.to_string(),
+        })
+    }
+
+    fn table_def(&mut self, k: &Key, v: &Val) -> Option<Table> {
+        let name = self.parse_name(k.get_ref(), k.span())?;
+        let what = format!("table `{name}`");
+        let path = ObjectPath::Table(name.clone());
+        self.spans.insert(path.clone(), "", k.span());
+        let t = self.table(
+            v,
+            &what,
+            "write `[tables.name]` and `[tables.name.columns]`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what: what.clone(),
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, TABLE_KEYS);
+        let mut table = Table::new(name.clone());
+        table.comment = self.opt_string(&obj, "comment");
+        table.renamed_from = self.qualified(&obj, "renamed_from");
+
+        if let Some(cols) = obj.get("columns") {
+            if let Some(ct) = self.table(cols, &format!("`columns` of {what}"), "write `[tables.name.columns]` with one `column = { type = \"...\" }` line per column") {
+                for (ck, cv) in ct.iter() {
+                    if let Some(c) = self.column(&name, ck, cv) {
+                        table.columns.push(c);
+                    }
+                }
+            }
+        }
+
+        if let Some(pk) = obj.get("primary_key") {
+            table.primary_key = self.primary_key(&name, pk);
+        }
+        table.uniques = self.array_of(&obj, "unique", |d, i, item| d.unique(&name, i, item));
+        table.foreign_keys = self.array_of(&obj, "foreign_keys", |d, i, item| {
+            d.foreign_key(&name, i, item)
+        });
+        table.checks = self.array_of(&obj, "checks", |d, i, item| d.check(&name, i, item));
+        table.exclusions =
+            self.array_of(&obj, "exclusions", |d, i, item| d.exclusion(&name, i, item));
+        table.indexes = self.array_of(&obj, "indexes", |d, i, item| d.index(&name, i, item));
+        Some(table)
+    }
+
+    /// An array of tables (`[[tables.t.indexes]]` or `indexes = [{...}]`), each decoded by `each`.
+    fn array_of<T>(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        mut each: impl FnMut(&mut Self, usize, &Val) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(v) = obj.get(key) else {
+            return Vec::new();
+        };
+        match v.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| each(self, i, item))
+                .collect(),
+            other => {
+                self.error(
+                    Diagnostic::new(
+                        v.span(),
+                        format!(
+                            "`{key}` in {} must be an array of tables, found {}",
+                            obj.what,
+                            kind(other)
+                        ),
+                    )
+                    .help(format!("write each one as `[[tables.<name>.{key}]]`")),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn column(&mut self, table: &QualifiedName, k: &Key, v: &Val) -> Option<Column> {
+        let name = k.get_ref().to_string();
+        let what = format!("column `{name}` of table `{table}`");
+        let path = ObjectPath::Column(table.clone(), name.clone());
+        self.spans.insert(path.clone(), "", k.span());
+        self.spans.insert(path.clone(), "name", k.span());
+        // `name = "type"` is short for `name = { type = "type" }`.
+        if let DeValue::String(ty) = v.get_ref() {
+            self.spans.insert(path, "type", v.span());
+            return Some(Column::new(name, ty.to_string()));
+        }
+        let t = self.table(
+            v,
+            &what,
+            "write `name = { type = \"text\" }` or `name = \"text\"`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what: what.clone(),
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, COLUMN_KEYS);
+        let data_type = match self.string(&obj, "type") {
+            Some(t) => t.into_inner(),
+            None => {
+                if obj.get("type").is_none() {
+                    self.error(
+                        Diagnostic::new(k.span(), format!("{what} has no type"))
+                            .label("`type` is missing")
+                            .help("add `type = \"...\"` with a PostgreSQL type, e.g. `type = \"text\"`"),
+                    );
+                }
+                String::new()
+            }
+        };
+        let identity = match self.string(&obj, "identity") {
+            Some(s) => match s.get_ref().to_lowercase().replace('_', " ").as_str() {
+                "always" => Some(Identity::Always),
+                "by default" => Some(Identity::ByDefault),
+                other => {
+                    self.error(
+                        Diagnostic::new(
+                            s.span(),
+                            format!("`identity` in {what} cannot be \"{other}\""),
+                        )
+                        .help("write `identity = \"always\"` or `identity = \"by default\"`"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        Some(Column {
+            name,
+            data_type,
+            not_null: self.boolean(&obj, "not_null"),
+            default: self.opt_string(&obj, "default"),
+            identity,
+            generated: self.opt_string(&obj, "generated"),
+            collation: self.opt_string(&obj, "collation"),
+            comment: self.opt_string(&obj, "comment"),
+            renamed_from: self.opt_string(&obj, "renamed_from"),
+            using: self.opt_string(&obj, "using"),
+        })
+    }
+
+    fn primary_key(&mut self, table: &QualifiedName, v: &Val) -> Option<PrimaryKey> {
+        let path = ObjectPath::PrimaryKey(table.clone());
+        self.spans.insert(path.clone(), "", v.span());
+        let what = format!("the primary key of table `{table}`");
+        // `primary_key = ["id"]` is short for `primary_key = { columns = ["id"] }`.
+        if let DeValue::Array(_) | DeValue::String(_) = v.get_ref() {
+            let mut holder = DeTable::new();
+            holder.insert(Spanned::new(v.span(), "columns".into()), v.clone());
+            let obj = Obj {
+                table: &holder,
+                what,
+                path: Some((path, String::new())),
+            };
+            let columns = self.required_list(&obj, "columns", v.span(), "`primary_key = [\"id\"]`");
+            return Some(PrimaryKey {
+                name: None,
+                columns,
+                comment: None,
+            });
+        }
+        let t = self.table(v, &what, "write `primary_key = [\"id\"]` or `primary_key = { columns = [\"id\"], name = \"...\" }`")?;
+        let obj = Obj {
+            table: t,
+            what,
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, PRIMARY_KEY_KEYS);
+        Some(PrimaryKey {
+            columns: self.required_list(&obj, "columns", v.span(), "`columns = [\"id\"]`"),
+            name: self.opt_string(&obj, "name"),
+            comment: self.opt_string(&obj, "comment"),
+        })
+    }
+
+    fn unique(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Unique> {
+        let path = ObjectPath::Unique(table.clone(), i);
+        self.spans.insert(path.clone(), "", v.span());
+        let what = format!("unique constraint #{} of table `{table}`", i + 1);
+        let t = self.table(
+            v,
+            &what,
+            "write `[[tables.name.unique]]` with `columns = [...]`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what,
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, UNIQUE_KEYS);
+        Some(Unique {
+            columns: self.required_list(&obj, "columns", v.span(), "`columns = [\"email\"]`"),
+            name: self.opt_string(&obj, "name"),
+            nulls_not_distinct: self.boolean(&obj, "nulls_not_distinct"),
+            deferrable: self.boolean(&obj, "deferrable"),
+            initially_deferred: self.boolean(&obj, "initially_deferred"),
+            comment: self.opt_string(&obj, "comment"),
+            renamed_from: self.opt_string(&obj, "renamed_from"),
+        })
+    }
+
+    fn fk_action(&mut self, obj: &Obj, key: &str) -> FkAction {
+        let Some(s) = self.string(obj, key) else {
+            return FkAction::NoAction;
+        };
+        match FkAction::parse(s.get_ref()) {
+            Some(a) => a,
+            None => {
+                let value = s.get_ref();
+                let allowed = FkAction::NAMES.map(|n| format!("\"{n}\"")).join(", ");
+                let help =
+                    match did_you_mean(&value.to_lowercase().replace('_', " "), FkAction::NAMES) {
+                        Some(m) => {
+                            format!("did you mean \"{m}\"? The values allowed are: {allowed}")
+                        }
+                        None => format!("the values allowed are: {allowed}"),
+                    };
+                self.error(
+                    Diagnostic::new(
+                        s.span(),
+                        format!("`{key}` in {} cannot be \"{value}\"", obj.what),
+                    )
+                    .label("not a referential action")
+                    .help(help),
+                );
+                FkAction::NoAction
+            }
+        }
+    }
+
+    fn foreign_key(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<ForeignKey> {
+        let path = ObjectPath::ForeignKey(table.clone(), i);
+        self.spans.insert(path.clone(), "", v.span());
+        let what = format!("foreign key #{} of table `{table}`", i + 1);
+        let t = self.table(
+            v,
+            &what,
+            "write `[[tables.name.foreign_keys]]` with `columns` and `references`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what: what.clone(),
+            path: Some((path.clone(), String::new())),
+        };
+        self.check_keys(&obj, FOREIGN_KEY_KEYS);
+        let columns = self.required_list(&obj, "columns", v.span(), "`columns = [\"user_id\"]`");
+        let (references, referenced_columns) = match obj.get("references") {
+            None => {
+                self.error(
+                    Diagnostic::new(v.span(), format!("{what} has no `references`"))
+                        .label("`references` is missing")
+                        .help("add `references = { table = \"users\", columns = [\"id\"] }`"),
+                );
+                (None, Vec::new())
+            }
+            Some(r) => match r.get_ref() {
+                // `references = "users"` is short for the referenced table's primary key.
+                DeValue::String(s) => {
+                    self.spans
+                        .insert(path.clone(), "references.table", r.span());
+                    (self.parse_name(s, r.span()), Vec::new())
+                }
+                DeValue::Table(rt) => {
+                    let robj = Obj {
+                        table: rt,
+                        what: format!("`references` of {what}"),
+                        path: Some((path.clone(), "references".into())),
+                    };
+                    self.check_keys(&robj, REFERENCES_KEYS);
+                    let table = self.qualified(&robj, "table");
+                    if robj.get("table").is_none() {
+                        self.error(
+                            Diagnostic::new(
+                                r.span(),
+                                format!("`references` of {what} has no `table`"),
+                            )
+                            .help("add `table = \"...\"`, the referenced table"),
+                        );
+                    }
+                    (
+                        table,
+                        self.string_list(&robj, "columns").unwrap_or_default(),
+                    )
+                }
+                other => {
+                    self.error(
+                        Diagnostic::new(
+                            r.span(),
+                            format!(
+                                "`references` in {what} must be a table, found {}",
+                                kind(other)
+                            ),
+                        )
+                        .help("write `references = { table = \"users\", columns = [\"id\"] }`"),
+                    );
+                    (None, Vec::new())
+                }
+            },
+        };
+        let fk = ForeignKey {
+            name: self.opt_string(&obj, "name"),
+            columns,
+            references: references.unwrap_or_else(|| QualifiedName::new("", "")),
+            referenced_columns,
+            on_delete: self.fk_action(&obj, "on_delete"),
+            on_update: self.fk_action(&obj, "on_update"),
+            deferrable: self.boolean(&obj, "deferrable"),
+            initially_deferred: self.boolean(&obj, "initially_deferred"),
+            comment: self.opt_string(&obj, "comment"),
+            renamed_from: self.opt_string(&obj, "renamed_from"),
+        };
+        Some(fk)
+    }
+
+    fn check(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Check> {
+        let path = ObjectPath::Check(table.clone(), i);
+        self.spans.insert(path.clone(), "", v.span());
+        let what = format!("check constraint #{} of table `{table}`", i + 1);
+        let t = self.table(
+            v,
+            &what,
+            "write `[[tables.name.checks]]` with `expression = \"...\"`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what: what.clone(),
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, CHECK_KEYS);
+        let expression = self.opt_string(&obj, "expression");
+        if expression.is_none() && obj.get("expression").is_none() {
+            self.error(
+                Diagnostic::new(v.span(), format!("{what} has no `expression`"))
+                    .help("add `expression = \"quantity > 0\"`"),
+            );
+        }
+        Some(Check {
+            name: self.opt_string(&obj, "name"),
+            expression: expression.unwrap_or_default(),
+            comment: self.opt_string(&obj, "comment"),
+            renamed_from: self.opt_string(&obj, "renamed_from"),
+        })
+    }
+
+    /// One key of an index or exclusion constraint: `"col"`, `"col DESC NULLS LAST"`, or a table.
+    fn index_key(
+        &mut self,
+        what: &str,
+        obj: &Obj,
+        field: &str,
+        v: &Val,
+        allowed: &[&str],
+    ) -> Option<IndexKey> {
+        self.record(obj, field, v.span());
+        match v.get_ref() {
+            DeValue::String(s) => match parse_key_string(s) {
+                Ok(k) => Some(k),
+                Err(msg) => {
+                    self.error(Diagnostic::new(v.span(), format!("{msg} in {what}")).help(
+                        "write an expression as `{ expression = \"lower(email)\" }`; a plain key as \"column\", \"column DESC\" or \"column ASC NULLS FIRST\"",
+                    ));
+                    None
+                }
+            },
+            DeValue::Table(t) => {
+                let kobj = Obj {
+                    table: t,
+                    what: format!("a key of {what}"),
+                    path: None,
+                };
+                self.check_keys(&kobj, allowed);
+                let target = match (
+                    self.opt_string(&kobj, "column"),
+                    self.opt_string(&kobj, "expression"),
+                ) {
+                    (Some(c), None) => IndexTarget::Column(c),
+                    (None, Some(e)) => IndexTarget::Expression(e),
+                    _ => {
+                        self.error(
+                            Diagnostic::new(v.span(), format!("a key of {what} needs exactly one of `column` and `expression`"))
+                                .help("write `{ column = \"email\" }` or `{ expression = \"lower(email)\" }`"),
+                        );
+                        return None;
+                    }
+                };
+                let descending = match self.choice(&kobj, "order", &["asc", "desc"]).as_deref() {
+                    Some("desc") => true,
+                    _ => false,
+                };
+                let nulls_first = self
+                    .choice(&kobj, "nulls", &["first", "last"])
+                    .map(|n| n == "first");
+                Some(IndexKey {
+                    target,
+                    collation: self.opt_string(&kobj, "collation"),
+                    opclass: self.opt_string(&kobj, "opclass"),
+                    descending,
+                    nulls_first,
+                })
+            }
+            other => {
+                self.error(Diagnostic::new(
+                    v.span(),
+                    format!(
+                        "the keys of {what} must be strings or tables, found {}",
+                        kind(other)
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    fn exclusion(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Exclusion> {
+        let path = ObjectPath::Exclusion(table.clone(), i);
+        self.spans.insert(path.clone(), "", v.span());
+        let what = format!("exclusion constraint #{} of table `{table}`", i + 1);
+        let t = self.table(
+            v,
+            &what,
+            "write `[[tables.name.exclusions]]` with `elements = [...]`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what: what.clone(),
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, EXCLUSION_KEYS);
+        let mut elements = Vec::new();
+        match obj.get("elements") {
+            Some(list) => match list.get_ref() {
+                DeValue::Array(items) if !items.is_empty() => {
+                    for (j, item) in items.iter().enumerate() {
+                        let Some(et) = self.table(item, &format!("an element of {what}"), "write `{ column = \"room\", operator = \"=\" }`") else {
+                            continue;
+                        };
+                        let eobj = Obj { table: et, what: format!("an element of {what}"), path: None };
+                        let operator = self.opt_string(&eobj, "operator");
+                        let key = self.index_key(&what, &obj, &format!("elements.{j}"), item, EXCLUSION_ELEMENT_KEYS);
+                        match (key, operator) {
+                            (Some(key), Some(operator)) => elements.push(ExclusionElement { key, operator }),
+                            (_, None) => self.error(
+                                Diagnostic::new(item.span(), format!("an element of {what} has no `operator`"))
+                                    .help("add `operator = \"=\"` (or `&&` for ranges)"),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => self.error(
+                    Diagnostic::new(list.span(), format!("`elements` of {what} must be a non-empty list of tables"))
+                        .help("write `elements = [{ column = \"room\", operator = \"=\" }, { column = \"during\", operator = \"&&\" }]`"),
+                ),
+            },
+            None => self.error(
+                Diagnostic::new(v.span(), format!("{what} has no `elements`"))
+                    .help("add `elements = [{ column = \"room\", operator = \"=\" }]`"),
+            ),
+        }
+        Some(Exclusion {
+            name: self.opt_string(&obj, "name"),
+            method: self.opt_string(&obj, "method"),
+            elements,
+            include: self.string_list(&obj, "include").unwrap_or_default(),
+            where_clause: self.opt_string(&obj, "where"),
+            deferrable: self.boolean(&obj, "deferrable"),
+            initially_deferred: self.boolean(&obj, "initially_deferred"),
+            comment: self.opt_string(&obj, "comment"),
+        })
+    }
+
+    fn index(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Index> {
+        let path = ObjectPath::Index(table.clone(), i);
+        self.spans.insert(path.clone(), "", v.span());
+        let what = format!("index #{} of table `{table}`", i + 1);
+        let t = self.table(
+            v,
+            &what,
+            "write `[[tables.name.indexes]]` with `columns = [...]`",
+        )?;
+        let obj = Obj {
+            table: t,
+            what: what.clone(),
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, INDEX_KEYS);
+        let mut keys = Vec::new();
+        match obj.get("columns") {
+            Some(list) => match list.get_ref() {
+                DeValue::Array(items) if !items.is_empty() => {
+                    self.record(&obj, "columns", list.span());
+                    for (j, item) in items.iter().enumerate() {
+                        if let Some(k) = self.index_key(
+                            &what,
+                            &obj,
+                            &format!("columns.{j}"),
+                            item,
+                            INDEX_KEY_KEYS,
+                        ) {
+                            keys.push(k);
+                        }
+                    }
+                }
+                _ => self.error(
+                    Diagnostic::new(
+                        list.span(),
+                        format!("`columns` of {what} must be a non-empty list"),
+                    )
+                    .help("write `columns = [\"user_id\", \"created DESC\"]`"),
+                ),
+            },
+            None => self.error(
+                Diagnostic::new(v.span(), format!("{what} has no `columns`"))
+                    .label("`columns` is missing")
+                    .help("add `columns = [\"user_id\"]`"),
+            ),
+        }
+        Some(Index {
+            name: self.opt_string(&obj, "name"),
+            unique: self.boolean(&obj, "unique"),
+            method: self.opt_string(&obj, "method"),
+            keys,
+            include: self.string_list(&obj, "include").unwrap_or_default(),
+            where_clause: self.opt_string(&obj, "where"),
+            nulls_not_distinct: self.boolean(&obj, "nulls_not_distinct"),
+            comment: self.opt_string(&obj, "comment"),
+            renamed_from: self.opt_string(&obj, "renamed_from"),
+        })
+    }
+}
+
+/// Parse `"column [ASC|DESC] [NULLS FIRST|LAST]"`.
+fn parse_key_string(text: &str) -> Result<IndexKey, String> {
+    let mut rest = text.trim_end();
+    let mut nulls_first = None;
+    let mut descending = false;
+    let upper = rest.to_uppercase();
+    for (suffix, value) in [(" NULLS FIRST", true), (" NULLS LAST", false)] {
+        if upper.ends_with(suffix) {
+            nulls_first = Some(value);
+            rest = rest[..rest.len() - suffix.len()].trim_end();
+            break;
+        }
+    }
+    let upper = rest.to_uppercase();
+    for (suffix, value) in [(" DESC", true), (" ASC", false)] {
+        if upper.ends_with(suffix) {
+            descending = value;
+            rest = rest[..rest.len() - suffix.len()].trim_end();
+            break;
+        }
+    }
+    if rest.is_empty() {
+        return Err(format!("the key \"{text}\" names no column"));
+    }
+    if rest.contains('(') {
+        return Err(format!("the key \"{text}\" looks like an expression"));
+    }
+    Ok(IndexKey {
+        target: IndexTarget::Column(rest.to_string()),
+        collation: None,
+        opclass: None,
+        descending,
+        nulls_first,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_strings() {
+        let k = parse_key_string("created DESC").unwrap();
+        assert_eq!(k.target, IndexTarget::Column("created".into()));
+        assert!(k.descending);
+        let k = parse_key_string("a b asc nulls first").unwrap();
+        assert_eq!(k.target, IndexTarget::Column("a b".into()));
+        assert!(!k.descending);
+        assert_eq!(k.nulls_first, Some(true));
+        assert!(parse_key_string("lower(email)").is_err());
+        assert!(parse_key_string(" DESC").is_err());
+    }
+}

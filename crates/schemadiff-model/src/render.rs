@@ -1,0 +1,419 @@
+//! Rendering the model to CREATE DDL: the first step of normalization (the server reads it back in its
+//! canonical form), and the pieces later stages reuse. Every identifier goes through `quote_ident` and every
+//! string through `quote_literal`; types, defaults and expressions are SQL as written.
+
+use std::collections::BTreeMap;
+
+use crate::ident::{QualifiedName, quote_ident, quote_literal};
+use crate::load::ObjectPath;
+use crate::naming::effective_names;
+use crate::types::*;
+
+/// One SQL statement (without its `;`) and the element it comes from, so that a server error can point
+/// back at the place in schema.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: String,
+    pub origin: ObjectPath,
+}
+
+/// Statements joined into a script, each ending in `;`.
+pub fn script_text(statements: &[Statement]) -> String {
+    let mut out = String::new();
+    for s in statements {
+        out.push_str(&s.sql);
+        out.push_str(";\n");
+    }
+    out
+}
+
+/// The statements that create `schema` in an empty database, in an order that needs no dependency graph:
+/// schemas, extensions, types, sequences, tables with their own constraints, indexes, then foreign keys
+/// (so reference cycles need no care), sequence ownership, and comments.
+pub fn create_script(schema: &Schema) -> Vec<Statement> {
+    let names = effective_names(schema);
+    let mut out = Vec::new();
+    let mut push = |origin: ObjectPath, sql: String| out.push(Statement { sql, origin });
+
+    for s in &schema.schemas {
+        if s.name != crate::ident::DEFAULT_SCHEMA {
+            push(
+                ObjectPath::Schema(s.name.clone()),
+                format!("CREATE SCHEMA {}", quote_ident(&s.name)),
+            );
+        }
+    }
+    for e in &schema.extensions {
+        push(ObjectPath::Extension(e.name.clone()), create_extension(e));
+    }
+    for e in &schema.enums {
+        push(ObjectPath::Enum(e.name.clone()), create_enum(e));
+    }
+    for s in &schema.sequences {
+        push(ObjectPath::Sequence(s.name.clone()), create_sequence(s));
+    }
+    for t in &schema.tables {
+        push(ObjectPath::Table(t.name.clone()), create_table(t));
+    }
+    for t in &schema.tables {
+        for (i, idx) in t.indexes.iter().enumerate() {
+            push(
+                ObjectPath::Index(t.name.clone(), i),
+                create_index(&t.name, idx),
+            );
+        }
+    }
+    for t in &schema.tables {
+        for (i, fk) in t.foreign_keys.iter().enumerate() {
+            push(
+                ObjectPath::ForeignKey(t.name.clone(), i),
+                add_foreign_key(&t.name, fk),
+            );
+        }
+    }
+    for s in &schema.sequences {
+        if let Some(o) = &s.owned_by {
+            push(
+                ObjectPath::Sequence(s.name.clone()),
+                format!(
+                    "ALTER SEQUENCE {} OWNED BY {}.{}",
+                    s.name.sql(),
+                    o.table.sql(),
+                    quote_ident(&o.column)
+                ),
+            );
+        }
+    }
+    for stmt in comments(schema, &names) {
+        out.push(stmt);
+    }
+    out
+}
+
+/// The COMMENT statements of every element that has a comment.
+fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let mut push = |origin: ObjectPath, target: String, comment: &Option<String>| {
+        if let Some(c) = comment {
+            out.push(Statement {
+                sql: format!("COMMENT ON {target} IS {}", quote_literal(c)),
+                origin,
+            });
+        }
+    };
+    for s in &schema.schemas {
+        push(
+            ObjectPath::Schema(s.name.clone()),
+            format!("SCHEMA {}", quote_ident(&s.name)),
+            &s.comment,
+        );
+    }
+    for e in &schema.enums {
+        push(
+            ObjectPath::Enum(e.name.clone()),
+            format!("TYPE {}", e.name.sql()),
+            &e.comment,
+        );
+    }
+    for s in &schema.sequences {
+        push(
+            ObjectPath::Sequence(s.name.clone()),
+            format!("SEQUENCE {}", s.name.sql()),
+            &s.comment,
+        );
+    }
+    for t in &schema.tables {
+        let q = &t.name;
+        push(
+            ObjectPath::Table(q.clone()),
+            format!("TABLE {}", q.sql()),
+            &t.comment,
+        );
+        for c in &t.columns {
+            push(
+                ObjectPath::Column(q.clone(), c.name.clone()),
+                format!("COLUMN {}.{}", q.sql(), quote_ident(&c.name)),
+                &c.comment,
+            );
+        }
+        let constraint = |path: &ObjectPath| {
+            names
+                .get(path)
+                .map(|n| format!("CONSTRAINT {} ON {}", quote_ident(n), q.sql()))
+        };
+        let pk_path = ObjectPath::PrimaryKey(q.clone());
+        if let (Some(pk), Some(target)) = (&t.primary_key, constraint(&pk_path)) {
+            push(pk_path.clone(), target, &pk.comment);
+        }
+        for (i, u) in t.uniques.iter().enumerate() {
+            let p = ObjectPath::Unique(q.clone(), i);
+            if let Some(target) = constraint(&p) {
+                push(p, target, &u.comment);
+            }
+        }
+        for (i, x) in t.exclusions.iter().enumerate() {
+            let p = ObjectPath::Exclusion(q.clone(), i);
+            if let Some(target) = constraint(&p) {
+                push(p, target, &x.comment);
+            }
+        }
+        for (i, c) in t.checks.iter().enumerate() {
+            let p = ObjectPath::Check(q.clone(), i);
+            if let Some(target) = constraint(&p) {
+                push(p, target, &c.comment);
+            }
+        }
+        for (i, fk) in t.foreign_keys.iter().enumerate() {
+            let p = ObjectPath::ForeignKey(q.clone(), i);
+            if let Some(target) = constraint(&p) {
+                push(p, target, &fk.comment);
+            }
+        }
+        for (i, idx) in t.indexes.iter().enumerate() {
+            let p = ObjectPath::Index(q.clone(), i);
+            if let Some(n) = names.get(&p) {
+                let target = format!(
+                    "INDEX {}",
+                    QualifiedName::new(q.schema.clone(), n.clone()).sql()
+                );
+                push(p, target, &idx.comment);
+            }
+        }
+    }
+    out
+}
+
+pub fn create_extension(e: &Extension) -> String {
+    let mut sql = format!("CREATE EXTENSION IF NOT EXISTS {}", quote_ident(&e.name));
+    if let Some(s) = &e.schema {
+        sql.push_str(&format!(" SCHEMA {}", quote_ident(s)));
+    }
+    if let Some(v) = &e.version {
+        sql.push_str(&format!(" VERSION {}", quote_literal(v)));
+    }
+    sql
+}
+
+pub fn create_enum(e: &EnumType) -> String {
+    let values: Vec<String> = e.values.iter().map(|v| quote_literal(&v.name)).collect();
+    format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        e.name.sql(),
+        values.join(", ")
+    )
+}
+
+pub fn create_sequence(s: &Sequence) -> String {
+    let mut sql = format!("CREATE SEQUENCE {}", s.name.sql());
+    if let Some(t) = &s.data_type {
+        sql.push_str(&format!(" AS {t}"));
+    }
+    for (word, value) in [
+        ("INCREMENT BY", s.increment),
+        ("MINVALUE", s.min_value),
+        ("MAXVALUE", s.max_value),
+        ("START WITH", s.start),
+        ("CACHE", s.cache),
+    ] {
+        if let Some(v) = value {
+            sql.push_str(&format!(" {word} {v}"));
+        }
+    }
+    if s.cycle {
+        sql.push_str(" CYCLE");
+    }
+    sql
+}
+
+/// `CREATE TABLE` with the columns and the table's own constraints (not foreign keys).
+pub fn create_table(t: &Table) -> String {
+    let mut lines: Vec<String> = t.columns.iter().map(column_definition).collect();
+    if let Some(pk) = &t.primary_key {
+        lines.push(primary_key_clause(pk));
+    }
+    lines.extend(t.uniques.iter().map(unique_clause));
+    lines.extend(t.exclusions.iter().map(exclusion_clause));
+    lines.extend(t.checks.iter().map(check_clause));
+    if lines.is_empty() {
+        return format!("CREATE TABLE {} ()", t.name.sql());
+    }
+    format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        t.name.sql(),
+        lines.join(",\n    ")
+    )
+}
+
+/// A possibly schema-qualified name written as text (a collation or operator class), quoted part by part.
+fn dotted(name: &str) -> String {
+    match name.split_once('.') {
+        Some((s, n)) => format!("{}.{}", quote_ident(s), quote_ident(n)),
+        None => quote_ident(name),
+    }
+}
+
+pub fn column_definition(c: &Column) -> String {
+    let mut sql = format!("{} {}", quote_ident(&c.name), c.data_type);
+    if let Some(coll) = &c.collation {
+        sql.push_str(&format!(" COLLATE {}", dotted(coll)));
+    }
+    if let Some(i) = c.identity {
+        sql.push(' ');
+        sql.push_str(i.sql());
+    }
+    if let Some(d) = &c.default {
+        sql.push_str(&format!(" DEFAULT {d}"));
+    }
+    if let Some(g) = &c.generated {
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+    }
+    if c.not_null {
+        sql.push_str(" NOT NULL");
+    }
+    sql
+}
+
+fn constraint_prefix(name: &Option<String>) -> String {
+    match name {
+        Some(n) => format!("CONSTRAINT {} ", quote_ident(n)),
+        None => String::new(),
+    }
+}
+
+fn column_list(columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| quote_ident(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn deferral(deferrable: bool, initially_deferred: bool) -> &'static str {
+    match (deferrable, initially_deferred) {
+        (true, true) => " DEFERRABLE INITIALLY DEFERRED",
+        (true, false) => " DEFERRABLE",
+        _ => "",
+    }
+}
+
+pub fn primary_key_clause(pk: &PrimaryKey) -> String {
+    format!(
+        "{}PRIMARY KEY ({})",
+        constraint_prefix(&pk.name),
+        column_list(&pk.columns)
+    )
+}
+
+pub fn unique_clause(u: &Unique) -> String {
+    format!(
+        "{}UNIQUE{} ({}){}",
+        constraint_prefix(&u.name),
+        if u.nulls_not_distinct {
+            " NULLS NOT DISTINCT"
+        } else {
+            ""
+        },
+        column_list(&u.columns),
+        deferral(u.deferrable, u.initially_deferred)
+    )
+}
+
+pub fn check_clause(c: &Check) -> String {
+    format!("{}CHECK ({})", constraint_prefix(&c.name), c.expression)
+}
+
+pub fn exclusion_clause(x: &Exclusion) -> String {
+    let elements: Vec<String> = x
+        .elements
+        .iter()
+        .map(|e| format!("{} WITH {}", index_key(&e.key), e.operator))
+        .collect();
+    let mut sql = format!(
+        "{}EXCLUDE USING {} ({})",
+        constraint_prefix(&x.name),
+        quote_ident(x.method.as_deref().unwrap_or("gist")),
+        elements.join(", ")
+    );
+    if !x.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE ({})", column_list(&x.include)));
+    }
+    if let Some(w) = &x.where_clause {
+        sql.push_str(&format!(" WHERE ({w})"));
+    }
+    sql.push_str(deferral(x.deferrable, x.initially_deferred));
+    sql
+}
+
+pub fn index_key(k: &IndexKey) -> String {
+    let mut sql = match &k.target {
+        IndexTarget::Column(c) => quote_ident(c),
+        IndexTarget::Expression(e) => format!("({e})"),
+    };
+    if let Some(c) = &k.collation {
+        sql.push_str(&format!(" COLLATE {}", dotted(c)));
+    }
+    if let Some(o) = &k.opclass {
+        sql.push_str(&format!(" {}", dotted(o)));
+    }
+    if k.descending {
+        sql.push_str(" DESC");
+    }
+    match k.nulls_first {
+        Some(true) => sql.push_str(" NULLS FIRST"),
+        Some(false) => sql.push_str(" NULLS LAST"),
+        None => {}
+    }
+    sql
+}
+
+pub fn create_index(table: &QualifiedName, idx: &Index) -> String {
+    let mut sql = String::from("CREATE ");
+    if idx.unique {
+        sql.push_str("UNIQUE ");
+    }
+    sql.push_str("INDEX ");
+    if let Some(n) = &idx.name {
+        sql.push_str(&quote_ident(n));
+        sql.push(' ');
+    }
+    sql.push_str(&format!("ON {}", table.sql()));
+    if let Some(m) = &idx.method {
+        sql.push_str(&format!(" USING {}", quote_ident(m)));
+    }
+    let keys: Vec<String> = idx.keys.iter().map(index_key).collect();
+    sql.push_str(&format!(" ({})", keys.join(", ")));
+    if !idx.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE ({})", column_list(&idx.include)));
+    }
+    if idx.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
+    if let Some(w) = &idx.where_clause {
+        sql.push_str(&format!(" WHERE {w}"));
+    }
+    sql
+}
+
+pub fn foreign_key_clause(fk: &ForeignKey) -> String {
+    let mut sql = format!(
+        "{}FOREIGN KEY ({}) REFERENCES {}",
+        constraint_prefix(&fk.name),
+        column_list(&fk.columns),
+        fk.references.sql()
+    );
+    if !fk.referenced_columns.is_empty() {
+        sql.push_str(&format!(" ({})", column_list(&fk.referenced_columns)));
+    }
+    if fk.on_delete != FkAction::NoAction {
+        sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+    }
+    if fk.on_update != FkAction::NoAction {
+        sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+    }
+    sql.push_str(deferral(fk.deferrable, fk.initially_deferred));
+    sql
+}
+
+pub fn add_foreign_key(table: &QualifiedName, fk: &ForeignKey) -> String {
+    format!("ALTER TABLE {} ADD {}", table.sql(), foreign_key_clause(fk))
+}

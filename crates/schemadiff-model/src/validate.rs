@@ -1,0 +1,632 @@
+//! Checks that need the whole schema: references between elements, duplicate names, name rules.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ident::{DEFAULT_SCHEMA, MAX_IDENTIFIER_BYTES, QualifiedName};
+use crate::load::{ObjectPath, SourceMap};
+use crate::naming::effective_names;
+use crate::source::{Diagnostic, SourceFile, Span, did_you_mean};
+use crate::types::*;
+
+struct Checker<'a> {
+    spans: &'a SourceMap,
+    file: &'a SourceFile,
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn span(&self, path: &ObjectPath, field: &str) -> Span {
+        self.spans.field(path, field).unwrap_or(0..0)
+    }
+
+    fn err(
+        &mut self,
+        path: &ObjectPath,
+        field: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let span = self.span(path, field);
+        self.errors.push(Diagnostic::new(span, message));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    /// A name PostgreSQL would refuse or silently change.
+    fn name(&mut self, path: &ObjectPath, field: &str, what: &str, name: &str) {
+        if name.is_empty() {
+            self.err(path, field, format!("{what} has an empty name"))
+                .help = Some("PostgreSQL names have at least one character".into());
+        } else if name.contains('\0') {
+            self.err(
+                path,
+                field,
+                format!("{what} has a NUL character in its name"),
+            )
+            .help = Some("PostgreSQL names cannot hold the NUL character; remove it".into());
+        } else if name.len() > MAX_IDENTIFIER_BYTES {
+            self.err(
+                path,
+                field,
+                format!("the name of {what} is {} bytes long, over PostgreSQL's limit of {MAX_IDENTIFIER_BYTES}", name.len()),
+            )
+            .help = Some(format!(
+                "PostgreSQL would cut it to \"{}\"; choose a name of at most {MAX_IDENTIFIER_BYTES} bytes",
+                clip(name)
+            ));
+        }
+    }
+
+    fn no_nul(&mut self, path: &ObjectPath, field: &str, what: &str, text: Option<&str>) {
+        if text.is_some_and(|t| t.contains('\0')) {
+            self.err(path, field, format!("{what} contains a NUL character"))
+                .help = Some("PostgreSQL text cannot hold the NUL character; remove it".into());
+        }
+    }
+
+    /// Each column in `columns` is declared in `table`.
+    fn columns_exist(
+        &mut self,
+        path: &ObjectPath,
+        field: &str,
+        what: &str,
+        table: &Table,
+        columns: &[String],
+    ) {
+        let mut seen = BTreeSet::new();
+        for (i, c) in columns.iter().enumerate() {
+            let f = format!("{field}.{i}");
+            if table.column(c).is_none() {
+                let help = match did_you_mean(c, table.columns.iter().map(|c| c.name.as_str())) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => format!(
+                        "declare it under [tables.{}.columns], or fix the name",
+                        table.name
+                    ),
+                };
+                let d = self.err(
+                    path,
+                    &f,
+                    format!(
+                        "{what} names column `{c}`, which table `{}` does not have",
+                        table.name
+                    ),
+                );
+                d.label = Some("no such column".into());
+                d.help = Some(help);
+            } else if !seen.insert(c) {
+                self.err(path, &f, format!("{what} names column `{c}` twice"))
+                    .help = Some("list each column once".into());
+            }
+        }
+    }
+}
+
+fn clip(name: &str) -> &str {
+    let mut end = MAX_IDENTIFIER_BYTES;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
+
+pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) -> Vec<Diagnostic> {
+    let mut c = Checker {
+        spans,
+        file,
+        errors: Vec::new(),
+    };
+
+    // Schemas: every qualified name must live in a declared schema (or public).
+    let mut declared: BTreeSet<&str> = schema.schemas.iter().map(|s| s.name.as_str()).collect();
+    declared.insert(DEFAULT_SCHEMA);
+    for s in &schema.schemas {
+        let p = ObjectPath::Schema(s.name.clone());
+        c.name(&p, "", &format!("schema `{}`", s.name), &s.name);
+        if s.name.starts_with("pg_") {
+            c.err(
+                &p,
+                "",
+                format!(
+                    "schema `{}` uses the prefix `pg_`, which PostgreSQL reserves",
+                    s.name
+                ),
+            )
+            .help = Some("choose a name that does not start with `pg_`".into());
+        }
+        c.no_nul(&p, "comment", "the comment", s.comment.as_deref());
+    }
+    let check_schema = |c: &mut Checker, path: &ObjectPath, q: &QualifiedName, what: &str| {
+        if !declared.contains(q.schema.as_str()) {
+            c.err(
+                path,
+                "",
+                format!("{what} is in schema `{}`, which is not declared", q.schema),
+            )
+            .help = Some(format!(
+                "add `[schemas.{}]` to the file",
+                QualifiedName::new(DEFAULT_SCHEMA, q.schema.clone())
+            ));
+        }
+    };
+
+    for e in &schema.extensions {
+        let p = ObjectPath::Extension(e.name.clone());
+        c.name(&p, "", &format!("extension `{}`", e.name), &e.name);
+        if let Some(s) = &e.schema {
+            if !declared.contains(s.as_str()) {
+                c.err(
+                    &p,
+                    "schema",
+                    format!(
+                        "extension `{}` is to be installed in schema `{s}`, which is not declared",
+                        e.name
+                    ),
+                )
+                .help = Some(format!("add `[schemas.{s}]` to the file"));
+            }
+        }
+    }
+
+    // Types: enums share their namespace with tables (every table has a row type of its name).
+    let mut types: BTreeMap<&QualifiedName, ObjectPath> = BTreeMap::new();
+    for e in &schema.enums {
+        let p = ObjectPath::Enum(e.name.clone());
+        let what = format!("enum `{}`", e.name);
+        c.name(&p, "", &what, &e.name.name);
+        check_schema(&mut c, &p, &e.name, &what);
+        if let Some(prev) = types.insert(&e.name, p.clone()) {
+            duplicate(&mut c, &p, &prev, &what);
+        }
+        if e.values.is_empty() {
+            c.err(&p, "values", format!("{what} has no values")).help =
+                Some("list at least one value".into());
+        }
+        let mut seen = BTreeSet::new();
+        for (i, v) in e.values.iter().enumerate() {
+            let f = format!("values.{i}");
+            c.name(&p, &f, &format!("value \"{}\" of {what}", v.name), &v.name);
+            if !seen.insert(&v.name) {
+                c.err(
+                    &p,
+                    &f,
+                    format!("{what} lists the value \"{}\" twice", v.name),
+                )
+                .help = Some("list each value once".into());
+            }
+        }
+        c.no_nul(&p, "comment", "the comment", e.comment.as_deref());
+    }
+
+    // Relations: tables, sequences, indexes and index-backed constraints share a namespace per schema.
+    let mut relations: BTreeMap<(String, String), (ObjectPath, &'static str)> = BTreeMap::new();
+    let mut add_relation = |c: &mut Checker,
+                            schema: &str,
+                            name: &str,
+                            path: ObjectPath,
+                            field: &'static str,
+                            what: &str| {
+        let key = (schema.to_string(), name.to_string());
+        if let Some((prev, prev_field)) = relations.get(&key) {
+            let first = c.file.location(c.span(prev, prev_field).start);
+            let d = c.err(
+                &path,
+                field,
+                format!("{what} is named `{name}`, a name already taken in schema `{schema}`"),
+            );
+            d.label = Some("duplicate name".into());
+            d.help = Some(format!(
+                "tables, sequences, indexes and key constraints share one namespace per schema, and `{name}` is taken at {}; rename one of them",
+                first
+            ));
+        } else {
+            relations.insert(key, (path, field));
+        }
+    };
+
+    for s in &schema.sequences {
+        let p = ObjectPath::Sequence(s.name.clone());
+        let what = format!("sequence `{}`", s.name);
+        c.name(&p, "", &what, &s.name.name);
+        check_schema(&mut c, &p, &s.name, &what);
+        add_relation(&mut c, &s.name.schema, &s.name.name, p.clone(), "", &what);
+        if let Some(o) = &s.owned_by {
+            match schema.table(&o.table) {
+                None => {
+                    c.err(
+                        &p,
+                        "owned_by",
+                        format!(
+                            "{what} is owned by table `{}`, which is not declared",
+                            o.table
+                        ),
+                    );
+                }
+                Some(t) if t.column(&o.column).is_none() => {
+                    c.err(
+                        &p,
+                        "owned_by",
+                        format!(
+                            "{what} is owned by column `{}` of `{}`, which the table does not have",
+                            o.column, o.table
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    for t in &schema.tables {
+        let p = ObjectPath::Table(t.name.clone());
+        let what = format!("table `{}`", t.name);
+        c.name(&p, "", &what, &t.name.name);
+        check_schema(&mut c, &p, &t.name, &what);
+        if let Some(prev) = types.insert(&t.name, p.clone()) {
+            duplicate(&mut c, &p, &prev, &what);
+        }
+        add_relation(&mut c, &t.name.schema, &t.name.name, p.clone(), "", &what);
+        c.no_nul(&p, "comment", "the comment", t.comment.as_deref());
+        table_checks(&mut c, schema, t);
+    }
+
+    // Names the server will give (written or default): duplicates among constraints of a table, and
+    // among relations of a schema.
+    let names = effective_names(schema);
+    let mut constraint_names: BTreeMap<(&QualifiedName, &str), ObjectPath> = BTreeMap::new();
+    for (path, name) in &names {
+        let (table, index_backed, what) = match path {
+            ObjectPath::PrimaryKey(t) => (t, true, "the primary key".to_string()),
+            ObjectPath::Unique(t, i) => (t, true, format!("unique constraint #{}", i + 1)),
+            ObjectPath::Exclusion(t, i) => (t, true, format!("exclusion constraint #{}", i + 1)),
+            ObjectPath::Index(t, i) => (t, true, format!("index #{}", i + 1)),
+            ObjectPath::ForeignKey(t, i) => (t, false, format!("foreign key #{}", i + 1)),
+            ObjectPath::Check(t, i) => (t, false, format!("check constraint #{}", i + 1)),
+            _ => continue,
+        };
+        let what = format!("{what} of table `{table}`");
+        c.name(path, "name", &what, name);
+        if index_backed {
+            add_relation(&mut c, &table.schema, name, path.clone(), "name", &what);
+        }
+        if !matches!(path, ObjectPath::Index(..)) {
+            if let Some(prev) = constraint_names.insert((table, name.as_str()), path.clone()) {
+                if index_backed && prev != *path {
+                    // Already reported as a relation clash.
+                    continue;
+                }
+                let d = c.err(
+                    path,
+                    "name",
+                    format!("{what} is named `{name}`, like another constraint of the table"),
+                );
+                d.help =
+                    Some("constraint names must differ within a table; rename one of them".into());
+            }
+        }
+    }
+    c.errors
+}
+
+fn duplicate(c: &mut Checker, path: &ObjectPath, prev: &ObjectPath, what: &str) {
+    let other = c.file.location(c.span(prev, "").start);
+    let d = c.err(
+        path,
+        "",
+        format!("{what} has the same name as another type or table"),
+    );
+    d.label = Some("duplicate name".into());
+    d.help = Some(format!(
+        "the other one is at {other}; a table's name is also the name of its row type, so the tables and enums of a schema need different names"
+    ));
+}
+
+fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
+    for col in &t.columns {
+        let p = ObjectPath::Column(t.name.clone(), col.name.clone());
+        let what = format!("column `{}` of table `{}`", col.name, t.name);
+        c.name(&p, "name", &what, &col.name);
+        if col.data_type.trim().is_empty() {
+            c.err(&p, "type", format!("{what} has an empty type")).help =
+                Some("write a PostgreSQL type, e.g. `type = \"text\"`".into());
+        }
+        for (field, text) in [
+            ("type", Some(col.data_type.as_str())),
+            ("default", col.default.as_deref()),
+            ("generated", col.generated.as_deref()),
+            ("comment", col.comment.as_deref()),
+            ("using", col.using.as_deref()),
+        ] {
+            c.no_nul(&p, field, &format!("`{field}` of {what}"), text);
+        }
+        let conflicts = [
+            (
+                col.identity.is_some(),
+                col.default.is_some(),
+                "identity",
+                "default",
+                "an identity column takes its values from its sequence; remove `default`",
+            ),
+            (
+                col.generated.is_some(),
+                col.default.is_some(),
+                "generated",
+                "default",
+                "a generated column computes its value; remove `default`",
+            ),
+            (
+                col.generated.is_some(),
+                col.identity.is_some(),
+                "generated",
+                "identity",
+                "a column is either generated or identity; remove one",
+            ),
+        ];
+        for (a, b, fa, fb, help) in conflicts {
+            if a && b {
+                c.err(&p, fb, format!("{what} has both `{fa}` and `{fb}`"))
+                    .help = Some(help.into());
+            }
+        }
+        if let Some(r) = &col.renamed_from {
+            if t.column(r).is_some() {
+                c.err(
+                    &p,
+                    "renamed_from",
+                    format!("{what} is renamed from `{r}`, but `{r}` is still declared"),
+                )
+                .help = Some(format!("remove column `{r}` or the `renamed_from`"));
+            }
+        }
+    }
+
+    if let Some(pk) = &t.primary_key {
+        let p = ObjectPath::PrimaryKey(t.name.clone());
+        c.columns_exist(
+            &p,
+            "columns",
+            &format!("the primary key of table `{}`", t.name),
+            t,
+            &pk.columns,
+        );
+    }
+    for (i, u) in t.uniques.iter().enumerate() {
+        let p = ObjectPath::Unique(t.name.clone(), i);
+        let what = format!("unique constraint #{} of table `{}`", i + 1, t.name);
+        c.columns_exist(&p, "columns", &what, t, &u.columns);
+        deferral(c, &p, &what, u.deferrable, u.initially_deferred);
+    }
+    for (i, chk) in t.checks.iter().enumerate() {
+        let p = ObjectPath::Check(t.name.clone(), i);
+        let what = format!("check constraint #{} of table `{}`", i + 1, t.name);
+        c.no_nul(
+            &p,
+            "expression",
+            &format!("the expression of {what}"),
+            Some(&chk.expression),
+        );
+        if chk.comment.is_some() && chk.name.is_none() {
+            c.err(&p, "comment", format!("{what} has a comment but no name"))
+                .help = Some("the server names a check constraint after the columns its expression reads; give it a `name` to comment on it".into());
+        }
+    }
+    for (i, x) in t.exclusions.iter().enumerate() {
+        let p = ObjectPath::Exclusion(t.name.clone(), i);
+        let what = format!("exclusion constraint #{} of table `{}`", i + 1, t.name);
+        let cols: Vec<String> = x
+            .elements
+            .iter()
+            .filter_map(|e| match &e.key.target {
+                IndexTarget::Column(c) => Some(c.clone()),
+                IndexTarget::Expression(_) => None,
+            })
+            .collect();
+        key_columns_exist(
+            c,
+            &p,
+            "elements",
+            &what,
+            t,
+            x.elements.iter().map(|e| &e.key),
+        );
+        c.columns_exist(&p, "include", &what, t, &x.include);
+        deferral(c, &p, &what, x.deferrable, x.initially_deferred);
+        if x.comment.is_some() && x.name.is_none() && cols.len() != x.elements.len() {
+            c.err(&p, "comment", format!("{what} has a comment but no name"))
+                .help = Some("give it a `name` to comment on it".into());
+        }
+    }
+    for (i, idx) in t.indexes.iter().enumerate() {
+        let p = ObjectPath::Index(t.name.clone(), i);
+        let what = format!("index #{} of table `{}`", i + 1, t.name);
+        key_columns_exist(c, &p, "columns", &what, t, idx.keys.iter());
+        c.columns_exist(&p, "include", &what, t, &idx.include);
+        let has_expr = idx
+            .keys
+            .iter()
+            .any(|k| matches!(k.target, IndexTarget::Expression(_)));
+        if idx.comment.is_some() && idx.name.is_none() && has_expr {
+            c.err(&p, "comment", format!("{what} has a comment but no name"))
+                .help = Some("the server names an expression index after the expression; give it a `name` to comment on it".into());
+        }
+        if idx.nulls_not_distinct && !idx.unique {
+            c.err(
+                &p,
+                "nulls_not_distinct",
+                format!("{what} has `nulls_not_distinct` but is not unique"),
+            )
+            .help = Some("add `unique = true`, or remove `nulls_not_distinct`".into());
+        }
+    }
+    for (i, fk) in t.foreign_keys.iter().enumerate() {
+        let p = ObjectPath::ForeignKey(t.name.clone(), i);
+        let what = format!("foreign key #{} of table `{}`", i + 1, t.name);
+        c.columns_exist(&p, "columns", &what, t, &fk.columns);
+        deferral(c, &p, &what, fk.deferrable, fk.initially_deferred);
+        if fk.references.name.is_empty() {
+            continue; // reported while loading
+        }
+        let Some(target) = schema.table(&fk.references) else {
+            let help = match did_you_mean(
+                &fk.references.to_string(),
+                schema.tables.iter().map(|t| t.name.name.as_str()),
+            ) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => "declare the referenced table in this file, or fix the name".into(),
+            };
+            let d = c.err(
+                &p,
+                "references.table",
+                format!(
+                    "{what} references table `{}`, which is not declared",
+                    fk.references
+                ),
+            );
+            d.label = Some("no such table".into());
+            d.help = Some(help);
+            continue;
+        };
+        let referenced = if fk.referenced_columns.is_empty() {
+            match &target.primary_key {
+                Some(pk) => pk.columns.clone(),
+                None => {
+                    c.err(&p, "references", format!("{what} references table `{}` without naming columns, and that table has no primary key", target.name))
+                        .help = Some("name the referenced columns: `references = { table = \"...\", columns = [\"...\"] }`".into());
+                    continue;
+                }
+            }
+        } else {
+            c.columns_exist(
+                &p,
+                "references.columns",
+                &format!("{what} (in `references`)"),
+                target,
+                &fk.referenced_columns,
+            );
+            fk.referenced_columns.clone()
+        };
+        if !fk.columns.is_empty() && referenced.len() != fk.columns.len() {
+            c.err(
+                &p,
+                "columns",
+                format!(
+                    "{what} has {} column(s) but references {} column(s) of `{}`",
+                    fk.columns.len(),
+                    referenced.len(),
+                    target.name
+                ),
+            )
+            .help =
+                Some("a foreign key pairs each of its columns with one referenced column".into());
+            continue;
+        }
+        if referenced.iter().all(|r| target.column(r).is_some())
+            && !is_unique_key(target, &referenced)
+        {
+            c.err(&p, "references", format!(
+                "{what} references ({}) of `{}`, which is neither its primary key nor unique",
+                referenced.join(", "),
+                target.name
+            ))
+            .help = Some("PostgreSQL needs a primary key or unique constraint (or a unique index without `where`) on exactly the referenced columns; add one".into());
+        }
+    }
+}
+
+fn key_columns_exist<'k>(
+    c: &mut Checker,
+    p: &ObjectPath,
+    field: &str,
+    what: &str,
+    t: &Table,
+    keys: impl Iterator<Item = &'k IndexKey>,
+) {
+    for (j, k) in keys.enumerate() {
+        if let IndexTarget::Column(col) = &k.target {
+            if t.column(col).is_none() {
+                let help = match did_you_mean(col, t.columns.iter().map(|c| c.name.as_str())) {
+                    Some(m) => format!(
+                        "did you mean `{m}`? (write an expression as `{{ expression = \"...\" }}`)"
+                    ),
+                    None => {
+                        "declare the column, or write an expression as `{ expression = \"...\" }`"
+                            .into()
+                    }
+                };
+                let d = c.err(
+                    p,
+                    &format!("{field}.{j}"),
+                    format!(
+                        "{what} names column `{col}`, which table `{}` does not have",
+                        t.name
+                    ),
+                );
+                d.label = Some("no such column".into());
+                d.help = Some(help);
+            }
+        }
+    }
+}
+
+fn deferral(
+    c: &mut Checker,
+    p: &ObjectPath,
+    what: &str,
+    deferrable: bool,
+    initially_deferred: bool,
+) {
+    if initially_deferred && !deferrable {
+        c.err(
+            p,
+            "initially_deferred",
+            format!("{what} is `initially_deferred` but not `deferrable`"),
+        )
+        .help = Some("add `deferrable = true`".into());
+    }
+}
+
+/// Whether `columns` (in any order) are the primary key, a unique constraint, or a plain unique index.
+fn is_unique_key(t: &Table, columns: &[String]) -> bool {
+    let want: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
+    let same = |cols: &mut dyn Iterator<Item = &str>| {
+        let got: Vec<&str> = cols.collect();
+        got.len() == want.len() && got.iter().all(|c| want.contains(c))
+    };
+    t.primary_key
+        .as_ref()
+        .is_some_and(|pk| same(&mut pk.columns.iter().map(String::as_str)))
+        || t.uniques
+            .iter()
+            .any(|u| same(&mut u.columns.iter().map(String::as_str)))
+        || t.indexes.iter().any(|i| {
+            i.unique
+                && i.where_clause.is_none()
+                && i.keys
+                    .iter()
+                    .all(|k| matches!(k.target, IndexTarget::Column(_)))
+                && same(&mut i.keys.iter().filter_map(|k| match &k.target {
+                    IndexTarget::Column(c) => Some(c.as_str()),
+                    IndexTarget::Expression(_) => None,
+                }))
+        })
+}
+
+/// Foreign keys that leave out the referenced columns reference the primary key: write them out.
+pub(crate) fn fill_referenced_columns(schema: &mut Schema) {
+    let pks: BTreeMap<QualifiedName, Vec<String>> = schema
+        .tables
+        .iter()
+        .filter_map(|t| {
+            t.primary_key
+                .as_ref()
+                .map(|pk| (t.name.clone(), pk.columns.clone()))
+        })
+        .collect();
+    for t in &mut schema.tables {
+        for fk in &mut t.foreign_keys {
+            if fk.referenced_columns.is_empty() {
+                if let Some(cols) = pks.get(&fk.references) {
+                    fk.referenced_columns = cols.clone();
+                }
+            }
+        }
+    }
+}
