@@ -1,14 +1,3 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+//! schemadiff-diff: model x model -> changes with hazards, the dependency graph, and ordered DDL.
+//!
+//! Empty until the diff issue lands; the CREATE DDL of single objects lives in `schemadiff_model::render`.

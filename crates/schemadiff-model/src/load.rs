@@ -49,6 +49,11 @@ impl SourceMap {
         self.spans.get(&(path.clone(), String::new())).cloned()
     }
 
+    /// Whether a field of an element was written (and decoded).
+    pub fn has_field(&self, path: &ObjectPath, field: &str) -> bool {
+        self.spans.contains_key(&(path.clone(), field.to_string()))
+    }
+
     /// The span of one field of an element, or of the element when the field was not written.
     pub fn field(&self, path: &ObjectPath, field: &str) -> Option<Span> {
         self.spans
@@ -124,19 +129,22 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSchema, Diagnostics> {
             .collect();
         return Err(Diagnostics::new(file, items));
     }
-    let mut d = Decoder::default();
+    let mut d = Decoder {
+        file: &file,
+        errors: Vec::new(),
+        spans: SourceMap::default(),
+        declared: BTreeMap::new(),
+    };
     let schema = d.document(root.get_ref(), root.span());
-    let mut errors = d.errors;
-    if errors.is_empty() {
-        errors.extend(validate::validate(&schema, &d.spans, &file));
-    }
+    let (mut errors, spans) = (d.errors, d.spans);
+    errors.extend(validate::validate(&schema, &spans, &file));
     let mut schema = schema;
     if errors.is_empty() {
         validate::fill_referenced_columns(&mut schema);
         Ok(LoadedSchema {
             schema,
             file,
-            spans: d.spans,
+            spans,
         })
     } else {
         Err(Diagnostics::new(file, errors))
@@ -172,10 +180,12 @@ impl<'a, 'i> Obj<'a, 'i> {
     }
 }
 
-#[derive(Default)]
-struct Decoder {
+struct Decoder<'f> {
+    file: &'f SourceFile,
     errors: Vec<Diagnostic>,
     spans: SourceMap,
+    /// Where each qualified name was first declared, per section: `users` and `public.users` are one table.
+    declared: BTreeMap<(&'static str, QualifiedName), Span>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -287,7 +297,7 @@ const EXCLUSION_ELEMENT_KEYS: &[&str] = &[
 ];
 const MIGRATIONS_KEYS: &[&str] = &["dir", "format", "naming"];
 
-impl Decoder {
+impl Decoder<'_> {
     fn error(&mut self, d: Diagnostic) {
         self.errors.push(d);
     }
@@ -327,9 +337,13 @@ impl Decoder {
             if allowed.contains(&key) {
                 continue;
             }
-            let help = match did_you_mean(key, allowed.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("the keys allowed here are: {}", allowed.join(", ")),
+            let help = match (
+                habit(key, allowed),
+                did_you_mean(key, allowed.iter().copied()),
+            ) {
+                (Some(h), _) => h.to_string(),
+                (None, Some(s)) => format!("did you mean `{s}`?"),
+                (None, None) => format!("the keys allowed here are: {}", allowed.join(", ")),
             };
             self.error(
                 Diagnostic::new(k.span(), format!("unknown key `{key}` in {}", obj.what))
@@ -506,6 +520,25 @@ impl Decoder {
         self.parse_name(s.get_ref(), s.span())
     }
 
+    /// The name of a new element of a section; `None` (and an error) when the section already has it.
+    fn declare(&mut self, section: &'static str, what: &str, k: &Key) -> Option<QualifiedName> {
+        let name = self.parse_name(k.get_ref(), k.span())?;
+        if let Some(first) = self.declared.get(&(section, name.clone())) {
+            let first = first.clone();
+            self.error(
+                Diagnostic::new(k.span(), format!("{what} `{name}` is declared twice"))
+                    .label("second declaration")
+                    .help(format!(
+                        "the first is at {}; a name without a schema is in `public`; keep one of them",
+                        self.file.location(first.start)
+                    )),
+            );
+            return None;
+        }
+        self.declared.insert((section, name.clone()), k.span());
+        Some(name)
+    }
+
     fn parse_name(&mut self, text: &str, span: Span) -> Option<QualifiedName> {
         match QualifiedName::parse(text) {
             Ok(q) => Some(q),
@@ -672,7 +705,7 @@ impl Decoder {
     }
 
     fn enum_type(&mut self, k: &Key, v: &Val) -> Option<EnumType> {
-        let name = self.parse_name(k.get_ref(), k.span())?;
+        let name = self.declare("enums", "enum", k)?;
         let what = format!("enum `{name}`");
         let path = ObjectPath::Enum(name.clone());
         self.spans.insert(path.clone(), "", k.span());
@@ -758,7 +791,7 @@ impl Decoder {
     }
 
     fn sequence(&mut self, k: &Key, v: &Val) -> Option<Sequence> {
-        let name = self.parse_name(k.get_ref(), k.span())?;
+        let name = self.declare("sequences", "sequence", k)?;
         let what = format!("sequence `{name}`");
         let path = ObjectPath::Sequence(name.clone());
         self.spans.insert(path.clone(), "", k.span());
@@ -812,7 +845,7 @@ impl Decoder {
     }
 
     fn table_def(&mut self, k: &Key, v: &Val) -> Option<Table> {
-        let name = self.parse_name(k.get_ref(), k.span())?;
+        let name = self.declare("tables", "table", k)?;
         let what = format!("table `{name}`");
         let path = ObjectPath::Table(name.clone());
         self.spans.insert(path.clone(), "", k.span());
@@ -1076,6 +1109,7 @@ impl Decoder {
                     (self.parse_name(s, r.span()), Vec::new())
                 }
                 DeValue::Table(rt) => {
+                    self.spans.insert(path.clone(), "references", r.span());
                     let robj = Obj {
                         table: rt,
                         what: format!("`references` of {what}"),
@@ -1342,6 +1376,29 @@ impl Decoder {
             renamed_from: self.opt_string(&obj, "renamed_from"),
         })
     }
+}
+
+/// Keys people bring from other tools, where a typo suggestion would mislead.
+fn habit(key: &str, allowed: &[&str]) -> Option<&'static str> {
+    if allowed != COLUMN_KEYS {
+        return None;
+    }
+    Some(match key {
+        "nullable" | "null" | "notnull" => "columns are nullable unless they say `not_null = true`",
+        "primary_key" | "primary" | "pk" => {
+            "declare the primary key on the table: `primary_key = [\"column\"]` under [tables.<name>]"
+        }
+        "unique" => {
+            "declare a unique constraint on the table: `[[tables.<name>.unique]]` with `columns = [\"column\"]`"
+        }
+        "references" | "foreign_key" | "fk" => {
+            "declare a foreign key on the table: `[[tables.<name>.foreign_keys]]` with `columns` and `references`"
+        }
+        "check" => {
+            "declare a check on the table: `[[tables.<name>.checks]]` with `expression = \"...\"`"
+        }
+        _ => return None,
+    })
 }
 
 /// Parse `"column [ASC|DESC] [NULLS FIRST|LAST]"`.

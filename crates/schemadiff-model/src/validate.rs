@@ -176,7 +176,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         if let Some(prev) = types.insert(&e.name, p.clone()) {
             duplicate(&mut c, &p, &prev, &what);
         }
-        if e.values.is_empty() {
+        if e.values.is_empty() && c.spans.has_field(&p, "values") {
             c.err(&p, "values", format!("{what} has no values")).help =
                 Some("list at least one value".into());
         }
@@ -324,7 +324,7 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
         let p = ObjectPath::Column(t.name.clone(), col.name.clone());
         let what = format!("column `{}` of table `{}`", col.name, t.name);
         c.name(&p, "name", &what, &col.name);
-        if col.data_type.trim().is_empty() {
+        if col.data_type.trim().is_empty() && c.spans.has_field(&p, "type") {
             c.err(&p, "type", format!("{what} has an empty type")).help =
                 Some("write a PostgreSQL type, e.g. `type = \"text\"`".into());
         }
