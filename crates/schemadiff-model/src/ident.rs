@@ -120,7 +120,7 @@ pub fn quote_ident(name: &str) -> String {
         .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !is_reserved_keyword(name);
     if safe {
         name.to_string()
@@ -334,6 +334,7 @@ mod tests {
         assert_eq!(quote_ident("1st"), "\"1st\"");
         assert_eq!(quote_ident("größe"), "\"größe\"");
         assert_eq!(quote_ident(""), "\"\"");
+        assert_eq!(quote_ident("a$b"), "\"a$b\"");
     }
 
     #[test]

@@ -1401,28 +1401,32 @@ fn habit(key: &str, allowed: &[&str]) -> Option<&'static str> {
     })
 }
 
-/// Parse `"column [ASC|DESC] [NULLS FIRST|LAST]"`.
+/// Parse `"column [ASC|DESC] [NULLS FIRST|LAST]"`. Without a suffix the whole text is the column's exact
+/// name (spaces included); a column whose name ends in such a word is written `{ column = "..." }`.
 fn parse_key_string(text: &str) -> Result<IndexKey, String> {
-    let mut rest = text.trim_end();
+    let mut rest = text;
     let mut nulls_first = None;
     let mut descending = false;
-    let upper = rest.to_uppercase();
+    fn strip<'t>(text: &'t str, suffix: &str) -> Option<&'t str> {
+        let cut = text.len().checked_sub(suffix.len())?;
+        (text.is_char_boundary(cut) && text[cut..].eq_ignore_ascii_case(suffix))
+            .then(|| text[..cut].trim_end())
+    }
     for (suffix, value) in [(" NULLS FIRST", true), (" NULLS LAST", false)] {
-        if upper.ends_with(suffix) {
+        if let Some(r) = strip(rest, suffix) {
             nulls_first = Some(value);
-            rest = rest[..rest.len() - suffix.len()].trim_end();
+            rest = r;
             break;
         }
     }
-    let upper = rest.to_uppercase();
     for (suffix, value) in [(" DESC", true), (" ASC", false)] {
-        if upper.ends_with(suffix) {
+        if let Some(r) = strip(rest, suffix) {
             descending = value;
-            rest = rest[..rest.len() - suffix.len()].trim_end();
+            rest = r;
             break;
         }
     }
-    if rest.is_empty() {
+    if rest.trim().is_empty() {
         return Err(format!("the key \"{text}\" names no column"));
     }
     if rest.contains('(') {
@@ -1451,6 +1455,10 @@ mod tests {
         assert!(!k.descending);
         assert_eq!(k.nulls_first, Some(true));
         assert!(parse_key_string("lower(email)").is_err());
+        let k = parse_key_string("  padded  ").unwrap();
+        assert_eq!(k.target, IndexTarget::Column("  padded  ".into()));
+        let k = parse_key_string("größe desc").unwrap();
+        assert_eq!(k.target, IndexTarget::Column("größe".into()));
         assert!(parse_key_string(" DESC").is_err());
     }
 }

@@ -393,6 +393,34 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
         let what = format!("unique constraint #{} of table `{}`", i + 1, t.name);
         c.columns_exist(&p, "columns", &what, t, &u.columns);
         deferral(c, &p, &what, u.deferrable, u.initially_deferred);
+        // CREATE TABLE merges a key identical to the primary key or to an earlier one (transformIndexConstraints).
+        let plain = !u.nulls_not_distinct && !u.deferrable;
+        let repeats = if t
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns == u.columns)
+            && plain
+        {
+            Some("the primary key".to_string())
+        } else {
+            t.uniques[..i]
+                .iter()
+                .position(|o| {
+                    o.columns == u.columns
+                        && o.nulls_not_distinct == u.nulls_not_distinct
+                        && o.deferrable == u.deferrable
+                        && o.initially_deferred == u.initially_deferred
+                })
+                .map(|j| format!("unique constraint #{}", j + 1))
+        };
+        if let Some(other) = repeats {
+            let d = c.err(
+                &p,
+                "columns",
+                format!("{what} repeats {other} ({})", u.columns.join(", ")),
+            );
+            d.help = Some("PostgreSQL keeps only one of two identical keys, so the model could never match the database; remove this one".into());
+        }
     }
     for (i, chk) in t.checks.iter().enumerate() {
         let p = ObjectPath::Check(t.name.clone(), i);
