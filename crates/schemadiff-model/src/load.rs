@@ -1232,10 +1232,10 @@ impl Decoder<'_> {
                         return None;
                     }
                 };
-                let descending = match self.choice(&kobj, "order", &["asc", "desc"]).as_deref() {
-                    Some("desc") => true,
-                    _ => false,
-                };
+                let descending = matches!(
+                    self.choice(&kobj, "order", &["asc", "desc"]).as_deref(),
+                    Some("desc")
+                );
                 let nulls_first = self
                     .choice(&kobj, "nulls", &["first", "last"])
                     .map(|n| n == "first");

@@ -54,7 +54,7 @@ pub fn columns_addition<'a>(columns: impl IntoIterator<Item = &'a str>) -> Strin
             out.push('_');
         }
         out.push_str(clip(c, MAX_IDENTIFIER_BYTES));
-        if out.len() >= MAX_IDENTIFIER_BYTES + 1 {
+        if out.len() > MAX_IDENTIFIER_BYTES {
             break;
         }
     }

@@ -1,0 +1,965 @@
+//! An ephemeral, throwaway local PostgreSQL cluster.
+//!
+//! Used by the test suite (through `schemadiff-testkit`) and by the product's
+//! scratch server. [`PgBinaries::discover`] finds the server binaries,
+//! [`Cluster::start`] runs `initdb` in a fresh temporary directory and starts
+//! `postgres` on a private Unix socket (no TCP), and [`Cluster::stop`] (or
+//! dropping the [`Cluster`]) shuts the server down and removes the directory.
+//!
+//! Process-lifetime guarantees:
+//!
+//! * When the current process runs as root, `initdb` and `postgres` run as the
+//!   unprivileged user `nobody` (PostgreSQL refuses to run as root).
+//! * On Linux the postmaster is started with `PR_SET_PDEATHSIG = SIGQUIT`, so it
+//!   dies (immediate shutdown) when the process that started it dies, even on
+//!   `SIGKILL`. The death signal is tied to the *thread* that forked the child,
+//!   so the postmaster is spawned from a dedicated supervisor thread that lives
+//!   exactly as long as the postmaster. A `Cluster` may therefore be started
+//!   from a short-lived thread (e.g. a `#[tokio::test]` thread) and keep running
+//!   after that thread ends.
+//! * Rust never drops statics: a `Cluster` stored in a `static` must be stopped
+//!   explicitly (e.g. from an `atexit` handler, as `schemadiff-testkit` does).
+//!   The temporary directory of a killed process is left behind.
+
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Environment variable naming the directory holding `initdb` and `postgres`.
+pub const BINDIR_ENV: &str = "SCHEMADIFF_PG_BINDIR";
+
+/// The port number of every ephemeral cluster. It only names the Unix socket
+/// file (`.s.PGSQL.<port>`); the socket directory is unique per cluster and TCP
+/// is disabled, so clusters never collide.
+pub const DEFAULT_PORT: u16 = 5432;
+
+/// The superuser created by `initdb` (with `trust` authentication).
+pub const SUPERUSER: &str = "postgres";
+
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+const STOP_TIMEOUT: Duration = Duration::from_secs(15);
+const POLL_INTERVAL: Duration = Duration::from_millis(25);
+/// `sockaddr_un.sun_path` is 108 bytes on Linux (104 on macOS), NUL included.
+const MAX_SOCKET_PATH: usize = 103;
+const LOG_TAIL_BYTES: usize = 8 * 1024;
+
+/// Errors from discovering, starting or stopping a cluster.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// No PostgreSQL server binaries were found anywhere.
+    #[error(
+        "PostgreSQL server binaries (initdb and postgres) not found.\n\
+         Searched:\n{searched}\
+         To fix this, do one of:\n  \
+         - install the PostgreSQL server package, e.g. `apt-get install postgresql` \
+         (Debian/Ubuntu), `dnf install postgresql-server` (Fedora/RHEL) or \
+         `brew install postgresql@17` (macOS);\n  \
+         - set {BINDIR_ENV} to the directory containing initdb and postgres;\n  \
+         - use an existing server instead: set SCHEMADIFF_TEST_DATABASE_URL \
+         (tests) or pass --dev-url (schemadiff)."
+    )]
+    NotFound {
+        /// One line per place that was looked at.
+        searched: String,
+    },
+
+    /// `SCHEMADIFF_PG_BINDIR` (or an explicitly given directory) is unusable.
+    #[error("{what} ({dir}) is not a usable PostgreSQL bin directory: {reason}")]
+    InvalidBinDir {
+        /// Where the directory came from.
+        what: String,
+        /// The directory.
+        dir: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// An I/O operation failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+
+    /// `initdb` failed.
+    #[error("initdb failed ({status}){hint}\n{output}")]
+    Initdb {
+        /// Exit status of initdb.
+        status: ExitStatus,
+        /// Combined stdout and stderr of initdb.
+        output: String,
+        /// Extra advice, possibly empty.
+        hint: String,
+    },
+
+    /// The server did not come up.
+    #[error(
+        "PostgreSQL server failed to start: {reason}\n--- server log (was {log_path}) ---\n{log}"
+    )]
+    Start {
+        /// Why we gave up.
+        reason: String,
+        /// Where the log was (it is deleted with the cluster directory).
+        log_path: String,
+        /// The tail of the server log.
+        log: String,
+    },
+
+    /// The server did not shut down cleanly.
+    #[error("PostgreSQL server did not shut down cleanly: {0}")]
+    Stop(String),
+}
+
+fn io_err(context: impl Into<String>) -> impl FnOnce(io::Error) -> ClusterError {
+    let context = context.into();
+    move |source| ClusterError::Io { context, source }
+}
+
+/// A located set of PostgreSQL server binaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PgBinaries {
+    bindir: PathBuf,
+    version: String,
+    version_major: u32,
+    found_via: String,
+}
+
+impl PgBinaries {
+    /// Locates `initdb` and `postgres` (in the same directory), trying in order:
+    ///
+    /// 1. `$SCHEMADIFF_PG_BINDIR` (if set, it must be valid; no fallback);
+    /// 2. `pg_config --bindir` (`pg_config` on `PATH`);
+    /// 3. `initdb` on `PATH` (symlinks resolved), with `postgres` beside it;
+    /// 4. the usual install locations: `/usr/lib/postgresql/*/bin` (highest
+    ///    major version first), `/usr/local/pgsql/bin`, `/usr/pgsql-*/bin`,
+    ///    `/opt/homebrew/opt/postgresql@*/bin`, `/usr/local/opt/postgresql@*/bin`.
+    pub fn discover() -> Result<PgBinaries, ClusterError> {
+        if let Some(dir) = std::env::var_os(BINDIR_ENV).filter(|v| !v.is_empty()) {
+            let dir = PathBuf::from(dir);
+            return PgBinaries::from_bindir_inner(&dir, format!("${BINDIR_ENV}")).map_err(
+                |reason| ClusterError::InvalidBinDir {
+                    what: format!("${BINDIR_ENV}"),
+                    dir,
+                    reason,
+                },
+            );
+        }
+
+        let mut searched = String::new();
+        let mut note = |line: String| {
+            let _ = writeln!(searched, "  - {line}");
+        };
+
+        // 2. pg_config --bindir
+        match Command::new("pg_config")
+            .arg("--bindir")
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+        {
+            Ok(out) if out.status.success() => {
+                let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+                match PgBinaries::from_bindir_inner(&dir, "pg_config --bindir".into()) {
+                    Ok(b) => return Ok(b),
+                    Err(reason) => note(format!(
+                        "`pg_config --bindir` reported {}: {reason}",
+                        dir.display()
+                    )),
+                }
+            }
+            Ok(out) => note(format!("`pg_config --bindir` failed ({})", out.status)),
+            Err(_) => note("`pg_config` is not on PATH".into()),
+        }
+
+        // 3. initdb on PATH
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut on_path = false;
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join("initdb");
+            if !is_executable_file(&candidate) {
+                continue;
+            }
+            on_path = true;
+            let resolved = fs::canonicalize(&candidate).unwrap_or(candidate.clone());
+            let Some(bindir) = resolved.parent() else {
+                continue;
+            };
+            match PgBinaries::from_bindir_inner(bindir, format!("PATH ({})", candidate.display())) {
+                Ok(b) => return Ok(b),
+                Err(reason) => note(format!(
+                    "{} (on PATH) resolves to {}: {reason}",
+                    candidate.display(),
+                    bindir.display()
+                )),
+            }
+        }
+        if !on_path {
+            note("`initdb` is not on PATH".into());
+        }
+
+        // 4. well-known install locations
+        for (pattern, dirs) in well_known_bindirs() {
+            if dirs.is_empty() {
+                note(format!("{pattern}: nothing there"));
+            }
+            for dir in dirs {
+                match PgBinaries::from_bindir_inner(&dir, dir.display().to_string()) {
+                    Ok(b) => return Ok(b),
+                    Err(reason) => note(format!("{}: {reason}", dir.display())),
+                }
+            }
+        }
+
+        Err(ClusterError::NotFound { searched })
+    }
+
+    /// Uses the binaries in `dir`, which must contain `initdb` and `postgres`.
+    pub fn from_bindir(dir: impl AsRef<Path>) -> Result<PgBinaries, ClusterError> {
+        let dir = dir.as_ref();
+        PgBinaries::from_bindir_inner(dir, dir.display().to_string()).map_err(|reason| {
+            ClusterError::InvalidBinDir {
+                what: "PostgreSQL bin directory".into(),
+                dir: dir.to_path_buf(),
+                reason,
+            }
+        })
+    }
+
+    fn from_bindir_inner(dir: &Path, found_via: String) -> Result<PgBinaries, String> {
+        for exe in ["initdb", "postgres"] {
+            if !is_executable_file(&dir.join(exe)) {
+                return Err(format!("no executable `{exe}` there"));
+            }
+        }
+        let postgres = dir.join("postgres");
+        let out = Command::new(&postgres)
+            .arg("--version")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run `{} --version`: {e}", postgres.display()))?;
+        let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !out.status.success() {
+            return Err(format!(
+                "`{} --version` failed ({}): {}",
+                postgres.display(),
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let version_major = parse_version_major(&version).ok_or_else(|| {
+            format!("cannot parse the output of `postgres --version`: {version:?}")
+        })?;
+        Ok(PgBinaries {
+            bindir: dir.to_path_buf(),
+            version,
+            version_major,
+            found_via,
+        })
+    }
+
+    /// The directory holding the binaries.
+    pub fn bindir(&self) -> &Path {
+        &self.bindir
+    }
+
+    /// Path of `initdb`.
+    pub fn initdb(&self) -> PathBuf {
+        self.bindir.join("initdb")
+    }
+
+    /// Path of `postgres`.
+    pub fn postgres(&self) -> PathBuf {
+        self.bindir.join("postgres")
+    }
+
+    /// Major version, e.g. `15` (for pre-10 releases, the first component).
+    pub fn version_major(&self) -> u32 {
+        self.version_major
+    }
+
+    /// Output of `postgres --version`, e.g. `postgres (PostgreSQL) 15.10 (Debian ...)`.
+    pub fn version_string(&self) -> &str {
+        &self.version
+    }
+
+    /// How the binaries were found (for diagnostics).
+    pub fn found_via(&self) -> &str {
+        &self.found_via
+    }
+}
+
+/// Parses the major version out of `postgres (PostgreSQL) 15.10 (Debian ...)`.
+fn parse_version_major(version: &str) -> Option<u32> {
+    let rest = match version.find("(PostgreSQL)") {
+        Some(i) => &version[i + "(PostgreSQL)".len()..],
+        None => version,
+    };
+    let token = rest.split_whitespace().next()?;
+    let digits: String = token.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+fn is_executable_file(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Lists `<prefix><version><suffix>` directories, highest version first.
+fn versioned_dirs(parent: &str, prefix: &str, suffix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(Vec<u32>, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let version = name.strip_prefix(prefix)?;
+            let key: Vec<u32> = version
+                .split('.')
+                .map(|p| p.parse().ok())
+                .collect::<Option<_>>()?;
+            Some((key, e.path().join(suffix)))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+fn well_known_bindirs() -> Vec<(&'static str, Vec<PathBuf>)> {
+    let fixed = |p: &str| {
+        let p = PathBuf::from(p);
+        if p.exists() { vec![p] } else { Vec::new() }
+    };
+    vec![
+        (
+            "/usr/lib/postgresql/*/bin",
+            versioned_dirs("/usr/lib/postgresql", "", "bin"),
+        ),
+        ("/usr/local/pgsql/bin", fixed("/usr/local/pgsql/bin")),
+        ("/usr/pgsql-*/bin", versioned_dirs("/usr", "pgsql-", "bin")),
+        (
+            "/opt/homebrew/opt/postgresql@*/bin",
+            versioned_dirs("/opt/homebrew/opt", "postgresql@", "bin"),
+        ),
+        (
+            "/usr/local/opt/postgresql@*/bin",
+            versioned_dirs("/usr/local/opt", "postgresql@", "bin"),
+        ),
+    ]
+}
+
+/// Quotes a value for a libpq `key=value` connection string when needed.
+pub fn quote_conninfo_value(value: &str) -> String {
+    let plain = !value.is_empty()
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c == '\'' || c == '\\' || c == '=');
+    if plain {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if c == '\'' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// The user the server processes run as.
+#[derive(Debug, Clone, Copy)]
+struct RunAs {
+    uid: u32,
+    gid: u32,
+}
+
+/// When we are root, PostgreSQL must run as someone else: `nobody`.
+fn run_as() -> Option<RunAs> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return None;
+    }
+    let from_passwd = fs::read_to_string("/etc/passwd").ok().and_then(|passwd| {
+        passwd.lines().find_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            if fields.len() >= 4 && fields[0] == "nobody" {
+                Some(RunAs {
+                    uid: fields[2].parse().ok()?,
+                    gid: fields[3].parse().ok()?,
+                })
+            } else {
+                None
+            }
+        })
+    });
+    Some(from_passwd.unwrap_or(RunAs {
+        uid: 65534,
+        gid: 65534,
+    }))
+}
+
+fn chown(path: &Path, who: Option<RunAs>) -> Result<(), ClusterError> {
+    if let Some(who) = who {
+        std::os::unix::fs::chown(path, Some(who.uid), Some(who.gid))
+            .map_err(io_err(format!("cannot chown {}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// Creates a fresh, private directory `<tmp>/schemadiff-<pid>-<n>-<nanos>`.
+fn create_base_dir() -> Result<PathBuf, ClusterError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let tmp = std::env::temp_dir();
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = tmp.join(format!(
+            "schemadiff-{}-{n}-{:x}",
+            std::process::id(),
+            nanos & 0x00ff_ffff
+        ));
+        match fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(ClusterError::Io {
+                    context: format!("cannot create a temporary directory in {}", tmp.display()),
+                    source: e,
+                });
+            }
+        }
+    }
+}
+
+/// Applies the run-as user, cwd and (on Linux) the parent-death signal.
+fn prepare_command(cmd: &mut Command, cwd: &Path, who: Option<RunAs>, death_signal: libc::c_int) {
+    cmd.current_dir(cwd).stdin(Stdio::null());
+    // Server-side settings that could leak in from the environment.
+    for var in [
+        "PGDATA",
+        "PGPORT",
+        "PGHOST",
+        "PGOPTIONS",
+        "PGTZ",
+        "PGCLIENTENCODING",
+    ] {
+        cmd.env_remove(var);
+    }
+    if let Some(who) = who {
+        // std drops supplementary groups (setgroups(0)) when changing uid as root.
+        cmd.uid(who.uid).gid(who.gid);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getpid is always safe.
+        let parent = unsafe { libc::getpid() };
+        // SAFETY: the closure only makes async-signal-safe syscalls. std runs it
+        // after setuid/setgid, which matters: a credential change would clear
+        // the parent-death signal again.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(
+                    libc::PR_SET_PDEATHSIG,
+                    death_signal as libc::c_ulong,
+                    0,
+                    0,
+                    0,
+                ) != 0
+                {
+                    return Err(io::Error::last_os_error());
+                }
+                // The parent may have died before prctl took effect.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = death_signal;
+}
+
+/// Reads (at most) the last `LOG_TAIL_BYTES` of a file.
+fn tail_of_file(path: &Path) -> String {
+    match fs::read(path) {
+        Ok(bytes) => {
+            let start = bytes.len().saturating_sub(LOG_TAIL_BYTES);
+            let text = String::from_utf8_lossy(&bytes[start..]).into_owned();
+            if start > 0 {
+                format!("[... {start} earlier bytes omitted ...]\n{text}")
+            } else if text.trim().is_empty() {
+                "(empty)".into()
+            } else {
+                text
+            }
+        }
+        Err(e) => format!("(cannot read the log: {e})"),
+    }
+}
+
+/// The thread that spawned the postmaster and owns its `Child`. It lives as
+/// long as the postmaster (so `PR_SET_PDEATHSIG` does not fire early) and is
+/// the only one that signals or reaps it (so there is no pid-reuse race).
+#[derive(Debug)]
+struct Supervisor {
+    stop_tx: mpsc::Sender<()>,
+    handle: JoinHandle<Result<(), String>>,
+    exited: Arc<Mutex<Option<ExitStatus>>>,
+}
+
+impl Supervisor {
+    fn spawn(mut cmd: Command) -> Result<(Supervisor, u32), ClusterError> {
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let (ready_tx, ready_rx) = mpsc::channel::<io::Result<u32>>();
+        let exited = Arc::new(Mutex::new(None));
+        let exited2 = Arc::clone(&exited);
+        let handle = thread::Builder::new()
+            .name("schemadiff-postmaster".into())
+            .spawn(move || {
+                let mut child = match cmd.spawn() {
+                    Ok(child) => child,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return Ok(());
+                    }
+                };
+                let _ = ready_tx.send(Ok(child.id()));
+                supervise(&mut child, &stop_rx, &exited2)
+            })
+            .map_err(io_err("cannot spawn the supervisor thread"))?;
+        match ready_rx.recv() {
+            Ok(Ok(pid)) => Ok((
+                Supervisor {
+                    stop_tx,
+                    handle,
+                    exited,
+                },
+                pid,
+            )),
+            Ok(Err(e)) => {
+                let _ = handle.join();
+                Err(ClusterError::Io {
+                    context: "cannot run postgres".into(),
+                    source: e,
+                })
+            }
+            Err(_) => {
+                let _ = handle.join();
+                Err(ClusterError::Stop("the supervisor thread died".into()))
+            }
+        }
+    }
+
+    fn exit_status(&self) -> Option<ExitStatus> {
+        *self.exited.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn stop(self) -> Result<(), String> {
+        let _ = self.stop_tx.send(());
+        self.handle
+            .join()
+            .unwrap_or_else(|_| Err("the supervisor thread panicked".into()))
+    }
+}
+
+fn supervise(
+    child: &mut Child,
+    stop_rx: &mpsc::Receiver<()>,
+    exited: &Mutex<Option<ExitStatus>>,
+) -> Result<(), String> {
+    loop {
+        match stop_rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {
+                if let Ok(Some(status)) = child.try_wait() {
+                    *exited.lock().unwrap_or_else(|e| e.into_inner()) = Some(status);
+                    // Nothing left to supervise; wait for the stop request.
+                    let _ = stop_rx.recv();
+                    return Ok(());
+                }
+            }
+        }
+    }
+    if let Ok(Some(_)) = child.try_wait() {
+        return Ok(());
+    }
+    // Fast shutdown: roll back open transactions, disconnect clients.
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: the child has not been reaped (try_wait said so), so pid is ours.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let deadline = Instant::now() + STOP_TIMEOUT;
+    while Instant::now() < deadline {
+        match child.try_wait() {
+            Ok(Some(_)) => return Ok(()),
+            Ok(None) => thread::sleep(POLL_INTERVAL),
+            Err(e) => return Err(format!("waiting for postgres: {e}")),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    Err(format!(
+        "postgres (pid {pid}) ignored SIGINT for {STOP_TIMEOUT:?} and was killed"
+    ))
+}
+
+/// Result of one connection probe.
+enum Probe {
+    Ready,
+    NotReady(String),
+}
+
+/// Opens a real protocol-3.0 connection over the Unix socket and reports
+/// whether the server accepts it (any authentication request means yes).
+fn probe(socket: &Path) -> Probe {
+    let attempt = || -> io::Result<Probe> {
+        let mut stream = UnixStream::connect(socket)?;
+        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+        stream.set_write_timeout(Some(Duration::from_secs(5)))?;
+        let mut body = Vec::new();
+        body.extend_from_slice(&196_608u32.to_be_bytes()); // protocol 3.0
+        for s in ["user", SUPERUSER, "database", "postgres"] {
+            body.extend_from_slice(s.as_bytes());
+            body.push(0);
+        }
+        body.push(0);
+        let mut msg = ((body.len() + 4) as u32).to_be_bytes().to_vec();
+        msg.extend_from_slice(&body);
+        stream.write_all(&msg)?;
+
+        let mut header = [0u8; 5];
+        stream.read_exact(&mut header)?;
+        let len = u32::from_be_bytes([header[1], header[2], header[3], header[4]]) as usize;
+        let mut payload = vec![0u8; len.saturating_sub(4).min(64 * 1024)];
+        stream.read_exact(&mut payload)?;
+        let result = match header[0] {
+            b'R' => Probe::Ready,
+            b'E' => {
+                let mut fields = payload.split(|b| *b == 0).filter(|f| !f.is_empty());
+                let message = fields
+                    .find(|f| f[0] == b'M')
+                    .map(|f| String::from_utf8_lossy(&f[1..]).into_owned())
+                    .unwrap_or_else(|| "unknown error".into());
+                Probe::NotReady(format!("server replied: {message}"))
+            }
+            other => Probe::NotReady(format!("unexpected message type {:?}", other as char)),
+        };
+        let _ = stream.write_all(&[b'X', 0, 0, 0, 4]); // Terminate
+        Ok(result)
+    };
+    attempt().unwrap_or_else(|e| Probe::NotReady(format!("connecting: {e}")))
+}
+
+/// A running throwaway PostgreSQL cluster. Stopped (and its directory removed)
+/// by [`Cluster::stop`] or on drop.
+#[derive(Debug)]
+pub struct Cluster {
+    base_dir: PathBuf,
+    data_dir: PathBuf,
+    socket_dir: PathBuf,
+    log_path: PathBuf,
+    port: u16,
+    version_major: u32,
+    pid: u32,
+    supervisor: Option<Supervisor>,
+    removed: bool,
+}
+
+impl Cluster {
+    /// Creates a fresh cluster in a new temporary directory and starts it,
+    /// waiting (up to 30 s) until it accepts connections. Blocking (initdb takes
+    /// a second or two); from async code wrap it in `spawn_blocking`.
+    pub fn start(binaries: &PgBinaries) -> Result<Cluster, ClusterError> {
+        let base_dir = create_base_dir()?;
+        let mut cluster = Cluster {
+            data_dir: base_dir.join("data"),
+            socket_dir: base_dir.join("sock"),
+            log_path: base_dir.join("postgres.log"),
+            base_dir,
+            port: DEFAULT_PORT,
+            version_major: binaries.version_major(),
+            pid: 0,
+            supervisor: None,
+            removed: false,
+        };
+        // On error `cluster` is dropped, which removes the directory.
+        cluster.init_and_start(binaries)?;
+        Ok(cluster)
+    }
+
+    fn init_and_start(&mut self, binaries: &PgBinaries) -> Result<(), ClusterError> {
+        let who = run_as();
+        let socket_file = self.socket_dir.join(format!(".s.PGSQL.{}", self.port));
+        if socket_file.as_os_str().len() > MAX_SOCKET_PATH {
+            return Err(ClusterError::Io {
+                context: format!(
+                    "the socket path {} is too long for a Unix socket; set TMPDIR to a shorter directory",
+                    socket_file.display()
+                ),
+                source: io::Error::from(io::ErrorKind::InvalidInput),
+            });
+        }
+        chown(&self.base_dir, who)?;
+        fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&self.socket_dir)
+            .map_err(io_err(format!(
+                "cannot create {}",
+                self.socket_dir.display()
+            )))?;
+        chown(&self.socket_dir, who)?;
+
+        // initdb
+        let mut initdb = Command::new(binaries.initdb());
+        initdb
+            .arg("-D")
+            .arg(&self.data_dir)
+            .args(["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8"])
+            .args(["--no-locale", "-N"]);
+        prepare_command(&mut initdb, &self.base_dir, who, libc::SIGKILL);
+        let out = initdb.output().map_err(io_err(format!(
+            "cannot run {}",
+            binaries.initdb().display()
+        )))?;
+        if !out.status.success() {
+            let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
+            output.push_str(&String::from_utf8_lossy(&out.stderr));
+            let hint = match who {
+                Some(w) => format!(
+                    " [running as root, so initdb ran as uid {} (nobody); {} must be \
+                     accessible to that user, set TMPDIR otherwise]",
+                    w.uid,
+                    self.base_dir.display()
+                ),
+                None => String::new(),
+            };
+            return Err(ClusterError::Initdb {
+                status: out.status,
+                output,
+                hint,
+            });
+        }
+
+        // postgres, with stdout+stderr going to the log file
+        let log = fs::File::create(&self.log_path)
+            .map_err(io_err(format!("cannot create {}", self.log_path.display())))?;
+        let log2 = log
+            .try_clone()
+            .map_err(io_err("cannot duplicate the log file handle"))?;
+        let mut socket_dir_setting = OsString::from("unix_socket_directories=");
+        socket_dir_setting.push(self.socket_dir.as_os_str());
+        let mut postgres = Command::new(binaries.postgres());
+        postgres
+            .arg("-D")
+            .arg(&self.data_dir)
+            .arg("-p")
+            .arg(self.port.to_string())
+            .args(["-c", "listen_addresses="])
+            .arg("-c")
+            .arg(socket_dir_setting)
+            .args(["-c", "fsync=off"])
+            .args(["-c", "synchronous_commit=off"])
+            .args(["-c", "full_page_writes=off"])
+            .args(["-c", "max_connections=100"])
+            .stdout(log)
+            .stderr(log2);
+        prepare_command(&mut postgres, &self.base_dir, who, libc::SIGQUIT);
+        let (supervisor, pid) = Supervisor::spawn(postgres)?;
+        self.pid = pid;
+        self.supervisor = Some(supervisor);
+
+        // Wait until it accepts connections.
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut last = String::from("the socket file never appeared");
+        loop {
+            if let Some(status) = self.supervisor.as_ref().and_then(Supervisor::exit_status) {
+                return Err(self.start_error(format!("postgres exited early ({status})")));
+            }
+            if socket_file.exists() {
+                match probe(&socket_file) {
+                    Probe::Ready => return Ok(()),
+                    Probe::NotReady(why) => last = why,
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(self.start_error(format!(
+                    "not accepting connections after {START_TIMEOUT:?} (last attempt: {last})"
+                )));
+            }
+            thread::sleep(POLL_INTERVAL);
+        }
+    }
+
+    fn start_error(&self, reason: String) -> ClusterError {
+        ClusterError::Start {
+            reason,
+            log_path: self.log_path.display().to_string(),
+            log: tail_of_file(&self.log_path),
+        }
+    }
+
+    /// libpq `key=value` connection string for database `dbname` as the
+    /// superuser `postgres` (trust authentication, Unix socket).
+    pub fn conninfo(&self, dbname: &str) -> String {
+        format!(
+            "host={} port={} user={SUPERUSER} dbname={}",
+            quote_conninfo_value(&self.socket_dir.to_string_lossy()),
+            self.port,
+            quote_conninfo_value(dbname)
+        )
+    }
+
+    /// Major version of the server, e.g. `15`.
+    pub fn version_major(&self) -> u32 {
+        self.version_major
+    }
+
+    /// The Unix socket directory (the `host` to connect to).
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
+    }
+
+    /// The port number (names the socket file; TCP is disabled).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The temporary directory holding everything (removed on stop).
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
+    }
+
+    /// The data directory (`<base_dir>/data`).
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The server log (`<base_dir>/postgres.log`).
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
+    /// Process id of the postmaster.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// Whether the postmaster is still running.
+    pub fn is_running(&self) -> bool {
+        self.supervisor
+            .as_ref()
+            .is_some_and(|s| s.exit_status().is_none())
+    }
+
+    /// Stops the server (SIGINT = fast shutdown; SIGKILL after 15 s) and
+    /// removes the temporary directory. Idempotent.
+    pub fn stop(&mut self) -> Result<(), ClusterError> {
+        let stopped = match self.supervisor.take() {
+            Some(supervisor) => supervisor.stop(),
+            None => Ok(()),
+        };
+        if !self.removed {
+            match fs::remove_dir_all(&self.base_dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(ClusterError::Io {
+                        context: format!("cannot remove {}", self.base_dir.display()),
+                        source: e,
+                    });
+                }
+            }
+            self.removed = true;
+        }
+        stopped.map_err(ClusterError::Stop)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_versions() {
+        assert_eq!(
+            parse_version_major("postgres (PostgreSQL) 15.10 (Debian 15.10-0+deb12u1)"),
+            Some(15)
+        );
+        assert_eq!(parse_version_major("postgres (PostgreSQL) 17.2"), Some(17));
+        assert_eq!(
+            parse_version_major("postgres (PostgreSQL) 18beta1"),
+            Some(18)
+        );
+        assert_eq!(parse_version_major("postgres (PostgreSQL) 9.6.24"), Some(9));
+        assert_eq!(parse_version_major("garbage"), None);
+    }
+
+    #[test]
+    fn quotes_conninfo_values() {
+        assert_eq!(quote_conninfo_value("sd_test_1_2"), "sd_test_1_2");
+        assert_eq!(quote_conninfo_value(""), "''");
+        assert_eq!(quote_conninfo_value("a b"), "'a b'");
+        assert_eq!(quote_conninfo_value(r"it's\x"), r"'it\'s\\x'");
+    }
+
+    #[test]
+    fn not_found_message_says_what_to_do() {
+        let msg = ClusterError::NotFound {
+            searched: "  - here\n".into(),
+        }
+        .to_string();
+        eprintln!("{msg}");
+        for needle in [
+            "apt-get install postgresql",
+            "brew install postgresql@17",
+            "SCHEMADIFF_PG_BINDIR",
+            "SCHEMADIFF_TEST_DATABASE_URL",
+            "--dev-url",
+        ] {
+            assert!(msg.contains(needle), "{needle:?} missing from:\n{msg}");
+        }
+    }
+
+    #[test]
+    fn start_query_stop() {
+        let binaries = PgBinaries::discover().unwrap_or_else(|e| panic!("{e}"));
+        let mut cluster = Cluster::start(&binaries).unwrap_or_else(|e| panic!("{e}"));
+        assert!(cluster.is_running());
+        assert!(cluster.data_dir().join("PG_VERSION").exists());
+        assert!(matches!(
+            probe(&cluster.socket_dir().join(".s.PGSQL.5432")),
+            Probe::Ready
+        ));
+        let base = cluster.base_dir().to_path_buf();
+        let pid = cluster.pid();
+        cluster.stop().unwrap();
+        assert!(!base.exists(), "{} should be removed", base.display());
+        assert!(!Path::new(&format!("/proc/{pid}")).exists());
+        cluster.stop().unwrap(); // idempotent
+    }
+}

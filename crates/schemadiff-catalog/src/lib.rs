@@ -1,0 +1,4 @@
+//! Reading PostgreSQL catalogs, plus the ephemeral local cluster used by the
+//! tests and the scratch server.
+
+pub mod cluster;

@@ -1,0 +1,361 @@
+//! Test support: one throwaway PostgreSQL cluster per test binary, each test
+//! its own fresh database.
+//!
+//! ```no_run
+//! # async fn example() {
+//! let db = schemadiff_testkit::fresh_database().await;
+//! let client = db.client().await;
+//! client.batch_execute("CREATE TABLE t (id int)").await.unwrap();
+//! # }
+//! ```
+//!
+//! * If `SCHEMADIFF_TEST_DATABASE_URL` is set (a `postgres://` URL or a libpq
+//!   `key=value` string, no TLS), databases are created on that server; the
+//!   role needs `CREATEDB`. They are not dropped afterwards.
+//! * Otherwise the first call starts a local [`Cluster`] (see
+//!   [`schemadiff_catalog::cluster`]), shared by every test of the binary even
+//!   though each `#[tokio::test]` has its own runtime. It is stopped and its
+//!   directory removed by an `atexit` handler when the test binary exits; if the
+//!   binary is killed, the server dies with it (parent-death signal).
+//! * There is no silent skipping: without PostgreSQL, tests panic with the
+//!   discovery error, which says how to install it or point to a server.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use schemadiff_catalog::cluster::{Cluster, PgBinaries, quote_conninfo_value};
+use tokio_postgres::NoTls;
+
+pub use schemadiff_catalog::cluster;
+
+/// Environment variable naming an existing server to use instead of a local
+/// throwaway cluster.
+pub const DATABASE_URL_ENV: &str = "SCHEMADIFF_TEST_DATABASE_URL";
+
+/// A freshly created, empty database (created from `template0`).
+#[derive(Debug, Clone)]
+pub struct TestDatabase {
+    name: String,
+    conninfo: String,
+}
+
+impl TestDatabase {
+    /// The database name, `sd_test_<pid>_<counter>`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Connection string for this database (libpq `key=value` form for the
+    /// local cluster; for `SCHEMADIFF_TEST_DATABASE_URL`, the same form as the
+    /// variable with the database replaced).
+    pub fn conninfo(&self) -> &str {
+        &self.conninfo
+    }
+
+    /// Connects to the database; the connection task is spawned on the
+    /// current tokio runtime. Panics on failure.
+    pub async fn client(&self) -> tokio_postgres::Client {
+        connect(&self.conninfo).await
+    }
+}
+
+/// Information about the local throwaway cluster of this process.
+#[derive(Debug, Clone)]
+pub struct LocalClusterInfo {
+    /// The temporary directory holding the cluster (removed at exit).
+    pub base_dir: PathBuf,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// Process id of the postmaster.
+    pub postmaster_pid: u32,
+    /// Server major version.
+    pub version_major: u32,
+}
+
+struct Local {
+    cluster: Mutex<Option<Cluster>>,
+    info: LocalClusterInfo,
+    /// `conninfo` without `dbname`.
+    conninfo_base: String,
+}
+
+static LOCAL: OnceLock<Result<Local, String>> = OnceLock::new();
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Whether `SCHEMADIFF_TEST_DATABASE_URL` is set (so no local cluster is used).
+pub fn using_external_server() -> bool {
+    external_url().is_some()
+}
+
+fn external_url() -> Option<String> {
+    std::env::var(DATABASE_URL_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// The local cluster of this process, if one has been started.
+pub fn local_cluster() -> Option<LocalClusterInfo> {
+    match LOCAL.get() {
+        Some(Ok(local)) => Some(local.info.clone()),
+        _ => None,
+    }
+}
+
+/// Creates a new empty database and returns how to reach it. Starts the local
+/// cluster on first use (unless `SCHEMADIFF_TEST_DATABASE_URL` is set). Panics
+/// with a descriptive message on failure.
+pub async fn fresh_database() -> TestDatabase {
+    let server = match external_url() {
+        Some(url) => Server::External(url),
+        None => Server::Local(local_or_start().await.conninfo_base.clone()),
+    };
+    let admin = server.admin_conninfo();
+    let client = connect(&admin).await;
+    let pid = std::process::id();
+    for _ in 0..100 {
+        let name = format!("sd_test_{pid}_{}", COUNTER.fetch_add(1, Ordering::Relaxed));
+        match client
+            .batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE template0"))
+            .await
+        {
+            Ok(()) => {
+                let conninfo = server.conninfo(&name);
+                return TestDatabase { name, conninfo };
+            }
+            // Left over on an external server by an earlier run: next number.
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) => {
+                continue;
+            }
+            Err(e) => panic!(
+                "schemadiff-testkit: CREATE DATABASE {name} failed: {}",
+                describe(&e)
+            ),
+        }
+    }
+    panic!("schemadiff-testkit: could not find a free database name");
+}
+
+/// Where test databases are created.
+enum Server {
+    /// `SCHEMADIFF_TEST_DATABASE_URL`.
+    External(String),
+    /// The local cluster's conninfo without `dbname`.
+    Local(String),
+}
+
+impl Server {
+    fn admin_conninfo(&self) -> String {
+        match self {
+            Server::External(url) => url.clone(),
+            Server::Local(base) => format!("{base} dbname=postgres"),
+        }
+    }
+
+    fn conninfo(&self, dbname: &str) -> String {
+        match self {
+            Server::External(url) => with_dbname(url, dbname),
+            Server::Local(base) => format!("{base} dbname={}", quote_conninfo_value(dbname)),
+        }
+    }
+}
+
+async fn local_or_start() -> &'static Local {
+    let result = match LOCAL.get() {
+        Some(r) => r,
+        // initdb + startup block for a second or two.
+        None => tokio::task::spawn_blocking(|| LOCAL.get_or_init(start_local))
+            .await
+            .unwrap_or_else(|e| panic!("schemadiff-testkit: starting the cluster panicked: {e}")),
+    };
+    match result {
+        Ok(local) => local,
+        Err(msg) => {
+            panic!("schemadiff-testkit: cannot start a throwaway PostgreSQL cluster.\n{msg}")
+        }
+    }
+}
+
+fn start_local() -> Result<Local, String> {
+    let binaries = PgBinaries::discover().map_err(|e| e.to_string())?;
+    let cluster = Cluster::start(&binaries).map_err(|e| e.to_string())?;
+    let info = LocalClusterInfo {
+        base_dir: cluster.base_dir().to_path_buf(),
+        data_dir: cluster.data_dir().to_path_buf(),
+        postmaster_pid: cluster.pid(),
+        version_major: cluster.version_major(),
+    };
+    let conninfo_base = format!(
+        "host={} port={} user={}",
+        quote_conninfo_value(&cluster.socket_dir().to_string_lossy()),
+        cluster.port(),
+        cluster::SUPERUSER
+    );
+    // SAFETY: registering a plain `extern "C" fn` with atexit is sound.
+    if unsafe { libc::atexit(stop_local_at_exit) } != 0 {
+        eprintln!(
+            "schemadiff-testkit: atexit registration failed; {} may be left behind",
+            info.base_dir.display()
+        );
+    }
+    Ok(Local {
+        cluster: Mutex::new(Some(cluster)),
+        info,
+        conninfo_base,
+    })
+}
+
+/// Runs at process exit (the test harness returns from main or calls exit()).
+extern "C" fn stop_local_at_exit() {
+    // Never unwind out of an extern "C" fn.
+    let _ = std::panic::catch_unwind(|| {
+        if let Some(Ok(local)) = LOCAL.get() {
+            let taken = match local.cluster.lock() {
+                Ok(mut guard) => guard.take(),
+                Err(poisoned) => poisoned.into_inner().take(),
+            };
+            if let Some(mut cluster) = taken {
+                if let Err(e) = cluster.stop() {
+                    eprintln!("schemadiff-testkit: stopping the test cluster: {e}");
+                }
+            }
+        }
+    });
+}
+
+async fn connect(conninfo: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(conninfo, NoTls)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "schemadiff-testkit: cannot connect ({}): {}",
+                redact(conninfo),
+                describe(&e)
+            )
+        });
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            eprintln!("schemadiff-testkit: connection error: {e}");
+        }
+    });
+    client
+}
+
+/// Error text including the server's message, if any.
+fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {} ({})", db.severity(), db.message(), db.code().code()),
+        None => {
+            let mut s = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(inner) = source {
+                s.push_str(&format!(": {inner}"));
+                source = inner.source();
+            }
+            s
+        }
+    }
+}
+
+/// Hides a password in a URL or key=value string for error messages.
+fn redact(conninfo: &str) -> String {
+    if let Some((scheme, rest)) = split_url(conninfo) {
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(authority_end);
+        if let Some((userinfo, host)) = authority.rsplit_once('@') {
+            if let Some((user, _)) = userinfo.split_once(':') {
+                return format!("{scheme}{user}:***@{host}{tail}");
+            }
+        }
+        return conninfo.to_string();
+    }
+    conninfo
+        .split_whitespace()
+        .map(|kv| {
+            if kv.starts_with("password=") {
+                "password=***"
+            } else {
+                kv
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn split_url(s: &str) -> Option<(&str, &str)> {
+    ["postgresql://", "postgres://"]
+        .into_iter()
+        .find_map(|scheme| s.strip_prefix(scheme).map(|rest| (scheme, rest)))
+}
+
+/// Returns `conninfo` (URL or key=value) pointing at database `dbname`.
+/// `dbname` must be URL-safe (ours are `[a-z0-9_]`).
+pub fn with_dbname(conninfo: &str, dbname: &str) -> String {
+    match split_url(conninfo.trim()) {
+        Some((scheme, rest)) => {
+            let (before_query, query) = match rest.find('?') {
+                Some(i) => (&rest[..i], &rest[i..]),
+                None => (rest, ""),
+            };
+            let authority = match before_query.find('/') {
+                Some(i) => &before_query[..i],
+                None => before_query,
+            };
+            // Drop a dbname query parameter, which would override the path.
+            let query: Vec<&str> = query
+                .trim_start_matches('?')
+                .split('&')
+                .filter(|p| !p.is_empty() && !p.starts_with("dbname="))
+                .collect();
+            let query = if query.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", query.join("&"))
+            };
+            format!("{scheme}{authority}/{dbname}{query}")
+        }
+        // key=value: a later dbname overrides an earlier one.
+        None => format!(
+            "{} dbname={}",
+            conninfo.trim(),
+            quote_conninfo_value(dbname)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_dbname_in_urls() {
+        assert_eq!(
+            with_dbname("postgres://u:p@h:5433/orig?sslmode=disable", "x"),
+            "postgres://u:p@h:5433/x?sslmode=disable"
+        );
+        assert_eq!(with_dbname("postgresql://h", "x"), "postgresql://h/x");
+        assert_eq!(with_dbname("postgres://h/", "x"), "postgres://h/x");
+        assert_eq!(
+            with_dbname("postgres://h/a?dbname=b&user=u", "x"),
+            "postgres://h/x?user=u"
+        );
+        assert_eq!(
+            with_dbname("host=/tmp user=me dbname=orig", "x"),
+            "host=/tmp user=me dbname=orig dbname=x"
+        );
+        let config: tokio_postgres::Config =
+            with_dbname("host=/tmp dbname=orig", "x").parse().unwrap();
+        assert_eq!(config.get_dbname(), Some("x"));
+        let config: tokio_postgres::Config =
+            with_dbname("postgres://u@%2Ftmp%2Fsock:5433/orig?sslmode=disable", "x")
+                .parse()
+                .unwrap();
+        assert_eq!(config.get_dbname(), Some("x"));
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("host=h password=secret"), "host=h password=***");
+    }
+}
