@@ -61,6 +61,32 @@ pub fn columns_addition<'a>(columns: impl IntoIterator<Item = &'a str>) -> Strin
     out
 }
 
+/// `ChooseIndexColumnNames`: the names of an index's columns (keys, then INCLUDE columns), a repeated name
+/// numbered (`a`, `a1`), as they go into the index's default name.
+pub fn index_column_names<'a>(columns: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for orig in columns {
+        let mut name = orig.to_string();
+        let mut i = 1;
+        while out.contains(&name) {
+            let suffix = i.to_string();
+            name = format!(
+                "{}{suffix}",
+                clip(orig, MAX_IDENTIFIER_BYTES - suffix.len())
+            );
+            i += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// The `_`-joined addition of an index's default name.
+fn index_addition<'a>(columns: impl IntoIterator<Item = &'a str>) -> String {
+    let names = index_column_names(columns);
+    columns_addition(names.iter().map(String::as_str))
+}
+
 /// Names in use per schema, as the server would see them while creating objects in order.
 #[derive(Debug, Default)]
 pub struct NameAllocator {
@@ -191,7 +217,7 @@ pub fn effective_names(schema: &Schema) -> BTreeMap<ObjectPath, String> {
         }
         for (i, u) in t.uniques.iter().enumerate() {
             let name = u.name.clone().unwrap_or_else(|| {
-                let add = columns_addition(u.columns.iter().map(String::as_str));
+                let add = index_addition(u.columns.iter().map(String::as_str));
                 alloc.choose_relation(s, tn, Some(&add), "key", true)
             });
             put(ObjectPath::Unique(q.clone(), i), name);
@@ -231,9 +257,10 @@ pub fn effective_names(schema: &Schema) -> BTreeMap<ObjectPath, String> {
                         IndexTarget::Column(c) => Some(c.as_str()),
                         IndexTarget::Expression(_) => None,
                     })
+                    .chain(idx.include.iter().map(|c| Some(c.as_str())))
                     .collect();
                 cols.map(|cols| {
-                    let add = columns_addition(cols);
+                    let add = index_addition(cols);
                     alloc.choose_relation(&q.schema, &q.name, Some(&add), "idx", false)
                 })
             });
@@ -280,6 +307,14 @@ mod tests {
         assert_eq!(name.len(), 63);
         // 63 - len("_fkey") - 1 = 57 characters shared: 29 + 28 (the first part wins ties once it is longer).
         assert_eq!(name, format!("{}_{}_fkey", "t".repeat(29), "c".repeat(28)));
+    }
+
+    #[test]
+    fn repeated_index_columns_are_numbered() {
+        assert_eq!(
+            index_column_names(["a", "b", "a", "a"]),
+            ["a", "b", "a1", "a2"]
+        );
     }
 
     #[test]
