@@ -684,8 +684,9 @@ impl Decoder<'_> {
     fn choice(&mut self, obj: &Obj, key: &str, allowed: &[&str]) -> Option<String> {
         let s = self.string(obj, key)?;
         let value = s.get_ref().as_str();
-        if allowed.contains(&value) {
-            return Some(value.to_string());
+        let lower = value.to_lowercase();
+        if allowed.contains(&lower.as_str()) {
+            return Some(lower);
         }
         let help = match did_you_mean(value, allowed.iter().copied()) {
             Some(m) => format!(
@@ -1336,6 +1337,13 @@ impl Decoder<'_> {
         let mut keys = Vec::new();
         match obj.get("columns") {
             Some(list) => match list.get_ref() {
+                DeValue::String(_) => {
+                    self.record(&obj, "columns", list.span());
+                    if let Some(k) = self.index_key(&what, &obj, "columns.0", list, INDEX_KEY_KEYS)
+                    {
+                        keys.push(k);
+                    }
+                }
                 DeValue::Array(items) if !items.is_empty() => {
                     self.record(&obj, "columns", list.span());
                     for (j, item) in items.iter().enumerate() {

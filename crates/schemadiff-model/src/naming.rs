@@ -231,9 +231,10 @@ pub fn effective_names(schema: &Schema) -> BTreeMap<ObjectPath, String> {
                         IndexTarget::Column(c) => Some(c.as_str()),
                         IndexTarget::Expression(_) => None,
                     })
+                    .chain(e.include.iter().map(|c| Some(c.as_str())))
                     .collect();
                 cols.map(|cols| {
-                    alloc.choose_relation(s, tn, Some(&columns_addition(cols)), "excl", true)
+                    alloc.choose_relation(s, tn, Some(&index_addition(cols)), "excl", true)
                 })
             });
             if let Some(name) = name {

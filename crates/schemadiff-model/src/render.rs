@@ -244,12 +244,10 @@ pub fn create_table(t: &Table) -> String {
     )
 }
 
-/// A possibly schema-qualified name written as text (a collation or operator class), quoted part by part.
+/// A collation or operator class: an exact name, found through the search path (`pg_catalog` first, then
+/// `public`), so names with dots such as `en_US.utf8` need no special form.
 fn dotted(name: &str) -> String {
-    match name.split_once('.') {
-        Some((s, n)) => format!("{}.{}", quote_ident(s), quote_ident(n)),
-        None => quote_ident(name),
-    }
+    quote_ident(name)
 }
 
 pub fn column_definition(c: &Column) -> String {

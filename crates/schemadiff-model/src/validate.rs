@@ -549,12 +549,32 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
         if referenced.iter().all(|r| target.column(r).is_some())
             && !is_unique_key(target, &referenced)
         {
-            c.err(&p, "references", format!(
-                "{what} references ({}) of `{}`, which is neither its primary key nor unique",
-                referenced.join(", "),
-                target.name
-            ))
-            .help = Some("PostgreSQL needs a primary key or unique constraint (or a unique index without `where`) on exactly the referenced columns; add one".into());
+            let deferrable_only = target.uniques.iter().any(|u| {
+                u.deferrable
+                    && u.columns.len() == referenced.len()
+                    && u.columns.iter().all(|c| referenced.contains(c))
+            });
+            let (why, help) = if deferrable_only {
+                (
+                    "whose only unique constraint on them is deferrable",
+                    "PostgreSQL cannot check a foreign key against a deferrable unique constraint; make that constraint not deferrable, or add a unique index on the columns",
+                )
+            } else {
+                (
+                    "which is neither its primary key nor unique",
+                    "PostgreSQL needs a primary key or a unique constraint (or a unique index without `where`) on exactly the referenced columns; add one",
+                )
+            };
+            c.err(
+                &p,
+                "references",
+                format!(
+                    "{what} references ({}) of `{}`, {why}",
+                    referenced.join(", "),
+                    target.name
+                ),
+            )
+            .help = Some(help.into());
         }
     }
 }
@@ -623,7 +643,7 @@ fn is_unique_key(t: &Table, columns: &[String]) -> bool {
         .is_some_and(|pk| same(&mut pk.columns.iter().map(String::as_str)))
         || t.uniques
             .iter()
-            .any(|u| same(&mut u.columns.iter().map(String::as_str)))
+            .any(|u| !u.deferrable && same(&mut u.columns.iter().map(String::as_str)))
         || t.indexes.iter().any(|i| {
             i.unique
                 && i.where_clause.is_none()
