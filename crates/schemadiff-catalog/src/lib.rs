@@ -2,3 +2,4 @@
 //! tests and the scratch server.
 
 pub mod cluster;
+pub mod introspect;

@@ -1,6 +1,7 @@
 //! The schemadiff model: the types of a database schema, loading and validating schema.toml with precise
 //! errors, and rendering a schema to CREATE DDL.
 
+pub mod dump;
 pub mod ident;
 pub mod load;
 pub mod naming;
@@ -9,6 +10,7 @@ pub mod source;
 pub mod types;
 mod validate;
 
+pub use dump::to_toml;
 pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_str};
 pub use render::{Statement, create_script, script_text};

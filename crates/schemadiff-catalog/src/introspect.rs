@@ -1,0 +1,666 @@
+//! Reading a database's schema from `pg_catalog` into the model.
+//!
+//! Everything is read in one `READ ONLY` transaction (one snapshot) with a `statement_timeout`, with one
+//! query per object class, so the number of statements does not grow with the schema. Definitions come in
+//! the server's canonical form (`format_type`, `pg_get_expr`, `pg_get_indexdef`), read with
+//! `search_path = public` so that names in `public` are written bare and all others qualified, whatever the
+//! session's own setting. System schemas and objects that belong to extensions are skipped.
+
+use std::collections::BTreeMap;
+
+use schemadiff_model::{
+    Check, Column, ColumnRef, EnumType, EnumValue, Exclusion, ExclusionElement, Extension,
+    FkAction, ForeignKey, Identity, Index, IndexKey, IndexTarget, PrimaryKey, QualifiedName,
+    Schema, SchemaDef, Sequence, Table, Unique,
+};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, Row};
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct IntrospectOptions {
+    /// Only these schemas (all but the system ones when empty).
+    pub schemas: Vec<String>,
+    /// The `statement_timeout` of the reading transaction, in milliseconds.
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for IntrospectOptions {
+    fn default() -> Self {
+        IntrospectOptions {
+            schemas: Vec::new(),
+            statement_timeout_ms: 30_000,
+        }
+    }
+}
+
+/// A schema read from a database, with facts about the reading.
+#[derive(Debug, Clone)]
+pub struct Introspection {
+    pub schema: Schema,
+    /// `server_version_num`, e.g. 150004.
+    pub server_version_num: i32,
+    /// How many statements the reading sent (a constant, whatever the size of the schema).
+    pub statements: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntrospectError {
+    #[error("reading the catalog failed while {step}: {message}")]
+    Query { step: &'static str, message: String },
+    #[error("PostgreSQL {version} is not supported: schemadiff reads PostgreSQL 13 to 18")]
+    Version { version: String },
+}
+
+/// The server's error message, with detail and hint when it gives them.
+pub fn server_message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut m = db.message().to_string();
+            if let Some(d) = db.detail() {
+                m.push_str(&format!(" ({d})"));
+            }
+            if let Some(h) = db.hint() {
+                m.push_str(&format!("; hint: {h}"));
+            }
+            m
+        }
+        None => e.to_string(),
+    }
+}
+
+struct Session<'a> {
+    client: &'a Client,
+    statements: usize,
+}
+
+impl Session<'_> {
+    async fn batch(&mut self, step: &'static str, sql: &str) -> Result<(), IntrospectError> {
+        self.statements += 1;
+        self.client
+            .batch_execute(sql)
+            .await
+            .map_err(|e| IntrospectError::Query {
+                step,
+                message: server_message(&e),
+            })
+    }
+
+    async fn query(
+        &mut self,
+        step: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, IntrospectError> {
+        self.statements += 1;
+        self.client
+            .query(sql, params)
+            .await
+            .map_err(|e| IntrospectError::Query {
+                step,
+                message: server_message(&e),
+            })
+    }
+}
+
+/// A condition on a namespace `n` (alias) that keeps user schemas, optionally only the listed ones (`$1`).
+const NAMESPACE_FILTER: &str = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' \
+     AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[]))";
+
+/// A condition that an object (`classid`, `objid`) does not belong to an extension.
+fn not_in_extension(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = '{catalog}'::regclass \
+         AND dep.objid = {oid} AND dep.deptype = 'e')"
+    )
+}
+
+/// Read the schema of the database `client` is connected to.
+pub async fn introspect(
+    client: &Client,
+    options: &IntrospectOptions,
+) -> Result<Introspection, IntrospectError> {
+    let mut s = Session {
+        client,
+        statements: 0,
+    };
+    s.batch(
+        "starting the read-only transaction",
+        &format!(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {}; SET LOCAL search_path = public",
+            options.statement_timeout_ms
+        ),
+    )
+    .await?;
+    let result = read_all(&mut s, options).await;
+    // A read-only transaction has nothing to keep: end it either way.
+    let end = s
+        .batch("ending the read-only transaction", "ROLLBACK")
+        .await;
+    let (schema, server_version_num) = result?;
+    end?;
+    Ok(Introspection {
+        schema,
+        server_version_num,
+        statements: s.statements,
+    })
+}
+
+async fn read_all(
+    s: &mut Session<'_>,
+    options: &IntrospectOptions,
+) -> Result<(Schema, i32), IntrospectError> {
+    let version: i32 = s
+        .query(
+            "reading the server version",
+            "SELECT current_setting('server_version_num')::int",
+            &[],
+        )
+        .await?[0]
+        .get(0);
+    if !(130000..190000).contains(&version) {
+        return Err(IntrospectError::Version {
+            version: format!("{}.{}", version / 10000, version % 10000),
+        });
+    }
+    let filter: Vec<String> = options.schemas.clone();
+    let p: &[&(dyn ToSql + Sync)] = &[&filter];
+    let mut schema = Schema::default();
+
+    // Schemas. `public` exists everywhere; it is listed only when its comment was changed.
+    let rows = s
+        .query(
+            "reading schemas",
+            &format!(
+                "SELECT n.nspname::text, d.description FROM pg_catalog.pg_namespace n \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass \
+                 WHERE {NAMESPACE_FILTER} AND {} ORDER BY 1",
+                not_in_extension("pg_namespace", "n.oid")
+            ),
+            p,
+        )
+        .await?;
+    for r in rows {
+        let name: String = r.get(0);
+        let comment: Option<String> = r.get(1);
+        if name == "public"
+            && comment
+                .as_deref()
+                .is_none_or(|c| c == "standard public schema")
+        {
+            continue;
+        }
+        schema.schemas.push(SchemaDef { name, comment });
+    }
+
+    // Extensions (plpgsql is in every database).
+    let rows = s
+        .query(
+            "reading extensions",
+            "SELECT e.extname::text, e.extversion, n.nspname::text FROM pg_catalog.pg_extension e \
+             JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace \
+             WHERE e.extname <> 'plpgsql' AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[])) ORDER BY 1",
+            p,
+        )
+        .await?;
+    for r in rows {
+        let nsp: String = r.get(2);
+        schema.extensions.push(Extension {
+            name: r.get(0),
+            version: Some(r.get(1)),
+            schema: (nsp != "public").then_some(nsp),
+        });
+    }
+
+    // Enums.
+    let rows = s
+        .query(
+            "reading enum types",
+            &format!(
+                "SELECT n.nspname::text, t.typname::text, \
+                        array(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), \
+                        d.description \
+                 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
+                 WHERE t.typtype = 'e' AND {NAMESPACE_FILTER} AND {} ORDER BY 1, 2",
+                not_in_extension("pg_type", "t.oid")
+            ),
+            p,
+        )
+        .await?;
+    for r in rows {
+        let labels: Vec<String> = r.get(2);
+        schema.enums.push(EnumType {
+            name: QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+            values: labels
+                .into_iter()
+                .map(|name| EnumValue {
+                    name,
+                    renamed_from: None,
+                })
+                .collect(),
+            comment: r.get(3),
+            renamed_from: None,
+        });
+    }
+
+    // Sequences, except those of identity columns (an internal dependency).
+    let rows = s
+        .query(
+            "reading sequences",
+            &format!(
+                "SELECT n.nspname::text, c.relname::text, pg_catalog.format_type(q.seqtypid, NULL), \
+                        q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, \
+                        own.nspname::text, own.relname::text, own.attname::text, d.description \
+                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 JOIN pg_catalog.pg_sequence q ON q.seqrelid = c.oid \
+                 LEFT JOIN LATERAL ( \
+                     SELECT tn.nspname, t.relname, a.attname FROM pg_catalog.pg_depend dep \
+                     JOIN pg_catalog.pg_class t ON t.oid = dep.refobjid \
+                     JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace \
+                     JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = dep.refobjsubid \
+                     WHERE dep.classid = 'pg_class'::regclass AND dep.objid = c.oid \
+                       AND dep.refclassid = 'pg_class'::regclass AND dep.deptype = 'a' LIMIT 1) own ON true \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+                 WHERE c.relkind = 'S' AND {NAMESPACE_FILTER} AND {} \
+                   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_class'::regclass \
+                                   AND i.objid = c.oid AND i.deptype = 'i') \
+                 ORDER BY 1, 2",
+                not_in_extension("pg_class", "c.oid")
+            ),
+            p,
+        )
+        .await?;
+    for r in rows {
+        let data_type: String = r.get(2);
+        let (start, increment, min, max, cache): (i64, i64, i64, i64, i64) =
+            (r.get(3), r.get(4), r.get(5), r.get(6), r.get(7));
+        let (type_min, type_max) = match data_type.as_str() {
+            "smallint" => (i16::MIN as i64, i16::MAX as i64),
+            "integer" => (i32::MIN as i64, i32::MAX as i64),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let (default_min, default_max) = if increment > 0 {
+            (1, type_max)
+        } else {
+            (type_min, -1)
+        };
+        let default_start = if increment > 0 { min } else { max };
+        let owned_by = match (
+            r.get::<_, Option<String>>(9),
+            r.get::<_, Option<String>>(10),
+            r.get::<_, Option<String>>(11),
+        ) {
+            (Some(ns), Some(t), Some(c)) => Some(ColumnRef {
+                table: QualifiedName::new(ns, t),
+                column: c,
+            }),
+            _ => None,
+        };
+        schema.sequences.push(Sequence {
+            name: QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+            data_type: (data_type != "bigint").then_some(data_type),
+            start: (start != default_start).then_some(start),
+            increment: (increment != 1).then_some(increment),
+            min_value: (min != default_min).then_some(min),
+            max_value: (max != default_max).then_some(max),
+            cache: (cache != 1).then_some(cache),
+            cycle: r.get(8),
+            owned_by,
+            comment: r.get(12),
+            renamed_from: None,
+        });
+    }
+
+    // Tables.
+    let rows = s
+        .query(
+            "reading tables",
+            &format!(
+                "SELECT c.oid, n.nspname::text, c.relname::text, d.description \
+                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+                 WHERE c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
+                not_in_extension("pg_class", "c.oid")
+            ),
+            p,
+        )
+        .await?;
+    let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
+    let mut order: Vec<u32> = Vec::new();
+    for r in rows {
+        let oid: u32 = r.get(0);
+        let mut t = Table::new(QualifiedName::new(
+            r.get::<_, String>(1),
+            r.get::<_, String>(2),
+        ));
+        t.comment = r.get(3);
+        tables.insert(oid, t);
+        order.push(oid);
+    }
+    let table_filter = format!(
+        "c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {}",
+        not_in_extension("pg_class", "c.oid")
+    );
+
+    // Columns of every table.
+    let generated = "a.attgenerated::text";
+    let rows = s
+        .query(
+            "reading columns",
+            &format!(
+                "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+                        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, {generated}, \
+                        CASE WHEN a.attcollation <> t.typcollation THEN \
+                             CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text \
+                                  ELSE cn.nspname || '.' || co.collname END END, \
+                        d.description \
+                 FROM pg_catalog.pg_attribute a \
+                 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
+                 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+                 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
+                 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum \
+                 WHERE a.attnum > 0 AND NOT a.attisdropped AND {table_filter} \
+                 ORDER BY a.attrelid, a.attnum"
+            ),
+            p,
+        )
+        .await?;
+    for r in rows {
+        let Some(t) = tables.get_mut(&r.get::<_, u32>(0)) else {
+            continue;
+        };
+        let expr: Option<String> = r.get(4);
+        let identity: String = r.get(5);
+        let generated: String = r.get(6);
+        let is_generated = generated == "s";
+        let mut c = Column::new(r.get::<_, String>(1), r.get::<_, String>(2));
+        c.not_null = r.get(3);
+        c.identity = match identity.as_str() {
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            _ => None,
+        };
+        if is_generated {
+            c.generated = expr;
+        } else {
+            c.default = expr;
+        }
+        c.collation = r.get(7);
+        c.comment = r.get(8);
+        t.columns.push(c);
+    }
+
+    // Constraints of every table.
+    let nulls_not_distinct = if version >= 150000 {
+        "COALESCE((SELECT ix.indnullsnotdistinct FROM pg_catalog.pg_index ix WHERE ix.indexrelid = co.conindid), false)"
+    } else {
+        "false"
+    };
+    let rows = s
+        .query(
+            "reading constraints",
+            &format!(
+                "SELECT co.conrelid, co.conname::text, co.contype::text, \
+                        array(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(num, ord) \
+                              JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num ORDER BY k.ord), \
+                        fn.nspname::text, f.relname::text, \
+                        array(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(num, ord) \
+                              JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num ORDER BY k.ord), \
+                        co.confdeltype::text, co.confupdtype::text, co.condeferrable, co.condeferred, \
+                        CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, \
+                        {nulls_not_distinct}, \
+                        array(SELECT op.oprname::text FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) \
+                              JOIN pg_catalog.pg_operator op ON op.oid = k.op ORDER BY k.ord), \
+                        co.conindid, d.description \
+                 FROM pg_catalog.pg_constraint co \
+                 JOIN pg_catalog.pg_class c ON c.oid = co.conrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_catalog.pg_class f ON f.oid = co.confrelid \
+                 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_constraint'::regclass \
+                 WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND {table_filter} \
+                 ORDER BY co.conrelid, co.conname"
+            ),
+            p,
+        )
+        .await?;
+    // Exclusion constraints take their keys from their index, read below.
+    let mut exclusions: BTreeMap<u32, (u32, usize, Vec<String>)> = BTreeMap::new();
+    for r in rows {
+        let table_oid: u32 = r.get(0);
+        let Some(t) = tables.get_mut(&table_oid) else {
+            continue;
+        };
+        let name: String = r.get(1);
+        let kind: String = r.get(2);
+        let columns: Vec<String> = r.get(3);
+        let deferrable: bool = r.get(9);
+        let initially_deferred: bool = r.get(10);
+        let comment: Option<String> = r.get(15);
+        match kind.as_str() {
+            "p" => {
+                t.primary_key = Some(PrimaryKey {
+                    name: Some(name),
+                    columns,
+                    comment,
+                })
+            }
+            "u" => t.uniques.push(Unique {
+                name: Some(name),
+                columns,
+                nulls_not_distinct: r.get(12),
+                deferrable,
+                initially_deferred,
+                comment,
+                renamed_from: None,
+            }),
+            "f" => t.foreign_keys.push(ForeignKey {
+                name: Some(name),
+                columns,
+                references: QualifiedName::new(r.get::<_, String>(4), r.get::<_, String>(5)),
+                referenced_columns: r.get(6),
+                on_delete: fk_action(&r.get::<_, String>(7)),
+                on_update: fk_action(&r.get::<_, String>(8)),
+                deferrable,
+                initially_deferred,
+                comment,
+                renamed_from: None,
+            }),
+            "c" => t.checks.push(Check {
+                name: Some(name),
+                expression: strip_outer_parens(&r.get::<_, String>(11)).to_string(),
+                comment,
+                renamed_from: None,
+            }),
+            "x" => {
+                let index_oid: u32 = r.get(14);
+                exclusions.insert(index_oid, (table_oid, t.exclusions.len(), r.get(13)));
+                t.exclusions.push(Exclusion {
+                    name: Some(name),
+                    method: None,
+                    elements: Vec::new(),
+                    include: Vec::new(),
+                    where_clause: None,
+                    deferrable,
+                    initially_deferred,
+                    comment,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    // Indexes of every table: plain ones become `indexes`; those behind exclusion constraints give their keys.
+    let index_nulls = if version >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    };
+    let rows = s
+        .query(
+            "reading indexes",
+            &format!(
+                "SELECT i.indrelid, ic.relname::text, i.indexrelid, i.indisunique, am.amname::text, i.indnkeyatts::int, \
+                        array(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k), \
+                        array(SELECT CASE WHEN k.num = 0 THEN NULL ELSE a.attname::text END \
+                              FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) \
+                              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord), \
+                        i.indoption::int2[], \
+                        array(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END \
+                              FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(opc, ord) \
+                              JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opc ORDER BY k.ord), \
+                        array(SELECT CASE WHEN ia.attcollation = COALESCE(NULLIF(ta.attcollation, 0), it.typcollation) THEN NULL \
+                                          ELSE coll.collname::text END \
+                              FROM pg_catalog.pg_attribute ia \
+                              JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid \
+                              LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = (i.indkey::int2[])[ia.attnum - 1] \
+                              LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
+                              WHERE ia.attrelid = i.indexrelid AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum), \
+                        pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), {index_nulls}, d.description, \
+                        EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')) \
+                 FROM pg_catalog.pg_index i \
+                 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
+                 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+                 WHERE {table_filter} \
+                 ORDER BY i.indrelid, ic.relname"
+            ),
+            p,
+        )
+        .await?;
+    for r in rows {
+        let table_oid: u32 = r.get(0);
+        let index_oid: u32 = r.get(2);
+        let key_count = r.get::<_, i32>(5) as usize;
+        let defs: Vec<String> = r.get(6);
+        let columns: Vec<Option<String>> = r.get(7);
+        let options: Vec<i16> = r.get(8);
+        let opclasses: Vec<Option<String>> = r.get(9);
+        let collations: Vec<Option<String>> = r.get(10);
+        let keys: Vec<IndexKey> = (0..key_count)
+            .map(|k| {
+                let descending = options.get(k).is_some_and(|o| o & 1 != 0);
+                let nulls_first = options.get(k).is_some_and(|o| o & 2 != 0);
+                IndexKey {
+                    target: match &columns[k] {
+                        Some(c) => IndexTarget::Column(c.clone()),
+                        None => IndexTarget::Expression(defs[k].clone()),
+                    },
+                    collation: collations.get(k).cloned().flatten(),
+                    opclass: opclasses.get(k).cloned().flatten(),
+                    descending,
+                    // Only a non-default placement is written: NULLS LAST is the default for ASC, FIRST for DESC.
+                    nulls_first: (nulls_first != descending).then_some(nulls_first),
+                }
+            })
+            .collect();
+        let include: Vec<String> = columns[key_count..].iter().flatten().cloned().collect();
+        let where_clause: Option<String> = r.get(11);
+        if let Some((t_oid, pos, operators)) = exclusions.get(&index_oid) {
+            if let Some(t) = tables.get_mut(t_oid) {
+                let x = &mut t.exclusions[*pos];
+                let method: String = r.get(4);
+                x.method = (method != "gist").then_some(method);
+                x.elements = keys
+                    .into_iter()
+                    .zip(operators.iter())
+                    .map(|(key, operator)| ExclusionElement {
+                        key,
+                        operator: operator.clone(),
+                    })
+                    .collect();
+                x.include = include;
+                x.where_clause = where_clause;
+            }
+            continue;
+        }
+        if r.get::<_, bool>(14) {
+            continue; // the index of a primary key or unique constraint
+        }
+        let Some(t) = tables.get_mut(&table_oid) else {
+            continue;
+        };
+        let method: String = r.get(4);
+        t.indexes.push(Index {
+            name: Some(r.get(1)),
+            unique: r.get(3),
+            method: (method != "btree").then_some(method),
+            keys,
+            include,
+            where_clause,
+            nulls_not_distinct: r.get(12),
+            comment: r.get(13),
+            renamed_from: None,
+        });
+    }
+
+    schema.tables = order
+        .into_iter()
+        .filter_map(|oid| tables.remove(&oid))
+        .collect();
+    Ok((schema, version))
+}
+
+fn fk_action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// `(a > 0)` -> `a > 0`, when the outer parentheses enclose the whole text (`(a) AND (b)` stays as is).
+pub fn strip_outer_parens(expr: &str) -> &str {
+    let t = expr.trim();
+    if !(t.starts_with('(') && t.ends_with(')')) {
+        return t;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, ch) in t.char_indices() {
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => {}
+            None => match ch {
+                '\'' | '"' => quote = Some(ch),
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 && i != t.len() - 1 {
+                        return t; // the first group closes before the end
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    &t[1..t.len() - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_outer_parens;
+
+    #[test]
+    fn outer_parens() {
+        assert_eq!(strip_outer_parens("(a > 0)"), "a > 0");
+        assert_eq!(
+            strip_outer_parens("((a >= 1) AND (a <= 9))"),
+            "(a >= 1) AND (a <= 9)"
+        );
+        assert_eq!(
+            strip_outer_parens("(a > 0) AND (b > 0)"),
+            "(a > 0) AND (b > 0)"
+        );
+        assert_eq!(strip_outer_parens("(s <> ')')"), "s <> ')'");
+        assert_eq!(strip_outer_parens("a > 0"), "a > 0");
+    }
+}

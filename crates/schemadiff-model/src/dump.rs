@@ -1,0 +1,531 @@
+//! Writing a schema as schema.toml: the documented format, in a fixed element order, readable.
+//!
+//! Names PostgreSQL would choose by itself are left out (`users_email_key`), as are `not_null` on primary-key
+//! columns (the key implies it): reading the file back and creating it gives the same catalog again.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use crate::ident::QualifiedName;
+use crate::naming::{columns_addition, index_column_names, make_object_name};
+use crate::types::*;
+
+/// A TOML key: bare when it can be, else a basic string.
+pub fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        key.to_string()
+    } else {
+        toml_string(key)
+    }
+}
+
+/// A TOML basic string holding exactly `s`.
+pub fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn string_list(items: &[String]) -> String {
+    let parts: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// The key of a schema-qualified element in its section (`users`, `"billing.invoices"`).
+fn qualified_key(name: &QualifiedName) -> String {
+    toml_key(&name.to_string())
+}
+
+/// `{ a = 1, b = "x" }` from (key, value) pairs already rendered.
+fn inline(pairs: &[(&str, String)]) -> String {
+    if pairs.is_empty() {
+        return "{}".into();
+    }
+    let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    format!("{{ {} }}", inner.join(", "))
+}
+
+/// Write `schema` as schema.toml text.
+pub fn to_toml(schema: &Schema) -> String {
+    let mut out = String::new();
+    if let Some(m) = &schema.migrations {
+        out.push_str("[migrations]\n");
+        for (k, v) in [
+            ("dir", &m.dir),
+            ("format", &m.format),
+            ("naming", &m.naming),
+        ] {
+            if let Some(v) = v {
+                let _ = writeln!(out, "{k} = {}", toml_string(v));
+            }
+        }
+        out.push('\n');
+    }
+    if !schema.extensions.is_empty() {
+        out.push_str("[extensions]\n");
+        for e in &schema.extensions {
+            let mut pairs = Vec::new();
+            if let Some(v) = &e.version {
+                pairs.push(("version", toml_string(v)));
+            }
+            if let Some(s) = &e.schema {
+                pairs.push(("schema", toml_string(s)));
+            }
+            let _ = writeln!(out, "{} = {}", toml_key(&e.name), inline(&pairs));
+        }
+        out.push('\n');
+    }
+    for s in &schema.schemas {
+        let _ = writeln!(out, "[schemas.{}]", toml_key(&s.name));
+        if let Some(c) = &s.comment {
+            let _ = writeln!(out, "comment = {}", toml_string(c));
+        }
+        out.push('\n');
+    }
+    for e in &schema.enums {
+        let _ = writeln!(out, "[enums.{}]", qualified_key(&e.name));
+        let values: Vec<String> = e
+            .values
+            .iter()
+            .map(|v| match &v.renamed_from {
+                None => toml_string(&v.name),
+                Some(r) => inline(&[
+                    ("name", toml_string(&v.name)),
+                    ("renamed_from", toml_string(r)),
+                ]),
+            })
+            .collect();
+        let _ = writeln!(out, "values = [{}]", values.join(", "));
+        if let Some(c) = &e.comment {
+            let _ = writeln!(out, "comment = {}", toml_string(c));
+        }
+        out.push('\n');
+    }
+    for s in &schema.sequences {
+        let _ = writeln!(out, "[sequences.{}]", qualified_key(&s.name));
+        if let Some(t) = &s.data_type {
+            let _ = writeln!(out, "type = {}", toml_string(t));
+        }
+        for (k, v) in [
+            ("start", s.start),
+            ("increment", s.increment),
+            ("min_value", s.min_value),
+            ("max_value", s.max_value),
+            ("cache", s.cache),
+        ] {
+            if let Some(v) = v {
+                let _ = writeln!(out, "{k} = {v}");
+            }
+        }
+        if s.cycle {
+            out.push_str("cycle = true\n");
+        }
+        if let Some(o) = &s.owned_by {
+            let _ = writeln!(
+                out,
+                "owned_by = {}",
+                toml_string(&format!("{}.{}", o.table, o.column))
+            );
+        }
+        if let Some(c) = &s.comment {
+            let _ = writeln!(out, "comment = {}", toml_string(c));
+        }
+        out.push('\n');
+    }
+    for t in &schema.tables {
+        table(&mut out, t);
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+fn table(out: &mut String, t: &Table) {
+    let key = qualified_key(&t.name);
+    let tn = t.name.name.as_str();
+    let pk_columns: BTreeSet<&str> = t
+        .primary_key
+        .iter()
+        .flat_map(|pk| pk.columns.iter().map(String::as_str))
+        .collect();
+    if t.comment.is_some()
+        || t.primary_key.is_some()
+        || t.renamed_from.is_some()
+        || t.columns.is_empty()
+    {
+        let _ = writeln!(out, "[tables.{key}]");
+        if let Some(c) = &t.comment {
+            let _ = writeln!(out, "comment = {}", toml_string(c));
+        }
+        if let Some(r) = &t.renamed_from {
+            let _ = writeln!(out, "renamed_from = {}", toml_string(&r.to_string()));
+        }
+        if let Some(pk) = &t.primary_key {
+            let name = pk
+                .name
+                .as_ref()
+                .filter(|n| **n != make_object_name(tn, None, "pkey"));
+            if name.is_none() && pk.comment.is_none() {
+                let _ = writeln!(out, "primary_key = {}", string_list(&pk.columns));
+            } else {
+                let mut pairs = vec![("columns", string_list(&pk.columns))];
+                if let Some(n) = name {
+                    pairs.push(("name", toml_string(n)));
+                }
+                if let Some(c) = &pk.comment {
+                    pairs.push(("comment", toml_string(c)));
+                }
+                let _ = writeln!(out, "primary_key = {}", inline(&pairs));
+            }
+        }
+        out.push('\n');
+    }
+    if !t.columns.is_empty() {
+        let _ = writeln!(out, "[tables.{key}.columns]");
+        let keys: Vec<String> = t.columns.iter().map(|c| toml_key(&c.name)).collect();
+        let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+        for (c, k) in t.columns.iter().zip(&keys) {
+            let mut pairs = vec![("type", toml_string(&c.data_type))];
+            if c.not_null && !pk_columns.contains(c.name.as_str()) {
+                pairs.push(("not_null", "true".into()));
+            }
+            if let Some(d) = &c.default {
+                pairs.push(("default", toml_string(d)));
+            }
+            if let Some(i) = c.identity {
+                let v = match i {
+                    Identity::Always => "always",
+                    Identity::ByDefault => "by default",
+                };
+                pairs.push(("identity", toml_string(v)));
+            }
+            if let Some(g) = &c.generated {
+                pairs.push(("generated", toml_string(g)));
+            }
+            if let Some(coll) = &c.collation {
+                pairs.push(("collation", toml_string(coll)));
+            }
+            if let Some(cm) = &c.comment {
+                pairs.push(("comment", toml_string(cm)));
+            }
+            if let Some(r) = &c.renamed_from {
+                pairs.push(("renamed_from", toml_string(r)));
+            }
+            if let Some(u) = &c.using {
+                pairs.push(("using", toml_string(u)));
+            }
+            let pad = width - k.chars().count();
+            let _ = writeln!(out, "{k}{} = {}", " ".repeat(pad), inline(&pairs));
+        }
+        out.push('\n');
+    }
+    for u in &t.uniques {
+        let _ = writeln!(out, "[[tables.{key}.unique]]");
+        let default = default_index_name(tn, u.columns.iter().map(String::as_str), "key");
+        name_line(out, &u.name, &default);
+        let _ = writeln!(out, "columns = {}", string_list(&u.columns));
+        flag(out, "nulls_not_distinct", u.nulls_not_distinct);
+        flag(out, "deferrable", u.deferrable);
+        flag(out, "initially_deferred", u.initially_deferred);
+        comment_line(out, &u.comment);
+        out.push('\n');
+    }
+    for fk in &t.foreign_keys {
+        let _ = writeln!(out, "[[tables.{key}.foreign_keys]]");
+        let default = make_object_name(
+            tn,
+            Some(&columns_addition(fk.columns.iter().map(String::as_str))),
+            "fkey",
+        );
+        name_line(out, &fk.name, &default);
+        let _ = writeln!(out, "columns = {}", string_list(&fk.columns));
+        let _ = writeln!(
+            out,
+            "references = {}",
+            inline(&[
+                ("table", toml_string(&fk.references.to_string())),
+                ("columns", string_list(&fk.referenced_columns)),
+            ])
+        );
+        if fk.on_delete != FkAction::NoAction {
+            let _ = writeln!(out, "on_delete = {}", toml_string(fk.on_delete.name()));
+        }
+        if fk.on_update != FkAction::NoAction {
+            let _ = writeln!(out, "on_update = {}", toml_string(fk.on_update.name()));
+        }
+        flag(out, "deferrable", fk.deferrable);
+        flag(out, "initially_deferred", fk.initially_deferred);
+        comment_line(out, &fk.comment);
+        out.push('\n');
+    }
+    for c in &t.checks {
+        let _ = writeln!(out, "[[tables.{key}.checks]]");
+        let default = default_check_name(t, &c.expression);
+        name_line(out, &c.name, &default);
+        let _ = writeln!(out, "expression = {}", toml_string(&c.expression));
+        comment_line(out, &c.comment);
+        out.push('\n');
+    }
+    for x in &t.exclusions {
+        let _ = writeln!(out, "[[tables.{key}.exclusions]]");
+        let columns: Option<Vec<&str>> = x
+            .elements
+            .iter()
+            .map(|e| match &e.key.target {
+                IndexTarget::Column(c) => Some(c.as_str()),
+                IndexTarget::Expression(_) => None,
+            })
+            .chain(x.include.iter().map(|c| Some(c.as_str())))
+            .collect();
+        let default = columns
+            .map(|cols| default_index_name(tn, cols, "excl"))
+            .unwrap_or_default();
+        name_line(out, &x.name, &default);
+        if let Some(m) = &x.method {
+            let _ = writeln!(out, "method = {}", toml_string(m));
+        }
+        let elements: Vec<String> = x
+            .elements
+            .iter()
+            .map(|e| {
+                let mut pairs = key_pairs(&e.key);
+                pairs.push(("operator", toml_string(&e.operator)));
+                inline(&pairs)
+            })
+            .collect();
+        let _ = writeln!(out, "elements = [{}]", elements.join(", "));
+        if !x.include.is_empty() {
+            let _ = writeln!(out, "include = {}", string_list(&x.include));
+        }
+        if let Some(w) = &x.where_clause {
+            let _ = writeln!(out, "where = {}", toml_string(w));
+        }
+        flag(out, "deferrable", x.deferrable);
+        flag(out, "initially_deferred", x.initially_deferred);
+        comment_line(out, &x.comment);
+        out.push('\n');
+    }
+    for idx in &t.indexes {
+        let _ = writeln!(out, "[[tables.{key}.indexes]]");
+        let columns: Option<Vec<&str>> = idx
+            .keys
+            .iter()
+            .map(|k| match &k.target {
+                IndexTarget::Column(c) => Some(c.as_str()),
+                IndexTarget::Expression(_) => None,
+            })
+            .chain(idx.include.iter().map(|c| Some(c.as_str())))
+            .collect();
+        let default = columns
+            .map(|cols| default_index_name(tn, cols, "idx"))
+            .unwrap_or_default();
+        name_line(out, &idx.name, &default);
+        flag(out, "unique", idx.unique);
+        if let Some(m) = &idx.method {
+            let _ = writeln!(out, "method = {}", toml_string(m));
+        }
+        let keys: Vec<String> = idx.keys.iter().map(index_key).collect();
+        let _ = writeln!(out, "columns = [{}]", keys.join(", "));
+        if !idx.include.is_empty() {
+            let _ = writeln!(out, "include = {}", string_list(&idx.include));
+        }
+        if let Some(w) = &idx.where_clause {
+            let _ = writeln!(out, "where = {}", toml_string(w));
+        }
+        flag(out, "nulls_not_distinct", idx.nulls_not_distinct);
+        comment_line(out, &idx.comment);
+        out.push('\n');
+    }
+}
+
+fn default_index_name<'a>(
+    table: &str,
+    columns: impl IntoIterator<Item = &'a str>,
+    label: &str,
+) -> String {
+    let names = index_column_names(columns);
+    make_object_name(
+        table,
+        Some(&columns_addition(names.iter().map(String::as_str))),
+        label,
+    )
+}
+
+/// PostgreSQL names a check `<table>_<column>_check` when its expression reads exactly one column, and
+/// `<table>_check` otherwise (`AddRelationNewConstraints`).
+fn default_check_name(t: &Table, expression: &str) -> String {
+    let read: BTreeSet<String> = identifiers(expression)
+        .into_iter()
+        .filter(|w| t.column(w).is_some())
+        .collect();
+    match read.len() {
+        1 => make_object_name(
+            &t.name.name,
+            read.iter().next().map(String::as_str),
+            "check",
+        ),
+        _ => make_object_name(&t.name.name, None, "check"),
+    }
+}
+
+/// The identifiers of an SQL expression as the server prints it: bare words and "quoted" names, skipping
+/// string literals.
+fn identifiers(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            while let Some(d) = chars.next() {
+                if d == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+        } else if c == '"' {
+            let mut word = String::new();
+            while let Some(d) = chars.next() {
+                if d == '"' {
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        word.push('"');
+                    } else {
+                        break;
+                    }
+                } else {
+                    word.push(d);
+                }
+            }
+            out.push(word);
+        } else if c.is_alphabetic() || c == '_' {
+            let mut word = c.to_string();
+            while let Some(&d) = chars.peek() {
+                if d.is_alphanumeric() || d == '_' || d == '$' {
+                    word.push(d);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(word.to_lowercase());
+        } else if c.is_ascii_digit() {
+            while chars
+                .peek()
+                .is_some_and(|d| d.is_alphanumeric() || *d == '.' || *d == '_')
+            {
+                chars.next();
+            }
+        }
+    }
+    out
+}
+
+fn name_line(out: &mut String, name: &Option<String>, default: &str) {
+    if let Some(n) = name {
+        if n != default {
+            let _ = writeln!(out, "name = {}", toml_string(n));
+        }
+    }
+}
+
+fn flag(out: &mut String, key: &str, value: bool) {
+    if value {
+        let _ = writeln!(out, "{key} = true");
+    }
+}
+
+fn comment_line(out: &mut String, comment: &Option<String>) {
+    if let Some(c) = comment {
+        let _ = writeln!(out, "comment = {}", toml_string(c));
+    }
+}
+
+/// The (key, value) pairs of an index key in table form.
+fn key_pairs(k: &IndexKey) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
+    match &k.target {
+        IndexTarget::Column(c) => pairs.push(("column", toml_string(c))),
+        IndexTarget::Expression(e) => pairs.push(("expression", toml_string(e))),
+    }
+    if let Some(o) = &k.opclass {
+        pairs.push(("opclass", toml_string(o)));
+    }
+    if let Some(c) = &k.collation {
+        pairs.push(("collation", toml_string(c)));
+    }
+    if k.descending {
+        pairs.push(("order", toml_string("desc")));
+    }
+    if let Some(n) = k.nulls_first {
+        pairs.push(("nulls", toml_string(if n { "first" } else { "last" })));
+    }
+    pairs
+}
+
+/// An index key: `"col"`, `"col DESC NULLS LAST"`, or the table form when the string form cannot say it.
+fn index_key(k: &IndexKey) -> String {
+    if let IndexTarget::Column(c) = &k.target {
+        let upper = c.to_uppercase();
+        let ambiguous = c.contains('(')
+            || c.trim().is_empty()
+            || [" ASC", " DESC", " NULLS FIRST", " NULLS LAST"]
+                .iter()
+                .any(|s| upper.ends_with(s));
+        if k.opclass.is_none() && k.collation.is_none() && !ambiguous {
+            let mut s = c.clone();
+            if k.descending {
+                s.push_str(" DESC");
+            }
+            match k.nulls_first {
+                Some(true) => s.push_str(" NULLS FIRST"),
+                Some(false) => s.push_str(" NULLS LAST"),
+                None => {}
+            }
+            return toml_string(&s);
+        }
+    }
+    inline(&key_pairs(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_strings() {
+        assert_eq!(toml_key("users"), "users");
+        assert_eq!(toml_key("uuid-ossp"), "uuid-ossp");
+        assert_eq!(toml_key("with space"), "\"with space\"");
+        assert_eq!(toml_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+    }
+
+    #[test]
+    fn identifiers_skip_literals() {
+        assert_eq!(
+            identifiers("status = ANY (ARRAY['PAID'::text, 'x''y'])"),
+            ["status", "any", "array", "text"]
+        );
+        assert_eq!(identifiers("\"Year\" > 1000"), ["Year"]);
+    }
+}
