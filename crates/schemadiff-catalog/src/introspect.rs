@@ -351,10 +351,9 @@ async fn read_all(
             &format!(
                 "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
                         pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, {generated}, \
-                        CASE WHEN a.attcollation <> t.typcollation THEN \
-                             CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text \
-                                  ELSE cn.nspname || '.' || co.collname END END, \
-                        d.description \
+                        CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
+                        d.description, \
+                        CASE WHEN cn.nspname NOT IN ('pg_catalog', 'public') THEN cn.nspname::text END \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -389,7 +388,9 @@ async fn read_all(
         } else {
             c.default = expr;
         }
-        c.collation = r.get(7);
+        c.collation = r.get::<_, Option<String>>(7).map(|name| {
+            QualifiedName::reference_text(r.get::<_, Option<String>>(9).as_deref(), &name)
+        });
         c.comment = r.get(8);
         t.columns.push(c);
     }
@@ -513,12 +514,21 @@ async fn read_all(
                         array(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END \
                               FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(opc, ord) \
                               JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opc ORDER BY k.ord), \
+                        array(SELECT CASE WHEN ons.nspname NOT IN ('pg_catalog', 'public') THEN ons.nspname::text END \
+                              FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(opc, ord) \
+                              JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opc \
+                              JOIN pg_catalog.pg_namespace ons ON ons.oid = opc.opcnamespace ORDER BY k.ord), \
                         array(SELECT CASE WHEN ia.attcollation = COALESCE(NULLIF(ta.attcollation, 0), it.typcollation) THEN NULL \
                                           ELSE coll.collname::text END \
                               FROM pg_catalog.pg_attribute ia \
                               JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid \
                               LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = (i.indkey::int2[])[ia.attnum - 1] \
                               LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
+                              WHERE ia.attrelid = i.indexrelid AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum), \
+                        array(SELECT CASE WHEN cns.nspname NOT IN ('pg_catalog', 'public') THEN cns.nspname::text END \
+                              FROM pg_catalog.pg_attribute ia \
+                              LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
+                              LEFT JOIN pg_catalog.pg_namespace cns ON cns.oid = coll.collnamespace \
                               WHERE ia.attrelid = i.indexrelid AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum), \
                         pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), {index_nulls}, d.description, \
                         EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')) \
@@ -542,7 +552,14 @@ async fn read_all(
         let columns: Vec<Option<String>> = r.get(7);
         let options: Vec<i16> = r.get(8);
         let opclasses: Vec<Option<String>> = r.get(9);
-        let collations: Vec<Option<String>> = r.get(10);
+        let opclass_schemas: Vec<Option<String>> = r.get(10);
+        let collations: Vec<Option<String>> = r.get(11);
+        let collation_schemas: Vec<Option<String>> = r.get(12);
+        let reference = |names: &[Option<String>], schemas: &[Option<String>], k: usize| {
+            names.get(k).cloned().flatten().map(|n| {
+                QualifiedName::reference_text(schemas.get(k).cloned().flatten().as_deref(), &n)
+            })
+        };
         let keys: Vec<IndexKey> = (0..key_count)
             .map(|k| {
                 let descending = options.get(k).is_some_and(|o| o & 1 != 0);
@@ -552,8 +569,8 @@ async fn read_all(
                         Some(c) => IndexTarget::Column(c.clone()),
                         None => IndexTarget::Expression(defs[k].clone()),
                     },
-                    collation: collations.get(k).cloned().flatten(),
-                    opclass: opclasses.get(k).cloned().flatten(),
+                    collation: reference(&collations, &collation_schemas, k),
+                    opclass: reference(&opclasses, &opclass_schemas, k),
                     descending,
                     // Only a non-default placement is written: NULLS LAST is the default for ASC, FIRST for DESC.
                     nulls_first: (nulls_first != descending).then_some(nulls_first),
@@ -561,7 +578,7 @@ async fn read_all(
             })
             .collect();
         let include: Vec<String> = columns[key_count..].iter().flatten().cloned().collect();
-        let where_clause: Option<String> = r.get(11);
+        let where_clause: Option<String> = r.get(13);
         if let Some((t_oid, pos, operators)) = exclusions.get(&index_oid) {
             if let Some(t) = tables.get_mut(t_oid) {
                 let x = &mut t.exclusions[*pos];
@@ -580,7 +597,7 @@ async fn read_all(
             }
             continue;
         }
-        if r.get::<_, bool>(14) {
+        if r.get::<_, bool>(16) {
             continue; // the index of a primary key or unique constraint
         }
         let Some(t) = tables.get_mut(&table_oid) else {
@@ -594,8 +611,8 @@ async fn read_all(
             keys,
             include,
             where_clause,
-            nulls_not_distinct: r.get(12),
-            comment: r.get(13),
+            nulls_not_distinct: r.get(14),
+            comment: r.get(15),
             renamed_from: None,
         });
     }
@@ -605,6 +622,22 @@ async fn read_all(
         .filter_map(|oid| tables.remove(&oid))
         .collect();
     Ok((schema, version))
+}
+
+/// The live schema as schema.toml text (`schemadiff dump`), in canonical form (see [`crate::normalize`]), so
+/// that loading the dump and creating it gives a database that dumps to the same text. Extension versions are
+/// left out: a desired state names the extensions it needs, not the build a server happens to have.
+pub async fn dump(
+    client: &Client,
+    options: &IntrospectOptions,
+    scratch: &crate::scratch::ScratchServer,
+) -> Result<String, crate::normalize::NormalizeError> {
+    let live = introspect(client, options).await?.schema;
+    let mut schema = crate::normalize::canonicalize(live, scratch).await?;
+    for e in &mut schema.extensions {
+        e.version = None;
+    }
+    Ok(schemadiff_model::to_toml(&schema))
 }
 
 fn fk_action(code: &str) -> FkAction {

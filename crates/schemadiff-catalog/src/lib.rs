@@ -2,4 +2,7 @@
 //! tests and the scratch server.
 
 pub mod cluster;
+pub mod conninfo;
 pub mod introspect;
+pub mod normalize;
+pub mod scratch;

@@ -38,6 +38,30 @@ impl QualifiedName {
         }
     }
 
+    /// Parse a reference to an object found through the search path when it has no schema (a collation, an
+    /// operator class): `name` or `schema.name`, with the same double-quote rule as [`QualifiedName::parse`].
+    pub fn parse_reference(text: &str) -> Result<(Option<String>, String), String> {
+        let mut parts = split_name(text)?;
+        match parts.len() {
+            1 => Ok((None, parts.remove(0))),
+            2 => {
+                let name = parts.remove(1);
+                Ok((Some(parts.remove(0)), name))
+            }
+            n => Err(format!(
+                "`{text}` has {n} dot-separated parts; write `name` or `schema.name` (put a name that contains a dot in double quotes)"
+            )),
+        }
+    }
+
+    /// The schema.toml text of a reference: `name`, or `schema.name`, parts quoted when they hold a dot.
+    pub fn reference_text(schema: Option<&str>, name: &str) -> String {
+        match schema {
+            Some(s) => format!("{}.{}", toml_name_part(s), toml_name_part(name)),
+            None => toml_name_part(name),
+        }
+    }
+
     /// The SQL form: `schema.name`, each part quoted when needed.
     pub fn sql(&self) -> String {
         format!("{}.{}", quote_ident(&self.schema), quote_ident(&self.name))

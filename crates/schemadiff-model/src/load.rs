@@ -514,6 +514,21 @@ impl Decoder<'_> {
         }
     }
 
+    /// A collation or operator class: `name` or `schema.name` (checked, kept as written).
+    fn reference(&mut self, obj: &Obj, key: &str) -> Option<String> {
+        let s = self.string(obj, key)?;
+        match QualifiedName::parse_reference(s.get_ref()) {
+            Ok(_) => Some(s.into_inner()),
+            Err(msg) => {
+                self.error(Diagnostic::new(
+                    s.span(),
+                    format!("invalid `{key}` in {}: {msg}", obj.what),
+                ));
+                None
+            }
+        }
+    }
+
     /// A schema-qualified name given as a string value.
     fn qualified(&mut self, obj: &Obj, key: &str) -> Option<QualifiedName> {
         let s = self.string(obj, key)?;
@@ -981,7 +996,7 @@ impl Decoder<'_> {
             default: self.opt_string(&obj, "default"),
             identity,
             generated: self.opt_string(&obj, "generated"),
-            collation: self.opt_string(&obj, "collation"),
+            collation: self.reference(&obj, "collation"),
             comment: self.opt_string(&obj, "comment"),
             renamed_from: self.opt_string(&obj, "renamed_from"),
             using: self.opt_string(&obj, "using"),
@@ -1242,8 +1257,8 @@ impl Decoder<'_> {
                     .map(|n| n == "first");
                 Some(IndexKey {
                     target,
-                    collation: self.opt_string(&kobj, "collation"),
-                    opclass: self.opt_string(&kobj, "opclass"),
+                    collation: self.reference(&kobj, "collation"),
+                    opclass: self.reference(&kobj, "opclass"),
                     descending,
                     nulls_first,
                 })

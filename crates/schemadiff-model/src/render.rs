@@ -244,10 +244,15 @@ pub fn create_table(t: &Table) -> String {
     )
 }
 
-/// A collation or operator class: an exact name, found through the search path (`pg_catalog` first, then
-/// `public`), so names with dots such as `en_US.utf8` need no special form.
-fn dotted(name: &str) -> String {
-    quote_ident(name)
+/// A collation or operator class as written in schema.toml (`C`, `ext.gin_trgm_ops`, `"en_US.utf8"`), in SQL.
+/// Without a schema it is found through the search path (`pg_catalog` first).
+fn dotted(text: &str) -> String {
+    match QualifiedName::parse_reference(text) {
+        Ok((Some(schema), name)) => format!("{}.{}", quote_ident(&schema), quote_ident(&name)),
+        Ok((None, name)) => quote_ident(&name),
+        // Loading refuses such text; quote it whole rather than guess.
+        Err(_) => quote_ident(text),
+    }
 }
 
 pub fn column_definition(c: &Column) -> String {

@@ -176,14 +176,13 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         if let Some(prev) = types.insert(&e.name, p.clone()) {
             duplicate(&mut c, &p, &prev, &what);
         }
-        if e.values.is_empty() && c.spans.has_field(&p, "values") {
-            c.err(&p, "values", format!("{what} has no values")).help =
-                Some("list at least one value".into());
-        }
         let mut seen = BTreeSet::new();
         for (i, v) in e.values.iter().enumerate() {
             let f = format!("values.{i}");
-            c.name(&p, &f, &format!("value \"{}\" of {what}", v.name), &v.name);
+            // An enum label may be empty (PostgreSQL accepts ''), but not longer than a name.
+            if !v.name.is_empty() {
+                c.name(&p, &f, &format!("value \"{}\" of {what}", v.name), &v.name);
+            }
             if !seen.insert(&v.name) {
                 c.err(
                     &p,

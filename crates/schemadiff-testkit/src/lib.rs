@@ -28,6 +28,7 @@ use schemadiff_catalog::cluster::{Cluster, PgBinaries, quote_conninfo_value};
 use tokio_postgres::NoTls;
 
 pub use schemadiff_catalog::cluster;
+pub use schemadiff_catalog::conninfo::with_dbname;
 
 /// Environment variable naming an existing server to use instead of a local
 /// throwaway cluster.
@@ -259,7 +260,7 @@ fn describe(e: &tokio_postgres::Error) -> String {
 
 /// Hides a password in a URL or key=value string for error messages.
 fn redact(conninfo: &str) -> String {
-    if let Some((scheme, rest)) = split_url(conninfo) {
+    if let Some((scheme, rest)) = schemadiff_catalog::conninfo::split_url(conninfo) {
         let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
         let (authority, tail) = rest.split_at(authority_end);
         if let Some((userinfo, host)) = authority.rsplit_once('@') {
@@ -280,47 +281,6 @@ fn redact(conninfo: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn split_url(s: &str) -> Option<(&str, &str)> {
-    ["postgresql://", "postgres://"]
-        .into_iter()
-        .find_map(|scheme| s.strip_prefix(scheme).map(|rest| (scheme, rest)))
-}
-
-/// Returns `conninfo` (URL or key=value) pointing at database `dbname`.
-/// `dbname` must be URL-safe (ours are `[a-z0-9_]`).
-pub fn with_dbname(conninfo: &str, dbname: &str) -> String {
-    match split_url(conninfo.trim()) {
-        Some((scheme, rest)) => {
-            let (before_query, query) = match rest.find('?') {
-                Some(i) => (&rest[..i], &rest[i..]),
-                None => (rest, ""),
-            };
-            let authority = match before_query.find('/') {
-                Some(i) => &before_query[..i],
-                None => before_query,
-            };
-            // Drop a dbname query parameter, which would override the path.
-            let query: Vec<&str> = query
-                .trim_start_matches('?')
-                .split('&')
-                .filter(|p| !p.is_empty() && !p.starts_with("dbname="))
-                .collect();
-            let query = if query.is_empty() {
-                String::new()
-            } else {
-                format!("?{}", query.join("&"))
-            };
-            format!("{scheme}{authority}/{dbname}{query}")
-        }
-        // key=value: a later dbname overrides an earlier one.
-        None => format!(
-            "{} dbname={}",
-            conninfo.trim(),
-            quote_conninfo_value(dbname)
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,38 @@
+-- Column defaults: literals of many types, quoted strings, now(), current_date, function calls, casts and expressions.
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+
+CREATE TABLE defaults_demo (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    legacy_id uuid DEFAULT uuid_generate_v4(),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    created_on date DEFAULT CURRENT_DATE,
+    created_ts timestamp DEFAULT CURRENT_TIMESTAMP,
+    local_ts timestamp DEFAULT LOCALTIMESTAMP,
+    expires_at timestamptz DEFAULT (now() + interval '30 days'),
+    count integer NOT NULL DEFAULT 0,
+    negative integer DEFAULT -42,
+    big bigint DEFAULT 9223372036854775807,
+    ratio numeric(5,3) DEFAULT 1.250,
+    f double precision DEFAULT 'NaN',
+    flag boolean DEFAULT false,
+    status text DEFAULT 'new',
+    quoted text DEFAULT 'it''s "quoted"',
+    backslash text DEFAULT 'C:\temp\new',
+    escaped text DEFAULT E'line1\nline2\ttab',
+    unicode text DEFAULT 'größe 日本語',
+    empty text DEFAULT '',
+    code char(2) DEFAULT 'XX',
+    payload jsonb DEFAULT '{"a": 1, "b": [true, null]}'::jsonb,
+    empty_json jsonb NOT NULL DEFAULT '{}',
+    tags text[] DEFAULT ARRAY['a', 'b'],
+    empty_tags text[] DEFAULT '{}'::text[],
+    ttl interval DEFAULT '01:30:00',
+    fixed_date date DEFAULT '2000-01-01',
+    blob bytea DEFAULT '\xdeadbeef',
+    addr inet DEFAULT '127.0.0.1',
+    null_default text DEFAULT NULL,
+    upper_name text DEFAULT upper('abc'),
+    random_pct double precision DEFAULT random() * 100,
+    year_now integer DEFAULT EXTRACT(year FROM now())::integer,
+    user_name text DEFAULT CURRENT_USER
+);
