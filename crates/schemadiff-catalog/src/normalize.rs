@@ -6,9 +6,9 @@
 //! to yet another form), so this repeats until the schema reads back unchanged: the canonical form is the
 //! fixpoint. Both sides of every comparison, and every dump, are in that form.
 
-use schemadiff_model::render::Statement;
 use schemadiff_model::{
     Diagnostic, Diagnostics, LoadedSchema, ObjectPath, Schema, Table, create_script, quote_ident,
+    render,
 };
 
 use crate::introspect::{IntrospectError, IntrospectOptions, introspect, server_message};
@@ -47,15 +47,33 @@ pub async fn normalize_desired(
     let result = async {
         let client = db.connect().await?;
         let mut problems = Vec::new();
+        // Tables that could not be created at all: what hangs on them is not tried.
+        let mut missing: Vec<&schemadiff_model::QualifiedName> = Vec::new();
+        let mut failed_columns: Vec<String> = Vec::new();
         for stmt in create_script(&loaded.schema) {
-            if let Err(e) = client.batch_execute(&stmt.sql).await {
-                problems.push(rejection(loaded, &stmt, &e));
-                // Later statements would mostly fail for the same reason.
-                if matches!(
-                    stmt.origin,
-                    ObjectPath::Extension(_) | ObjectPath::Schema(_)
-                ) {
-                    break;
+            if table_of(&stmt.origin).is_some_and(|t| missing.contains(&t)) {
+                continue;
+            }
+            let Err(e) = client.batch_execute(&stmt.sql).await else {
+                continue;
+            };
+            match &stmt.origin {
+                ObjectPath::Table(name) => {
+                    let table = loaded.schema.table(name).expect("rendered from the schema");
+                    let (found, created, failed) = diagnose_table(&client, loaded, table, &e).await;
+                    problems.extend(found);
+                    failed_columns.extend(failed);
+                    if !created {
+                        missing.push(&table.name);
+                    }
+                }
+                _ if mentions_failed_column(&e, &failed_columns) => {}
+                origin => {
+                    problems.push(rejection(loaded, origin.clone(), "", &stmt.sql, &e));
+                    // Later statements would mostly fail for the same reason.
+                    if matches!(origin, ObjectPath::Extension(_) | ObjectPath::Schema(_)) {
+                        break;
+                    }
                 }
             }
         }
@@ -74,6 +92,184 @@ pub async fn normalize_desired(
     let first = result?;
     dropped?;
     canonicalize(first, scratch).await
+}
+
+fn table_of(path: &ObjectPath) -> Option<&schemadiff_model::QualifiedName> {
+    match path {
+        ObjectPath::Table(t)
+        | ObjectPath::Column(t, _)
+        | ObjectPath::PrimaryKey(t)
+        | ObjectPath::Unique(t, _)
+        | ObjectPath::ForeignKey(t, _)
+        | ObjectPath::Check(t, _)
+        | ObjectPath::Exclusion(t, _)
+        | ObjectPath::Index(t, _) => Some(t),
+        _ => None,
+    }
+}
+
+/// A CREATE TABLE failed. The server names only its first problem, so build the table piece by piece, each
+/// column and constraint on its own, to report every problem at its place. Returns the problems and whether
+/// the table exists afterwards.
+async fn diagnose_table(
+    client: &tokio_postgres::Client,
+    loaded: &LoadedSchema,
+    t: &Table,
+    first_error: &tokio_postgres::Error,
+) -> (Vec<Diagnostic>, bool, Vec<String>) {
+    let q = t.name.sql();
+    let table_path = ObjectPath::Table(t.name.clone());
+    let create = format!("CREATE TABLE {q} ()");
+    if let Err(e) = client.batch_execute(&create).await {
+        // The table itself cannot exist (its schema, its name): that is the problem.
+        let _ = e;
+        return (
+            vec![rejection(loaded, table_path, "", &create, first_error)],
+            false,
+            Vec::new(),
+        );
+    }
+    let mut problems = Vec::new();
+    // Columns that could not be added: errors that only say so again are not reported.
+    let mut failed: Vec<&str> = Vec::new();
+    for c in &t.columns {
+        let path = ObjectPath::Column(t.name.clone(), c.name.clone());
+        // In stages, so that each problem is put on its own field: name, type and collation first.
+        let mut base = c.clone();
+        (base.default, base.identity, base.generated, base.not_null) = (None, None, None, false);
+        let def = render::column_definition(&base);
+        let sql = format!("ALTER TABLE {q} ADD COLUMN {def}");
+        if let Err(e) = client.batch_execute(&sql).await {
+            let prefix = sql.len() - def.len();
+            let field = error_offset(&sql, &e)
+                .and_then(|at| at.checked_sub(prefix))
+                .map_or("type", |at| column_field(c, &def, at));
+            problems.push(rejection(loaded, path, field, &sql, &e));
+            failed.push(&c.name);
+            continue;
+        }
+        let column = quote_ident(&c.name);
+        let mut stages: Vec<(&'static str, String)> = Vec::new();
+        if let Some(d) = &c.default {
+            stages.push((
+                "default",
+                format!("ALTER TABLE {q} ALTER COLUMN {column} SET DEFAULT {d}"),
+            ));
+        }
+        if let Some(i) = c.identity {
+            stages.push(("identity", format!("ALTER TABLE {q} ALTER COLUMN {column} SET NOT NULL, ALTER COLUMN {column} ADD {}", i.sql())));
+        }
+        if c.generated.is_some() {
+            // A generated column can only be made whole.
+            stages.push((
+                "generated",
+                format!(
+                    "ALTER TABLE {q} DROP COLUMN {column}, ADD COLUMN {}",
+                    render::column_definition(c)
+                ),
+            ));
+        }
+        for (field, sql) in stages {
+            if let Err(e) = client.batch_execute(&sql).await {
+                problems.push(rejection(loaded, path.clone(), field, &sql, &e));
+            }
+        }
+    }
+    let consequence = |e: &tokio_postgres::Error| mentions_failed_column(e, &failed);
+    let mut clauses: Vec<(ObjectPath, &'static str, String)> = Vec::new();
+    if let Some(pk) = &t.primary_key {
+        clauses.push((
+            ObjectPath::PrimaryKey(t.name.clone()),
+            "columns",
+            render::primary_key_clause(pk),
+        ));
+    }
+    for (i, u) in t.uniques.iter().enumerate() {
+        clauses.push((
+            ObjectPath::Unique(t.name.clone(), i),
+            "columns",
+            render::unique_clause(u),
+        ));
+    }
+    for (i, x) in t.exclusions.iter().enumerate() {
+        clauses.push((
+            ObjectPath::Exclusion(t.name.clone(), i),
+            "elements",
+            render::exclusion_clause(x),
+        ));
+    }
+    for (i, c) in t.checks.iter().enumerate() {
+        clauses.push((
+            ObjectPath::Check(t.name.clone(), i),
+            "expression",
+            render::check_clause(c),
+        ));
+    }
+    for (path, field, clause) in clauses {
+        let sql = format!("ALTER TABLE {q} ADD {clause}");
+        if let Err(e) = client.batch_execute(&sql).await {
+            if !consequence(&e) {
+                problems.push(rejection(loaded, path, field, &sql, &e));
+            }
+        }
+    }
+    if problems.is_empty() {
+        // Piece by piece it worked: the first error came from the whole (say, a duplicate constraint name).
+        problems.push(rejection(
+            loaded,
+            table_path,
+            "",
+            &format!("CREATE TABLE {q} (...)"),
+            first_error,
+        ));
+    }
+    (
+        problems,
+        true,
+        failed.into_iter().map(String::from).collect(),
+    )
+}
+
+/// Whether an error only says that a column already reported as failed does not exist.
+fn mentions_failed_column<S: AsRef<str>>(e: &tokio_postgres::Error, failed: &[S]) -> bool {
+    e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_COLUMN)
+        && failed
+            .iter()
+            .any(|c| server_message(e).contains(&format!("column \"{}\"", c.as_ref())))
+}
+
+/// The byte offset in `sql` where the server says it stopped.
+fn error_offset(sql: &str, e: &tokio_postgres::Error) -> Option<usize> {
+    match e.as_db_error()?.position()? {
+        tokio_postgres::error::ErrorPosition::Original(pos) => sql
+            .char_indices()
+            .nth((*pos as usize).checked_sub(1)?)
+            .map(|(b, _)| b),
+        _ => None,
+    }
+}
+
+/// Which field of a column definition (as `render::column_definition` writes it) holds byte `at`.
+fn column_field(c: &schemadiff_model::Column, def: &str, at: usize) -> &'static str {
+    let name_end = quote_ident(&c.name).len();
+    if (name_end + 1..name_end + 1 + c.data_type.len()).contains(&at) {
+        return "type";
+    }
+    let mut best: (usize, &'static str) = (0, "name");
+    for (marker, field) in [
+        (" COLLATE ", "collation"),
+        (" GENERATED ALWAYS AS IDENTITY", "identity"),
+        (" GENERATED BY DEFAULT AS IDENTITY", "identity"),
+        (" DEFAULT ", "default"),
+        (" GENERATED ALWAYS AS (", "generated"),
+    ] {
+        if let Some(i) = def.find(marker) {
+            if i <= at && i >= best.0 {
+                best = (i, field);
+            }
+        }
+    }
+    best.1
 }
 
 /// Bring a schema read from a server to its fixpoint: create it, read it back, until nothing changes.
@@ -112,92 +308,35 @@ pub async fn canonicalize(
     Err(NormalizeError::NoFixpoint)
 }
 
-/// A server error while creating an element, as a diagnostic pointing at that element in schema.toml — at
-/// the very field when the server says where in a CREATE TABLE it stopped.
-fn rejection(loaded: &LoadedSchema, stmt: &Statement, e: &tokio_postgres::Error) -> Diagnostic {
-    let (path, field) = match (&stmt.origin, e.as_db_error().and_then(|d| d.position())) {
-        (ObjectPath::Table(name), Some(tokio_postgres::error::ErrorPosition::Original(pos))) => {
-            loaded
-                .schema
-                .table(name)
-                .and_then(|t| locate_in_create_table(t, &stmt.sql, *pos as usize))
-                .unwrap_or((stmt.origin.clone(), ""))
-        }
-        _ => (stmt.origin.clone(), ""),
-    };
+/// A server error while creating an element, as a diagnostic pointing at that element (or one of its fields)
+/// in schema.toml.
+fn rejection(
+    loaded: &LoadedSchema,
+    path: ObjectPath,
+    field: &str,
+    sql: &str,
+    e: &tokio_postgres::Error,
+) -> Diagnostic {
     let span = loaded.spans.field(&path, field).unwrap_or(0..0);
     let what = describe(&path);
-    let mut d = Diagnostic::new(
-        span,
-        format!(
-            "PostgreSQL rejected {what}: {}",
-            first_line(&server_message(e))
-        ),
-    )
-    .label("here");
-    let sql_head = stmt.sql.lines().next().unwrap_or_default();
-    d = d.help(match e.as_db_error().and_then(|db| db.hint()) {
+    let sql_head = sql.lines().next().unwrap_or_default();
+    let help = match e.as_db_error().and_then(|db| db.hint()) {
         Some(h) => format!("{h} (while running `{sql_head}`)"),
-        None => format!("fix the definition; the statement was `{sql_head}`"),
-    });
-    d
+        None => format!("the statement was `{sql_head}`"),
+    };
+    let message = e
+        .as_db_error()
+        .map_or_else(|| e.to_string(), |db| db.message().to_string());
+    Diagnostic::new(
+        span,
+        format!("PostgreSQL rejected {what}: {}", first_line(&message)),
+    )
+    .label("here")
+    .help(help)
 }
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
-}
-
-/// Which column (and which of its fields) of a CREATE TABLE holds the character at `pos` (1-based).
-fn locate_in_create_table(t: &Table, sql: &str, pos: usize) -> Option<(ObjectPath, &'static str)> {
-    let byte = sql
-        .char_indices()
-        .nth(pos.checked_sub(1)?)
-        .map(|(b, _)| b)?;
-    let line_start = sql[..byte].rfind('\n').map_or(0, |i| i + 1);
-    let line_no = sql[..line_start].matches('\n').count(); // 0 is the CREATE TABLE line
-    let line_index = line_no.checked_sub(1)?;
-    let Some(column) = t.columns.get(line_index) else {
-        // The table's own constraints follow the columns, in this order.
-        let mut rest = line_index - t.columns.len();
-        let q = t.name.clone();
-        if t.primary_key.is_some() {
-            if rest == 0 {
-                return Some((ObjectPath::PrimaryKey(q), "columns"));
-            }
-            rest -= 1;
-        }
-        if rest < t.uniques.len() {
-            return Some((ObjectPath::Unique(q, rest), "columns"));
-        }
-        rest -= t.uniques.len();
-        if rest < t.exclusions.len() {
-            return Some((ObjectPath::Exclusion(q, rest), "elements"));
-        }
-        rest -= t.exclusions.len();
-        return (rest < t.checks.len()).then(|| (ObjectPath::Check(q, rest), "expression"));
-    };
-    let line = &sql[line_start..];
-    let at = byte - line_start;
-    let name_len = quote_ident(&column.name).len() + 4; // the four spaces of indentation
-    let type_range = name_len + 1..name_len + 1 + column.data_type.len();
-    let field = if type_range.contains(&at) {
-        "type"
-    } else if column.default.as_ref().is_some_and(|d| {
-        line.find(" DEFAULT ")
-            .is_some_and(|i| (i..i + 9 + d.len()).contains(&at))
-    }) {
-        "default"
-    } else if column.generated.is_some()
-        && line.find(" GENERATED ALWAYS AS (").is_some_and(|i| at >= i)
-    {
-        "generated"
-    } else {
-        "name"
-    };
-    Some((
-        ObjectPath::Column(t.name.clone(), column.name.clone()),
-        field,
-    ))
 }
 
 fn describe(path: &ObjectPath) -> String {

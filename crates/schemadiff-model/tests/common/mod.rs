@@ -1,5 +1,8 @@
 //! Helpers shared by this crate's PostgreSQL tests.
 
+// Each test binary uses its own part of these helpers.
+#![allow(dead_code)]
+
 use schemadiff_model::{LoadedSchema, create_script};
 
 /// Apply the CREATE script of a loaded schema, one statement at a time; on failure, say which statement and

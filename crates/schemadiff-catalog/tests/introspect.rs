@@ -1,0 +1,162 @@
+//! Introspection against a real server: a constant number of statements whatever the schema's size, schema
+//! filters, extension objects left out; normalization errors that point into schema.toml.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use schemadiff_catalog::conninfo::with_dbname;
+use schemadiff_catalog::introspect::{IntrospectOptions, introspect};
+use schemadiff_catalog::normalize::{NormalizeError, normalize_desired};
+use schemadiff_catalog::scratch::ScratchServer;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `n` tables, each with a key, a foreign key to the one before, a check, a unique, an index and comments.
+fn tables_sql(n: usize) -> String {
+    let mut sql = String::new();
+    for i in 0..n {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, parent bigint, code text UNIQUE, qty int CHECK (qty > 0), created timestamptz NOT NULL DEFAULT now());\n\
+             CREATE INDEX ON t{i} (created DESC) WHERE qty > 1;\n\
+             COMMENT ON TABLE t{i} IS 'table {i}'; COMMENT ON COLUMN t{i}.code IS 'code';\n"
+        ));
+        if i > 0 {
+            sql.push_str(&format!(
+                "ALTER TABLE t{i} ADD FOREIGN KEY (parent) REFERENCES t{} ON DELETE CASCADE;\n",
+                i - 1
+            ));
+        }
+    }
+    sql
+}
+
+#[tokio::test]
+async fn statement_count_does_not_grow_with_the_schema() {
+    let mut counts = Vec::new();
+    for n in [10, 500] {
+        let db = schemadiff_testkit::fresh_database().await;
+        let client = db.client().await;
+        client
+            .batch_execute(&format!("BEGIN; {} COMMIT;", tables_sql(n)))
+            .await
+            .unwrap();
+        let read = introspect(&client, &IntrospectOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(read.schema.tables.len(), n);
+        let t = &read.schema.tables[n - 1];
+        assert_eq!(t.columns.len(), 5);
+        assert_eq!(
+            (
+                t.uniques.len(),
+                t.checks.len(),
+                t.indexes.len(),
+                t.foreign_keys.len()
+            ),
+            (1, 1, 1, 1)
+        );
+        counts.push(read.statements);
+    }
+    assert_eq!(counts[0], counts[1], "statements for 10 and for 500 tables");
+    assert!(
+        counts[0] <= 12,
+        "introspection sent {} statements",
+        counts[0]
+    );
+}
+
+#[tokio::test]
+async fn schema_filter_and_extension_objects() {
+    let db = schemadiff_testkit::fresh_database().await;
+    let client = db.client().await;
+    client
+        .batch_execute(
+            "CREATE EXTENSION postgis; CREATE SCHEMA billing; CREATE SCHEMA audit;
+             CREATE TABLE billing.invoices (id int PRIMARY KEY, area geometry);
+             CREATE TABLE audit.events (id int); CREATE TABLE public.users (id int);",
+        )
+        .await
+        .unwrap();
+    let all = introspect(&client, &IntrospectOptions::default())
+        .await
+        .unwrap()
+        .schema;
+    let names: Vec<String> = all.tables.iter().map(|t| t.name.to_string()).collect();
+    // PostGIS's spatial_ref_sys belongs to the extension: not part of the schema.
+    assert_eq!(names, ["audit.events", "billing.invoices", "users"]);
+    assert_eq!(
+        all.extensions
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect::<Vec<_>>(),
+        ["postgis"]
+    );
+    assert_eq!(all.tables[1].columns[1].data_type, "geometry");
+
+    let only = IntrospectOptions {
+        schemas: vec!["billing".into()],
+        ..Default::default()
+    };
+    let billing = introspect(&client, &only).await.unwrap().schema;
+    let names: Vec<String> = billing.tables.iter().map(|t| t.name.to_string()).collect();
+    assert_eq!(names, ["billing.invoices"]);
+    assert_eq!(
+        billing
+            .schemas
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["billing"]
+    );
+}
+
+/// What the server refuses in a schema.toml is reported at the element, and at the field where the server
+/// says where it stopped.
+#[tokio::test]
+async fn server_rejections_point_into_schema_toml() {
+    let text = r#"[tables.orders]
+primary_key = ["id"]
+
+[tables.orders.columns]
+id       = { type = "bigint" }
+status   = { type = "varchr(20)" }
+quantity = { type = "integer", default = "nonexistent_function()" }
+
+[[tables.orders.checks]]
+expression = "quantity >> 'many'"
+
+[[tables.orders.indexes]]
+columns = [{ column = "status", opclass = "no_such_ops" }]
+
+[tables.items.columns]
+order_id = { type = "bigint" }
+note     = { type = "text", collation = "no-such-collation" }
+"#;
+    let loaded =
+        schemadiff_model::load_str("tests/rejected.toml", text).unwrap_or_else(|e| panic!("{e}"));
+    let db = schemadiff_testkit::fresh_database().await;
+    let scratch =
+        ScratchServer::existing(&with_dbname(db.conninfo(), "postgres"), "the test cluster");
+    let err = normalize_desired(&loaded, &scratch).await.unwrap_err();
+    scratch.cleanup().await.unwrap();
+    let NormalizeError::Rejected(d) = err else {
+        panic!("expected a rejection, got {err}")
+    };
+    let rendered = format!("{d}\n");
+    let path = repo_root().join("snapshots/normalize/rejected.txt");
+    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &rendered).unwrap();
+    }
+    let expected = fs::read_to_string(&path)
+        .expect("snapshots/normalize/rejected.txt (SCHEMADIFF_UPDATE_SNAPSHOTS=1 creates it)");
+    assert_eq!(rendered, expected);
+    for at in ["6:21", "7:42", "10:14", "17:41"] {
+        assert!(
+            rendered.contains(&format!("--> tests/rejected.toml:{at}")),
+            "{at} is pointed at:\n{rendered}"
+        );
+    }
+}
