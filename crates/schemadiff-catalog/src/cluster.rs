@@ -25,7 +25,7 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -669,6 +669,127 @@ fn probe(socket: &Path) -> Probe {
     attempt().unwrap_or_else(|e| Probe::NotReady(format!("connecting: {e}")))
 }
 
+/// Extra configuration for [`Cluster::start_with`]. The default is what
+/// [`Cluster::start`] does: Unix socket only, `trust` for everyone, no TLS.
+///
+/// ```no_run
+/// # use schemadiff_catalog::cluster::{Cluster, ClusterOptions, PgBinaries};
+/// # use std::net::Ipv4Addr;
+/// let options = ClusterOptions::new()
+///     .listen_tcp(Ipv4Addr::LOCALHOST.into(), 0) // 0 = a free port
+///     .hba("hostssl all all 127.0.0.1/32 scram-sha-256\n")
+///     .ssl("-----BEGIN CERTIFICATE-----...", "-----BEGIN PRIVATE KEY-----...")
+///     .setting("log_connections", "on");
+/// let cluster = Cluster::start_with(&PgBinaries::discover()?, &options)?;
+/// # Ok::<(), schemadiff_catalog::cluster::ClusterError>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ClusterOptions {
+    tcp: Option<(std::net::IpAddr, u16)>,
+    hba: Option<String>,
+    ssl: Option<(String, String)>,
+    settings: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for ClusterOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterOptions")
+            .field("tcp", &self.tcp)
+            .field("hba", &self.hba)
+            .field("ssl", &self.ssl.as_ref().map(|_| "(certificate and key)"))
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+impl ClusterOptions {
+    /// The defaults (same as [`Cluster::start`]).
+    pub fn new() -> ClusterOptions {
+        ClusterOptions::default()
+    }
+
+    /// Also listen on TCP at `addr:port` (`listen_addresses`). Port 0 picks a
+    /// free port; [`Cluster::port`] tells which. The port also names the Unix
+    /// socket file, which stays in its private directory.
+    pub fn listen_tcp(mut self, addr: std::net::IpAddr, port: u16) -> ClusterOptions {
+        self.tcp = Some((addr, port));
+        self
+    }
+
+    /// Replaces `pg_hba.conf` with `local all postgres trust` (which the
+    /// start-up probe and [`Cluster::conninfo`] rely on) followed by `lines`.
+    pub fn hba(mut self, lines: impl Into<String>) -> ClusterOptions {
+        self.hba = Some(lines.into());
+        self
+    }
+
+    /// Turns on TLS (`ssl=on`) with this PEM certificate (chain) and private
+    /// key, written to the data directory as `server.crt`/`server.key`, owned
+    /// by the server user with mode 0600.
+    pub fn ssl(
+        mut self,
+        cert_pem: impl Into<String>,
+        key_pem: impl Into<String>,
+    ) -> ClusterOptions {
+        self.ssl = Some((cert_pem.into(), key_pem.into()));
+        self
+    }
+
+    /// Adds a server setting (`postgres -c name=value`); overrides the
+    /// defaults of [`Cluster::start`] and earlier settings.
+    pub fn setting(mut self, name: impl Into<String>, value: impl Into<String>) -> ClusterOptions {
+        self.settings.push((name.into(), value.into()));
+        self
+    }
+
+    /// Writes the configured files into the fresh data directory and returns
+    /// the extra `-c` settings for `postgres`.
+    fn apply_to_data_dir(
+        &self,
+        data_dir: &Path,
+        who: Option<RunAs>,
+    ) -> Result<Vec<String>, ClusterError> {
+        let write_private = |name: &str, contents: &str| -> Result<(), ClusterError> {
+            let path = data_dir.join(name);
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(io_err(format!("cannot create {}", path.display())))?;
+            file.write_all(contents.as_bytes())
+                .map_err(io_err(format!("cannot write {}", path.display())))?;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600))
+                .map_err(io_err(format!("cannot chmod {}", path.display())))?;
+            chown(&path, who)
+        };
+        let mut settings = Vec::new();
+        if let Some((addr, _)) = self.tcp {
+            // The port itself is `-p`, set by the caller.
+            settings.push(format!("listen_addresses={addr}"));
+        }
+        if let Some(hba) = &self.hba {
+            let mut contents = format!("local all {SUPERUSER} trust\n{hba}");
+            if !contents.ends_with('\n') {
+                contents.push('\n');
+            }
+            write_private("pg_hba.conf", &contents)?;
+        }
+        if let Some((cert, key)) = &self.ssl {
+            write_private("server.crt", cert)?;
+            write_private("server.key", key)?;
+            settings.extend([
+                "ssl=on".to_string(),
+                "ssl_cert_file=server.crt".to_string(),
+                "ssl_key_file=server.key".to_string(),
+            ]);
+        }
+        settings.extend(self.settings.iter().map(|(k, v)| format!("{k}={v}")));
+        Ok(settings)
+    }
+}
+
 /// A running throwaway PostgreSQL cluster. Stopped (and its directory removed)
 /// by [`Cluster::stop`] or on drop.
 #[derive(Debug)]
@@ -689,24 +810,67 @@ impl Cluster {
     /// waiting (up to 30 s) until it accepts connections. Blocking (initdb takes
     /// a second or two); from async code wrap it in `spawn_blocking`.
     pub fn start(binaries: &PgBinaries) -> Result<Cluster, ClusterError> {
+        Cluster::start_on_port(binaries, DEFAULT_PORT, &ClusterOptions::default())
+    }
+
+    /// Like [`Cluster::start`], with the extra configuration in `options`
+    /// (TCP listener, `pg_hba.conf`, TLS, settings). With
+    /// `ClusterOptions::default()` this is exactly [`Cluster::start`].
+    ///
+    /// When a TCP listener on port 0 was asked for, a free port is picked (and
+    /// picked again, up to 5 times, if another process grabbed it first).
+    pub fn start_with(
+        binaries: &PgBinaries,
+        options: &ClusterOptions,
+    ) -> Result<Cluster, ClusterError> {
+        let Some((addr, port)) = options.tcp else {
+            return Cluster::start_on_port(binaries, DEFAULT_PORT, options);
+        };
+        if port != 0 {
+            return Cluster::start_on_port(binaries, port, options);
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let port = std::net::TcpListener::bind((addr, 0))
+                .and_then(|l| l.local_addr())
+                .map_err(io_err(format!("cannot find a free TCP port on {addr}")))?
+                .port();
+            match Cluster::start_on_port(binaries, port, options) {
+                Err(ClusterError::Start { log, .. })
+                    if attempt < 5 && log.contains("could not bind") => {}
+                other => return other,
+            }
+        }
+    }
+
+    fn start_on_port(
+        binaries: &PgBinaries,
+        port: u16,
+        options: &ClusterOptions,
+    ) -> Result<Cluster, ClusterError> {
         let base_dir = create_base_dir()?;
         let mut cluster = Cluster {
             data_dir: base_dir.join("data"),
             socket_dir: base_dir.join("sock"),
             log_path: base_dir.join("postgres.log"),
             base_dir,
-            port: DEFAULT_PORT,
+            port,
             version_major: binaries.version_major(),
             pid: 0,
             supervisor: None,
             removed: false,
         };
         // On error `cluster` is dropped, which removes the directory.
-        cluster.init_and_start(binaries)?;
+        cluster.init_and_start(binaries, options)?;
         Ok(cluster)
     }
 
-    fn init_and_start(&mut self, binaries: &PgBinaries) -> Result<(), ClusterError> {
+    fn init_and_start(
+        &mut self,
+        binaries: &PgBinaries,
+        options: &ClusterOptions,
+    ) -> Result<(), ClusterError> {
         let who = run_as();
         let socket_file = self.socket_dir.join(format!(".s.PGSQL.{}", self.port));
         if socket_file.as_os_str().len() > MAX_SOCKET_PATH {
@@ -759,6 +923,8 @@ impl Cluster {
             });
         }
 
+        let extra_settings = options.apply_to_data_dir(&self.data_dir, who)?;
+
         // postgres, with stdout+stderr going to the log file
         let log = fs::File::create(&self.log_path)
             .map_err(io_err(format!("cannot create {}", self.log_path.display())))?;
@@ -779,9 +945,12 @@ impl Cluster {
             .args(["-c", "fsync=off"])
             .args(["-c", "synchronous_commit=off"])
             .args(["-c", "full_page_writes=off"])
-            .args(["-c", "max_connections=100"])
-            .stdout(log)
-            .stderr(log2);
+            .args(["-c", "max_connections=100"]);
+        // Later `-c` settings override earlier ones.
+        for setting in extra_settings {
+            postgres.arg("-c").arg(setting);
+        }
+        postgres.stdout(log).stderr(log2);
         prepare_command(&mut postgres, &self.base_dir, who, libc::SIGQUIT);
         let (supervisor, pid) = Supervisor::spawn(postgres)?;
         self.pid = pid;
@@ -838,7 +1007,9 @@ impl Cluster {
         &self.socket_dir
     }
 
-    /// The port number (names the socket file; TCP is disabled).
+    /// The port number: names the socket file, and is the TCP port when the
+    /// cluster was started with [`ClusterOptions::listen_tcp`] (TCP is
+    /// disabled otherwise).
     pub fn port(&self) -> u16 {
         self.port
     }

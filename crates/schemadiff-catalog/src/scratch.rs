@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::cluster::{Cluster, ClusterError, PgBinaries};
-use crate::conninfo::with_dbname;
+use crate::connect::{ConnectError, ConnectOptions, connect};
 use crate::introspect::server_message;
 
 #[derive(Debug, thiserror::Error)]
@@ -17,8 +17,11 @@ pub enum ScratchError {
         "schemadiff needs a scratch PostgreSQL server to normalize and verify schemas, and could not start one.\n{0}"
     )]
     Start(#[from] ClusterError),
-    #[error("cannot connect to the scratch server ({target}): {message}")]
-    Connect { target: String, message: String },
+    #[error("cannot use the scratch server ({target}): {source}")]
+    Connect {
+        target: String,
+        source: ConnectError,
+    },
     #[error("cannot create a scratch database on {target}: {message}{hint}")]
     Create {
         target: String,
@@ -33,36 +36,38 @@ pub enum ScratchError {
 #[derive(Debug, Clone)]
 pub struct ScratchDatabase {
     pub name: String,
-    pub conninfo: String,
+    options: ConnectOptions,
 }
 
 impl ScratchDatabase {
     pub async fn connect(&self) -> Result<tokio_postgres::Client, ScratchError> {
-        connect(&self.conninfo, &self.name).await
+        open(&self.options, &self.name).await
     }
 }
 
 pub struct ScratchServer {
     /// How to reach the server's maintenance database.
-    admin: String,
+    admin: ConnectOptions,
     /// Shown in messages, without secrets.
     label: String,
     /// The local cluster, stopped and removed when the server is dropped.
     cluster: Option<Cluster>,
-    counter: AtomicU32,
     created: Mutex<Vec<String>>,
 }
 
-async fn connect(conninfo: &str, label: &str) -> Result<tokio_postgres::Client, ScratchError> {
-    let (client, connection) = tokio_postgres::connect(conninfo, tokio_postgres::NoTls)
+/// Scratch database numbers, shared by every scratch server of the process so that names never collide.
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+async fn open(
+    options: &ConnectOptions,
+    label: &str,
+) -> Result<tokio_postgres::Client, ScratchError> {
+    let (client, _task) = connect(options)
         .await
-        .map_err(|e| ScratchError::Connect {
+        .map_err(|source| ScratchError::Connect {
             target: label.to_string(),
-            message: server_message(&e),
+            source,
         })?;
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
     Ok(client)
 }
 
@@ -71,27 +76,38 @@ impl ScratchServer {
     pub fn start_local() -> Result<ScratchServer, ScratchError> {
         let binaries = PgBinaries::discover()?;
         let cluster = Cluster::start(&binaries)?;
+        let admin =
+            ConnectOptions::resolve(Some(&cluster.conninfo("postgres"))).map_err(|source| {
+                ScratchError::Connect {
+                    target: "the local scratch cluster".into(),
+                    source,
+                }
+            })?;
         Ok(ScratchServer {
-            admin: cluster.conninfo("postgres"),
+            admin,
             label: format!(
                 "local PostgreSQL {} scratch cluster",
                 cluster.version_major()
             ),
             cluster: Some(cluster),
-            counter: AtomicU32::new(0),
             created: Mutex::new(Vec::new()),
         })
     }
 
-    /// Use an existing server (`--dev-url`): scratch databases are created there, so its role needs CREATEDB.
-    pub fn existing(conninfo: &str, label: &str) -> ScratchServer {
-        ScratchServer {
-            admin: conninfo.to_string(),
+    /// Use an existing server (`--dev-url`, a URL or conninfo read as libpq does): scratch databases are
+    /// created there, so its role needs CREATEDB.
+    pub fn existing(conninfo: &str, label: &str) -> Result<ScratchServer, ScratchError> {
+        let admin =
+            ConnectOptions::resolve(Some(conninfo)).map_err(|source| ScratchError::Connect {
+                target: label.to_string(),
+                source,
+            })?;
+        Ok(ScratchServer {
+            admin,
             label: label.to_string(),
             cluster: None,
-            counter: AtomicU32::new(0),
             created: Mutex::new(Vec::new()),
-        }
+        })
     }
 
     pub fn label(&self) -> &str {
@@ -100,9 +116,9 @@ impl ScratchServer {
 
     /// A new empty database (from `template0`).
     pub async fn create_database(&self) -> Result<ScratchDatabase, ScratchError> {
-        let admin = connect(&self.admin, &self.label).await?;
+        let admin = open(&self.admin, &self.label).await?;
         loop {
-            let n = self.counter.fetch_add(1, Ordering::Relaxed);
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
             let name = format!("schemadiff_scratch_{}_{n}", std::process::id());
             match admin
                 .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
@@ -113,11 +129,15 @@ impl ScratchServer {
                         .lock()
                         .expect("not poisoned")
                         .push(name.clone());
-                    let conninfo = with_dbname(&self.admin, &name);
-                    return Ok(ScratchDatabase { name, conninfo });
+                    let mut options = self.admin.clone();
+                    options.set_dbname(name.clone());
+                    return Ok(ScratchDatabase { name, options });
                 }
+                // Taken (by another process on a shared --dev-url server, say): try the next number. Two
+                // creations of one name at the same moment fail as a unique violation instead.
                 Err(e)
-                    if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) =>
+                    if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE)
+                        || e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) =>
                 {
                     continue;
                 }
@@ -141,7 +161,7 @@ impl ScratchServer {
 
     /// Drop a scratch database (with any sessions still in it).
     pub async fn drop_database(&self, db: &ScratchDatabase) -> Result<(), ScratchError> {
-        let admin = connect(&self.admin, &self.label).await?;
+        let admin = open(&self.admin, &self.label).await?;
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name))
             .await
@@ -164,7 +184,7 @@ impl ScratchServer {
             let names: Vec<String> = self.created.lock().expect("not poisoned").clone();
             for name in names {
                 let db = ScratchDatabase {
-                    conninfo: String::new(),
+                    options: self.admin.clone(),
                     name,
                 };
                 if let Err(e) = self.drop_database(&db).await {

@@ -138,7 +138,8 @@ note     = { type = "text", collation = "no-such-collation" }
         schemadiff_model::load_str("tests/rejected.toml", text).unwrap_or_else(|e| panic!("{e}"));
     let db = schemadiff_testkit::fresh_database().await;
     let scratch =
-        ScratchServer::existing(&with_dbname(db.conninfo(), "postgres"), "the test cluster");
+        ScratchServer::existing(&with_dbname(db.conninfo(), "postgres"), "the test cluster")
+            .unwrap();
     let err = normalize_desired(&loaded, &scratch).await.unwrap_err();
     scratch.cleanup().await.unwrap();
     let NormalizeError::Rejected(d) = err else {

@@ -42,7 +42,7 @@ fn check_snapshot(name: &str, actual: &str) -> Result<(), String> {
 
 /// The test cluster serves as the scratch server too.
 fn scratch(db: &schemadiff_testkit::TestDatabase) -> ScratchServer {
-    ScratchServer::existing(&with_dbname(db.conninfo(), "postgres"), "the test cluster")
+    ScratchServer::existing(&with_dbname(db.conninfo(), "postgres"), "the test cluster").unwrap()
 }
 
 /// Dump A (already loaded), recreate from the dump in a fresh B, dump B; compare.

@@ -1,9 +1,12 @@
 //! The schemadiff command line: wires the stages together, renders output, sets exit codes.
 
+mod dump;
+mod scratch;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 /// Declarative schema diff for PostgreSQL.
 #[derive(Parser)]
@@ -11,6 +14,15 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// Where scratch databases are made (normalization, verification).
+#[derive(Args, Clone, Debug, Default)]
+pub struct ScratchArgs {
+    /// An existing server for scratch databases (created from template0 and dropped again; the role needs
+    /// CREATEDB). Without it, a throwaway local cluster is started from the PostgreSQL server binaries.
+    #[arg(long, value_name = "URL", env = "SCHEMADIFF_DEV_URL")]
+    pub dev_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -27,6 +39,8 @@ enum Command {
         #[arg(long, default_value = "schema.toml")]
         schema_file: PathBuf,
     },
+    /// Write a live database's schema as schema.toml (read only: one READ ONLY transaction).
+    Dump(dump::DumpArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,5 +75,27 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Dump(args) => run(dump::run(args)),
+    }
+}
+
+/// Run an async command on a runtime of its own; errors are printed and exit with 2.
+fn run(command: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
     }
 }

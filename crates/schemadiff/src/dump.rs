@@ -1,0 +1,83 @@
+//! `schemadiff dump`: a live database's schema as schema.toml.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use schemadiff_catalog::connect::{ConnectOptions, connect};
+use schemadiff_catalog::introspect::{IntrospectOptions, dump};
+
+use crate::ScratchArgs;
+
+#[derive(Args, Debug)]
+pub struct DumpArgs {
+    /// The database to read (postgres:// URL or key=value conninfo); else DATABASE_URL, else the PG*
+    /// variables, as libpq does.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Only these schemas (repeat the flag for several); all but the system schemas by default.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub scratch: ScratchArgs,
+}
+
+pub async fn run(args: DumpArgs) -> Result<(), String> {
+    let options =
+        ConnectOptions::resolve(args.database_url.as_deref()).map_err(|e| format!("error: {e}"))?;
+    for w in options.warnings() {
+        eprintln!("warning: {w}");
+    }
+    let (client, _connection) = connect(&options).await.map_err(|e| format!("error: {e}"))?;
+    let introspect_options = IntrospectOptions {
+        schemas: args.schemas.clone(),
+        ..Default::default()
+    };
+    let text = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+        dump(&client, &introspect_options, scratch)
+            .await
+            .map_err(|e| format!("error: dumping {options}: {e}"))
+    })
+    .await?;
+    let header = format!(
+        "# The schema of database {}, written by `schemadiff dump`.\n# The format is documented in docs/schema-toml.md.\n\n",
+        options.dbname()
+    );
+    let text = format!("{header}{text}\n");
+    match &args.output {
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("error: writing to standard output: {e}")),
+        Some(path) => write_atomically(path, &text),
+    }
+}
+
+/// Write through a temporary file in the same directory, renamed into place: never a half-written file.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("error: {} is not a file name", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.schemadiff-tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("error: cannot write {}: {e}", path.display()));
+    }
+    Ok(())
+}
