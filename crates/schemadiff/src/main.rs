@@ -1,6 +1,7 @@
 //! The schemadiff command line: wires the stages together, renders output, sets exit codes.
 
 mod dump;
+mod plan;
 mod scratch;
 
 use std::path::PathBuf;
@@ -39,6 +40,9 @@ enum Command {
         #[arg(long, default_value = "schema.toml")]
         schema_file: PathBuf,
     },
+    /// Preview the verified, dependency-ordered change from the current schema (the migrations directory
+    /// replayed, or --database-url) to schema.toml.
+    Plan(plan::PlanArgs),
     /// Write a live database's schema as schema.toml (read only: one READ ONLY transaction).
     Dump(dump::DumpArgs),
 }
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Plan(args) => run(plan::run(args)),
         Command::Dump(args) => run(dump::run(args)),
     }
 }

@@ -1,0 +1,184 @@
+//! Changes: one step of a plan, with its SQL, its hazards, and what it needs and frees.
+
+use std::fmt;
+
+use schemadiff_model::QualifiedName;
+
+/// What a change risks. Every change lists its hazards; the plan shows them and refuses data loss unless
+/// `--allow-destructive` is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Hazard {
+    /// Rows or values are lost (a dropped table or column, a removed enum value).
+    DeletesData,
+    /// The whole table is rewritten (a type change, a recomputed column).
+    RewritesTable,
+    /// An ACCESS EXCLUSIVE lock blocks reads and writes for the duration.
+    AccessExclusiveLock,
+    /// An index is built while writes to the table wait.
+    BuildsIndexBlockingWrites,
+    /// The change checks existing rows and fails if one does not fit (SET NOT NULL, new CHECK, UNIQUE, FK).
+    MayFailOnExistingData,
+    /// Cannot run inside a transaction block (or its result cannot be used in the same one).
+    NotTransactional,
+}
+
+impl Hazard {
+    pub fn code(self) -> &'static str {
+        match self {
+            Hazard::DeletesData => "deletes_data",
+            Hazard::RewritesTable => "rewrites_table",
+            Hazard::AccessExclusiveLock => "access_exclusive_lock",
+            Hazard::BuildsIndexBlockingWrites => "builds_index_blocking_writes",
+            Hazard::MayFailOnExistingData => "may_fail_on_existing_data",
+            Hazard::NotTransactional => "not_transactional",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Hazard::DeletesData => "deletes data",
+            Hazard::RewritesTable => "rewrites the table",
+            Hazard::AccessExclusiveLock => "takes an ACCESS EXCLUSIVE lock",
+            Hazard::BuildsIndexBlockingWrites => "builds an index while blocking writes",
+            Hazard::MayFailOnExistingData => "may fail on existing data",
+            Hazard::NotTransactional => "cannot run in a transaction with what uses it",
+        }
+    }
+}
+
+/// Whether a change creates, alters or drops, for the summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    Create,
+    Alter,
+    Drop,
+}
+
+/// Something a change can depend on: it exists once a change provides it, and is gone once one removes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Res {
+    Schema(String),
+    Extension(String),
+    Type(QualifiedName),
+    Sequence(QualifiedName),
+    Table(QualifiedName),
+    Column(QualifiedName, String),
+    /// A unique key (primary key, unique constraint or unique index) on these columns, sorted.
+    Key(QualifiedName, Vec<String>),
+    /// An index or constraint by name, within its table.
+    Named(QualifiedName, String),
+}
+
+/// The order classes used to break ties between changes that do not depend on each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    CreateNamespace,
+    Rename,
+    CreateType,
+    CreateSequence,
+    DropForeignKey,
+    DropIndexOrConstraint,
+    CreateTable,
+    AlterColumn,
+    DropColumn,
+    AddConstraint,
+    CreateIndex,
+    AddForeignKey,
+    Ownership,
+    Comment,
+    DropTable,
+    DropSequence,
+    DropType,
+    DropNamespace,
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// A stable name for the kind of change (`create_table`, `add_column`, ...).
+    pub kind: &'static str,
+    pub action: Action,
+    /// The object the change is about, for people (`table public.users`, `column public.users.email`).
+    pub object: String,
+    /// The object the change is shown under (a table for its columns, indexes and constraints).
+    pub group: String,
+    pub statements: Vec<String>,
+    pub hazards: Vec<Hazard>,
+    pub phase: Phase,
+    pub requires: Vec<Res>,
+    pub provides: Vec<Res>,
+    pub removes: Vec<Res>,
+    pub releases: Vec<Res>,
+}
+
+impl Change {
+    pub fn new(
+        kind: &'static str,
+        action: Action,
+        phase: Phase,
+        object: impl Into<String>,
+    ) -> Self {
+        let object = object.into();
+        Change {
+            kind,
+            action,
+            group: object.clone(),
+            object,
+            statements: Vec::new(),
+            hazards: Vec::new(),
+            phase,
+            requires: Vec::new(),
+            provides: Vec::new(),
+            removes: Vec::new(),
+            releases: Vec::new(),
+        }
+    }
+
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = group.into();
+        self
+    }
+
+    pub fn sql(mut self, statement: impl Into<String>) -> Self {
+        self.statements.push(statement.into());
+        self
+    }
+
+    pub fn hazard(mut self, h: Hazard) -> Self {
+        if !self.hazards.contains(&h) {
+            self.hazards.push(h);
+            self.hazards.sort();
+        }
+        self
+    }
+
+    pub fn requires(mut self, r: impl IntoIterator<Item = Res>) -> Self {
+        self.requires.extend(r);
+        self
+    }
+
+    pub fn provides(mut self, r: impl IntoIterator<Item = Res>) -> Self {
+        self.provides.extend(r);
+        self
+    }
+
+    pub fn removes(mut self, r: impl IntoIterator<Item = Res>) -> Self {
+        self.removes.extend(r);
+        self
+    }
+
+    pub fn releases(mut self, r: impl IntoIterator<Item = Res>) -> Self {
+        self.releases.extend(r);
+        self
+    }
+
+    pub fn deletes_data(&self) -> bool {
+        self.hazards.contains(&Hazard::DeletesData)
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, self.object)
+    }
+}

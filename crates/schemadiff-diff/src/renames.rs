@@ -1,0 +1,211 @@
+//! Renames, from the `renamed_from` directives of the desired schema: never guessed. A rename whose old name
+//! is gone (or whose new name already exists) was done before, and is left out.
+
+use std::collections::BTreeMap;
+
+use schemadiff_model::{QualifiedName, Schema, Table, quote_ident, quote_literal};
+
+use crate::change::{Action, Change, Hazard, Phase, Res};
+
+fn rename_change(kind: &'static str, object: String, group: String) -> Change {
+    Change::new(kind, Action::Alter, Phase::Rename, object)
+        .group(group)
+        .hazard(Hazard::AccessExclusiveLock)
+}
+
+/// The rename changes that bring `current` to the names of `desired`.
+pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
+    let mut out = Vec::new();
+    let cur_tables: BTreeMap<&QualifiedName, &Table> =
+        current.tables.iter().map(|t| (&t.name, t)).collect();
+
+    for t in &desired.tables {
+        // The table as it is now: under its old name when it is renamed in this plan.
+        let mut now = cur_tables.get(&t.name).copied();
+        if let (None, Some(old)) = (now, &t.renamed_from) {
+            if let Some(o) = cur_tables.get(old) {
+                now = Some(o);
+                let group = format!("table {}", t.name.sql());
+                let mut change = rename_change("rename_table", group.clone(), group)
+                    .provides([Res::Table(t.name.clone())]);
+                let mut at = old.clone();
+                if old.schema != t.name.schema {
+                    change = change.sql(format!(
+                        "ALTER TABLE {} SET SCHEMA {}",
+                        old.sql(),
+                        quote_ident(&t.name.schema)
+                    ));
+                    at.schema = t.name.schema.clone();
+                }
+                if old.name != t.name.name {
+                    change = change.sql(format!(
+                        "ALTER TABLE {} RENAME TO {}",
+                        at.sql(),
+                        quote_ident(&t.name.name)
+                    ));
+                }
+                out.push(change);
+            }
+        }
+        let Some(now) = now else { continue };
+        let q = t.name.sql();
+        let group = format!("table {q}");
+        let needs = [Res::Table(t.name.clone())];
+        for c in &t.columns {
+            if let Some(old) = &c.renamed_from {
+                if now.column(old).is_some() && now.column(&c.name).is_none() {
+                    out.push(
+                        rename_change(
+                            "rename_column",
+                            format!("column {q}.{}", quote_ident(&c.name)),
+                            group.clone(),
+                        )
+                        .sql(format!(
+                            "ALTER TABLE {q} RENAME COLUMN {} TO {}",
+                            quote_ident(old),
+                            quote_ident(&c.name)
+                        ))
+                        .requires(needs.clone()),
+                    );
+                }
+            }
+        }
+        let has_constraint = |t: &Table, name: &str| {
+            t.primary_key
+                .iter()
+                .any(|p| p.name.as_deref() == Some(name))
+                || t.uniques.iter().any(|u| u.name.as_deref() == Some(name))
+                || t.checks.iter().any(|c| c.name.as_deref() == Some(name))
+                || t.foreign_keys
+                    .iter()
+                    .any(|f| f.name.as_deref() == Some(name))
+                || t.exclusions.iter().any(|x| x.name.as_deref() == Some(name))
+        };
+        let constraint_renames = t
+            .uniques
+            .iter()
+            .map(|u| (&u.name, &u.renamed_from))
+            .chain(t.checks.iter().map(|c| (&c.name, &c.renamed_from)))
+            .chain(t.foreign_keys.iter().map(|f| (&f.name, &f.renamed_from)));
+        for (name, from) in constraint_renames {
+            if let (Some(name), Some(old)) = (name, from) {
+                if has_constraint(now, old) && !has_constraint(now, name) {
+                    out.push(
+                        rename_change(
+                            "rename_constraint",
+                            format!("constraint {} on {q}", quote_ident(name)),
+                            group.clone(),
+                        )
+                        .sql(format!(
+                            "ALTER TABLE {q} RENAME CONSTRAINT {} TO {}",
+                            quote_ident(old),
+                            quote_ident(name)
+                        ))
+                        .requires(needs.clone()),
+                    );
+                }
+            }
+        }
+        for i in &t.indexes {
+            if let (Some(name), Some(old)) = (&i.name, &i.renamed_from) {
+                let exists = |n: &str| now.indexes.iter().any(|x| x.name.as_deref() == Some(n));
+                if exists(old) && !exists(name) {
+                    let from = QualifiedName::new(t.name.schema.clone(), old.clone());
+                    out.push(
+                        rename_change(
+                            "rename_index",
+                            format!(
+                                "index {}",
+                                QualifiedName::new(t.name.schema.clone(), name.clone()).sql()
+                            ),
+                            group.clone(),
+                        )
+                        .sql(format!(
+                            "ALTER INDEX {} RENAME TO {}",
+                            from.sql(),
+                            quote_ident(name)
+                        ))
+                        .requires(needs.clone()),
+                    );
+                }
+            }
+        }
+    }
+
+    for e in &desired.enums {
+        let mut now = current.enums.iter().find(|c| c.name == e.name);
+        if let (None, Some(old)) = (now, &e.renamed_from) {
+            if let Some(o) = current.enums.iter().find(|c| &c.name == old) {
+                now = Some(o);
+                let object = format!("type {}", e.name.sql());
+                let mut change = rename_change("rename_enum", object.clone(), object)
+                    .provides([Res::Type(e.name.clone())]);
+                let mut at = old.clone();
+                if old.schema != e.name.schema {
+                    change = change.sql(format!(
+                        "ALTER TYPE {} SET SCHEMA {}",
+                        old.sql(),
+                        quote_ident(&e.name.schema)
+                    ));
+                    at.schema = e.name.schema.clone();
+                }
+                if old.name != e.name.name {
+                    change = change.sql(format!(
+                        "ALTER TYPE {} RENAME TO {}",
+                        at.sql(),
+                        quote_ident(&e.name.name)
+                    ));
+                }
+                out.push(change);
+            }
+        }
+        let Some(now) = now else { continue };
+        for v in &e.values {
+            if let Some(old) = &v.renamed_from {
+                let has = |n: &str| now.values.iter().any(|x| x.name == n);
+                if has(old) && !has(&v.name) {
+                    let object = format!("type {}", e.name.sql());
+                    out.push(
+                        rename_change("rename_enum_value", object.clone(), object)
+                            .sql(format!(
+                                "ALTER TYPE {} RENAME VALUE {} TO {}",
+                                e.name.sql(),
+                                quote_literal(old),
+                                quote_literal(&v.name)
+                            ))
+                            .requires([Res::Type(e.name.clone())]),
+                    );
+                }
+            }
+        }
+    }
+
+    for s in &desired.sequences {
+        if let Some(old) = &s.renamed_from {
+            let exists = |n: &QualifiedName| current.sequences.iter().any(|c| &c.name == n);
+            if exists(old) && !exists(&s.name) {
+                let object = format!("sequence {}", s.name.sql());
+                let mut change = rename_change("rename_sequence", object.clone(), object)
+                    .provides([Res::Sequence(s.name.clone())]);
+                let mut at = old.clone();
+                if old.schema != s.name.schema {
+                    change = change.sql(format!(
+                        "ALTER SEQUENCE {} SET SCHEMA {}",
+                        old.sql(),
+                        quote_ident(&s.name.schema)
+                    ));
+                    at.schema = s.name.schema.clone();
+                }
+                if old.name != s.name.name {
+                    change = change.sql(format!(
+                        "ALTER SEQUENCE {} RENAME TO {}",
+                        at.sql(),
+                        quote_ident(&s.name.name)
+                    ));
+                }
+                out.push(change);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,4 @@
+//! The schemadiff pipeline as a library: what the `schemadiff` commands run, and what the tests drive.
+
+pub mod pipeline;
+pub mod report;

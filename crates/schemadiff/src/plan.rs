@@ -1,0 +1,152 @@
+//! `schemadiff plan`: the verified, dependency-ordered change from the current schema to schema.toml.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use schemadiff::pipeline::{self, Planned};
+use schemadiff::report::{self, Style};
+use schemadiff_catalog::connect::{ConnectOptions, connect};
+use schemadiff_catalog::introspect::IntrospectOptions;
+use schemadiff_model::LoadedSchema;
+
+use crate::ScratchArgs;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Human,
+    Sql,
+    Json,
+}
+
+/// Where the current schema comes from.
+#[derive(Args, Debug, Clone)]
+pub struct SourceArgs {
+    /// The desired-state file.
+    #[arg(long, default_value = "schema.toml", value_name = "FILE")]
+    pub schema_file: PathBuf,
+    /// Compare with this live database (read only) instead of the migrations directory replayed.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// The migrations directory (default: `[migrations] dir` of schema.toml, else `migrations` beside it).
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+    /// With --database-url: only these schemas.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+    #[command(flatten)]
+    pub scratch: ScratchArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Output: grouped text with hazards and SQL, the SQL script only, or JSON.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Allow changes that delete data (dropped tables, columns, sequences...).
+    #[arg(long)]
+    pub allow_destructive: bool,
+}
+
+/// The migrations directory: the flag, else `[migrations] dir` (relative to schema.toml), else `migrations`.
+pub fn migrations_dir(args: &SourceArgs, loaded: &LoadedSchema) -> PathBuf {
+    if let Some(d) = &args.migrations_dir {
+        return d.clone();
+    }
+    let base = args
+        .schema_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = loaded
+        .schema
+        .migrations
+        .as_ref()
+        .and_then(|m| m.dir.clone())
+        .unwrap_or_else(|| "migrations".into());
+    base.join(dir)
+}
+
+/// Load schema.toml, bring both sides to canonical form, and plan with verification.
+pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), String> {
+    let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
+    let client = match &args.database_url {
+        Some(url) => {
+            let options = ConnectOptions::resolve(Some(url)).map_err(|e| format!("error: {e}"))?;
+            for w in options.warnings() {
+                eprintln!("warning: {w}");
+            }
+            Some(
+                connect(&options)
+                    .await
+                    .map_err(|e| format!("error: {e}"))?
+                    .0,
+            )
+        }
+        None => None,
+    };
+    let dir = migrations_dir(args, &loaded);
+    let planned = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+        let desired = pipeline::desired(&loaded, scratch)
+            .await
+            .map_err(|e| e.to_string())?;
+        let current = match &client {
+            Some(client) => {
+                let options = IntrospectOptions {
+                    schemas: args.schemas.clone(),
+                    ..Default::default()
+                };
+                pipeline::current_from_database(client, &options, scratch).await
+            }
+            None => pipeline::current_from_migrations(&dir, scratch).await,
+        }
+        .map_err(|e| e.to_string())?;
+        pipeline::plan(&current, &desired, scratch)
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    Ok((loaded, planned))
+}
+
+/// Refuse data loss unless allowed, naming what would be lost.
+pub fn check_destructive(planned: &Planned, allow: bool) -> Result<(), String> {
+    let destructive = planned.plan.destructive();
+    if allow || destructive.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = destructive
+        .iter()
+        .map(|c| format!("  - {} {}", c.kind.replace('_', " "), c.object))
+        .collect();
+    Err(format!(
+        "error: the plan deletes data, so it is refused:\n{}\nIf that is intended, run again with --allow-destructive.",
+        list.join("\n")
+    ))
+}
+
+pub fn style() -> Style {
+    Style {
+        color: std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}
+
+pub async fn run(args: PlanArgs) -> Result<(), String> {
+    let (_, planned) = planned(&args.source).await?;
+    check_destructive(&planned, args.allow_destructive)?;
+    let text = match args.format {
+        Format::Human => {
+            let mut t = report::human(&planned.plan, style());
+            if !planned.plan.is_empty() {
+                t.push_str("\n-- Verified on a scratch copy: the plan applies, leaves the desired schema, plans nothing more, and its rollback restores the current schema.\n");
+            }
+            t
+        }
+        Format::Sql => planned.plan.script(),
+        Format::Json => report::json(&planned.plan, &planned.rollback),
+    };
+    print!("{text}");
+    Ok(())
+}
