@@ -49,6 +49,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("--measure-introspect") => measure_introspect(&args[1..]),
         Some("--rusage-wrap") => return rusage_wrap(&args[1..]),
+        Some("--print-schema") => print_schema(&args[1..]),
         _ => bench(&args),
     };
     match result {
@@ -361,6 +362,22 @@ fn table_sql(i: usize, sql: &mut String, counts: &mut Counts) {
     }
 }
 
+/// `--print-schema <n>`: writes the generated DDL of `n` tables to stdout
+/// (e.g. to load it with psql and look at query plans).
+fn print_schema(args: &[String]) -> Result<(), Error> {
+    let [n] = args else {
+        return Err("usage: --print-schema <tables>".into());
+    };
+    let n: usize = n.parse().map_err(|e| format!("--print-schema: {e}"))?;
+    let mut sql = String::new();
+    let mut counts = Counts::default();
+    for i in 0..n {
+        table_sql(i, &mut sql, &mut counts);
+    }
+    print!("{sql}");
+    Ok(())
+}
+
 /// Creates `n` tables in batches and returns what was created.
 async fn generate(client: &Client, n: usize) -> Result<Counts, Error> {
     let mut counts = Counts::default();
@@ -429,7 +446,8 @@ fn parse_args(args: &[String]) -> Result<Option<Config>, Error> {
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: bench_introspect [--tables 1000,10000] [--runs 3]\n\n\
+                    "usage: bench_introspect [--tables 1000,10000] [--runs 3]\n       \
+                     bench_introspect --print-schema <tables>   (the generated DDL, to stdout)\n\n\
                      Compares schemadiff introspection with pg_dump --schema-only on generated\n\
                      schemas of the given sizes (wall time best of --runs, peak RSS). See\n\
                      docs/benchmarks.md."
@@ -462,6 +480,8 @@ struct SizeResult {
     introspect_inner: Vec<(Duration, Duration)>,
     /// VmHWM reported by the introspection child itself, per run.
     introspect_vmhwm_kib: Vec<u64>,
+    /// Diagnostic runs with `jit = off`.
+    introspect_jit_off: Vec<Run>,
     pg_dump: Vec<Run>,
     /// Server-side time per introspection statement (one extra, logged run).
     statement_times: Vec<(String, Duration)>,
@@ -544,6 +564,7 @@ fn bench(args: &[String]) -> Result<(), Error> {
             introspect: Vec::new(),
             introspect_inner: Vec::new(),
             introspect_vmhwm_kib: Vec::new(),
+            introspect_jit_off: Vec::new(),
             pg_dump: Vec::new(),
             statement_times: Vec::new(),
             logged_total: Duration::ZERO,
@@ -571,6 +592,22 @@ fn bench(args: &[String]) -> Result<(), Error> {
             ));
             result.introspect_vmhwm_kib.push(kv_num(&kv, "vmhwm_kib")?);
             result.introspect.push(m);
+        }
+        // Diagnostic: the same with JIT compilation off for the session (the
+        // big catalog queries cross the planner's JIT cost thresholds).
+        for run in 1..=config.runs {
+            eprintln!(
+                "[{n} tables] schemadiff introspection with jit = off, run {run}/{} ...",
+                config.runs
+            );
+            let (m, _) = run_wrapped(
+                &exe,
+                &[
+                    OsString::from("--measure-introspect"),
+                    OsString::from(format!("{conninfo} options='-c jit=off'")),
+                ],
+            )?;
+            result.introspect_jit_off.push(m);
         }
         for run in 1..=config.runs {
             eprintln!(
@@ -701,9 +738,9 @@ fn statement_label(text: &str) -> Option<&'static str> {
         ("BEGIN ISOLATION LEVEL", "begin (read-only transaction)"),
         ("ROLLBACK", "rollback"),
         ("server_version_num", "server version"),
-        ("FROM pg_catalog.pg_index i", "indexes"),
-        ("FROM pg_catalog.pg_constraint co", "constraints"),
-        ("FROM pg_catalog.pg_attribute a", "columns"),
+        ("FROM pg_catalog.pg_index i JOIN", "indexes"),
+        ("FROM pg_catalog.pg_constraint co JOIN", "constraints"),
+        ("FROM pg_catalog.pg_attribute a JOIN", "columns"),
         ("pg_catalog.pg_sequence q", "sequences"),
         ("t.typtype = 'e'", "enum types"),
         ("FROM pg_catalog.pg_extension e", "extensions"),
@@ -713,7 +750,9 @@ fn statement_label(text: &str) -> Option<&'static str> {
     labels
         .iter()
         .find(|(needle, _)| text.contains(needle))
-        .and_then(|(_, label)| (!label.is_empty()).then_some(*label))
+        .map_or(Some("other"), |(_, label)| {
+            (!label.is_empty()).then_some(*label)
+        })
 }
 
 // ---------------------------------------------------------------------------
@@ -814,10 +853,14 @@ fn print_report(config: &Config, results: &[SizeResult], server: &str, pg_dump_v
                 .max()
                 .unwrap_or(0)),
         );
+        println!(
+            "  schemadiff with jit = off (diagnostic): {} s",
+            all(&r.introspect_jit_off)
+        );
         println!("  pg_dump runs:    {} s", all(&r.pg_dump));
         let server_total: Duration = r.statement_times.iter().map(|(_, d)| *d).sum();
         let mut by_time = r.statement_times.clone();
-        by_time.sort_by(|a, b| b.1.cmp(&a.1));
+        by_time.sort_by_key(|x| std::cmp::Reverse(x.1));
         println!(
             "  server time per introspection statement (extra logged run, introspect() took {:.3} s, \
              server {:.3} s):",

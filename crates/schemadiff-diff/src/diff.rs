@@ -351,7 +351,7 @@ fn enums(current: &Schema, desired: &Schema, types: &TypeNames, out: &mut Vec<Ch
                         }
                         out.push(change);
                     } else {
-                        out.push(recreate_enum(c, e, current, types));
+                        out.push(recreate_enum(c, e, current, desired, types));
                     }
                 }
                 if c.comment != e.comment {
@@ -391,7 +391,13 @@ fn is_subsequence(short: &[&str], long: &[&str]) -> bool {
 
 /// Values removed or reordered: PostgreSQL cannot do that in place, so the type is made anew and every column
 /// of it converted through text (rows holding a removed value make this fail).
-fn recreate_enum(old: &EnumType, new: &EnumType, current: &Schema, types: &TypeNames) -> Change {
+fn recreate_enum(
+    old: &EnumType,
+    new: &EnumType,
+    current: &Schema,
+    desired: &Schema,
+    types: &TypeNames,
+) -> Change {
     let old_name = QualifiedName::new(
         old.name.schema.clone(),
         format!("{}__schemadiff_old", old.name.name),
@@ -434,7 +440,13 @@ fn recreate_enum(old: &EnumType, new: &EnumType, current: &Schema, types: &TypeN
                     new.name.sql()
                 ))
                 .requires([Res::Column(t.name.clone(), c.name.clone())]);
-            if let Some(d) = &c.default {
+            // The default comes back when the desired one is the same; a different one is set by the
+            // column's own change, which runs after this one.
+            let kept = desired
+                .table(&t.name)
+                .and_then(|dt| dt.column(&c.name))
+                .is_some_and(|dc| dc.default == c.default);
+            if let (Some(d), true) = (&c.default, kept) {
                 // The old default names the old type; as text it casts to the new one.
                 let value = d.replace(&format!("::{text}"), &format!("::{}", new.name.sql()));
                 change = change.sql(format!(
@@ -453,6 +465,19 @@ fn sequence_options(s: &Sequence) -> (Option<&String>, [Option<i64>; 5], bool) {
         [s.increment, s.min_value, s.max_value, s.start, s.cache],
         s.cycle,
     )
+}
+
+/// The bounds a sequence has (written or default).
+fn bounds(s: &Sequence) -> (i64, i64) {
+    let (type_min, type_max) = match s.data_type.as_deref() {
+        Some("smallint") => (i16::MIN as i64, i16::MAX as i64),
+        Some("integer") => (i32::MIN as i64, i32::MAX as i64),
+        _ => (i64::MIN, i64::MAX),
+    };
+    let up = s.increment.unwrap_or(1) > 0;
+    let min = s.min_value.unwrap_or(if up { 1 } else { type_min });
+    let max = s.max_value.unwrap_or(if up { type_max } else { -1 });
+    (min, max)
 }
 
 fn sequences(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
@@ -536,16 +561,29 @@ fn sequences(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
                     }
                     sql.push_str(&format!(" CACHE {}", s.cache.unwrap_or(1)));
                     sql.push_str(if s.cycle { " CYCLE" } else { " NO CYCLE" });
-                    out.push(
-                        Change::new(
-                            "alter_sequence",
-                            Action::Alter,
-                            Phase::CreateSequence,
-                            object.clone(),
-                        )
-                        .sql(sql)
-                        .hazard(Hazard::MayFailOnExistingData),
-                    );
+                    let mut change = Change::new(
+                        "alter_sequence",
+                        Action::Alter,
+                        Phase::CreateSequence,
+                        object.clone(),
+                    )
+                    .hazard(Hazard::MayFailOnExistingData);
+                    // PostgreSQL refuses bounds that leave out the current value: bring it inside first.
+                    let (old_min, old_max) = bounds(c);
+                    let (new_min, new_max) = bounds(s);
+                    let seq = s.name.sql();
+                    let reg = quote_literal(&seq);
+                    if new_min > old_min {
+                        change = change.sql(format!(
+                            "SELECT setval({reg}::regclass, greatest(last_value, {new_min}), last_value >= {new_min} AND is_called) FROM {seq}"
+                        ));
+                    }
+                    if new_max < old_max {
+                        change = change.sql(format!(
+                            "SELECT setval({reg}::regclass, least(last_value, {new_max}), last_value <= {new_max} AND is_called) FROM {seq}"
+                        ));
+                    }
+                    out.push(change.sql(sql));
                 }
                 if c.owned_by != s.owned_by {
                     out.push(
@@ -570,7 +608,13 @@ fn sequences(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
     }
     let des: BTreeSet<&QualifiedName> = desired.sequences.iter().map(|s| &s.name).collect();
     for s in &current.sequences {
-        if !des.contains(&s.name) {
+        // A sequence owned by a column that goes is dropped by PostgreSQL along with it.
+        let goes_with_owner = s.owned_by.as_ref().is_some_and(|o| {
+            desired
+                .table(&o.table)
+                .is_none_or(|t| t.column(&o.column).is_none())
+        });
+        if !des.contains(&s.name) && !goes_with_owner {
             out.push(
                 Change::new(
                     "drop_sequence",
@@ -642,10 +686,18 @@ fn table_keys(t: &Table) -> Vec<Res> {
 }
 
 fn tables(current: &Schema, desired: &Schema, types: &TypeNames, out: &mut Vec<Change>) {
-    let cur: BTreeMap<&QualifiedName, &Table> =
-        current.tables.iter().map(|t| (&t.name, t)).collect();
     let des: BTreeMap<&QualifiedName, &Table> =
         desired.tables.iter().map(|t| (&t.name, t)).collect();
+    // Constraints and indexes that only changed name are renamed, not rebuilt.
+    let renamed: Vec<Table> = current
+        .tables
+        .iter()
+        .map(|t| match des.get(&t.name) {
+            Some(d) => rename_same_definitions(t, d, out),
+            None => t.clone(),
+        })
+        .collect();
+    let cur: BTreeMap<&QualifiedName, &Table> = renamed.iter().map(|t| (&t.name, t)).collect();
     // Keys that go away (or are made anew): foreign keys standing on them must be made anew too.
     let mut dropped_keys: BTreeSet<Res> = BTreeSet::new();
     for (name, t) in &cur {
@@ -669,11 +721,130 @@ fn tables(current: &Schema, desired: &Schema, types: &TypeNames, out: &mut Vec<C
             Some(c) => alter_table_changes(c, t, types, &dropped_keys, out),
         }
     }
-    for t in &current.tables {
+    for t in &renamed {
         if !des.contains_key(&t.name) {
             drop_table_changes(t, types, out);
         }
     }
+}
+
+/// `c` with the constraints and indexes that `d` has under another name (and the very same definition)
+/// renamed, emitting those renames: cheaper than rebuilding, and what follows sees the new names.
+fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table {
+    let mut t = c.clone();
+    let q = t.name.sql();
+    let rename = |out: &mut Vec<Change>,
+                  kind: &'static str,
+                  object: String,
+                  sql: String,
+                  old: &str,
+                  new: &str| {
+        out.push(
+            Change::new(kind, Action::Alter, Phase::Rename, object)
+                .group(format!("table {q}"))
+                .sql(sql)
+                .hazard(Hazard::AccessExclusiveLock)
+                .requires([Res::Table(c.name.clone())])
+                .removes([Res::Named(c.name.clone(), old.to_string())])
+                .provides([Res::Named(c.name.clone(), new.to_string())]),
+        );
+    };
+    let constraint = |out: &mut Vec<Change>, old: &str, new: &str| {
+        rename(
+            out,
+            "rename_constraint",
+            format!("constraint {} on {q}", quote_ident(new)),
+            format!(
+                "ALTER TABLE {q} RENAME CONSTRAINT {} TO {}",
+                quote_ident(old),
+                quote_ident(new)
+            ),
+            old,
+            new,
+        );
+    };
+    if let (Some(a), Some(b)) = (&mut t.primary_key, &d.primary_key) {
+        if a.name != b.name && a.columns == b.columns {
+            constraint(out, &name_of(&a.name), &name_of(&b.name));
+            a.name = b.name.clone();
+        }
+    }
+    for (i, new) in pairs(&c.uniques, &d.uniques, |u| &u.name, same_unique) {
+        constraint(out, &name_of(&t.uniques[i].name), &name_of(&new));
+        t.uniques[i].name = new;
+    }
+    for (i, new) in pairs(
+        &c.checks,
+        &d.checks,
+        |x| &x.name,
+        |a, b| a.expression == b.expression,
+    ) {
+        constraint(out, &name_of(&t.checks[i].name), &name_of(&new));
+        t.checks[i].name = new;
+    }
+    let exclusion = |x: &schemadiff_model::Exclusion| {
+        exclusion_clause(&schemadiff_model::Exclusion {
+            name: None,
+            comment: None,
+            ..x.clone()
+        })
+    };
+    for (i, new) in pairs(
+        &c.exclusions,
+        &d.exclusions,
+        |x| &x.name,
+        |a, b| exclusion(a) == exclusion(b),
+    ) {
+        constraint(out, &name_of(&t.exclusions[i].name), &name_of(&new));
+        t.exclusions[i].name = new;
+    }
+    for (i, new) in pairs(&c.foreign_keys, &d.foreign_keys, |f| &f.name, same_fk) {
+        constraint(out, &name_of(&t.foreign_keys[i].name), &name_of(&new));
+        t.foreign_keys[i].name = new;
+    }
+    for (i, new) in pairs(&c.indexes, &d.indexes, |x| &x.name, same_index) {
+        let (old, to) = (name_of(&t.indexes[i].name), name_of(&new));
+        let from = QualifiedName::new(t.name.schema.clone(), old.clone()).sql();
+        let object = format!(
+            "index {}",
+            QualifiedName::new(t.name.schema.clone(), to.clone()).sql()
+        );
+        rename(
+            out,
+            "rename_index",
+            object,
+            format!("ALTER INDEX {from} RENAME TO {}", quote_ident(&to)),
+            &old,
+            &to,
+        );
+        t.indexes[i].name = new;
+    }
+    t
+}
+
+/// (position in `old`, new name) for each element of `new` whose name is not in `old` but whose definition
+/// equals that of an element of `old` whose name is not in `new`.
+fn pairs<T>(
+    old: &[T],
+    new: &[T],
+    name: impl Fn(&T) -> &Option<String>,
+    same: impl Fn(&T, &T) -> bool,
+) -> Vec<(usize, Option<String>)> {
+    let mut used = BTreeSet::new();
+    let mut out = Vec::new();
+    for n in new {
+        if old.iter().any(|o| name(o) == name(n)) {
+            continue;
+        }
+        let found = old.iter().enumerate().find(|(i, o)| {
+            !used.contains(i) && !new.iter().any(|x| name(x) == name(o)) && same(o, n)
+        });
+        if let Some((i, _)) = found {
+            used.insert(i);
+            out.push((i, name(n).clone()));
+        }
+    }
+    out
 }
 
 /// Keys of `c` whose defining constraint or index is the same in `d` (so they are not dropped).
@@ -699,13 +870,11 @@ fn unchanged_key_sources(c: &Table, d: &Table) -> BTreeSet<Res> {
 
 fn same_unique(a: &schemadiff_model::Unique, b: &schemadiff_model::Unique) -> bool {
     (
-        &a.name,
         &a.columns,
         a.nulls_not_distinct,
         a.deferrable,
         a.initially_deferred,
     ) == (
-        &b.name,
         &b.columns,
         b.nulls_not_distinct,
         b.deferrable,
@@ -715,7 +884,6 @@ fn same_unique(a: &schemadiff_model::Unique, b: &schemadiff_model::Unique) -> bo
 
 fn same_index(a: &Index, b: &Index) -> bool {
     (
-        &a.name,
         a.unique,
         &a.method,
         &a.keys,
@@ -723,7 +891,6 @@ fn same_index(a: &Index, b: &Index) -> bool {
         &a.where_clause,
         a.nulls_not_distinct,
     ) == (
-        &b.name,
         b.unique,
         &b.method,
         &b.keys,
@@ -736,7 +903,6 @@ fn same_index(a: &Index, b: &Index) -> bool {
 fn same_fk(a: &ForeignKey, b: &ForeignKey) -> bool {
     let key = |f: &ForeignKey| {
         (
-            f.name.clone(),
             f.columns.clone(),
             f.references.clone(),
             f.referenced_columns.clone(),

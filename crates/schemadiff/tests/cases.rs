@@ -1,0 +1,201 @@
+//! The diff cases in tests/cases/<name>/: `before.sql` is the current state; `after.sql` or `schema.toml` the
+//! desired one. For each, the plan is made and verified (it applies to a copy of the current schema, leaves the
+//! desired one, plans nothing more, and its rollback restores the current one), checked against
+//! snapshots/cases/<name>.txt, and applied to the real `before` database, rows included, which must then match
+//! the desired schema with its rows kept (unless the plan deletes data).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use schemadiff::pipeline::{self, comparable};
+use schemadiff::report::{self, Style};
+use schemadiff_catalog::conninfo::with_dbname;
+use schemadiff_catalog::introspect::{IntrospectOptions, introspect, server_message};
+use schemadiff_catalog::normalize::canonicalize;
+use schemadiff_catalog::scratch::ScratchServer;
+use schemadiff_model::Schema;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+async fn run_sql(client: &tokio_postgres::Client, path: &Path) -> Result<(), String> {
+    let sql = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    for stmt in schemadiff_migrate::split_statements(&sql) {
+        client.batch_execute(stmt).await.map_err(|e| {
+            format!(
+                "{}: {}\n  statement: {stmt}",
+                path.display(),
+                server_message(&e)
+            )
+        })?;
+    }
+    Ok(())
+}
+
+async fn row_count(client: &tokio_postgres::Client, schema: &Schema) -> i64 {
+    let mut total = 0;
+    for t in &schema.tables {
+        let n: i64 = client
+            .query_one(&format!("SELECT count(*) FROM {}", t.name.sql()), &[])
+            .await
+            .unwrap()
+            .get(0);
+        total += n;
+    }
+    total
+}
+
+async fn run_case(dir: &Path) -> Result<String, String> {
+    let name = dir.file_name().unwrap().to_string_lossy().to_string();
+    let before_db = schemadiff_testkit::fresh_database().await;
+    let scratch = ScratchServer::existing(
+        &with_dbname(before_db.conninfo(), "postgres"),
+        "the test cluster",
+    )
+    .unwrap();
+    let result = async {
+        let before = before_db.client().await;
+        run_sql(&before, &dir.join("before.sql")).await?;
+        let live = introspect(&before, &IntrospectOptions::default())
+            .await
+            .map_err(|e| e.to_string())?
+            .schema;
+        let current = canonicalize(live, &scratch)
+            .await
+            .map_err(|e| e.to_string())?;
+
+        let desired = if dir.join("schema.toml").exists() {
+            let loaded =
+                schemadiff_model::load_file(&dir.join("schema.toml")).map_err(|e| e.to_string())?;
+            pipeline::desired(&loaded, &scratch)
+                .await
+                .map_err(|e| e.to_string())?
+        } else {
+            let after_db = schemadiff_testkit::fresh_database().await;
+            let after = after_db.client().await;
+            run_sql(&after, &dir.join("after.sql")).await?;
+            let s = introspect(&after, &IntrospectOptions::default())
+                .await
+                .map_err(|e| e.to_string())?
+                .schema;
+            canonicalize(s, &scratch).await.map_err(|e| e.to_string())?
+        };
+
+        let planned = pipeline::plan(&current, &desired, &scratch)
+            .await
+            .map_err(|e| e.to_string())?;
+
+        // The real thing: the plan on the database with its rows.
+        let rows_before = row_count(&before, &current).await;
+        for sql in planned.plan.statements() {
+            before.batch_execute(sql).await.map_err(|e| {
+                format!(
+                    "applying to the real database: {}\n  statement: {sql}",
+                    server_message(&e)
+                )
+            })?;
+        }
+        let after = introspect(&before, &IntrospectOptions::default())
+            .await
+            .map_err(|e| e.to_string())?
+            .schema;
+        let after = canonicalize(after, &scratch)
+            .await
+            .map_err(|e| e.to_string())?;
+        if comparable(&after, &desired) != comparable(&desired, &desired) {
+            return Err(format!(
+                "the real database differs from the desired schema after the plan:\n{}",
+                pipeline::schema_difference(
+                    &comparable(&desired, &desired),
+                    &comparable(&after, &desired)
+                )
+            ));
+        }
+        if planned.plan.destructive().is_empty() {
+            let rows_after = row_count(&before, &after).await;
+            if rows_after != rows_before {
+                return Err(format!(
+                    "the plan deletes no data, but the rows went from {rows_before} to {rows_after}"
+                ));
+            }
+        }
+
+        let style = Style { color: false };
+        let mut text = report::human(&planned.plan, style);
+        text.push_str("\n-- Rollback:\n");
+        text.push_str(&planned.rollback.script());
+        Ok(text)
+    }
+    .await;
+    scratch.cleanup().await.map_err(|e| e.to_string())?;
+    result.map_err(|e| format!("{name}: {e}"))
+}
+
+fn check_snapshot(name: &str, actual: &str) -> Result<(), String> {
+    let path = repo_root()
+        .join("snapshots/cases")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+        return Ok(());
+    }
+    let expected = fs::read_to_string(&path).map_err(|e| {
+        format!("snapshots/cases/{name}.txt: {e} (SCHEMADIFF_UPDATE_SNAPSHOTS=1 creates it)")
+    })?;
+    if expected == actual {
+        Ok(())
+    } else {
+        let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+            .unified_diff()
+            .header("snapshot", "actual")
+            .to_string();
+        Err(format!("snapshots/cases/{name}.txt differs:\n{diff}"))
+    }
+}
+
+#[tokio::test]
+async fn every_case_plans_verifies_and_matches_its_snapshot() {
+    let only = std::env::var("SCHEMADIFF_CASE").ok();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(repo_root().join("tests/cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            only.as_ref().is_none_or(|o| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .contains(o.as_str())
+            })
+        })
+        .collect();
+    dirs.sort();
+    if only.is_none() {
+        assert!(
+            dirs.len() >= 40,
+            "expected at least 40 cases, found {}",
+            dirs.len()
+        );
+    }
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        match run_case(dir).await {
+            Ok(text) => {
+                if let Err(e) = check_snapshot(&name, &text) {
+                    failures.push(e);
+                }
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n\n")
+    );
+}

@@ -1,0 +1,5 @@
+CREATE TABLE products (
+    id bigint PRIMARY KEY,
+    name text NOT NULL,
+    notes text
+);

@@ -1,0 +1,12 @@
+-- index change under the same name: key columns added, ASC -> DESC, NULLS FIRST added, column order swapped
+CREATE TABLE events (
+    id bigint PRIMARY KEY,
+    account_id bigint NOT NULL,
+    kind text NOT NULL,
+    created_at timestamptz NOT NULL,
+    score integer
+);
+CREATE INDEX events_account ON events (account_id);
+CREATE INDEX events_created ON events (created_at);
+CREATE INDEX events_score ON events (score);
+CREATE INDEX events_kind_account ON events (kind, account_id);

@@ -1,0 +1,3 @@
+CREATE TABLE "UserAccounts" (
+    "Id" bigint PRIMARY KEY
+);
