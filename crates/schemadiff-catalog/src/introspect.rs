@@ -127,7 +127,7 @@ pub async fn introspect(
     s.batch(
         "starting the read-only transaction",
         &format!(
-            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {}; SET LOCAL search_path = public",
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {}; SET LOCAL search_path = public; SET LOCAL jit = off",
             options.statement_timeout_ms
         ),
     )
@@ -495,7 +495,8 @@ async fn read_all(
         }
     }
 
-    // Indexes of every table: plain ones become `indexes`; those behind exclusion constraints give their keys.
+    // Indexes of every table, one row per index column (joins, not per-row subqueries): plain indexes become
+    // `indexes`; those behind exclusion constraints give their keys; those of keys and uniques are skipped.
     let index_nulls = if version >= 150000 {
         "i.indnullsnotdistinct"
     } else {
@@ -506,83 +507,84 @@ async fn read_all(
             "reading indexes",
             &format!(
                 "SELECT i.indrelid, ic.relname::text, i.indexrelid, i.indisunique, am.amname::text, i.indnkeyatts::int, \
-                        array(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k), \
-                        array(SELECT CASE WHEN k.num = 0 THEN NULL ELSE a.attname::text END \
-                              FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord) \
-                              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord), \
-                        i.indoption::int2[], \
-                        array(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END \
-                              FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(opc, ord) \
-                              JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opc ORDER BY k.ord), \
-                        array(SELECT CASE WHEN ons.nspname NOT IN ('pg_catalog', 'public') THEN ons.nspname::text END \
-                              FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(opc, ord) \
-                              JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opc \
-                              JOIN pg_catalog.pg_namespace ons ON ons.oid = opc.opcnamespace ORDER BY k.ord), \
-                        array(SELECT CASE WHEN ia.attcollation = COALESCE(NULLIF(ta.attcollation, 0), it.typcollation) THEN NULL \
-                                          ELSE coll.collname::text END \
-                              FROM pg_catalog.pg_attribute ia \
-                              JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid \
-                              LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = (i.indkey::int2[])[ia.attnum - 1] \
-                              LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
-                              WHERE ia.attrelid = i.indexrelid AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum), \
-                        array(SELECT CASE WHEN cns.nspname NOT IN ('pg_catalog', 'public') THEN cns.nspname::text END \
-                              FROM pg_catalog.pg_attribute ia \
-                              LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
-                              LEFT JOIN pg_catalog.pg_namespace cns ON cns.oid = coll.collnamespace \
-                              WHERE ia.attrelid = i.indexrelid AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum), \
-                        pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), {index_nulls}, d.description, \
-                        EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')) \
+                        k.ord::int, ta.attname::text, \
+                        CASE WHEN k.num = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END, \
+                        COALESCE((i.indoption::int2[])[k.ord - 1], 0)::int, \
+                        CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END, \
+                        CASE WHEN ons.nspname NOT IN ('pg_catalog', 'public') THEN ons.nspname::text END, \
+                        CASE WHEN ia.attcollation = COALESCE(NULLIF(ta.attcollation, 0), it.typcollation) THEN NULL \
+                             ELSE coll.collname::text END, \
+                        CASE WHEN cns.nspname NOT IN ('pg_catalog', 'public') THEN cns.nspname::text END, \
+                        CASE WHEN k.ord = 1 THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END, \
+                        {index_nulls}, d.description, con.oid IS NOT NULL \
                  FROM pg_catalog.pg_index i \
                  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
                  JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
                  JOIN pg_catalog.pg_class c ON c.oid = i.indrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+                 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, ord) \
+                 JOIN pg_catalog.pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.ord \
+                 JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid \
+                 LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = k.num AND k.num > 0 \
+                 LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = (i.indclass::oid[])[k.ord - 1] \
+                 LEFT JOIN pg_catalog.pg_namespace ons ON ons.oid = opc.opcnamespace \
+                 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
+                 LEFT JOIN pg_catalog.pg_namespace cns ON cns.oid = coll.collnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
+                                                      AND d.objsubid = 0 AND k.ord = 1 \
+                 LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') \
                  WHERE {table_filter} \
-                 ORDER BY i.indrelid, ic.relname"
+                 ORDER BY i.indrelid, ic.relname, k.ord"
             ),
             p,
         )
         .await?;
-    for r in rows {
-        let table_oid: u32 = r.get(0);
-        let index_oid: u32 = r.get(2);
-        let key_count = r.get::<_, i32>(5) as usize;
-        let defs: Vec<String> = r.get(6);
-        let columns: Vec<Option<String>> = r.get(7);
-        let options: Vec<i16> = r.get(8);
-        let opclasses: Vec<Option<String>> = r.get(9);
-        let opclass_schemas: Vec<Option<String>> = r.get(10);
-        let collations: Vec<Option<String>> = r.get(11);
-        let collation_schemas: Vec<Option<String>> = r.get(12);
-        let reference = |names: &[Option<String>], schemas: &[Option<String>], k: usize| {
-            names.get(k).cloned().flatten().map(|n| {
-                QualifiedName::reference_text(schemas.get(k).cloned().flatten().as_deref(), &n)
+    // Rows come grouped by index, in key order.
+    let mut rows = rows.into_iter().peekable();
+    while let Some(first) = rows.next() {
+        let index_oid: u32 = first.get(2);
+        let mut group = vec![first];
+        while rows.peek().is_some_and(|r| r.get::<_, u32>(2) == index_oid) {
+            group.push(rows.next().expect("peeked"));
+        }
+        let head = &group[0];
+        let table_oid: u32 = head.get(0);
+        let key_count = head.get::<_, i32>(5) as usize;
+        let reference = |r: &Row, name: usize, schema: usize| {
+            r.get::<_, Option<String>>(name).map(|n| {
+                QualifiedName::reference_text(r.get::<_, Option<String>>(schema).as_deref(), &n)
             })
         };
-        let keys: Vec<IndexKey> = (0..key_count)
-            .map(|k| {
-                let descending = options.get(k).is_some_and(|o| o & 1 != 0);
-                let nulls_first = options.get(k).is_some_and(|o| o & 2 != 0);
-                IndexKey {
-                    target: match &columns[k] {
-                        Some(c) => IndexTarget::Column(c.clone()),
-                        None => IndexTarget::Expression(defs[k].clone()),
-                    },
-                    collation: reference(&collations, &collation_schemas, k),
-                    opclass: reference(&opclasses, &opclass_schemas, k),
-                    descending,
-                    // Only a non-default placement is written: NULLS LAST is the default for ASC, FIRST for DESC.
-                    nulls_first: (nulls_first != descending).then_some(nulls_first),
-                }
-            })
-            .collect();
-        let include: Vec<String> = columns[key_count..].iter().flatten().cloned().collect();
-        let where_clause: Option<String> = r.get(13);
+        let mut keys = Vec::new();
+        let mut include = Vec::new();
+        for r in &group {
+            let position = r.get::<_, i32>(6) as usize;
+            let column: Option<String> = r.get(7);
+            if position > key_count {
+                include.extend(column);
+                continue;
+            }
+            let option: i32 = r.get(9);
+            let (descending, nulls_first) = (option & 1 != 0, option & 2 != 0);
+            keys.push(IndexKey {
+                target: match column {
+                    Some(c) => IndexTarget::Column(c),
+                    None => {
+                        IndexTarget::Expression(r.get::<_, Option<String>>(8).unwrap_or_default())
+                    }
+                },
+                collation: reference(r, 12, 13),
+                opclass: reference(r, 10, 11),
+                descending,
+                // Only a non-default placement is written: NULLS LAST is the default for ASC, FIRST for DESC.
+                nulls_first: (nulls_first != descending).then_some(nulls_first),
+            });
+        }
+        let where_clause: Option<String> = head.get(14);
+        let method: String = head.get(4);
         if let Some((t_oid, pos, operators)) = exclusions.get(&index_oid) {
             if let Some(t) = tables.get_mut(t_oid) {
                 let x = &mut t.exclusions[*pos];
-                let method: String = r.get(4);
                 x.method = (method != "gist").then_some(method);
                 x.elements = keys
                     .into_iter()
@@ -597,22 +599,21 @@ async fn read_all(
             }
             continue;
         }
-        if r.get::<_, bool>(16) {
+        if head.get::<_, bool>(17) {
             continue; // the index of a primary key or unique constraint
         }
         let Some(t) = tables.get_mut(&table_oid) else {
             continue;
         };
-        let method: String = r.get(4);
         t.indexes.push(Index {
-            name: Some(r.get(1)),
-            unique: r.get(3),
+            name: Some(head.get(1)),
+            unique: head.get(3),
             method: (method != "btree").then_some(method),
             keys,
             include,
             where_clause,
-            nulls_not_distinct: r.get(14),
-            comment: r.get(15),
+            nulls_not_distinct: head.get(15),
+            comment: head.get(16),
             renamed_from: None,
         });
     }
