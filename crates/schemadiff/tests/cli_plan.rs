@@ -1,0 +1,207 @@
+//! `schemadiff plan` as a user runs it, against a real PostgreSQL.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use schemadiff_catalog::conninfo::with_dbname;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn schemadiff(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_schemadiff"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("SCHEMADIFF_DEV_URL")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run schemadiff")
+}
+
+async fn dev_url() -> (schemadiff_testkit::TestDatabase, String) {
+    let db = schemadiff_testkit::fresh_database().await;
+    let url = with_dbname(db.conninfo(), "postgres");
+    (db, url)
+}
+
+fn temp_project(name: &str, schema: &str, migrations: &[(&str, &str)]) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("schemadiff-cli-plan-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("migrations")).unwrap();
+    fs::write(dir.join("schema.toml"), schema).unwrap();
+    for (file, text) in migrations {
+        fs::write(dir.join("migrations").join(file), text).unwrap();
+    }
+    dir
+}
+
+#[tokio::test]
+async fn the_example_plans_the_three_new_tables_in_dependency_order() {
+    let (_db, dev) = dev_url().await;
+    let out = schemadiff(&repo_root(), &["plan", "--dev-url", &dev]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for expected in [
+        "table public.delayed_jobs",
+        "table public.page_views",
+        "table public.analytics_rollups",
+        "+ create index public.idx_delayed_jobs_queue_run_at",
+        "+ add foreign key page_views_user_id_fkey on public.page_views",
+        "COMMENT ON TABLE public.page_views IS 'One row per page view, for analytics';",
+        "10 to create, 0 to alter, 0 to drop.",
+        "Verified on a scratch copy",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains('\x1b'), "NO_COLOR is honored");
+    // The foreign key comes after the table it is on, and the table before its indexes.
+    let at = |s: &str| stdout.find(s).unwrap_or_else(|| panic!("no `{s}`"));
+    assert!(
+        at("CREATE TABLE public.page_views") < at("CREATE INDEX page_views_user_id_created_idx")
+    );
+    assert!(at("CREATE TABLE public.page_views") < at("ADD CONSTRAINT page_views_user_id_fkey"));
+
+    // The script alone, byte for byte as kept in snapshots/plan/calendar.sql.
+    let sql = schemadiff(
+        &repo_root(),
+        &["plan", "--dev-url", &dev, "--format", "sql"],
+    );
+    assert!(sql.status.success());
+    let text = String::from_utf8(sql.stdout).unwrap();
+    let path = repo_root().join("snapshots/plan/calendar.sql");
+    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        text,
+        fs::read_to_string(&path).expect("snapshots/plan/calendar.sql")
+    );
+}
+
+#[tokio::test]
+async fn json_lists_changes_with_kinds_objects_hazards_and_sql() {
+    let (_db, dev) = dev_url().await;
+    let out = schemadiff(
+        &repo_root(),
+        &["plan", "--dev-url", &dev, "--format", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["create"], 10);
+    assert_eq!(v["verified"], true);
+    let changes = v["changes"].as_array().unwrap();
+    let index = changes
+        .iter()
+        .find(|c| c["object"] == "index public.idx_delayed_jobs_queue_run_at")
+        .unwrap();
+    assert_eq!(index["kind"], "create_index");
+    assert_eq!(index["hazards"][0], "builds_index_blocking_writes");
+    assert!(
+        index["sql"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("CREATE INDEX idx_delayed_jobs_queue_run_at")
+    );
+    // The rollback drops what the plan creates.
+    let rollback = v["rollback"].as_array().unwrap();
+    assert!(
+        rollback
+            .iter()
+            .any(|c| c["kind"] == "drop_table" && c["object"] == "table public.delayed_jobs")
+    );
+}
+
+const HISTORY: &str = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, legacy text);\nCREATE TABLE notes (id bigint PRIMARY KEY, body text);\n";
+
+#[tokio::test]
+async fn data_loss_is_refused_unless_allowed() {
+    let (_db, dev) = dev_url().await;
+    let schema = "[tables.users]\nprimary_key = [\"id\"]\n[tables.users.columns]\nid = \"bigint\"\nemail = { type = \"text\", not_null = true }\n";
+    let dir = temp_project("destructive", schema, &[("001_init.sql", HISTORY)]);
+    let refused = schemadiff(&dir, &["plan", "--dev-url", &dev]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("the plan deletes data"), "{stderr}");
+    assert!(
+        stderr.contains("drop column column public.users.legacy"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("drop table table public.notes"), "{stderr}");
+    assert!(stderr.contains("--allow-destructive"), "{stderr}");
+    assert!(refused.stdout.is_empty(), "nothing is printed as a plan");
+
+    let allowed = schemadiff(&dir, &["plan", "--dev-url", &dev, "--allow-destructive"]);
+    let stdout = String::from_utf8_lossy(&allowed.stdout);
+    assert!(
+        allowed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    assert!(stdout.contains("- drop table  ⚠ deletes data"), "{stdout}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_plan_that_fails_verification_exits_2_with_what_to_do() {
+    let (_db, dev) = dev_url().await;
+    // text -> integer has no implicit cast: without `using` the plan cannot apply.
+    let schema = "[tables.users]\nprimary_key = [\"id\"]\n[tables.users.columns]\nid = \"bigint\"\nemail = { type = \"text\", not_null = true }\nlegacy = \"integer\"\n\n[tables.notes]\nprimary_key = [\"id\"]\n[tables.notes.columns]\nid = \"bigint\"\nbody = \"text\"\n";
+    let dir = temp_project("verify", schema, &[("001_init.sql", HISTORY)]);
+    let out = schemadiff(&dir, &["plan", "--dev-url", &dev]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the plan does not apply to a copy of the current schema"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("using"), "{stderr}");
+
+    // With `using`, it converges.
+    let fixed = schema.replace(
+        "legacy = \"integer\"",
+        "legacy = { type = \"integer\", using = \"nullif(legacy, '')::integer\" }",
+    );
+    fs::write(dir.join("schema.toml"), fixed).unwrap();
+    let ok = schemadiff(&dir, &["plan", "--dev-url", &dev, "--format", "sql"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&ok.stdout),
+        "ALTER TABLE public.users ALTER COLUMN legacy TYPE integer USING nullif(legacy, '')::integer;\n"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_schema_toml_exits_2_with_located_errors() {
+    let dir = temp_project(
+        "bad",
+        "[tables.users.columns]\nid = { typ = \"bigint\" }\n",
+        &[],
+    );
+    let out = schemadiff(&dir, &["plan"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("schema.toml:2:8"), "{stderr}");
+    assert!(stderr.contains("did you mean `type`?"), "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}
