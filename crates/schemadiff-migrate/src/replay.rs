@@ -2,6 +2,26 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::layout::{Format, Layout};
+
+/// The up script of each migration of a layout, in order: (the file it comes from, its SQL).
+pub fn up_scripts(layout: &Layout) -> std::io::Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    for m in &layout.migrations {
+        let path = match layout.format {
+            Format::Diesel => m.paths[0].join("up.sql"),
+            _ => m.paths[0].clone(),
+        };
+        let text = std::fs::read_to_string(&path)?;
+        let up = match layout.format {
+            Format::MyBatis | Format::Dbmate | Format::Goose => up_section(&text),
+            _ => text,
+        };
+        out.push((path, up));
+    }
+    Ok(out)
+}
+
 /// The migration files of a directory in the order they apply: `*.sql` by name, leaving out the down halves
 /// of pairs (`*.down.sql`); diesel-style directories contribute their `up.sql`.
 pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -36,7 +56,9 @@ pub fn up_section(text: &str) -> String {
         ("-- +goose Up", "-- +goose Down"),
     ] {
         if let Some(start) = text.find(up) {
-            let body = &text[start + up.len()..];
+            // The marker's whole line (dbmate adds options after it: `transaction:false`).
+            let after = &text[start..];
+            let body = after.find('\n').map_or("", |i| &after[i + 1..]);
             let body = body.find(down).map_or(body, |end| &body[..end]);
             return body
                 .lines()
@@ -68,5 +90,9 @@ mod tests {
             "CREATE TABLE a ();"
         );
         assert_eq!(up_section("CREATE TABLE a ();"), "CREATE TABLE a ();");
+        assert_eq!(
+            up_section("-- migrate:up transaction:false\nALTER TYPE t ADD VALUE 'x';\n-- migrate:down transaction:false\n").trim(),
+            "ALTER TYPE t ADD VALUE 'x';"
+        );
     }
 }

@@ -3,6 +3,7 @@
 mod dump;
 mod plan;
 mod scratch;
+mod write;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,8 @@ enum Command {
     /// Preview the verified, dependency-ordered change from the current schema (the migrations directory
     /// replayed, or --database-url) to schema.toml.
     Plan(plan::PlanArgs),
+    /// Write the next numbered migration, with its rollback, in the migrations directory's own format.
+    Write(write::WriteArgs),
     /// Write a live database's schema as schema.toml (read only: one READ ONLY transaction).
     Dump(dump::DumpArgs),
 }
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Plan(args) => run(plan::run(args)),
+        Command::Write(args) => run(write::run(args)),
         Command::Dump(args) => run(dump::run(args)),
     }
 }

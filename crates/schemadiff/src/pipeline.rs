@@ -32,6 +32,8 @@ pub enum PipelineError {
     #[error("error: cannot read the migrations directory {dir}: {message}")]
     MigrationsDir { dir: String, message: String },
     #[error("{0}")]
+    Layout(String),
+    #[error("{0}")]
     Verify(String),
 }
 
@@ -127,24 +129,26 @@ pub async fn current_from_migrations(
     dir: &Path,
     scratch: &ScratchServer,
 ) -> Result<Schema, PipelineError> {
-    let files = if dir.exists() {
-        schemadiff_migrate::migration_files(dir).map_err(|e| PipelineError::MigrationsDir {
-            dir: dir.display().to_string(),
+    let layout = schemadiff_migrate::layout::read(dir, None, None)
+        .map_err(|e| PipelineError::Layout(e.to_string()))?;
+    current_from_layout(&layout, scratch).await
+}
+
+/// The schema the migrations of `layout` build, replayed statement by statement as psql would.
+pub async fn current_from_layout(
+    layout: &schemadiff_migrate::Layout,
+    scratch: &ScratchServer,
+) -> Result<Schema, PipelineError> {
+    let scripts =
+        schemadiff_migrate::up_scripts(layout).map_err(|e| PipelineError::MigrationsDir {
+            dir: layout.dir.display().to_string(),
             message: e.to_string(),
-        })?
-    } else {
-        Vec::new()
-    };
+        })?;
     let db = scratch.create_database().await?;
     let result = async {
         let client = db.connect().await?;
-        for file in &files {
-            let text = std::fs::read_to_string(file).map_err(|e| PipelineError::MigrationsDir {
-                dir: file.display().to_string(),
-                message: e.to_string(),
-            })?;
-            let up = schemadiff_migrate::up_section(&text);
-            for (n, stmt) in schemadiff_migrate::split_statements(&up)
+        for (file, up) in &scripts {
+            for (n, stmt) in schemadiff_migrate::split_statements(up)
                 .into_iter()
                 .enumerate()
             {
@@ -216,6 +220,20 @@ async fn apply_to_copy(
     Ok(r)
 }
 
+/// The canonical schema that `plan` leaves when applied to `schema` (on a scratch copy).
+pub async fn state_after(
+    scratch: &ScratchServer,
+    schema: &Schema,
+    plan: &Plan,
+) -> Result<Schema, PipelineError> {
+    match apply_to_copy(scratch, schema, &[plan]).await? {
+        Ok(mut states) => Ok(canonicalize(states.remove(0), scratch).await?),
+        Err((change, sql, message)) => Err(PipelineError::Verify(format!(
+            "error: `{change}` does not apply to a copy of the current schema: {message}\n  statement: {sql}"
+        ))),
+    }
+}
+
 /// The renames of `renames` applied to `schema` on the server, read back: what the rest of the diff compares.
 async fn renamed(
     scratch: &ScratchServer,
@@ -251,6 +269,16 @@ async fn plan_between(
 /// `renamed_from`, and columns whose type changes convert back with an explicit cast.
 fn reverse_directives(current: &Schema, desired: &Schema) -> Schema {
     let mut back = current.clone();
+    // A version is put back only where the plan pinned one.
+    for e in &mut back.extensions {
+        let pinned = desired
+            .extensions
+            .iter()
+            .any(|d| d.name == e.name && d.version.is_some());
+        if !pinned {
+            e.version = None;
+        }
+    }
     for t in &mut back.tables {
         let forward = desired
             .tables

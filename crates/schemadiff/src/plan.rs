@@ -1,7 +1,7 @@
 //! `schemadiff plan`: the verified, dependency-ordered change from the current schema to schema.toml.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use schemadiff::pipeline::{self, Planned};
@@ -55,18 +55,20 @@ pub fn migrations_dir(args: &SourceArgs, loaded: &LoadedSchema) -> PathBuf {
     if let Some(d) = &args.migrations_dir {
         return d.clone();
     }
-    let base = args
-        .schema_file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let dir = loaded
         .schema
         .migrations
         .as_ref()
         .and_then(|m| m.dir.clone())
         .unwrap_or_else(|| "migrations".into());
-    base.join(dir)
+    match args
+        .schema_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        Some(base) => base.join(dir),
+        None => PathBuf::from(dir),
+    }
 }
 
 /// Load schema.toml, bring both sides to canonical form, and plan with verification.

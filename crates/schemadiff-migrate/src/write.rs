@@ -1,0 +1,257 @@
+//! A new migration in a directory's own format, written atomically: every file is written to a temporary name
+//! and linked into place (which fails rather than overwrite), all or nothing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::layout::{Format, Layout};
+
+/// A migration to add.
+#[derive(Debug, Clone)]
+pub struct NewMigration {
+    pub version: String,
+    /// For the file name: `create_delayed_jobs`.
+    pub slug: String,
+    /// For formats that carry one (MyBatis's `-- // description`).
+    pub description: String,
+    /// The up script (statements ending in `;` and a new line).
+    pub up: String,
+    /// The down script.
+    pub down: String,
+    /// The statements must not run inside a transaction.
+    pub no_transaction: bool,
+}
+
+/// `Create delayed jobs, page views!` -> `create_delayed_jobs_page_views`
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "migration".into()
+    } else {
+        out
+    }
+}
+
+/// Lines of SQL as comments.
+fn commented(sql: &str) -> String {
+    sql.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "--".to_string()
+            } else {
+                format!("-- {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether the directory format can mark one file as not transactional.
+pub fn supports_no_transaction(format: Format) -> bool {
+    matches!(format, Format::Goose | Format::Dbmate)
+}
+
+/// The files of a new migration: (path, contents).
+pub fn files(layout: &Layout, m: &NewMigration) -> Vec<(PathBuf, String)> {
+    let base = format!("{}_{}", m.version, m.slug);
+    let dir = &layout.dir;
+    match layout.format {
+        Format::MyBatis => vec![(
+            dir.join(format!("{base}.sql")),
+            format!("-- // {}\n{}\n-- //@UNDO\n{}", m.description, m.up, m.down),
+        )],
+        Format::Dbmate => {
+            let tx = if m.no_transaction {
+                " transaction:false"
+            } else {
+                ""
+            };
+            vec![(
+                dir.join(format!("{base}.sql")),
+                format!(
+                    "-- migrate:up{tx}\n{}\n-- migrate:down{tx}\n{}",
+                    m.up, m.down
+                ),
+            )]
+        }
+        Format::Goose => {
+            let tx = if m.no_transaction {
+                "-- +goose NO TRANSACTION\n"
+            } else {
+                ""
+            };
+            vec![(
+                dir.join(format!("{base}.sql")),
+                format!("{tx}-- +goose Up\n{}\n-- +goose Down\n{}", m.up, m.down),
+            )]
+        }
+        Format::Flyway => vec![
+            (
+                dir.join(format!("V{}__{}.sql", m.version, m.slug)),
+                m.up.clone(),
+            ),
+            (
+                dir.join(format!("U{}__{}.sql", m.version, m.slug)),
+                m.down.clone(),
+            ),
+        ],
+        Format::Pairs => vec![
+            (dir.join(format!("{base}.up.sql")), m.up.clone()),
+            (dir.join(format!("{base}.down.sql")), m.down.clone()),
+        ],
+        Format::Diesel => vec![
+            (dir.join(&base).join("up.sql"), m.up.clone()),
+            (dir.join(&base).join("down.sql"), m.down.clone()),
+        ],
+        Format::Plain => vec![(
+            dir.join(format!("{base}.sql")),
+            format!(
+                "{}\n-- Rollback (this format has no place for it, so it is kept here, commented out):\n{}\n",
+                m.up,
+                commented(m.down.trim_end())
+            ),
+        )],
+    }
+}
+
+#[derive(Debug)]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.error.kind() == std::io::ErrorKind::AlreadyExists {
+            write!(
+                f,
+                "error: {} already exists; schemadiff never overwrites a file (nothing was written)",
+                self.path.display()
+            )
+        } else {
+            write!(
+                f,
+                "error: cannot write {}: {} (nothing was written)",
+                self.path.display(),
+                self.error
+            )
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+/// Write every file or none: each to a temporary file beside it, then linked to its name (refused if the name
+/// exists), then the temporary removed. A failure removes whatever this call had put in place.
+pub fn write_all(files: &[(PathBuf, String)]) -> Result<(), WriteError> {
+    let mut created_dirs: Vec<PathBuf> = Vec::new();
+    let mut placed: Vec<PathBuf> = Vec::new();
+    let mut temps: Vec<PathBuf> = Vec::new();
+    let result = (|| {
+        for (path, _) in files {
+            if path.exists() {
+                return Err(WriteError {
+                    path: path.clone(),
+                    error: std::io::ErrorKind::AlreadyExists.into(),
+                });
+            }
+        }
+        for (path, text) in files {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            if !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|error| WriteError {
+                    path: dir.to_path_buf(),
+                    error,
+                })?;
+                created_dirs.push(dir.to_path_buf());
+            }
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.schemadiff-{}", std::process::id()));
+            let err = |error| WriteError {
+                path: path.clone(),
+                error,
+            };
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(err)?;
+            temps.push(tmp.clone());
+            f.write_all(text.as_bytes()).map_err(|e| WriteError {
+                path: path.clone(),
+                error: e,
+            })?;
+            f.sync_all().map_err(|e| WriteError {
+                path: path.clone(),
+                error: e,
+            })?;
+        }
+        for ((path, _), tmp) in files.iter().zip(&temps) {
+            std::fs::hard_link(tmp, path).map_err(|error| WriteError {
+                path: path.clone(),
+                error,
+            })?;
+            placed.push(path.clone());
+        }
+        Ok(())
+    })();
+    for t in &temps {
+        let _ = std::fs::remove_file(t);
+    }
+    if result.is_err() {
+        for p in &placed {
+            let _ = std::fs::remove_file(p);
+        }
+        for d in created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug("create delayed jobs page views analytics rollups"),
+            "create_delayed_jobs_page_views_analytics_rollups"
+        );
+        assert_eq!(slug("  Add: users' e-mail!! "), "add_users_e_mail");
+        assert_eq!(slug("!!!"), "migration");
+    }
+
+    #[test]
+    fn never_overwrites_and_leaves_nothing_half_written() {
+        let dir = std::env::temp_dir().join(format!("schemadiff-write-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("b.sql"), "old").unwrap();
+        let files = vec![
+            (dir.join("a.sql"), "new a".to_string()),
+            (dir.join("b.sql"), "new b".to_string()),
+        ];
+        let err = write_all(&files).unwrap_err();
+        assert_eq!(err.error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert!(!dir.join("a.sql").exists(), "a.sql must not be left behind");
+        assert_eq!(std::fs::read_to_string(dir.join("b.sql")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        write_all(&[(dir.join("c.sql"), "c".into())]).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("c.sql")).unwrap(), "c");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
