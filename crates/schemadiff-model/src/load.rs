@@ -313,6 +313,27 @@ impl Decoder<'_> {
         }
     }
 
+    /// Start decoding an element: record where it is, expect a table, check its keys.
+    fn element<'a, 'i>(
+        &mut self,
+        path: ObjectPath,
+        at: Span,
+        v: &'a Val<'i>,
+        what: String,
+        hint: &str,
+        keys: &[&str],
+    ) -> Option<Obj<'a, 'i>> {
+        self.spans.insert(path.clone(), "", at);
+        let table = self.table(v, &what, hint)?;
+        let obj = Obj {
+            table,
+            what,
+            path: Some((path, String::new())),
+        };
+        self.check_keys(&obj, keys);
+        Some(obj)
+    }
+
     /// Expect a table; report what was found otherwise.
     fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str, hint: &str) -> Option<&'a DeTable<'i>> {
         match v.get_ref() {
@@ -598,20 +619,16 @@ impl Decoder<'_> {
             let name = k.get_ref().to_string();
             let what = format!("extension `{name}`");
             let path = ObjectPath::Extension(name.clone());
-            self.spans.insert(path.clone(), "", k.span());
-            let Some(t) = self.table(
+            let Some(obj) = self.element(
+                path,
+                k.span(),
                 v,
-                &what,
+                what,
                 "write `name = {}`, or `name = { version = \"1.1\", schema = \"extensions\" }`",
+                EXTENSION_KEYS,
             ) else {
                 continue;
             };
-            let obj = Obj {
-                table: t,
-                what,
-                path: Some((path, String::new())),
-            };
-            self.check_keys(&obj, EXTENSION_KEYS);
             schema.extensions.push(Extension {
                 name,
                 version: self.opt_string(&obj, "version"),
@@ -623,20 +640,16 @@ impl Decoder<'_> {
             let name = k.get_ref().to_string();
             let what = format!("schema `{name}`");
             let path = ObjectPath::Schema(name.clone());
-            self.spans.insert(path.clone(), "", k.span());
-            let Some(t) = self.table(
+            let Some(obj) = self.element(
+                path,
+                k.span(),
                 v,
-                &what,
+                what,
                 "write `[schemas.name]` or `name = {}` under `[schemas]`",
+                SCHEMA_KEYS,
             ) else {
                 continue;
             };
-            let obj = Obj {
-                table: t,
-                what,
-                path: Some((path, String::new())),
-            };
-            self.check_keys(&obj, SCHEMA_KEYS);
             schema.schemas.push(SchemaDef {
                 name,
                 comment: self.opt_string(&obj, "comment"),
@@ -724,18 +737,14 @@ impl Decoder<'_> {
         let name = self.declare("enums", "enum", k)?;
         let what = format!("enum `{name}`");
         let path = ObjectPath::Enum(name.clone());
-        self.spans.insert(path.clone(), "", k.span());
-        let t = self.table(
+        let obj = self.element(
+            path,
+            k.span(),
             v,
-            &what,
+            what.clone(),
             "write `[enums.name]` with `values = [\"a\", \"b\"]`",
+            ENUM_KEYS,
         )?;
-        let obj = Obj {
-            table: t,
-            what: what.clone(),
-            path: Some((path, String::new())),
-        };
-        self.check_keys(&obj, ENUM_KEYS);
         let mut values = Vec::new();
         match obj.get("values") {
             None => self.error(
@@ -810,18 +819,14 @@ impl Decoder<'_> {
         let name = self.declare("sequences", "sequence", k)?;
         let what = format!("sequence `{name}`");
         let path = ObjectPath::Sequence(name.clone());
-        self.spans.insert(path.clone(), "", k.span());
-        let t = self.table(
+        let obj = self.element(
+            path,
+            k.span(),
             v,
-            &what,
-            "write `[sequences.name]` with its options, or `name = {}`",
-        )?;
-        let obj = Obj {
-            table: t,
             what,
-            path: Some((path, String::new())),
-        };
-        self.check_keys(&obj, SEQUENCE_KEYS);
+            "write `[sequences.name]` with its options, or `name = {}`",
+            SEQUENCE_KEYS,
+        )?;
         let owned_by = match self.string(&obj, "owned_by") {
             Some(s) => self.column_ref(s.get_ref(), s.span()),
             None => None,
@@ -864,18 +869,14 @@ impl Decoder<'_> {
         let name = self.declare("tables", "table", k)?;
         let what = format!("table `{name}`");
         let path = ObjectPath::Table(name.clone());
-        self.spans.insert(path.clone(), "", k.span());
-        let t = self.table(
+        let obj = self.element(
+            path,
+            k.span(),
             v,
-            &what,
+            what.clone(),
             "write `[tables.name]` and `[tables.name.columns]`",
+            TABLE_KEYS,
         )?;
-        let obj = Obj {
-            table: t,
-            what: what.clone(),
-            path: Some((path, String::new())),
-        };
-        self.check_keys(&obj, TABLE_KEYS);
         let mut table = Table::new(name.clone());
         table.comment = self.opt_string(&obj, "comment");
         table.renamed_from = self.qualified(&obj, "renamed_from");
@@ -1039,19 +1040,15 @@ impl Decoder<'_> {
 
     fn unique(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Unique> {
         let path = ObjectPath::Unique(table.clone(), i);
-        self.spans.insert(path.clone(), "", v.span());
         let what = format!("unique constraint #{} of table `{table}`", i + 1);
-        let t = self.table(
+        let obj = self.element(
+            path,
+            v.span(),
             v,
-            &what,
-            "write `[[tables.name.unique]]` with `columns = [...]`",
-        )?;
-        let obj = Obj {
-            table: t,
             what,
-            path: Some((path, String::new())),
-        };
-        self.check_keys(&obj, UNIQUE_KEYS);
+            "write `[[tables.name.unique]]` with `columns = [...]`",
+            UNIQUE_KEYS,
+        )?;
         Some(Unique {
             columns: self.required_list(&obj, "columns", v.span(), "`columns = [\"email\"]`"),
             name: self.opt_string(&obj, "name"),
@@ -1179,19 +1176,15 @@ impl Decoder<'_> {
 
     fn check(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Check> {
         let path = ObjectPath::Check(table.clone(), i);
-        self.spans.insert(path.clone(), "", v.span());
         let what = format!("check constraint #{} of table `{table}`", i + 1);
-        let t = self.table(
+        let obj = self.element(
+            path,
+            v.span(),
             v,
-            &what,
+            what.clone(),
             "write `[[tables.name.checks]]` with `expression = \"...\"`",
+            CHECK_KEYS,
         )?;
-        let obj = Obj {
-            table: t,
-            what: what.clone(),
-            path: Some((path, String::new())),
-        };
-        self.check_keys(&obj, CHECK_KEYS);
         let expression = self.opt_string(&obj, "expression");
         if expression.is_none() && obj.get("expression").is_none() {
             self.error(
@@ -1278,19 +1271,15 @@ impl Decoder<'_> {
 
     fn exclusion(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Exclusion> {
         let path = ObjectPath::Exclusion(table.clone(), i);
-        self.spans.insert(path.clone(), "", v.span());
         let what = format!("exclusion constraint #{} of table `{table}`", i + 1);
-        let t = self.table(
+        let obj = self.element(
+            path,
+            v.span(),
             v,
-            &what,
+            what.clone(),
             "write `[[tables.name.exclusions]]` with `elements = [...]`",
+            EXCLUSION_KEYS,
         )?;
-        let obj = Obj {
-            table: t,
-            what: what.clone(),
-            path: Some((path, String::new())),
-        };
-        self.check_keys(&obj, EXCLUSION_KEYS);
         let mut elements = Vec::new();
         match obj.get("elements") {
             Some(list) => match list.get_ref() {
@@ -1336,19 +1325,15 @@ impl Decoder<'_> {
 
     fn index(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Index> {
         let path = ObjectPath::Index(table.clone(), i);
-        self.spans.insert(path.clone(), "", v.span());
         let what = format!("index #{} of table `{table}`", i + 1);
-        let t = self.table(
+        let obj = self.element(
+            path,
+            v.span(),
             v,
-            &what,
+            what.clone(),
             "write `[[tables.name.indexes]]` with `columns = [...]`",
+            INDEX_KEYS,
         )?;
-        let obj = Obj {
-            table: t,
-            what: what.clone(),
-            path: Some((path, String::new())),
-        };
-        self.check_keys(&obj, INDEX_KEYS);
         let mut keys = Vec::new();
         match obj.get("columns") {
             Some(list) => match list.get_ref() {
