@@ -287,15 +287,7 @@ fn table(out: &mut String, t: &Table) {
     }
     for x in &t.exclusions {
         let _ = writeln!(out, "[[tables.{key}.exclusions]]");
-        let columns: Option<Vec<&str>> = x
-            .elements
-            .iter()
-            .map(|e| match &e.key.target {
-                IndexTarget::Column(c) => Some(c.as_str()),
-                IndexTarget::Expression(_) => None,
-            })
-            .chain(x.include.iter().map(|c| Some(c.as_str())))
-            .collect();
+        let columns = x.plain_columns();
         let default = columns
             .map(|cols| default_index_name(tn, cols, "excl"))
             .unwrap_or_default();
@@ -326,15 +318,7 @@ fn table(out: &mut String, t: &Table) {
     }
     for idx in &t.indexes {
         let _ = writeln!(out, "[[tables.{key}.indexes]]");
-        let columns: Option<Vec<&str>> = idx
-            .keys
-            .iter()
-            .map(|k| match &k.target {
-                IndexTarget::Column(c) => Some(c.as_str()),
-                IndexTarget::Expression(_) => None,
-            })
-            .chain(idx.include.iter().map(|c| Some(c.as_str())))
-            .collect();
+        let columns = idx.plain_columns();
         let default = columns
             .map(|cols| default_index_name(tn, cols, "idx"))
             .unwrap_or_default();

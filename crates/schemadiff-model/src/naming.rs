@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ident::{MAX_IDENTIFIER_BYTES, QualifiedName};
 use crate::load::ObjectPath;
-use crate::types::{IndexTarget, Schema};
+use crate::types::Schema;
 
 /// `makeObjectName(name1, name2, label)`.
 pub fn make_object_name(name1: &str, name2: Option<&str>, label: &str) -> String {
@@ -224,15 +224,7 @@ pub fn effective_names(schema: &Schema) -> BTreeMap<ObjectPath, String> {
         }
         for (i, e) in t.exclusions.iter().enumerate() {
             let name = e.name.clone().or_else(|| {
-                let cols: Option<Vec<&str>> = e
-                    .elements
-                    .iter()
-                    .map(|el| match &el.key.target {
-                        IndexTarget::Column(c) => Some(c.as_str()),
-                        IndexTarget::Expression(_) => None,
-                    })
-                    .chain(e.include.iter().map(|c| Some(c.as_str())))
-                    .collect();
+                let cols = e.plain_columns();
                 cols.map(|cols| {
                     alloc.choose_relation(s, tn, Some(&index_addition(cols)), "excl", true)
                 })
@@ -251,15 +243,7 @@ pub fn effective_names(schema: &Schema) -> BTreeMap<ObjectPath, String> {
         let q = &t.name;
         for (i, idx) in t.indexes.iter().enumerate() {
             let name = idx.name.clone().or_else(|| {
-                let cols: Option<Vec<&str>> = idx
-                    .keys
-                    .iter()
-                    .map(|k| match &k.target {
-                        IndexTarget::Column(c) => Some(c.as_str()),
-                        IndexTarget::Expression(_) => None,
-                    })
-                    .chain(idx.include.iter().map(|c| Some(c.as_str())))
-                    .collect();
+                let cols = idx.plain_columns();
                 cols.map(|cols| {
                     let add = index_addition(cols);
                     alloc.choose_relation(&q.schema, &q.name, Some(&add), "idx", false)

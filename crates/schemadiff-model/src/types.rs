@@ -262,6 +262,13 @@ pub struct Exclusion {
     pub comment: Option<String>,
 }
 
+impl Exclusion {
+    /// The columns of its index (elements, then INCLUDE), or `None` when an element is an expression.
+    pub fn plain_columns(&self) -> Option<Vec<&str>> {
+        plain_columns(self.elements.iter().map(|e| &e.key), &self.include)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExclusionElement {
     pub key: IndexKey,
@@ -281,6 +288,25 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
+}
+
+impl Index {
+    /// Its columns (keys, then INCLUDE), or `None` when a key is an expression.
+    pub fn plain_columns(&self) -> Option<Vec<&str>> {
+        plain_columns(self.keys.iter(), &self.include)
+    }
+}
+
+fn plain_columns<'a>(
+    keys: impl Iterator<Item = &'a IndexKey>,
+    include: &'a [String],
+) -> Option<Vec<&'a str>> {
+    keys.map(|k| match &k.target {
+        IndexTarget::Column(c) => Some(c.as_str()),
+        IndexTarget::Expression(_) => None,
+    })
+    .chain(include.iter().map(|c| Some(c.as_str())))
+    .collect()
 }
 
 /// One key of an index: a column or an expression, with its options.
