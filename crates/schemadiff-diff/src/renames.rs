@@ -13,6 +13,28 @@ fn rename_change(kind: &'static str, object: String, group: String) -> Change {
         .hazard(Hazard::AccessExclusiveLock)
 }
 
+/// `ALTER <kind> ... SET SCHEMA` and `... RENAME TO`, as far as `old` and `new` differ.
+fn move_and_rename(kind: &str, old: &QualifiedName, new: &QualifiedName) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = old.clone();
+    if old.schema != new.schema {
+        out.push(format!(
+            "ALTER {kind} {} SET SCHEMA {}",
+            old.sql(),
+            quote_ident(&new.schema)
+        ));
+        at.schema = new.schema.clone();
+    }
+    if old.name != new.name {
+        out.push(format!(
+            "ALTER {kind} {} RENAME TO {}",
+            at.sql(),
+            quote_ident(&new.name)
+        ));
+    }
+    out
+}
+
 /// The rename changes that bring `current` to the names of `desired`.
 pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
     let mut out = Vec::new();
@@ -28,21 +50,8 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
                 let group = format!("table {}", t.name.sql());
                 let mut change = rename_change("rename_table", group.clone(), group)
                     .provides([Res::Table(t.name.clone())]);
-                let mut at = old.clone();
-                if old.schema != t.name.schema {
-                    change = change.sql(format!(
-                        "ALTER TABLE {} SET SCHEMA {}",
-                        old.sql(),
-                        quote_ident(&t.name.schema)
-                    ));
-                    at.schema = t.name.schema.clone();
-                }
-                if old.name != t.name.name {
-                    change = change.sql(format!(
-                        "ALTER TABLE {} RENAME TO {}",
-                        at.sql(),
-                        quote_ident(&t.name.name)
-                    ));
+                for sql in move_and_rename("TABLE", old, &t.name) {
+                    change = change.sql(sql);
                 }
                 out.push(change);
             }
@@ -140,21 +149,8 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
                 let object = format!("type {}", e.name.sql());
                 let mut change = rename_change("rename_enum", object.clone(), object)
                     .provides([Res::Type(e.name.clone())]);
-                let mut at = old.clone();
-                if old.schema != e.name.schema {
-                    change = change.sql(format!(
-                        "ALTER TYPE {} SET SCHEMA {}",
-                        old.sql(),
-                        quote_ident(&e.name.schema)
-                    ));
-                    at.schema = e.name.schema.clone();
-                }
-                if old.name != e.name.name {
-                    change = change.sql(format!(
-                        "ALTER TYPE {} RENAME TO {}",
-                        at.sql(),
-                        quote_ident(&e.name.name)
-                    ));
+                for sql in move_and_rename("TYPE", old, &e.name) {
+                    change = change.sql(sql);
                 }
                 out.push(change);
             }
@@ -187,21 +183,8 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
                 let object = format!("sequence {}", s.name.sql());
                 let mut change = rename_change("rename_sequence", object.clone(), object)
                     .provides([Res::Sequence(s.name.clone())]);
-                let mut at = old.clone();
-                if old.schema != s.name.schema {
-                    change = change.sql(format!(
-                        "ALTER SEQUENCE {} SET SCHEMA {}",
-                        old.sql(),
-                        quote_ident(&s.name.schema)
-                    ));
-                    at.schema = s.name.schema.clone();
-                }
-                if old.name != s.name.name {
-                    change = change.sql(format!(
-                        "ALTER SEQUENCE {} RENAME TO {}",
-                        at.sql(),
-                        quote_ident(&s.name.name)
-                    ));
+                for sql in move_and_rename("SEQUENCE", old, &s.name) {
+                    change = change.sql(sql);
                 }
                 out.push(change);
             }
