@@ -1,5 +1,6 @@
 //! The schemadiff command line: wires the stages together, renders output, sets exit codes.
 
+mod check;
 mod dump;
 mod plan;
 mod scratch;
@@ -48,6 +49,9 @@ enum Command {
     Write(write::WriteArgs),
     /// Write a live database's schema as schema.toml (read only: one READ ONLY transaction).
     Dump(dump::DumpArgs),
+    /// The CI drift check: schema.toml against the migrations directory replayed and, with --database-url, a
+    /// live database. Exit 0 in sync, 1 drift, 2 error.
+    Check(check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => run(plan::run(args)),
         Command::Write(args) => run(write::run(args)),
         Command::Dump(args) => run(dump::run(args)),
+        Command::Check(args) => check::main(args),
     }
 }
 

@@ -123,3 +123,8 @@ pub fn json(plan: &Plan, rollback: &Plan) -> String {
     s.push('\n');
     s
 }
+
+/// The changes of a plan as JSON data, each as in [`json`] (kind, action, object, group, hazards, sql).
+pub fn changes_value(plan: &Plan) -> serde_json::Value {
+    changes_json(plan)
+}

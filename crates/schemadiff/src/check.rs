@@ -1,0 +1,577 @@
+//! `schemadiff check`: the drift check CI runs. schema.toml is compared with the migrations directory replayed
+//! (was the model changed without `schemadiff write`?) and, with `--database-url`, with a live database (was it
+//! changed by hand?). Exit 0 when every side checked is in sync, 1 when one drifts, 2 on an error.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use schemadiff::pipeline::{self, Planned};
+use schemadiff::report::{self, Style};
+use schemadiff_catalog::connect::{ConnectOptions, connect};
+use schemadiff_catalog::introspect::IntrospectOptions;
+use schemadiff_model::dump::toml_key;
+use schemadiff_model::{LoadedSchema, ObjectPath, Schema};
+use serde_json::json;
+
+use crate::ScratchArgs;
+use crate::plan::SourceArgs;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The desired-state file.
+    #[arg(long, default_value = "schema.toml", value_name = "FILE")]
+    pub schema_file: PathBuf,
+    /// The migrations directory (default: `[migrations] dir` of schema.toml, else `migrations` beside it).
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+    /// Also check this live database (read only) against schema.toml.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// With --database-url: only these schemas.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+    #[command(flatten)]
+    pub scratch: ScratchArgs,
+    /// Output: text with a schema.toml diff, the changes and the SQL per side, or JSON.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+/// What a side is compared as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Migrations,
+    Database,
+}
+
+impl Side {
+    fn label(self) -> &'static str {
+        match self {
+            Side::Migrations => "migrations directory (replayed)",
+            Side::Database => "live database",
+        }
+    }
+
+    /// What to do about drift on this side.
+    fn advice(self) -> &'static str {
+        match self {
+            Side::Migrations => {
+                "run `schemadiff write` to add the migration that brings it up to date"
+            }
+            Side::Database => {
+                "apply the pending migrations, or bring the manual change into schema.toml and a migration"
+            }
+        }
+    }
+}
+
+/// How an object of one side compares with schema.toml.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    /// In schema.toml, not on the side.
+    Missing,
+    /// On the side, not in schema.toml.
+    Extra,
+    /// On both, different.
+    Differs,
+}
+
+impl Status {
+    fn code(self) -> &'static str {
+        match self {
+            Status::Missing => "missing",
+            Status::Extra => "extra",
+            Status::Differs => "differs",
+        }
+    }
+}
+
+/// One object (extension, schema, enum, sequence, table) that differs, with its two fragments.
+struct Drifted {
+    path: ObjectPath,
+    status: Status,
+    /// The object alone, as schema.toml text, on the side and in schema.toml (empty when absent).
+    current: String,
+    desired: String,
+}
+
+/// The result of one side.
+struct SideReport {
+    side: Side,
+    planned: Planned,
+    drifted: Vec<Drifted>,
+}
+
+impl SideReport {
+    fn in_sync(&self) -> bool {
+        self.planned.plan.is_empty()
+    }
+}
+
+/// Run the check on a runtime of its own: 0 in sync, 1 drift, 2 error (printed to stderr).
+pub fn main(args: CheckArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(&args)) {
+        Ok((loaded, sides)) => {
+            let drift = sides.iter().any(|s| !s.in_sync());
+            let annotations = if github_actions() {
+                annotations(&args, &loaded, &sides)
+            } else {
+                Vec::new()
+            };
+            match args.format {
+                Format::Human => {
+                    print!("{}", human(&sides, style()));
+                    for a in &annotations {
+                        println!("{a}");
+                    }
+                }
+                Format::Json => {
+                    print!("{}", json_text(&sides));
+                    // Standard output stays valid JSON; the runner reads workflow commands on both streams.
+                    for a in &annotations {
+                        eprintln!("{a}");
+                    }
+                }
+            }
+            if drift {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(message) => {
+            // Some stages word their errors without the prefix; CI logs are searched for it.
+            if message.starts_with("error") {
+                eprintln!("{message}");
+            } else {
+                eprintln!("error: {message}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+fn style() -> Style {
+    Style {
+        color: std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}
+
+/// Load, connect, then on one scratch server: the desired schema, and each side planned against it.
+async fn run(args: &CheckArgs) -> Result<(LoadedSchema, Vec<SideReport>), String> {
+    let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
+    let client = match &args.database_url {
+        Some(url) => {
+            let options = ConnectOptions::resolve(Some(url)).map_err(|e| format!("error: {e}"))?;
+            for w in options.warnings() {
+                eprintln!("warning: {w}");
+            }
+            Some(
+                connect(&options)
+                    .await
+                    .map_err(|e| format!("error: {e}"))?
+                    .0,
+            )
+        }
+        None => None,
+    };
+    let source = SourceArgs {
+        schema_file: args.schema_file.clone(),
+        database_url: None,
+        migrations_dir: args.migrations_dir.clone(),
+        schemas: Vec::new(),
+        scratch: args.scratch.clone(),
+    };
+    let dir = crate::plan::migrations_dir(&source, &loaded);
+    let sides = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+        let desired = pipeline::desired(&loaded, scratch)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut sides = Vec::new();
+        let current = pipeline::current_from_migrations(&dir, scratch)
+            .await
+            .map_err(|e| while_checking(Side::Migrations, e))?;
+        sides.push(compare(Side::Migrations, &current, &desired, scratch).await?);
+        if let Some(client) = &client {
+            let options = IntrospectOptions {
+                schemas: args.schemas.clone(),
+                ..Default::default()
+            };
+            let current = pipeline::current_from_database(client, &options, scratch)
+                .await
+                .map_err(|e| while_checking(Side::Database, e))?;
+            sides.push(compare(Side::Database, &current, &desired, scratch).await?);
+        }
+        Ok(sides)
+    })
+    .await?;
+    Ok((loaded, sides))
+}
+
+fn while_checking(side: Side, e: impl std::fmt::Display) -> String {
+    format!("{e}\n  (while checking the {})", side.label())
+}
+
+/// Plan (and verify) one side against the desired schema, and find the objects that differ.
+async fn compare(
+    side: Side,
+    current: &Schema,
+    desired: &Schema,
+    scratch: &schemadiff_catalog::scratch::ScratchServer,
+) -> Result<SideReport, String> {
+    let planned = pipeline::plan(current, desired, scratch)
+        .await
+        .map_err(|e| while_checking(side, e))?;
+    let drifted = if planned.plan.is_empty() {
+        Vec::new()
+    } else {
+        drifted_objects(current, desired)
+    };
+    Ok(SideReport {
+        side,
+        planned,
+        drifted,
+    })
+}
+
+/// `schema` as it is compared (`pipeline::comparable`: no directives, unpinned extension versions left out),
+/// with the columns of each table in the order schema.toml declares them, so the diff reads like the file.
+fn render_form(schema: &Schema, desired: &Schema) -> Schema {
+    let mut s = pipeline::comparable(schema, desired);
+    for t in &mut s.tables {
+        let order: Vec<&str> = desired
+            .table(&t.name)
+            .map(|d| d.columns.iter().map(|c| c.name.as_str()).collect())
+            .unwrap_or_default();
+        t.columns.sort_by_key(|c| {
+            (
+                order
+                    .iter()
+                    .position(|n| *n == c.name)
+                    .unwrap_or(usize::MAX),
+                c.name.clone(),
+            )
+        });
+    }
+    s
+}
+
+/// Every object of a schema alone in a schema of its own, by path (kinds in schema.toml order, then names).
+fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
+    let mut m = BTreeMap::new();
+    for e in &s.extensions {
+        let f = Schema {
+            extensions: vec![e.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Extension(e.name.clone()), f);
+    }
+    for n in &s.schemas {
+        let f = Schema {
+            schemas: vec![n.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Schema(n.name.clone()), f);
+    }
+    for e in &s.enums {
+        let f = Schema {
+            enums: vec![e.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Enum(e.name.clone()), f);
+    }
+    for q in &s.sequences {
+        let f = Schema {
+            sequences: vec![q.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Sequence(q.name.clone()), f);
+    }
+    for t in &s.tables {
+        let f = Schema {
+            tables: vec![t.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Table(t.name.clone()), f);
+    }
+    m
+}
+
+/// The objects whose comparable forms differ between `current` and `desired`.
+fn drifted_objects(current: &Schema, desired: &Schema) -> Vec<Drifted> {
+    let cur = fragments(&render_form(current, desired));
+    let want = fragments(&render_form(desired, desired));
+    let mut paths: Vec<&ObjectPath> = cur.keys().chain(want.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let (c, d) = (cur.get(p), want.get(p));
+            let status = match (c, d) {
+                (Some(c), Some(d)) if c == d => return None,
+                (Some(_), Some(_)) => Status::Differs,
+                (None, Some(_)) => Status::Missing,
+                (Some(_), None) => Status::Extra,
+                (None, None) => return None,
+            };
+            // The column keys of a table are padded to one width on both sides, so that a column more or less
+            // does not show every other column as changed.
+            let width = [c, d]
+                .into_iter()
+                .flatten()
+                .flat_map(|f| &f.tables)
+                .flat_map(|t| &t.columns)
+                .map(|col| toml_key(&col.name).chars().count())
+                .max()
+                .unwrap_or(0);
+            Some(Drifted {
+                path: p.clone(),
+                status,
+                current: fragment_text(c, width),
+                desired: fragment_text(d, width),
+            })
+        })
+        .collect()
+}
+
+/// A fragment as schema.toml text ending in one line break (empty when absent), its column keys padded to
+/// `width`.
+fn fragment_text(fragment: Option<&Schema>, width: usize) -> String {
+    let Some(f) = fragment else {
+        return String::new();
+    };
+    let text = schemadiff_model::to_toml(f);
+    let mut lines: Vec<String> = text.trim_end().lines().map(str::to_string).collect();
+    for t in &f.tables {
+        let header = format!("[tables.{}.columns]", toml_key(&t.name.to_string()));
+        let Some(at) = lines.iter().position(|l| *l == header) else {
+            continue;
+        };
+        for (line, col) in lines[at + 1..].iter_mut().zip(&t.columns) {
+            let key = toml_key(&col.name);
+            let Some(rest) = line
+                .strip_prefix(key.as_str())
+                .map(str::trim_start)
+                .filter(|r| r.starts_with("= "))
+            else {
+                break;
+            };
+            let pad = width.saturating_sub(key.chars().count());
+            *line = format!("{key}{} {rest}", " ".repeat(pad));
+        }
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// `table page_views`, `enum billing.status`, `extension postgis`.
+fn object_name(path: &ObjectPath) -> String {
+    match path {
+        ObjectPath::Extension(n) => format!("extension {n}"),
+        ObjectPath::Schema(n) => format!("schema {n}"),
+        ObjectPath::Enum(n) => format!("enum {n}"),
+        ObjectPath::Sequence(n) => format!("sequence {n}"),
+        ObjectPath::Table(n) => format!("table {n}"),
+        other => format!("{other:?}"),
+    }
+}
+
+fn status_text(status: Status, side: Side) -> String {
+    match status {
+        Status::Missing => format!("in schema.toml, missing from the {}", side.label()),
+        Status::Extra => format!("in the {}, missing from schema.toml", side.label()),
+        Status::Differs => format!("differs between the {} and schema.toml", side.label()),
+    }
+}
+
+/// A unified diff of the differing objects, the side's text (`-`) against schema.toml's (`+`), each object
+/// shown whole under a hunk header naming it.
+fn schema_diff(report: &SideReport, style: Style) -> String {
+    let paint = |code: &str, line: &str| {
+        if style.color {
+            format!("\x1b[{code}m{line}\x1b[0m\n")
+        } else {
+            format!("{line}\n")
+        }
+    };
+    let mut out = paint("1", &format!("--- {}", report.side.label()));
+    out.push_str(&paint("1", "+++ schema.toml"));
+    for d in &report.drifted {
+        out.push_str(&paint(
+            "36",
+            &format!(
+                "@@ {}: {} @@",
+                object_name(&d.path),
+                status_text(d.status, report.side)
+            ),
+        ));
+        let diff = similar::TextDiff::from_lines(&d.current, &d.desired);
+        for change in diff.iter_all_changes() {
+            let line = change.value().trim_end_matches('\n');
+            match change.tag() {
+                similar::ChangeTag::Equal => out.push_str(&format!(" {line}\n")),
+                similar::ChangeTag::Delete => out.push_str(&paint("31", &format!("-{line}"))),
+                similar::ChangeTag::Insert => out.push_str(&paint("32", &format!("+{line}"))),
+            }
+        }
+    }
+    out
+}
+
+fn human(sides: &[SideReport], style: Style) -> String {
+    let mut out = String::new();
+    for s in sides {
+        if s.in_sync() {
+            out.push_str(&format!("in sync: {}\n", s.side.label()));
+            continue;
+        }
+        let names: Vec<String> = s.drifted.iter().map(|d| object_name(&d.path)).collect();
+        out.push_str(&format!(
+            "drift: {} does not match schema.toml ({})\n\n",
+            s.side.label(),
+            if names.is_empty() {
+                "see the changes".to_string()
+            } else {
+                names.join(", ")
+            }
+        ));
+        if !s.drifted.is_empty() {
+            out.push_str(&schema_diff(s, style));
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "Changes that would bring the {} to schema.toml:\n\n",
+            s.side.label()
+        ));
+        out.push_str(&report::human(&s.planned.plan, style));
+        out.push_str(&format!("\nTo fix: {}.\n\n", s.side.advice()));
+    }
+    let drifting: Vec<&str> = sides
+        .iter()
+        .filter(|s| !s.in_sync())
+        .map(|s| s.side.label())
+        .collect();
+    if !drifting.is_empty() {
+        out.push_str(&format!("drift found: {}\n", drifting.join(", ")));
+    }
+    out
+}
+
+fn json_text(sides: &[SideReport]) -> String {
+    let sides_json: Vec<serde_json::Value> = sides
+        .iter()
+        .map(|s| {
+            let objects: Vec<serde_json::Value> = s
+                .drifted
+                .iter()
+                .map(|d| {
+                    json!({
+                        "object": object_name(&d.path),
+                        "status": d.status.code(),
+                    })
+                })
+                .collect();
+            let diff = if s.drifted.is_empty() {
+                String::new()
+            } else {
+                schema_diff(s, Style { color: false })
+            };
+            json!({
+                "side": s.side.label(),
+                "in_sync": s.in_sync(),
+                "objects": objects,
+                "changes": report::changes_value(&s.planned.plan),
+                "sql": s.planned.plan.script(),
+                "diff": diff,
+            })
+        })
+        .collect();
+    let value = json!({
+        "in_sync": sides.iter().all(SideReport::in_sync),
+        "sides": sides_json,
+    });
+    let mut text = serde_json::to_string_pretty(&value).expect("plain values");
+    text.push('\n');
+    text
+}
+
+/// GitHub Actions `::error` commands pointing at the drifting elements of schema.toml (line 1 for objects
+/// that schema.toml does not have).
+fn annotations(args: &CheckArgs, loaded: &LoadedSchema, sides: &[SideReport]) -> Vec<String> {
+    let file = args.schema_file.display().to_string();
+    let mut out = Vec::new();
+    for s in sides {
+        for d in &s.drifted {
+            let line = match d.status {
+                Status::Extra => 1,
+                Status::Missing | Status::Differs => loaded
+                    .spans
+                    .object(&d.path)
+                    .map(|span| loaded.file.line_col(span.start).0)
+                    .unwrap_or(1),
+            };
+            let message = match d.status {
+                Status::Missing => format!(
+                    "{} is in schema.toml but missing from the {}: {}",
+                    object_name(&d.path),
+                    s.side.label(),
+                    s.side.advice()
+                ),
+                Status::Differs => format!(
+                    "{} in the {} differs from schema.toml: {}",
+                    object_name(&d.path),
+                    s.side.label(),
+                    s.side.advice()
+                ),
+                Status::Extra => format!(
+                    "{} exists in the {} but is missing from schema.toml",
+                    object_name(&d.path),
+                    s.side.label()
+                ),
+            };
+            out.push(format!(
+                "::error file={},line={line}::{}",
+                escape_property(&file),
+                escape_data(&message)
+            ));
+        }
+    }
+    out
+}
+
+/// Workflow command data: `%`, CR and LF are escaped.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Workflow command property values: also `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
