@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use schemadiff::pipeline::{self, Planned};
 use schemadiff::report::{self, Style};
-use schemadiff_catalog::connect::{ConnectOptions, connect};
 use schemadiff_catalog::introspect::IntrospectOptions;
 use schemadiff_model::dump::toml_key;
 use schemadiff_model::{LoadedSchema, ObjectPath, Schema};
@@ -183,21 +182,7 @@ fn style() -> Style {
 /// Load, connect, then on one scratch server: the desired schema, and each side planned against it.
 async fn run(args: &CheckArgs) -> Result<(LoadedSchema, Vec<SideReport>), String> {
     let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
-    let client = match &args.database_url {
-        Some(url) => {
-            let options = ConnectOptions::resolve(Some(url)).map_err(|e| format!("error: {e}"))?;
-            for w in options.warnings() {
-                eprintln!("warning: {w}");
-            }
-            Some(
-                connect(&options)
-                    .await
-                    .map_err(|e| format!("error: {e}"))?
-                    .0,
-            )
-        }
-        None => None,
-    };
+    let client = crate::plan::connect_live(args.database_url.as_deref()).await?;
     let source = SourceArgs {
         schema_file: args.schema_file.clone(),
         database_url: None,

@@ -71,40 +71,52 @@ pub fn migrations_dir(args: &SourceArgs, loaded: &LoadedSchema) -> PathBuf {
     }
 }
 
+/// A connection to `--database-url`, when given (with the warnings of reading the connection settings).
+pub async fn connect_live(url: Option<&str>) -> Result<Option<tokio_postgres::Client>, String> {
+    let Some(url) = url else { return Ok(None) };
+    let options = ConnectOptions::resolve(Some(url)).map_err(|e| format!("error: {e}"))?;
+    for w in options.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(Some(
+        connect(&options)
+            .await
+            .map_err(|e| format!("error: {e}"))?
+            .0,
+    ))
+}
+
+/// The current schema in canonical form: the live database when connected (its `schemas` only, if any),
+/// else the migrations directory replayed.
+pub async fn current(
+    client: Option<&tokio_postgres::Client>,
+    schemas: &[String],
+    dir: &std::path::Path,
+    scratch: &schemadiff_catalog::scratch::ScratchServer,
+) -> Result<schemadiff_model::Schema, String> {
+    match client {
+        Some(c) => {
+            let options = IntrospectOptions {
+                schemas: schemas.to_vec(),
+                ..Default::default()
+            };
+            pipeline::current_from_database(c, &options, scratch).await
+        }
+        None => pipeline::current_from_migrations(dir, scratch).await,
+    }
+    .map_err(|e| e.to_string())
+}
+
 /// Load schema.toml, bring both sides to canonical form, and plan with verification.
 pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), String> {
     let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
-    let client = match &args.database_url {
-        Some(url) => {
-            let options = ConnectOptions::resolve(Some(url)).map_err(|e| format!("error: {e}"))?;
-            for w in options.warnings() {
-                eprintln!("warning: {w}");
-            }
-            Some(
-                connect(&options)
-                    .await
-                    .map_err(|e| format!("error: {e}"))?
-                    .0,
-            )
-        }
-        None => None,
-    };
+    let client = connect_live(args.database_url.as_deref()).await?;
     let dir = migrations_dir(args, &loaded);
     let planned = crate::scratch::with_scratch(&args.scratch, async |scratch| {
         let desired = pipeline::desired(&loaded, scratch)
             .await
             .map_err(|e| e.to_string())?;
-        let current = match &client {
-            Some(client) => {
-                let options = IntrospectOptions {
-                    schemas: args.schemas.clone(),
-                    ..Default::default()
-                };
-                pipeline::current_from_database(client, &options, scratch).await
-            }
-            None => pipeline::current_from_migrations(&dir, scratch).await,
-        }
-        .map_err(|e| e.to_string())?;
+        let current = current(client.as_ref(), &args.schemas, &dir, scratch).await?;
         pipeline::plan(&current, &desired, scratch)
             .await
             .map_err(|e| e.to_string())

@@ -4,13 +4,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use schemadiff::pipeline::{self, Planned};
-use schemadiff_catalog::connect::{ConnectOptions, connect};
-use schemadiff_catalog::introspect::IntrospectOptions;
 use schemadiff_diff::{Hazard, Plan};
 use schemadiff_migrate::write::{self, NewMigration, supports_no_transaction};
 use schemadiff_migrate::{Format, Layout};
 
-use crate::plan::{SourceArgs, check_destructive, migrations_dir};
+use crate::plan::{SourceArgs, check_destructive, connect_live, current, migrations_dir};
 
 #[derive(Args, Debug)]
 pub struct WriteArgs {
@@ -110,34 +108,19 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
     let layout: Layout =
         schemadiff_migrate::layout::read(&dir, config.format.as_deref(), config.naming.as_deref())
             .map_err(|e| e.to_string())?;
-    let client = match &args.source.database_url {
-        Some(url) => {
-            let options = ConnectOptions::resolve(Some(url)).map_err(|e| format!("error: {e}"))?;
-            Some(
-                connect(&options)
-                    .await
-                    .map_err(|e| format!("error: {e}"))?
-                    .0,
-            )
-        }
-        None => None,
-    };
+    let client = connect_live(args.source.database_url.as_deref()).await?;
     let source = &args.source;
     // One verified plan, or two when statements that cannot share a transaction must go in a file of their own.
     let parts: Vec<Planned> = crate::scratch::with_scratch(&source.scratch, async |scratch| {
         let err = |e: pipeline::PipelineError| e.to_string();
         let desired = pipeline::desired(&loaded, scratch).await.map_err(err)?;
+        // The layout is already read (and checked): replay it rather than reading the directory again.
         let current = match &client {
-            Some(c) => {
-                let options = IntrospectOptions {
-                    schemas: source.schemas.clone(),
-                    ..Default::default()
-                };
-                pipeline::current_from_database(c, &options, scratch).await
-            }
-            None => pipeline::current_from_layout(&layout, scratch).await,
-        }
-        .map_err(err)?;
+            Some(c) => current(Some(c), &source.schemas, &layout.dir, scratch).await?,
+            None => pipeline::current_from_layout(&layout, scratch)
+                .await
+                .map_err(err)?,
+        };
         let planned = pipeline::plan(&current, &desired, scratch)
             .await
             .map_err(err)?;
