@@ -353,7 +353,8 @@ async fn read_all(
                         pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, {generated}, \
                         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
                         d.description, \
-                        CASE WHEN cn.nspname NOT IN ('pg_catalog', 'public') THEN cn.nspname::text END \
+                        CASE WHEN cn.nspname NOT IN ('pg_catalog', 'public') THEN cn.nspname::text END, \
+                        a.attnum \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -368,7 +369,10 @@ async fn read_all(
             p,
         )
         .await?;
+    // Column names by (table, number), for the constraints below.
+    let mut attnames: BTreeMap<(u32, i16), String> = BTreeMap::new();
     for r in rows {
+        attnames.insert((r.get(0), r.get(10)), r.get(1));
         let Some(t) = tables.get_mut(&r.get::<_, u32>(0)) else {
             continue;
         };
@@ -397,7 +401,7 @@ async fn read_all(
 
     // Constraints of every table.
     let nulls_not_distinct = if version >= 150000 {
-        "COALESCE((SELECT ix.indnullsnotdistinct FROM pg_catalog.pg_index ix WHERE ix.indexrelid = co.conindid), false)"
+        "COALESCE(ix.indnullsnotdistinct, false)"
     } else {
         "false"
     };
@@ -406,16 +410,17 @@ async fn read_all(
             "reading constraints",
             &format!(
                 "SELECT co.conrelid, co.conname::text, co.contype::text, \
-                        array(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(num, ord) \
-                              JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num ORDER BY k.ord), \
+                        co.conkey, \
                         fn.nspname::text, f.relname::text, \
-                        array(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(num, ord) \
-                              JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num ORDER BY k.ord), \
+                        CASE WHEN co.contype = 'f' THEN \
+                             array(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(num, ord) \
+                                   JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num ORDER BY k.ord) END, \
                         co.confdeltype::text, co.confupdtype::text, co.condeferrable, co.condeferred, \
                         CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, \
                         {nulls_not_distinct}, \
-                        array(SELECT op.oprname::text FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) \
-                              JOIN pg_catalog.pg_operator op ON op.oid = k.op ORDER BY k.ord), \
+                        CASE WHEN co.contype = 'x' THEN \
+                             array(SELECT op.oprname::text FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) \
+                                   JOIN pg_catalog.pg_operator op ON op.oid = k.op ORDER BY k.ord) END, \
                         co.conindid, d.description \
                  FROM pg_catalog.pg_constraint co \
                  JOIN pg_catalog.pg_class c ON c.oid = co.conrelid \
@@ -423,6 +428,7 @@ async fn read_all(
                  LEFT JOIN pg_catalog.pg_class f ON f.oid = co.confrelid \
                  LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_constraint'::regclass \
+                 LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = co.conindid \
                  WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND {table_filter} \
                  ORDER BY co.conrelid, co.conname"
             ),
@@ -438,7 +444,11 @@ async fn read_all(
         };
         let name: String = r.get(1);
         let kind: String = r.get(2);
-        let columns: Vec<String> = r.get(3);
+        let numbers: Vec<i16> = r.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
+        let columns: Vec<String> = numbers
+            .iter()
+            .filter_map(|n| attnames.get(&(table_oid, *n)).cloned())
+            .collect();
         let deferrable: bool = r.get(9);
         let initially_deferred: bool = r.get(10);
         let comment: Option<String> = r.get(15);
