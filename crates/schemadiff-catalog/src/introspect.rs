@@ -50,6 +50,8 @@ pub enum IntrospectError {
     Query { step: &'static str, message: String },
     #[error("PostgreSQL {version} is not supported: schemadiff reads PostgreSQL 13 to 18")]
     Version { version: String },
+    #[error("{what} is not supported yet by schemadiff ({detail})")]
+    Unsupported { what: String, detail: &'static str },
 }
 
 /// The server's error message, with detail and hint when it gives them.
@@ -379,6 +381,16 @@ async fn read_all(
         let expr: Option<String> = r.get(4);
         let identity: String = r.get(5);
         let generated: String = r.get(6);
+        if generated == "v" {
+            return Err(IntrospectError::Unsupported {
+                what: format!(
+                    "the virtual generated column {} of {}",
+                    r.get::<_, String>(1),
+                    t.name
+                ),
+                detail: "PostgreSQL 18's VIRTUAL generated columns; STORED ones are supported",
+            });
+        }
         let is_generated = generated == "s";
         let mut c = Column::new(r.get::<_, String>(1), r.get::<_, String>(2));
         c.not_null = r.get(3);
