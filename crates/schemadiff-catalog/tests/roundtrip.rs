@@ -21,23 +21,7 @@ fn unified(a: &str, b: &str) -> String {
 }
 
 fn check_snapshot(name: &str, actual: &str) -> Result<(), String> {
-    let path = repo_root().join("snapshots/dump").join(name);
-    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-        return Ok(());
-    }
-    let expected = fs::read_to_string(&path).map_err(|e| {
-        format!("snapshots/dump/{name}: {e} (SCHEMADIFF_UPDATE_SNAPSHOTS=1 creates it)")
-    })?;
-    if expected == actual {
-        Ok(())
-    } else {
-        Err(format!(
-            "snapshots/dump/{name} differs:\n{}",
-            unified(&expected, actual)
-        ))
-    }
+    schemadiff_testkit::snapshot(&format!("dump/{name}"), actual)
 }
 
 /// The test cluster serves as the scratch server too.

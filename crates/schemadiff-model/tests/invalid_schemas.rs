@@ -10,22 +10,7 @@ fn repo_root() -> PathBuf {
 }
 
 fn check_snapshot(name: &str, actual: &str) -> Result<(), String> {
-    let path = repo_root().join("snapshots").join(name);
-    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-        return Ok(());
-    }
-    let expected = fs::read_to_string(&path).map_err(|e| {
-        format!("snapshots/{name}: {e} (run with SCHEMADIFF_UPDATE_SNAPSHOTS=1 to create it)")
-    })?;
-    if expected == actual {
-        Ok(())
-    } else {
-        Err(format!(
-            "snapshots/{name} differs\n--- expected\n{expected}\n--- actual\n{actual}"
-        ))
-    }
+    schemadiff_testkit::snapshot(name, actual)
 }
 
 #[test]

@@ -283,6 +283,38 @@ fn redact(conninfo: &str) -> String {
         .join(" ")
 }
 
+/// The repository's root directory (where `tests/`, `snapshots/` and `schema.toml` are).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Compare `actual` with `snapshots/<name>`: `Ok` when equal, else an error with a unified diff. With
+/// `SCHEMADIFF_UPDATE_SNAPSHOTS` set, the snapshot is (re)written instead; review the change with `git diff`.
+pub fn snapshot(name: &str, actual: &str) -> Result<(), String> {
+    let path = repo_root().join("snapshots").join(name);
+    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("snapshots/{name}: {e}"))?;
+        }
+        return std::fs::write(&path, actual).map_err(|e| format!("snapshots/{name}: {e}"));
+    }
+    let expected = std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "snapshots/{name}: {e} (SCHEMADIFF_UPDATE_SNAPSHOTS=1 creates it)\nactual:\n{actual}"
+        )
+    })?;
+    if expected == actual {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+        .unified_diff()
+        .header("snapshot", "actual")
+        .to_string();
+    Err(format!(
+        "snapshots/{name} differs (SCHEMADIFF_UPDATE_SNAPSHOTS=1 rewrites it):\n{diff}"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

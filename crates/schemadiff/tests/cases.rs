@@ -133,26 +133,7 @@ async fn run_case(dir: &Path) -> Result<String, String> {
 }
 
 fn check_snapshot(name: &str, actual: &str) -> Result<(), String> {
-    let path = repo_root()
-        .join("snapshots/cases")
-        .join(format!("{name}.txt"));
-    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-        return Ok(());
-    }
-    let expected = fs::read_to_string(&path).map_err(|e| {
-        format!("snapshots/cases/{name}.txt: {e} (SCHEMADIFF_UPDATE_SNAPSHOTS=1 creates it)")
-    })?;
-    if expected == actual {
-        Ok(())
-    } else {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
-            .unified_diff()
-            .header("snapshot", "actual")
-            .to_string();
-        Err(format!("snapshots/cases/{name}.txt differs:\n{diff}"))
-    }
+    schemadiff_testkit::snapshot(&format!("cases/{name}.txt"), actual)
 }
 
 #[tokio::test]

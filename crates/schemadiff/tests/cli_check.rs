@@ -34,25 +34,8 @@ fn text(bytes: &[u8]) -> String {
 
 /// The output must equal snapshots/check/<name>; `SCHEMADIFF_UPDATE_SNAPSHOTS=1` writes it instead.
 fn snapshot(name: &str, actual: &str) {
-    let path = repo_root().join("snapshots/check").join(name);
-    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-    }
-    let expected = fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "snapshots/check/{name}: {e} (run with SCHEMADIFF_UPDATE_SNAPSHOTS=1 to create it)\nactual output:\n{actual}"
-        )
-    });
-    if expected != actual {
-        let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
-            .unified_diff()
-            .header("snapshot", "actual")
-            .to_string();
-        panic!(
-            "output differs from snapshots/check/{name} (SCHEMADIFF_UPDATE_SNAPSHOTS=1 rewrites it):\n{diff}"
-        );
-    }
+    schemadiff_testkit::snapshot(&format!("check/{name}"), actual)
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// A test database (kept alive by the caller) and the conninfo of its server's `postgres` database, where

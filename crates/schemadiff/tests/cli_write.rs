@@ -77,15 +77,8 @@ fn tree(dir: &Path) -> BTreeMap<String, String> {
 }
 
 fn check_snapshot(name: &str, actual: &str) {
-    let path = repo_root().join("snapshots/write").join(name);
-    if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-    }
-    let expected = fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("snapshots/write/{name}: {e} (SCHEMADIFF_UPDATE_SNAPSHOTS=1 creates it)")
-    });
-    assert_eq!(actual, expected, "snapshots/write/{name} differs");
+    schemadiff_testkit::snapshot(&format!("write/{name}"), actual)
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// After a write, the directory replayed must build schema.toml: planning again finds nothing.
