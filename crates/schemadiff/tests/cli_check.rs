@@ -2,30 +2,18 @@
 //! migrations directory replayed and for a live database. Outputs are kept in snapshots/check/
 //! (`SCHEMADIFF_UPDATE_SNAPSHOTS=1` rewrites them).
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-use schemadiff_catalog::conninfo::with_dbname;
+use std::process::Output;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Run schemadiff in `dir` (so paths in its output are relative), without color or a GitHub environment
-/// unless `env` sets one.
 fn schemadiff(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_schemadiff"));
-    cmd.current_dir(dir)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("SCHEMADIFF_DEV_URL")
-        .env_remove("GITHUB_ACTIONS")
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run schemadiff")
+    common::schemadiff(dir, args, env)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -38,26 +26,12 @@ fn snapshot(name: &str, actual: &str) {
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// A test database (kept alive by the caller) and the conninfo of its server's `postgres` database, where
-/// schemadiff makes its scratch databases.
 async fn dev_url() -> (schemadiff_testkit::TestDatabase, String) {
-    let db = schemadiff_testkit::fresh_database().await;
-    let url = with_dbname(db.conninfo(), "postgres");
-    (db, url)
+    common::dev_url().await
 }
 
 fn temp_project(name: &str, schema: &str, migrations: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "schemadiff-cli-check-{name}-{}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join("migrations")).unwrap();
-    fs::write(dir.join("schema.toml"), schema).unwrap();
-    for (file, text) in migrations {
-        fs::write(dir.join("migrations").join(file), text).unwrap();
-    }
-    dir
+    common::project_with_migrations("cli-check", name, schema, migrations)
 }
 
 fn assert_exit(out: &Output, code: i32) {

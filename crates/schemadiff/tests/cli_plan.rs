@@ -1,42 +1,25 @@
 //! `schemadiff plan` as a user runs it, against a real PostgreSQL.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-use schemadiff_catalog::conninfo::with_dbname;
+use std::process::Output;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn schemadiff(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schemadiff"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("SCHEMADIFF_DEV_URL")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run schemadiff")
+    common::schemadiff(dir, args, &[])
 }
 
 async fn dev_url() -> (schemadiff_testkit::TestDatabase, String) {
-    let db = schemadiff_testkit::fresh_database().await;
-    let url = with_dbname(db.conninfo(), "postgres");
-    (db, url)
+    common::dev_url().await
 }
 
 fn temp_project(name: &str, schema: &str, migrations: &[(&str, &str)]) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("schemadiff-cli-plan-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join("migrations")).unwrap();
-    fs::write(dir.join("schema.toml"), schema).unwrap();
-    for (file, text) in migrations {
-        fs::write(dir.join("migrations").join(file), text).unwrap();
-    }
-    dir
+    common::project_with_migrations("cli-plan", name, schema, migrations)
 }
 
 #[tokio::test]

@@ -2,27 +2,19 @@
 //! (the written files against snapshots/write/, then the directory replayed must give the desired schema),
 //! and the refusals that leave a directory as it was.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-use schemadiff_catalog::conninfo::with_dbname;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn schemadiff(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_schemadiff"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("SCHEMADIFF_DEV_URL")
-        .env("NO_COLOR", "1")
-        .env("SCHEMADIFF_NOW", "20251110150000")
-        .output()
-        .expect("run schemadiff")
+    common::schemadiff(dir, args, &[("SCHEMADIFF_NOW", "20251110150000")])
 }
 
 fn text(o: &Output) -> String {
@@ -34,26 +26,12 @@ fn text(o: &Output) -> String {
 }
 
 async fn dev_url() -> (schemadiff_testkit::TestDatabase, String) {
-    let db = schemadiff_testkit::fresh_database().await;
-    let url = with_dbname(db.conninfo(), "postgres");
-    (db, url)
+    common::dev_url().await
 }
 
 /// A project directory: schema.toml and the given files (relative paths) under it.
 fn project(name: &str, schema: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "schemadiff-cli-write-{name}-{}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join("migrations")).unwrap();
-    fs::write(dir.join("schema.toml"), schema).unwrap();
-    for (path, text) in files {
-        let p = dir.join(path);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    }
-    dir
+    common::project("cli-write", name, schema, files)
 }
 
 /// Every file under `dir/migrations`, by relative path.
