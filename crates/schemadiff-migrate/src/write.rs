@@ -42,6 +42,20 @@ pub fn slug(text: &str) -> String {
     }
 }
 
+/// Text for a comment line: control characters (a line break above all, which would start a line that a
+/// runner may read as a marker) become spaces.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Lines of SQL as comments.
 fn commented(sql: &str) -> String {
     sql.lines()
@@ -68,7 +82,12 @@ pub fn files(layout: &Layout, m: &NewMigration) -> Vec<(PathBuf, String)> {
     match layout.format {
         Format::MyBatis => vec![(
             dir.join(format!("{base}.sql")),
-            format!("-- // {}\n{}\n-- //@UNDO\n{}", m.description, m.up, m.down),
+            format!(
+                "-- // {}\n{}\n-- //@UNDO\n{}",
+                one_line(&m.description),
+                m.up,
+                m.down
+            ),
         )],
         Format::Dbmate => {
             let tx = if m.no_transaction {

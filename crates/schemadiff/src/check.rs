@@ -376,14 +376,15 @@ fn fragment_text(fragment: Option<&Schema>, width: usize) -> String {
 
 /// `table page_views`, `enum billing.status`, `extension postgis`.
 fn object_name(path: &ObjectPath) -> String {
-    match path {
+    let name = match path {
         ObjectPath::Extension(n) => format!("extension {n}"),
         ObjectPath::Schema(n) => format!("schema {n}"),
         ObjectPath::Enum(n) => format!("enum {n}"),
         ObjectPath::Sequence(n) => format!("sequence {n}"),
         ObjectPath::Table(n) => format!("table {n}"),
         other => format!("{other:?}"),
-    }
+    };
+    schemadiff_model::printable(&name).into_owned()
 }
 
 fn status_text(status: Status, side: Side) -> String {
