@@ -60,9 +60,11 @@ fn marker_line(text: &str, is_marker: impl Fn(&str) -> bool) -> Option<(usize, u
     None
 }
 
+/// MyBatis's rule: a comment whose text, after `//`, is the directive `@UNDO` (`-- //@UNDO`, `-- // @UNDO`).
 fn is_undo(line: &str) -> bool {
     line.strip_prefix("--")
-        .is_some_and(|rest| rest.trim_start().starts_with("//@UNDO"))
+        .and_then(|rest| rest.trim().strip_prefix("//"))
+        .is_some_and(|directive| directive.trim().eq_ignore_ascii_case("@UNDO"))
 }
 
 fn is_marker(line: &str, marker: &str) -> bool {

@@ -42,10 +42,12 @@ pub fn slug(text: &str) -> String {
     }
 }
 
-/// Text for a comment line: control characters (a line break above all, which would start a line that a
-/// runner may read as a marker) become spaces.
+/// The description of a MyBatis migration, for its `-- // description` line: control characters (a line
+/// break above all, which would start a line that a runner may read as a marker) become spaces, and a
+/// description that MyBatis would read as a directive (`@UNDO`) is not one.
 fn one_line(text: &str) -> String {
-    text.chars()
+    let line: String = text
+        .chars()
         .map(|c| {
             if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
                 ' '
@@ -53,7 +55,12 @@ fn one_line(text: &str) -> String {
                 c
             }
         })
-        .collect()
+        .collect();
+    if line.trim_start().starts_with('@') {
+        format!("migration {}", line.trim_start())
+    } else {
+        line
+    }
 }
 
 /// Lines of SQL as comments.
@@ -272,5 +279,13 @@ mod tests {
         write_all(&[(dir.join("c.sql"), "c".into())]).unwrap();
         assert_eq!(std::fs::read_to_string(dir.join("c.sql")).unwrap(), "c");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn descriptions_are_one_line_and_never_a_directive() {
+        assert_eq!(one_line("a\n-- //@UNDO\r\tb"), "a -- //@UNDO  b");
+        assert_eq!(one_line("@UNDO"), "migration @UNDO");
+        assert_eq!(one_line(" @UNDO"), "migration @UNDO");
+        assert_eq!(one_line("create users"), "create users");
     }
 }

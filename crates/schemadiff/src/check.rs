@@ -118,15 +118,9 @@ impl SideReport {
 
 /// Run the check on a runtime of its own: 0 in sync, 1 drift, 2 error (printed to stderr).
 pub fn main(args: CheckArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(run(&args)) {
         Ok((loaded, sides)) => {
