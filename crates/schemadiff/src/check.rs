@@ -123,29 +123,59 @@ pub fn main(args: CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     match runtime.block_on(run(&args)) {
-        Ok((loaded, sides)) => {
+        Ok(Findings {
+            loaded,
+            sides,
+            dir,
+            history,
+        }) => {
             let drift = sides.iter().any(|s| !s.in_sync());
-            let annotations = if github_actions() {
+            let mut annotations = if github_actions() {
                 annotations(&args, &loaded, &sides)
             } else {
                 Vec::new()
             };
+            let history_text =
+                (!history.is_empty()).then(|| schemadiff_migrate::sum::explain(&dir, &history));
+            if let Some(t) = &history_text {
+                annotations.push(format!(
+                    "::error file={}::{}",
+                    escape_property(
+                        &dir.join(schemadiff_migrate::sum::SUM_FILE)
+                            .display()
+                            .to_string()
+                    ),
+                    escape_data(t)
+                ));
+            }
             match args.format {
                 Format::Human => {
+                    if let Some(t) = &history_text {
+                        println!("✗ {t}\n");
+                    }
                     print!("{}", human(&sides, style()));
                     for a in &annotations {
                         println!("{a}");
                     }
                 }
                 Format::Json => {
-                    print!("{}", json_text(&sides));
+                    let mut value: serde_json::Value =
+                        serde_json::from_str(&json_text(&sides)).expect("our own JSON");
+                    value["history_changes"] = history
+                        .iter()
+                        .map(|c| serde_json::Value::String(c.to_string()))
+                        .collect();
+                    value["in_sync"] = (!drift && history.is_empty()).into();
+                    let mut text = serde_json::to_string_pretty(&value).expect("plain values");
+                    text.push('\n');
+                    print!("{text}");
                     // Standard output stays valid JSON; the runner reads workflow commands on both streams.
                     for a in &annotations {
                         eprintln!("{a}");
                     }
                 }
             }
-            if drift {
+            if drift || !history.is_empty() {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -173,8 +203,17 @@ fn style() -> Style {
     }
 }
 
+/// What `check` found: the sides compared with schema.toml, and how the migration history differs from what
+/// its schemadiff.sum recorded.
+struct Findings {
+    loaded: LoadedSchema,
+    sides: Vec<SideReport>,
+    dir: PathBuf,
+    history: Vec<schemadiff_migrate::sum::Change>,
+}
+
 /// Load, connect, then on one scratch server: the desired schema, and each side planned against it.
-async fn run(args: &CheckArgs) -> Result<(LoadedSchema, Vec<SideReport>), String> {
+async fn run(args: &CheckArgs) -> Result<Findings, String> {
     let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
     let client = crate::plan::connect_live(args.database_url.as_deref()).await?;
     let source = SourceArgs {
@@ -185,6 +224,11 @@ async fn run(args: &CheckArgs) -> Result<(LoadedSchema, Vec<SideReport>), String
         scratch: args.scratch.clone(),
     };
     let dir = crate::plan::migrations_dir(&source, &loaded);
+    let config = loaded.schema.migrations.clone().unwrap_or_default();
+    let layout =
+        schemadiff_migrate::layout::read(&dir, config.format.as_deref(), config.naming.as_deref())
+            .map_err(|e| e.to_string())?;
+    let history = schemadiff_migrate::sum::verify(&layout)?;
     let sides = crate::scratch::with_scratch(&args.scratch, async |scratch| {
         let desired = pipeline::desired(&loaded, scratch)
             .await
@@ -207,7 +251,12 @@ async fn run(args: &CheckArgs) -> Result<(LoadedSchema, Vec<SideReport>), String
         Ok(sides)
     })
     .await?;
-    Ok((loaded, sides))
+    Ok(Findings {
+        loaded,
+        sides,
+        dir,
+        history,
+    })
 }
 
 fn while_checking(side: Side, e: impl std::fmt::Display) -> String {

@@ -52,6 +52,12 @@ enum Command {
     /// The CI drift check: schema.toml against the migrations directory replayed and, with --database-url, a
     /// live database. Exit 0 in sync, 1 drift, 2 error.
     Check(check::CheckArgs),
+    /// Record the migrations directory as it is in its schemadiff.sum (after an intended edit of a migration
+    /// that nothing applied yet; `check` and `write` refuse a history that differs from what was recorded).
+    Rehash(write::RehashArgs),
+    /// Print the fingerprint of the current schema (--database-url, or the migrations directory replayed): the
+    /// `current_fingerprint` a JSON plan was made for, so that an apply step can refuse a stale plan.
+    Fingerprint(plan::SourceArgs),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +96,17 @@ fn main() -> ExitCode {
         Command::Write(args) => run(write::run(args)),
         Command::Dump(args) => run(dump::run(args)),
         Command::Check(args) => check::main(args),
+        Command::Fingerprint(args) => run(plan::fingerprint(args)),
+        Command::Rehash(args) => match write::rehash(&args) {
+            Ok(message) => {
+                println!("{message}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -176,11 +176,26 @@ pub async fn current_from_layout(
     Ok(canonicalize(replayed, scratch).await?)
 }
 
-/// A verified plan and its verified rollback.
+/// A verified plan and its verified rollback, with the fingerprints of the schemas it goes between.
 #[derive(Debug, Clone)]
 pub struct Planned {
     pub plan: Plan,
     pub rollback: Plan,
+    /// [`fingerprint`] of the current schema the plan was made for: a later step can refuse to apply the plan
+    /// to a database whose fingerprint differs.
+    pub current_fingerprint: String,
+    /// [`fingerprint`] of the schema the plan leaves.
+    pub desired_fingerprint: String,
+}
+
+/// A fingerprint of a canonical schema (its directives left out): `sha256:` and the hex digest of its
+/// schema.toml text. Equal schemas have equal fingerprints on every run and machine.
+pub fn fingerprint(schema: &Schema) -> String {
+    use sha2::Digest;
+    let digest =
+        sha2::Sha256::digest(schemadiff_model::to_toml(&strip_directives(schema)).as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// Apply statements to a fresh scratch database holding `schema`, then read it back.
@@ -445,6 +460,8 @@ pub async fn plan(
     Ok(Planned {
         plan: forward,
         rollback,
+        current_fingerprint: fingerprint(current),
+        desired_fingerprint: fingerprint(desired),
     })
 }
 

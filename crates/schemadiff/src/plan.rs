@@ -159,8 +159,21 @@ pub async fn run(args: PlanArgs) -> Result<(), String> {
             t
         }
         Format::Sql => planned.plan.transactional_script(),
-        Format::Json => report::json(&planned.plan, &planned.rollback),
+        Format::Json => report::json(&planned),
     };
     print!("{text}");
+    Ok(())
+}
+
+/// `schemadiff fingerprint`: the fingerprint of the current schema, as a JSON plan's `current_fingerprint`.
+pub async fn fingerprint(args: SourceArgs) -> Result<(), String> {
+    let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
+    let client = connect_live(args.database_url.as_deref()).await?;
+    let dir = migrations_dir(&args, &loaded);
+    let current = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+        current(client.as_ref(), &args.schemas, &dir, scratch).await
+    })
+    .await?;
+    println!("{}", pipeline::fingerprint(&current));
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Plans for people and for programs: grouped and colored text, a bare SQL script, or JSON.
 
 use schemadiff_diff::{Action, Change, Hazard, Plan};
+
+use crate::pipeline::Planned;
 use serde_json::json;
 
 /// Terminal colors, or none (`NO_COLOR`, not a terminal, or asked for plain text).
@@ -110,10 +112,19 @@ fn changes_json(plan: &Plan) -> serde_json::Value {
         .collect()
 }
 
-/// The plan and its rollback as JSON.
-pub fn json(plan: &Plan, rollback: &Plan) -> String {
+/// The version of the JSON plan's layout: raised when a field changes meaning or goes away.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// The plan and its rollback as JSON, with what a later apply step needs to trust it: the layout's version,
+/// the tool's version, and the fingerprints of the schema the plan was made for and of the one it leaves.
+pub fn json(planned: &Planned) -> String {
+    let (plan, rollback) = (&planned.plan, &planned.rollback);
     let (c, a, d) = plan.summary();
     let value = json!({
+        "format_version": JSON_FORMAT_VERSION,
+        "tool": { "name": "schemadiff", "version": env!("CARGO_PKG_VERSION") },
+        "current_fingerprint": planned.current_fingerprint,
+        "desired_fingerprint": planned.desired_fingerprint,
         "summary": { "create": c, "alter": a, "drop": d },
         "verified": true,
         "changes": changes_json(plan),

@@ -7,7 +7,7 @@ use clap::Args;
 use schemadiff::pipeline::{self, Planned};
 use schemadiff_diff::{Hazard, Plan};
 use schemadiff_migrate::write::{self, NewMigration, supports_no_transaction};
-use schemadiff_migrate::{Format, Layout};
+use schemadiff_migrate::{Format, Layout, sum};
 
 use crate::plan::{SourceArgs, check_destructive, connect_live, current, migrations_dir};
 
@@ -22,6 +22,53 @@ pub struct WriteArgs {
     /// Allow changes that delete data (dropped tables, columns, sequences...).
     #[arg(long)]
     pub allow_destructive: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RehashArgs {
+    /// The desired-state file (for `[migrations]`).
+    #[arg(long, default_value = "schema.toml", value_name = "FILE")]
+    pub schema_file: std::path::PathBuf,
+    /// The migrations directory (default: `[migrations] dir` of schema.toml, else `migrations` beside it).
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<std::path::PathBuf>,
+}
+
+/// `schemadiff rehash`: record every migration file of the directory as it is now.
+pub fn rehash(args: &RehashArgs) -> Result<String, String> {
+    let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
+    let source = crate::plan::SourceArgs {
+        schema_file: args.schema_file.clone(),
+        database_url: None,
+        migrations_dir: args.migrations_dir.clone(),
+        schemas: Vec::new(),
+        scratch: Default::default(),
+    };
+    let dir = migrations_dir(&source, &loaded);
+    let config = loaded.schema.migrations.clone().unwrap_or_default();
+    let layout =
+        schemadiff_migrate::layout::read(&dir, config.format.as_deref(), config.naming.as_deref())
+            .map_err(|e| e.to_string())?;
+    let before = sum::verify(&layout).map_err(|e| format!("error: {e}"))?;
+    let sums = sum::checksums(&layout).map_err(|e| format!("error: {e}"))?;
+    sum::replace(&dir, &sum::render(&sums)).map_err(|e| {
+        format!(
+            "error: cannot write {}: {e}",
+            dir.join(sum::SUM_FILE).display()
+        )
+    })?;
+    let mut message = format!(
+        "recorded {} migration files in {}",
+        sums.len(),
+        dir.join(sum::SUM_FILE).display()
+    );
+    for c in &before {
+        message.push_str(&format!(
+            "
+  accepted: {c}"
+        ));
+    }
+    Ok(message)
 }
 
 /// The current UTC time as `YYYYMMDDHHMMSS` (`SCHEMADIFF_NOW` sets it, for reproducible timestamps).
@@ -162,6 +209,14 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
     let layout: Layout =
         schemadiff_migrate::layout::read(&dir, config.format.as_deref(), config.naming.as_deref())
             .map_err(|e| e.to_string())?;
+    let history = sum::verify(&layout).map_err(|e| format!("error: {e}"))?;
+    if !history.is_empty() {
+        return Err(format!(
+            "error: {}
+Nothing was written.",
+            sum::explain(&dir, &history)
+        ));
+    }
     let client = connect_live(args.source.database_url.as_deref()).await?;
     let source = &args.source;
     // One verified plan, or two when statements that cannot share a transaction must go in a file of their own.
@@ -248,6 +303,19 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
             });
     }
     write::write_all(&all_files).map_err(|e| e.to_string())?;
+    // Record the new files with the others: the history as it now stands.
+    let recorded =
+        schemadiff_migrate::layout::read(&dir, config.format.as_deref(), config.naming.as_deref())
+            .map_err(|e| e.to_string())
+            .and_then(|l| sum::checksums(&l).map_err(|e| e.to_string()))
+            .and_then(|sums| sum::replace(&dir, &sum::render(&sums)).map_err(|e| e.to_string()));
+    if let Err(e) = recorded {
+        return Err(format!(
+            "error: the migration was written, but its checksum could not be recorded in {}: {e}
+Run `schemadiff rehash` once the problem is fixed.",
+            dir.join(sum::SUM_FILE).display()
+        ));
+    }
 
     let (c, a, d) = parts.iter().fold((0, 0, 0), |acc, p| {
         let (c, a, d) = p.plan.summary();
@@ -256,6 +324,10 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
     for path in &written {
         println!("wrote {}", path.display());
     }
+    println!(
+        "recorded its checksum in {}",
+        dir.join(sum::SUM_FILE).display()
+    );
     println!(
         "{} migration ({}): {c} to create, {a} to alter, {d} to drop, with its rollback; verified on a scratch copy.",
         if parts.len() > 1 {

@@ -568,6 +568,7 @@ async fn the_example_drifts_until_migration_003_exists() {
     let mut files: Vec<PathBuf> = fs::read_dir(dir.join("migrations"))
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
         .collect();
     files.sort();
     for f in files {

@@ -106,7 +106,10 @@ async fn the_example_gets_its_003_mybatis_migration_once() {
     let new: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
     assert_eq!(
         new,
-        ["003_create_delayed_jobs_page_views_analytics_rollups.sql"]
+        [
+            "003_create_delayed_jobs_page_views_analytics_rollups.sql",
+            "schemadiff.sum"
+        ]
     );
     let written = &after["003_create_delayed_jobs_page_views_analytics_rollups.sql"];
     assert!(written.starts_with("-- // create delayed jobs page views analytics rollups\n"));
