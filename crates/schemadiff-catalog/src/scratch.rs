@@ -47,6 +47,7 @@ pub async fn run_statement(
     client: &tokio_postgres::Client,
     sql: &str,
 ) -> Result<(), tokio_postgres::Error> {
+    tracing::debug!("scratch: {sql}");
     client.execute_typed(sql, &[]).await.map(|_| ())
 }
 

@@ -3,7 +3,6 @@
 //! changed by hand?). Exit 0 when every side checked is in sync, 1 when one drifts, 2 on an error.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -199,7 +198,7 @@ fn github_actions() -> bool {
 
 fn style() -> Style {
     Style {
-        color: std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        color: crate::color_stdout(),
     }
 }
 

@@ -29,7 +29,9 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
     let options =
         ConnectOptions::resolve(args.database_url.as_deref()).map_err(|e| format!("error: {e}"))?;
     for w in options.warnings() {
-        eprintln!("warning: {w}");
+        if !crate::quiet() {
+            eprintln!("warning: {w}");
+        }
     }
     let (client, _connection) = connect(&options).await.map_err(|e| format!("error: {e}"))?;
     let introspect_options = IntrospectOptions {
@@ -51,7 +53,20 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         None => std::io::stdout()
             .write_all(text.as_bytes())
             .map_err(|e| format!("error: writing to standard output: {e}")),
-        Some(path) => write_atomically(path, &text),
+        Some(path) => {
+            write_atomically(path, &text)?;
+            if !crate::quiet() {
+                let (tables, objects) = (
+                    text.matches("\n[tables.").count(),
+                    text.lines().filter(|l| l.starts_with('[')).count(),
+                );
+                eprintln!(
+                    "wrote {} ({tables} tables, {objects} sections)",
+                    path.display()
+                );
+            }
+            Ok(())
+        }
     }
 }
 

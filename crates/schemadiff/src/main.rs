@@ -9,14 +9,80 @@ mod write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+/// The version, with the PostgreSQL majors it supports.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (PostgreSQL 13 to 18)");
 
 /// Declarative schema diff for PostgreSQL.
 #[derive(Parser)]
-#[command(name = "schemadiff", version, about)]
+#[command(name = "schemadiff", version = VERSION, about)]
 struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Options every command takes.
+#[derive(Args, Clone, Debug)]
+struct GlobalArgs {
+    /// Say more on standard error: -v each stage with its timing, -vv also every statement sent to a scratch
+    /// server (never a password).
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Say nothing on standard error but errors: no progress, no warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// When to colour the output: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it),
+    /// always or never.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        global = true,
+        value_name = "WHEN"
+    )]
+    color: ColorWhen,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour standard output and standard error, as `--color` says (set once, at the start).
+static COLOR: std::sync::OnceLock<(bool, bool)> = std::sync::OnceLock::new();
+
+/// Whether standard output gets colour.
+pub fn color_stdout() -> bool {
+    COLOR.get().is_some_and(|c| c.0)
+}
+
+/// Whether standard error gets colour.
+pub fn color_stderr() -> bool {
+    COLOR.get().is_some_and(|c| c.1)
+}
+
+/// Whether warnings are printed (not with -q).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn colors(when: ColorWhen) -> (bool, bool) {
+    let auto = |choice: anstream::ColorChoice| choice != anstream::ColorChoice::Never;
+    match when {
+        ColorWhen::Always => (true, true),
+        ColorWhen::Never => (false, false),
+        ColorWhen::Auto => (
+            auto(anstream::AutoStream::choice(&std::io::stdout())),
+            auto(anstream::AutoStream::choice(&std::io::stderr())),
+        ),
+    }
 }
 
 /// Where scratch databases are made (normalization, verification).
@@ -55,6 +121,14 @@ enum Command {
     /// Record the migrations directory as it is in its schemadiff.sum (after an intended edit of a migration
     /// that nothing applied yet; `check` and `write` refuse a history that differs from what was recorded).
     Rehash(write::RehashArgs),
+    /// Print a shell completion script: `schemadiff completions bash > /etc/bash_completion.d/schemadiff`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `schemadiff man > schemadiff.1`.
+    Man,
     /// Print the fingerprint of the current schema (--database-url, or the migrations directory replayed): the
     /// `current_fingerprint` a JSON plan was made for, so that an apply step can refuse a stale plan.
     Fingerprint(plan::SourceArgs),
@@ -62,6 +136,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let (out, err) = colors(cli.global.color);
+    COLOR.get_or_init(|| (out, err));
+    QUIET.store(cli.global.quiet, std::sync::atomic::Ordering::Relaxed);
+    schemadiff::progress::init(
+        schemadiff::progress::Verbosity {
+            quiet: cli.global.quiet,
+            level: cli.global.verbose,
+        },
+        err,
+    );
     match cli.command {
         Command::Validate { schema_file } => match schemadiff_model::load_file(&schema_file) {
             Ok(loaded) => {
@@ -97,6 +181,21 @@ fn main() -> ExitCode {
         Command::Dump(args) => run(dump::run(args)),
         Command::Check(args) => check::main(args),
         Command::Fingerprint(args) => run(plan::fingerprint(args)),
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "schemadiff", &mut text);
+            print_bytes(&text)
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut text) {
+                Ok(()) => print_bytes(&text),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Rehash(args) => match write::rehash(&args) {
             Ok(message) => {
                 println!("{message}");
@@ -107,6 +206,19 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Write generated text to standard output; a closed pipe (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    match std::io::stdout().write_all(bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing to standard output: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -136,6 +248,7 @@ fn run(command: impl std::future::Future<Output = Result<(), String>>) -> ExitCo
         Err(code) => return code,
     };
     let result = runtime.block_on(command);
+    schemadiff::progress::clear();
     // A blocking task may still wait (for a lock, after a signal ended the wait): do not wait for it.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {

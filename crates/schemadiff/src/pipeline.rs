@@ -43,6 +43,7 @@ pub async fn desired(
     loaded: &LoadedSchema,
     scratch: &ScratchServer,
 ) -> Result<Schema, PipelineError> {
+    let _stage = crate::progress::stage(format!("normalizing {}", loaded.file.name));
     let mut canonical = normalize_desired(loaded, scratch).await?;
     overlay_directives(&mut canonical, &loaded.schema);
     Ok(canonical)
@@ -120,6 +121,7 @@ pub async fn current_from_database(
     options: &IntrospectOptions,
     scratch: &ScratchServer,
 ) -> Result<Schema, PipelineError> {
+    let _stage = crate::progress::stage("reading the live database");
     let live = introspect(client, options).await?.schema;
     Ok(canonicalize(live, scratch).await?)
 }
@@ -144,6 +146,12 @@ pub async fn current_from_layout(
             dir: layout.dir.display().to_string(),
             message: e.to_string(),
         })?;
+    let _stage = crate::progress::stage(format!(
+        "replaying {} migration{} of {}",
+        scripts.len(),
+        if scripts.len() == 1 { "" } else { "s" },
+        layout.dir.display()
+    ));
     let db = scratch.create_database().await?;
     let result = async {
         let client = db.connect().await?;
@@ -153,6 +161,7 @@ pub async fn current_from_layout(
                 .enumerate()
             {
                 // The files are the project's own SQL: run as psql and the runners run them (simple protocol).
+                tracing::debug!("replay {}: {stmt}", file.display());
                 if let Err(e) = client.batch_execute(stmt).await {
                     return Err(PipelineError::Replay {
                         file: file.display().to_string(),
@@ -452,10 +461,13 @@ pub async fn plan(
     desired: &Schema,
     scratch: &ScratchServer,
 ) -> Result<Planned, PipelineError> {
+    let planning = crate::progress::stage("planning the change and its rollback");
     let forward = plan_between(scratch, current, desired).await?;
     let back_target = reverse_directives(current, desired);
     // The rollback starts from the desired schema as the plan leaves it.
     let rollback = plan_between(scratch, &strip_directives(desired), &back_target).await?;
+    drop(planning);
+    let _stage = crate::progress::stage("verifying the plan on a scratch copy");
     verify(current, desired, &forward, &rollback, scratch).await?;
     Ok(Planned {
         plan: forward,

@@ -1,6 +1,5 @@
 //! `schemadiff plan`: the verified, dependency-ordered change from the current schema to schema.toml.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -76,7 +75,9 @@ pub async fn connect_live(url: Option<&str>) -> Result<Option<tokio_postgres::Cl
     let Some(url) = url else { return Ok(None) };
     let options = ConnectOptions::resolve(Some(url)).map_err(|e| format!("error: {e}"))?;
     for w in options.warnings() {
-        eprintln!("warning: {w}");
+        if !crate::quiet() {
+            eprintln!("warning: {w}");
+        }
     }
     Ok(Some(
         connect(&options)
@@ -143,7 +144,7 @@ pub fn check_destructive(planned: &Planned, allow: bool) -> Result<(), String> {
 
 pub fn style() -> Style {
     Style {
-        color: std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        color: crate::color_stdout(),
     }
 }
 

@@ -9,6 +9,10 @@ use crate::ScratchArgs;
 
 /// Start the scratch server `args` asks for.
 pub async fn start(args: &ScratchArgs) -> Result<ScratchServer, String> {
+    let _stage = schemadiff::progress::stage(match &args.dev_url {
+        Some(_) => "using the --dev-url server for scratch databases",
+        None => "starting a scratch PostgreSQL cluster",
+    });
     match &args.dev_url {
         Some(url) => {
             ScratchServer::existing(url, "the --dev-url server").map_err(|e| format!("error: {e}"))
@@ -60,7 +64,11 @@ pub async fn with_scratch<T>(
             why = &mut stop => Err(why),
         },
     };
-    let cleaned = scratch.cleanup().await;
+    let cleaned = {
+        let _stage = schemadiff::progress::stage("removing the scratch databases");
+        scratch.cleanup().await
+    };
+    schemadiff::progress::clear();
     match outcome {
         Ok(value) => {
             let value = value?;

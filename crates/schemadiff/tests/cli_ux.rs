@@ -1,0 +1,181 @@
+//! The command line as a person meets it: progress on a terminal only, `-v`/`-vv` logs without secrets,
+//! `--color`, shell completions, the manual page and the version.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn small_project(name: &str) -> std::path::PathBuf {
+    common::project_with_migrations(
+        "cli-ux",
+        name,
+        "[tables.a]\nprimary_key = [\"id\"]\n[tables.a.columns]\nid = \"integer\"\nnote = \"text\"\n",
+        &[("001_a.sql", "CREATE TABLE a (id integer PRIMARY KEY);\n")],
+    )
+}
+
+/// Quote for sh.
+fn sh(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Run a shell command line under a pseudo-terminal (util-linux `script`), returning what the terminal showed.
+fn on_a_terminal(dir: &Path, line: &str) -> Output {
+    Command::new("script")
+        .args(["-qec", line, "/dev/null"])
+        .current_dir(dir)
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("script (util-linux) runs")
+}
+
+#[tokio::test]
+async fn progress_shows_on_a_terminal_only_and_never_in_the_output() {
+    let (_db, dev) = common::dev_url().await;
+    let dir = small_project("progress");
+    let bin = env!("CARGO_BIN_EXE_schemadiff");
+    let out = on_a_terminal(
+        &dir,
+        &format!(
+            "{} plan --dev-url {} --format json > plan.json",
+            sh(bin),
+            sh(&dev)
+        ),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let screen = text(&out);
+    assert!(screen.contains("normalizing schema.toml"), "{screen}");
+    let json = fs::read_to_string(dir.join("plan.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(value["format_version"], 1);
+    assert!(!json.contains("normalizing"));
+
+    // Piped: no progress at all.
+    let piped = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
+    assert!(piped.status.success(), "{}", text(&piped));
+    assert!(
+        !String::from_utf8_lossy(&piped.stderr).contains("normalizing"),
+        "{}",
+        text(&piped)
+    );
+    // -q: nothing on standard error, even on a terminal.
+    let quiet = on_a_terminal(
+        &dir,
+        &format!(
+            "{} -q plan --dev-url {} --format sql > plan.sql",
+            sh(bin),
+            sh(&dev)
+        ),
+    );
+    assert!(quiet.status.success(), "{}", text(&quiet));
+    assert!(!text(&quiet).contains("normalizing"), "{}", text(&quiet));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn verbose_logs_each_stage_and_statement_but_never_a_password() {
+    let (_db, dev) = common::dev_url().await;
+    let dev = format!("{dev} password=hunter2-not-shown");
+    let dir = small_project("verbose");
+    let v = common::schemadiff(&dir, &["-v", "plan", "--dev-url", &dev], &[]);
+    assert!(v.status.success(), "{}", text(&v));
+    let log = String::from_utf8_lossy(&v.stderr).to_string();
+    for stage in [
+        "normalizing schema.toml: done in",
+        "replaying 1 migration of migrations: done in",
+        "verifying the plan on a scratch copy: done in",
+    ] {
+        assert!(log.contains(stage), "{stage}: {log}");
+    }
+    assert!(!log.contains("scratch: CREATE"), "statements only at -vv");
+    let vv = common::schemadiff(&dir, &["-vv", "plan", "--dev-url", &dev], &[]);
+    assert!(vv.status.success(), "{}", text(&vv));
+    let log = String::from_utf8_lossy(&vv.stderr).to_string();
+    assert!(log.contains("scratch: CREATE TABLE public.a"), "{log}");
+    assert!(log.contains("replay"), "{log}");
+    assert!(!text(&vv).contains("hunter2"), "a password was printed");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn color_follows_the_flag_then_the_environment() {
+    let (_db, dev) = common::dev_url().await;
+    let dir = small_project("color");
+    let plan = |flag: &str, env: &[(&str, &str)]| {
+        let out = common::schemadiff(&dir, &["--color", flag, "plan", "--dev-url", &dev], env);
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert!(!plan("never", &[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
+    assert!(plan("always", &[]).contains("\u{1b}["));
+    // auto: piped output has none, unless CLICOLOR_FORCE asks (NO_COLOR, set by the helper, is removed).
+    assert!(!plan("auto", &[]).contains('\u{1b}'));
+    let forced = Command::new(env!("CARGO_BIN_EXE_schemadiff"))
+        .current_dir(&dir)
+        .args(["plan", "--dev-url", &dev])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&forced.stdout).contains("\u{1b}["));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn completions_manual_and_version() {
+    let dir = std::env::temp_dir();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = common::schemadiff(&dir, &["completions", shell], &[]);
+        assert!(out.status.success(), "{shell}: {}", text(&out));
+        let script = String::from_utf8(out.stdout).unwrap();
+        for word in ["schemadiff", "plan", "write", "check", "dump", "dev-url"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+        // The shells that are installed check the syntax.
+        let check = match shell {
+            "bash" => Some(("bash", "-n")),
+            "zsh" => Some(("zsh", "-n")),
+            "fish" => Some(("fish", "--no-execute")),
+            _ => None,
+        };
+        if let Some((program, flag)) = check {
+            let path = dir.join(format!(
+                "schemadiff-completion-{}.{shell}",
+                std::process::id()
+            ));
+            fs::write(&path, &script).unwrap();
+            if let Ok(o) = Command::new(program).arg(flag).arg(&path).output() {
+                assert!(o.status.success(), "{shell}: {}", text(&o));
+            } else {
+                assert_ne!(shell, "bash", "bash is always there");
+            }
+            fs::remove_file(&path).unwrap();
+        }
+    }
+    let man = common::schemadiff(&dir, &["man"], &[]);
+    assert!(man.status.success());
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH schemadiff 1"),
+        "{page}"
+    );
+    let version = common::schemadiff(&dir, &["--version"], &[]);
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!(
+            "schemadiff {} (PostgreSQL 13 to 18)",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
