@@ -6,4 +6,5 @@ pub mod connect;
 pub mod conninfo;
 pub mod introspect;
 pub mod normalize;
+pub mod packages;
 pub mod scratch;

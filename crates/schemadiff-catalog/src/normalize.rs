@@ -69,7 +69,13 @@ pub async fn normalize_desired(
                 }
                 _ if mentions_failed_column(&e, &failed_columns) => {}
                 origin => {
-                    problems.push(rejection(loaded, origin.clone(), "", &stmt.sql, &e));
+                    let mut problem = rejection(loaded, origin.clone(), "", &stmt.sql, &e);
+                    if let ObjectPath::Extension(name) = origin {
+                        if let Some(help) = missing_extension_help(&client, name, &e).await {
+                            problem.help = Some(help);
+                        }
+                    }
+                    problems.push(problem);
                     // Later statements would mostly fail for the same reason.
                     if matches!(origin, ObjectPath::Extension(_) | ObjectPath::Schema(_)) {
                         break;
@@ -92,6 +98,30 @@ pub async fn normalize_desired(
     let first = result?;
     dropped?;
     canonicalize(first, scratch).await
+}
+
+/// When an extension is not installed on the scratch server: what to install, by name, for its major version
+/// (or to use `--dev-url`).
+async fn missing_extension_help(
+    client: &tokio_postgres::Client,
+    name: &str,
+    e: &tokio_postgres::Error,
+) -> Option<String> {
+    if !crate::packages::is_missing_extension(e) {
+        return None;
+    }
+    let major = client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int / 10000",
+            &[],
+        )
+        .await
+        .ok()?
+        .get::<_, i32>(0);
+    Some(crate::packages::missing_extension_advice(
+        name,
+        major as u32,
+    ))
 }
 
 fn table_of(path: &ObjectPath) -> Option<&schemadiff_model::QualifiedName> {

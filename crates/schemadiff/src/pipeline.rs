@@ -163,11 +163,29 @@ pub async fn current_from_layout(
                 // The files are the project's own SQL: run as psql and the runners run them (simple protocol).
                 tracing::debug!("replay {}: {stmt}", file.display());
                 if let Err(e) = client.batch_execute(stmt).await {
+                    let mut message = server_message(&e);
+                    if let Some(name) = missing_extension(&e) {
+                        let major: i32 = client
+                            .query_one(
+                                "SELECT current_setting('server_version_num')::int / 10000",
+                                &[],
+                            )
+                            .await
+                            .map_or(0, |r| r.get(0));
+                        message.push_str(&format!(
+                            "
+  hint: {}",
+                            schemadiff_catalog::packages::missing_extension_advice(
+                                &name,
+                                major as u32
+                            )
+                        ));
+                    }
                     return Err(PipelineError::Replay {
                         file: file.display().to_string(),
                         number: n + 1,
                         statement: stmt.lines().next().unwrap_or_default().to_string(),
-                        message: server_message(&e),
+                        message,
                     });
                 }
             }
@@ -183,6 +201,16 @@ pub async fn current_from_layout(
     let replayed = result?;
     dropped?;
     Ok(canonicalize(replayed, scratch).await?)
+}
+
+/// The extension an error says is not installed on the server (`extension "postgis" is not available`).
+fn missing_extension(e: &tokio_postgres::Error) -> Option<String> {
+    if !schemadiff_catalog::packages::is_missing_extension(e) {
+        return None;
+    }
+    let m = e.as_db_error()?.message();
+    let start = m.find("extension \"")? + "extension \"".len();
+    Some(m[start..].split('"').next()?.to_string())
 }
 
 /// A verified plan and its verified rollback, with the fingerprints of the schemas it goes between.

@@ -179,3 +179,36 @@ fn completions_manual_and_version() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_missing_extension_names_the_package_to_install() {
+    let (_db, dev) = common::dev_url().await;
+    // `vector` (pgvector) is not installed with the test server.
+    let dir = common::project_with_migrations(
+        "cli-ux",
+        "extension",
+        "[extensions]\nvector = {}\n[tables.t.columns]\nid = \"integer\"\n",
+        &[("001_x.sql", "CREATE EXTENSION vector;\n")],
+    );
+    let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--> schema.toml:2:1"), "{err}");
+    assert!(
+        err.contains("apt-get install postgresql-15-pgvector") || err.contains("-pgvector`"),
+        "{err}"
+    );
+    assert!(err.contains("--dev-url"), "{err}");
+    // The same advice when the history replays it.
+    fs::write(
+        dir.join("schema.toml"),
+        "[tables.t.columns]\nid = \"integer\"\n",
+    )
+    .unwrap();
+    let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("replaying migrations/001_x.sql"), "{err}");
+    assert!(err.contains("-pgvector`"), "{err}");
+    fs::remove_dir_all(&dir).unwrap();
+}
