@@ -656,12 +656,23 @@ pub async fn dump(
     options: &IntrospectOptions,
     scratch: &crate::scratch::ScratchServer,
 ) -> Result<String, crate::normalize::NormalizeError> {
+    Ok(schemadiff_model::to_toml(
+        &dump_schema(client, options, scratch).await?,
+    ))
+}
+
+/// The schema that [`dump`] writes.
+pub async fn dump_schema(
+    client: &Client,
+    options: &IntrospectOptions,
+    scratch: &crate::scratch::ScratchServer,
+) -> Result<schemadiff_model::Schema, crate::normalize::NormalizeError> {
     let live = introspect(client, options).await?.schema;
     let mut schema = crate::normalize::canonicalize(live, scratch).await?;
     for e in &mut schema.extensions {
         e.version = None;
     }
-    Ok(schemadiff_model::to_toml(&schema))
+    Ok(schema)
 }
 
 fn fk_action(code: &str) -> FkAction {

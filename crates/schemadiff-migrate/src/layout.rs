@@ -115,12 +115,12 @@ impl fmt::Display for LayoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LayoutError::Io { path, error } => {
-                write!(f, "error: cannot read {}: {error}", path.display())
+                write!(f, "cannot read {}: {error}", path.display())
             }
             LayoutError::Unparseable { format, problems } => {
                 writeln!(
                     f,
-                    "error: the migrations directory is in {} format, but these files do not parse as such:",
+                    "the migrations directory is in {} format, but these files do not parse as such:",
                     format.name()
                 )?;
                 for (p, why) in problems {
@@ -129,7 +129,7 @@ impl fmt::Display for LayoutError {
                 write!(f, "Fix or remove them (nothing was written).")
             }
             LayoutError::Collision { version, paths } => {
-                writeln!(f, "error: several migrations have the version {version}:")?;
+                writeln!(f, "several migrations have the version {version}:")?;
                 for p in paths {
                     writeln!(f, "  {}", p.display())?;
                 }

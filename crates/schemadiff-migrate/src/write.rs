@@ -161,13 +161,13 @@ impl std::fmt::Display for WriteError {
         if self.error.kind() == std::io::ErrorKind::AlreadyExists {
             write!(
                 f,
-                "error: {} already exists; schemadiff never overwrites a file (nothing was written)",
+                "{} already exists; schemadiff never overwrites a file (nothing was written)",
                 self.path.display()
             )
         } else {
             write!(
                 f,
-                "error: cannot write {}: {} (nothing was written)",
+                "cannot write {}: {} (nothing was written)",
                 self.path.display(),
                 self.error
             )

@@ -82,7 +82,7 @@ pub enum LoadError {
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LoadError::Io { path, error } => write!(f, "error: cannot read {path}: {error}"),
+            LoadError::Io { path, error } => write!(f, "cannot read {path}: {error}"),
             LoadError::Invalid(d) => d.fmt(f),
         }
     }
@@ -130,7 +130,6 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSchema, Diagnostics> {
         return Err(Diagnostics::new(file, items));
     }
     let mut d = Decoder {
-        file: &file,
         errors: Vec::new(),
         spans: SourceMap::default(),
         declared: BTreeMap::new(),
@@ -180,8 +179,7 @@ impl<'a, 'i> Obj<'a, 'i> {
     }
 }
 
-struct Decoder<'f> {
-    file: &'f SourceFile,
+struct Decoder {
     errors: Vec<Diagnostic>,
     spans: SourceMap,
     /// Where each qualified name was first declared, per section: `users` and `public.users` are one table.
@@ -195,7 +193,9 @@ const TOP_KEYS: &[&str] = &[
     "sequences",
     "tables",
     "migrations",
+    "filter",
 ];
+const FILTER_KEYS: &[&str] = &["include", "exclude", "exclude_schemas"];
 const EXTENSION_KEYS: &[&str] = &["version", "schema"];
 const SCHEMA_KEYS: &[&str] = &["comment"];
 const ENUM_KEYS: &[&str] = &["values", "comment", "renamed_from"];
@@ -297,7 +297,7 @@ const EXCLUSION_ELEMENT_KEYS: &[&str] = &[
 ];
 const MIGRATIONS_KEYS: &[&str] = &["dir", "format", "naming"];
 
-impl Decoder<'_> {
+impl Decoder {
     fn error(&mut self, d: Diagnostic) {
         self.errors.push(d);
     }
@@ -564,10 +564,8 @@ impl Decoder<'_> {
             self.error(
                 Diagnostic::new(k.span(), format!("{what} `{name}` is declared twice"))
                     .label("second declaration")
-                    .help(format!(
-                        "the first is at {}; a name without a schema is in `public`; keep one of them",
-                        self.file.location(first.start)
-                    )),
+                    .note(first.clone(), "first declared here")
+                    .help("a name without a schema is in `public`; keep one of them"),
             );
             return None;
         }
@@ -702,6 +700,26 @@ impl Decoder<'_> {
                     dir,
                     format,
                     naming,
+                });
+            }
+        }
+        if let Some((_, v)) = root.iter().find(|(k, _)| k.get_ref().as_ref() == "filter") {
+            if let Some(t) = self.table(
+                v,
+                "`filter`",
+                "write `[filter]` with `include`, `exclude` and `exclude_schemas` lists",
+            ) {
+                let obj = Obj {
+                    table: t,
+                    what: "`[filter]`".into(),
+                    path: None,
+                };
+                self.check_keys(&obj, FILTER_KEYS);
+                let mut list = |key| self.string_list(&obj, key).unwrap_or_default();
+                schema.filter = Some(FilterConfig {
+                    include: list("include"),
+                    exclude: list("exclude"),
+                    exclude_schemas: list("exclude_schemas"),
                 });
             }
         }

@@ -75,6 +75,16 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// What to do about it.
     pub help: Option<String>,
+    /// Other places that explain it ("first declared here"), marked in the source too.
+    pub notes: Vec<(Span, String)>,
+}
+
+/// Whether diagnostics are rendered with colour (the command line sets it from `--color`).
+static STYLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Render diagnostics with colour from now on (or not).
+pub fn set_color(color: bool) {
+    STYLED.store(color, std::sync::atomic::Ordering::Relaxed);
 }
 
 impl Diagnostic {
@@ -84,6 +94,7 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -97,7 +108,13 @@ impl Diagnostic {
         self
     }
 
-    /// Render in the compiler style:
+    /// Mark another place of the file with a label of its own.
+    pub fn note(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.notes.push((span, label.into()));
+        self
+    }
+
+    /// Render in the compiler style (through annotate-snippets), with colour when [`set_color`] asked for it:
     ///
     /// ```text
     /// error: unknown key `nul_null` in column `email` of table `users`
@@ -105,41 +122,58 @@ impl Diagnostic {
     ///   |
     /// 5 | email = { type = "text", nul_null = true }
     ///   |                          ^^^^^^^^ unknown key
+    ///   |
     ///   = help: did you mean `not_null`?
     /// ```
     pub fn render(&self, file: &SourceFile) -> String {
-        let start = file.clamp(self.span.start);
-        let (line, col) = file.line_col(start);
-        let text = file.line_text(line);
-        let gutter = line.to_string().len();
-        let pad = " ".repeat(gutter);
-        // Width of the mark: the span's characters on its first line, at least one.
-        let line_end = file.line_starts[line - 1] + text.len();
-        let end = file.clamp(self.span.end.min(line_end).max(start));
-        let width = file.text[start..end].chars().count().max(1);
-        let shown: String = text
+        use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+        // Control characters of the source shown inertly, byte for byte, so that spans stay where they are.
+        let source: String = file
+            .text
             .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
+            .map(|c| match c {
+                '\n' | '\t' => c.to_string(),
+                c if crate::fragment::needs_escape(c) => "?".repeat(c.len_utf8()),
+                c => c.to_string(),
+            })
             .collect();
-        let shown = printable(&shown);
-        let mut out = String::new();
-        out.push_str(&format!("error: {}\n", printable(&self.message)));
-        out.push_str(&format!("{pad}--> {}:{line}:{col}\n", file.name));
-        out.push_str(&format!("{pad} |\n"));
-        out.push_str(&format!("{line} | {shown}\n"));
-        out.push_str(&format!(
-            "{pad} | {}{}",
-            " ".repeat(col - 1),
-            "^".repeat(width)
-        ));
-        if let Some(label) = &self.label {
-            out.push(' ');
-            out.push_str(&printable(label));
+        let start = file.clamp(self.span.start);
+        let end = file.clamp(self.span.end.max(start));
+        let message = printable(&self.message);
+        let label = self.label.as_deref().map(printable);
+        let mut primary = AnnotationKind::Primary.span(start..end);
+        if let Some(l) = &label {
+            primary = primary.label(l.as_ref());
         }
+        let notes: Vec<(Span, String)> = self
+            .notes
+            .iter()
+            .map(|(span, l)| {
+                let s = file.clamp(span.start);
+                (s..file.clamp(span.end.max(s)), printable(l).into_owned())
+            })
+            .collect();
+        let mut snippet = Snippet::source(source.as_str())
+            .path(file.name.as_str())
+            .annotation(primary);
+        for (span, l) in &notes {
+            snippet =
+                snippet.annotation(AnnotationKind::Context.span(span.clone()).label(l.as_str()));
+        }
+        let help = self.help.as_deref().map(printable);
+        let mut group = Level::ERROR
+            .primary_title(message.as_ref())
+            .element(snippet);
+        if let Some(h) = &help {
+            group = group.element(Level::HELP.message(h.as_ref()));
+        }
+        let renderer = if STYLED.load(std::sync::atomic::Ordering::Relaxed) {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = renderer.render(&[group]);
         out.push('\n');
-        if let Some(help) = &self.help {
-            out.push_str(&format!("{pad} = help: {}\n", printable(help)));
-        }
         out
     }
 }
@@ -223,6 +257,20 @@ mod tests {
     }
 
     #[test]
+    fn render_marks_other_places_and_shows_control_characters_inertly() {
+        let f = SourceFile::new("s.toml", "a = 1\nb = \"x\u{1b}[2J\"\na = 2\n");
+        let d = Diagnostic::new(19..20, "`a` again")
+            .label("second")
+            .note(0..1, "first declared here");
+        let out = d.render(&f);
+        assert!(out.contains("first declared here"), "{out}");
+        assert!(out.contains("^ second"), "{out}");
+        let d = Diagnostic::new(6..7, "a raw \u{1b}[31m escape");
+        let out = d.render(&f);
+        assert!(!out.contains('\u{1b}'), "{out}");
+    }
+
+    #[test]
     fn render_marks_the_span() {
         let f = SourceFile::new("s.toml", "[t]\nx = { nul = 1 }\n");
         let d = Diagnostic::new(10..13, "unknown key `nul`")
@@ -230,7 +278,7 @@ mod tests {
             .help("did you mean `null`?");
         assert_eq!(
             d.render(&f),
-            "error: unknown key `nul`\n --> s.toml:2:7\n  |\n2 | x = { nul = 1 }\n  |       ^^^ unknown key\n  = help: did you mean `null`?\n"
+            "error: unknown key `nul`\n --> s.toml:2:7\n  |\n2 | x = { nul = 1 }\n  |       ^^^ unknown key\n  |\n  = help: did you mean `null`?\n"
         );
     }
 

@@ -15,6 +15,17 @@ pub struct Schema {
     pub tables: Vec<Table>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
     pub migrations: Option<MigrationsConfig>,
+    /// The objects schemadiff leaves to other tools (`[filter]`); not part of the database.
+    pub filter: Option<FilterConfig>,
+}
+
+/// `[filter]`: globs of objects (`schema.name`, or a name alone) schemadiff manages or leaves alone, and schemas
+/// it leaves alone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilterConfig {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub exclude_schemas: Vec<String>,
 }
 
 impl Schema {

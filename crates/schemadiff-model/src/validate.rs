@@ -238,16 +238,17 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
                             what: &str| {
         let key = (schema.to_string(), name.to_string());
         if let Some((prev, prev_field)) = relations.get(&key) {
-            let first = c.file.location(c.span(prev, prev_field).start);
+            let first_span = c.span(prev, prev_field);
+            let first = c.file.location(first_span.start);
             let d = c.err(
                 &path,
                 field,
                 format!("{what} is named `{name}`, a name already taken in schema `{schema}`"),
             );
             d.label = Some("duplicate name".into());
+            d.notes.push((first_span, "first taken here".into()));
             d.help = Some(format!(
-                "tables, sequences, indexes and key constraints share one namespace per schema, and `{name}` is taken at {}; rename one of them",
-                first
+                "tables, sequences, indexes and key constraints share one namespace per schema, and `{name}` is taken at {first}; rename one of them"
             ));
         } else {
             relations.insert(key, (path, field));
@@ -352,13 +353,15 @@ fn key_fragments(c: &mut Checker, path: &ObjectPath, field: &str, what: &str, ke
 }
 
 fn duplicate(c: &mut Checker, path: &ObjectPath, prev: &ObjectPath, what: &str) {
-    let other = c.file.location(c.span(prev, "").start);
+    let other_span = c.span(prev, "");
+    let other = c.file.location(other_span.start);
     let d = c.err(
         path,
         "",
         format!("{what} has the same name as another type or table"),
     );
     d.label = Some("duplicate name".into());
+    d.notes.push((other_span, "first declared here".into()));
     d.help = Some(format!(
         "the other one is at {other}; a table's name is also the name of its row type, so the tables and enums of a schema need different names"
     ));

@@ -39,6 +39,8 @@ pub struct CheckArgs {
     pub schemas: Vec<String>,
     #[command(flatten)]
     pub scratch: ScratchArgs,
+    #[command(flatten)]
+    pub filter: crate::FilterArgs,
     /// Output: text with a schema.toml diff, the changes and the SQL per side, or JSON.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -181,12 +183,7 @@ pub fn main(args: CheckArgs) -> ExitCode {
             }
         }
         Err(message) => {
-            // Some stages word their errors without the prefix; CI logs are searched for it.
-            if message.starts_with("error") {
-                eprintln!("{message}");
-            } else {
-                eprintln!("error: {message}");
-            }
+            crate::print_error(&message);
             ExitCode::from(2)
         }
     }
@@ -221,6 +218,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
         migrations_dir: args.migrations_dir.clone(),
         schemas: Vec::new(),
         scratch: args.scratch.clone(),
+        filter: args.filter.clone(),
     };
     let dir = crate::plan::migrations_dir(&source, &loaded);
     let config = loaded.schema.migrations.clone().unwrap_or_default();
@@ -228,6 +226,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
         schemadiff_migrate::layout::read(&dir, config.format.as_deref(), config.naming.as_deref())
             .map_err(|e| e.to_string())?;
     let history = schemadiff_migrate::sum::verify(&layout)?;
+    let filter = args.filter.filter(&loaded.schema)?;
     let sides = crate::scratch::with_scratch(&args.scratch, async |scratch| {
         let desired = pipeline::desired(&loaded, scratch)
             .await
@@ -236,7 +235,15 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
         let current = pipeline::current_from_migrations(&dir, scratch)
             .await
             .map_err(|e| while_checking(Side::Migrations, e))?;
-        sides.push(compare(Side::Migrations, &current, &desired, scratch).await?);
+        sides.push(
+            compare(
+                Side::Migrations,
+                &current,
+                &filter.overlay(&current, &desired),
+                scratch,
+            )
+            .await?,
+        );
         if let Some(client) = &client {
             let options = IntrospectOptions {
                 schemas: args.schemas.clone(),
@@ -245,7 +252,15 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
             let current = pipeline::current_from_database(client, &options, scratch)
                 .await
                 .map_err(|e| while_checking(Side::Database, e))?;
-            sides.push(compare(Side::Database, &current, &desired, scratch).await?);
+            sides.push(
+                compare(
+                    Side::Database,
+                    &current,
+                    &filter.overlay(&current, &desired),
+                    scratch,
+                )
+                .await?,
+            );
         }
         Ok(sides)
     })

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use schemadiff_catalog::connect::{ConnectOptions, connect};
-use schemadiff_catalog::introspect::{IntrospectOptions, dump};
+use schemadiff_catalog::introspect::{IntrospectOptions, dump_schema};
 
 use crate::ScratchArgs;
 
@@ -23,6 +23,8 @@ pub struct DumpArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub scratch: ScratchArgs,
+    #[command(flatten)]
+    pub filter: crate::FilterArgs,
 }
 
 pub async fn run(args: DumpArgs) -> Result<(), String> {
@@ -38,9 +40,16 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         schemas: args.schemas.clone(),
         ..Default::default()
     };
+    let filter = schemadiff::filter::Filter::new(&schemadiff::filter::FilterPatterns {
+        include: args.filter.include.clone(),
+        exclude: args.filter.exclude.clone(),
+        exclude_schemas: args.filter.exclude_schema.clone(),
+    })?;
     let text = crate::scratch::with_scratch(&args.scratch, async |scratch| {
-        dump(&client, &introspect_options, scratch)
+        let _stage = schemadiff::progress::stage("reading the database");
+        dump_schema(&client, &introspect_options, scratch)
             .await
+            .map(|schema| schemadiff_model::to_toml(&filter.retain(&schema)))
             .map_err(|e| format!("error: dumping {options}: {e}"))
     })
     .await?;

@@ -85,6 +85,38 @@ fn colors(when: ColorWhen) -> (bool, bool) {
     }
 }
 
+/// Which objects schemadiff manages; the same on every command, added to `[filter]` of schema.toml.
+#[derive(Args, Clone, Debug, Default)]
+pub struct FilterArgs {
+    /// Manage only the tables, enums and sequences that match (a glob on `schema.name`, or on the name alone
+    /// when it has no dot; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Leave the objects that match to other tools: never created, changed or dropped (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Leave every object of this schema to other tools (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub exclude_schema: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The filter of these flags and `[filter]` of `schema`.
+    pub fn filter(
+        &self,
+        schema: &schemadiff_model::Schema,
+    ) -> Result<schemadiff::filter::Filter, String> {
+        schemadiff::filter::Filter::from_parts(
+            &schemadiff::filter::FilterPatterns {
+                include: self.include.clone(),
+                exclude: self.exclude.clone(),
+                exclude_schemas: self.exclude_schema.clone(),
+            },
+            schema,
+        )
+    }
+}
+
 /// Where scratch databases are made (normalization, verification).
 #[derive(Args, Clone, Debug, Default)]
 pub struct ScratchArgs {
@@ -139,6 +171,7 @@ fn main() -> ExitCode {
     let (out, err) = colors(cli.global.color);
     COLOR.get_or_init(|| (out, err));
     QUIET.store(cli.global.quiet, std::sync::atomic::Ordering::Relaxed);
+    schemadiff_model::source::set_color(err);
     schemadiff::progress::init(
         schemadiff::progress::Verbosity {
             quiet: cli.global.quiet,
@@ -161,7 +194,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("{e}");
+                print_error(&e.to_string());
                 ExitCode::from(2)
             }
         },
@@ -172,7 +205,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("{e}");
+                print_error(&e.to_string());
                 ExitCode::from(2)
             }
         },
@@ -202,7 +235,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("{e}");
+                print_error(&e.to_string());
                 ExitCode::from(2)
             }
         },
@@ -254,8 +287,18 @@ fn run(command: impl std::future::Future<Output = Result<(), String>>) -> ExitCo
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            print_error(&message);
             ExitCode::from(2)
         }
+    }
+}
+
+/// Print an error on standard error. Library errors carry no `error:` prefix: it is added here, once;
+/// schema.toml diagnostics, each with its own `error:` line, are printed as they are.
+pub fn print_error(message: &str) {
+    if message.starts_with("error") {
+        eprintln!("{message}");
+    } else {
+        eprintln!("error: {message}");
     }
 }

@@ -18,18 +18,16 @@ pub enum PipelineError {
     Scratch(#[from] schemadiff_catalog::scratch::ScratchError),
     #[error(transparent)]
     Introspect(#[from] schemadiff_catalog::introspect::IntrospectError),
-    #[error("error: {0}")]
+    #[error("{0}")]
     Cycle(#[from] CycleError),
-    #[error(
-        "error: replaying {file} failed at statement {number}: {message}\n  statement: {statement}"
-    )]
+    #[error("replaying {file} failed at statement {number}: {message}\n  statement: {statement}")]
     Replay {
         file: String,
         number: usize,
         statement: String,
         message: String,
     },
-    #[error("error: cannot read the migrations directory {dir}: {message}")]
+    #[error("cannot read the migrations directory {dir}: {message}")]
     MigrationsDir { dir: String, message: String },
     #[error("{0}")]
     Layout(String),
@@ -53,6 +51,7 @@ pub async fn desired(
 /// written, or the one PostgreSQL gives).
 pub fn overlay_directives(canonical: &mut Schema, written: &Schema) {
     canonical.migrations = written.migrations.clone();
+    canonical.filter = written.filter.clone();
     for e in &mut canonical.extensions {
         if let Some(w) = written.extensions.iter().find(|w| w.name == e.name) {
             e.version = w.version.clone();
@@ -247,7 +246,7 @@ async fn apply_to_copy(
         for stmt in create_script(schema) {
             run_statement(&client, &stmt.sql).await.map_err(|e| {
                 PipelineError::Verify(format!(
-                    "error: schemadiff could not recreate the current schema on the scratch server ({}): {}",
+                    "schemadiff could not recreate the current schema on the scratch server ({}): {}",
                     server_message(&e),
                     stmt.sql
                 ))
@@ -282,7 +281,7 @@ pub async fn state_after(
     match apply_to_copy(scratch, schema, &[plan]).await? {
         Ok(mut states) => Ok(canonicalize(states.remove(0), scratch).await?),
         Err((change, sql, message)) => Err(PipelineError::Verify(format!(
-            "error: `{change}` does not apply to a copy of the current schema: {message}\n  statement: {sql}"
+            "`{change}` does not apply to a copy of the current schema: {message}\n  statement: {sql}"
         ))),
     }
 }
@@ -302,7 +301,7 @@ async fn renamed(
     match apply_to_copy(scratch, schema, &[&plan]).await? {
         Ok(mut states) => Ok(states.remove(0)),
         Err((change, sql, message)) => Err(PipelineError::Verify(format!(
-            "error: the rename `{change}` failed on a copy of the current schema: {message}\n  statement: {sql}"
+            "the rename `{change}` failed on a copy of the current schema: {message}\n  statement: {sql}"
         ))),
     }
 }
@@ -430,6 +429,7 @@ fn reverse_directives(current: &Schema, desired: &Schema) -> Schema {
 pub fn strip_directives(schema: &Schema) -> Schema {
     let mut s = schema.clone();
     s.migrations = None;
+    s.filter = None;
     for e in &mut s.enums {
         e.renamed_from = None;
         e.values.iter_mut().for_each(|v| v.renamed_from = None);
@@ -468,6 +468,12 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
     for t in &mut s.tables {
         t.columns.sort_by(|a, b| a.name.cmp(&b.name));
     }
+    // Objects are compared by name, whatever order the catalog or a filter listed them in.
+    s.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    s.enums.sort_by(|a, b| a.name.cmp(&b.name));
+    s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
+    s.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+    s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
     s
 }
 
@@ -521,7 +527,7 @@ async fn verify(
                 ""
             };
             return Err(PipelineError::Verify(format!(
-                "error: the plan does not apply to a copy of the current schema, so nothing was written.\n  change: {change}\n  statement: {sql}\n  PostgreSQL said: {message}{hint}"
+                "the plan does not apply to a copy of the current schema, so nothing was written.\n  change: {change}\n  statement: {sql}\n  PostgreSQL said: {message}{hint}"
             )));
         }
     };
@@ -530,7 +536,7 @@ async fn verify(
     let got = comparable(after, desired);
     if want != got {
         return Err(PipelineError::Verify(format!(
-            "error: verification failed: after the plan, the schema is not the desired one, so nothing was written.\nRemaining difference:\n{}",
+            "verification failed: after the plan, the schema is not the desired one, so nothing was written.\nRemaining difference:\n{}",
             schema_difference(&want, &got)
         )));
     }
@@ -538,7 +544,7 @@ async fn verify(
     if !again.is_empty() {
         let list: Vec<String> = again.iter().map(|c| format!("  {c}")).collect();
         return Err(PipelineError::Verify(format!(
-            "error: verification failed: planning again after the plan still finds changes, so nothing was written:\n{}",
+            "verification failed: planning again after the plan still finds changes, so nothing was written:\n{}",
             list.join("\n")
         )));
     }
@@ -546,7 +552,7 @@ async fn verify(
     let got_back = comparable(back, desired);
     if want_back != got_back {
         return Err(PipelineError::Verify(format!(
-            "error: verification failed: the rollback does not restore the current schema, so nothing was written.\nRemaining difference:\n{}",
+            "verification failed: the rollback does not restore the current schema, so nothing was written.\nRemaining difference:\n{}",
             schema_difference(&want_back, &got_back)
         )));
     }

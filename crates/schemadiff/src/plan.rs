@@ -9,7 +9,7 @@ use schemadiff_catalog::connect::{ConnectOptions, connect};
 use schemadiff_catalog::introspect::IntrospectOptions;
 use schemadiff_model::LoadedSchema;
 
-use crate::ScratchArgs;
+use crate::{FilterArgs, ScratchArgs};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -35,6 +35,8 @@ pub struct SourceArgs {
     pub schemas: Vec<String>,
     #[command(flatten)]
     pub scratch: ScratchArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Args, Debug)]
@@ -113,11 +115,13 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
     let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
     let client = connect_live(args.database_url.as_deref()).await?;
     let dir = migrations_dir(args, &loaded);
+    let filter = args.filter.filter(&loaded.schema)?;
     let planned = crate::scratch::with_scratch(&args.scratch, async |scratch| {
         let desired = pipeline::desired(&loaded, scratch)
             .await
             .map_err(|e| e.to_string())?;
         let current = current(client.as_ref(), &args.schemas, &dir, scratch).await?;
+        let desired = filter.overlay(&current, &desired);
         pipeline::plan(&current, &desired, scratch)
             .await
             .map_err(|e| e.to_string())

@@ -43,6 +43,7 @@ pub fn rehash(args: &RehashArgs) -> Result<String, String> {
         migrations_dir: args.migrations_dir.clone(),
         schemas: Vec::new(),
         scratch: Default::default(),
+        filter: Default::default(),
     };
     let dir = migrations_dir(&source, &loaded);
     let config = loaded.schema.migrations.clone().unwrap_or_default();
@@ -218,6 +219,7 @@ Nothing was written.",
         ));
     }
     let client = connect_live(args.source.database_url.as_deref()).await?;
+    let filter = args.source.filter.filter(&loaded.schema)?;
     let source = &args.source;
     // One verified plan, or two when statements that cannot share a transaction must go in a file of their own.
     let parts: Vec<Planned> = crate::scratch::with_scratch(&source.scratch, async |scratch| {
@@ -230,6 +232,7 @@ Nothing was written.",
                 .await
                 .map_err(err)?,
         };
+        let desired = filter.overlay(&current, &desired);
         let planned = pipeline::plan(&current, &desired, scratch)
             .await
             .map_err(err)?;

@@ -212,3 +212,92 @@ async fn a_missing_extension_names_the_package_to_install() {
     assert!(err.contains("-pgvector`"), "{err}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn filters_leave_objects_to_other_tools_on_both_sides() {
+    let (_db, dev) = common::dev_url().await;
+    let history = "CREATE TABLE users (id integer PRIMARY KEY);\nCREATE TABLE audit_log (id integer);\nCREATE SCHEMA legacy;\nCREATE TABLE legacy.old (id integer);\n";
+    let users =
+        "[tables.users]\nprimary_key = [\"id\"]\n[tables.users.columns]\nid = \"integer\"\n";
+    let dir = common::project_with_migrations("cli-ux", "filter", users, &[("001_a.sql", history)]);
+    let plan = |extra: &[&str]| {
+        let mut args = vec!["plan", "--dev-url", &dev];
+        args.extend_from_slice(extra);
+        common::schemadiff(&dir, &args, &[])
+    };
+    // Unfiltered, the objects schema.toml does not declare would be dropped.
+    let out = plan(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("audit_log"), "{}", text(&out));
+    // Left to other tools on the command line...
+    let out = plan(&["--exclude", "audit_*", "--exclude-schema", "legacy"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("No changes"),
+        "{}",
+        text(&out)
+    );
+    let out = plan(&["--include", "public.users"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("No changes"),
+        "{}",
+        text(&out)
+    );
+    // ...or in schema.toml, where a declared but excluded table is not created either.
+    fs::write(
+        dir.join("schema.toml"),
+        format!("{users}[tables.audit_new.columns]\nid = \"integer\"\n[filter]\nexclude = [\"audit_*\"]\nexclude_schemas = [\"legacy\"]\n"),
+    )
+    .unwrap();
+    let out = plan(&[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("No changes"),
+        "{}",
+        text(&out)
+    );
+    let out = common::schemadiff(&dir, &["check", "--dev-url", &dev], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // A kept table still changes.
+    fs::write(
+        dir.join("schema.toml"),
+        format!("{users}note = \"text\"\n[filter]\nexclude = [\"audit_*\"]\nexclude_schemas = [\"legacy\"]\n"),
+    )
+    .unwrap();
+    let out = plan(&["--format", "sql"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let sql = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        sql.contains("ADD COLUMN note text") && !sql.contains("audit") && !sql.contains("legacy"),
+        "{sql}"
+    );
+    // A bad pattern is an error that names it.
+    let out = plan(&["--exclude", "["]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("the pattern `[`"), "{}", text(&out));
+
+    // dump leaves them out too.
+    let live = schemadiff_testkit::fresh_database().await;
+    live.client().await.batch_execute(history).await.unwrap();
+    let out = common::schemadiff(
+        &dir,
+        &[
+            "dump",
+            "--dev-url",
+            &dev,
+            "--database-url",
+            live.conninfo(),
+            "--exclude",
+            "audit_*",
+            "--exclude-schema",
+            "legacy",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let toml = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        toml.contains("[tables.users]") && !toml.contains("audit") && !toml.contains("legacy"),
+        "{toml}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,167 @@
+//! Leaving objects to another tool: `--exclude-schema`, `--include` and `--exclude` (and `[filter]` in
+//! schema.toml) name the tables, enums and sequences schemadiff must not touch.
+//!
+//! A filter applies to both sides alike. An object it leaves out is neither created, changed nor dropped: the
+//! desired schema takes the current schema's version of it (or goes without it when the current schema has
+//! none). The plan is still made and verified on whole schemas, so a kept table may reference a left-out one.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use schemadiff_model::{QualifiedName, Schema};
+
+/// Which objects schemadiff manages.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    exclude_schemas: Vec<String>,
+}
+
+/// The patterns of a filter, from the command line and `[filter]`: globs (`*`, `?`, `[abc]`) matched against
+/// `schema.name`, or against the name alone when a pattern has no dot.
+#[derive(Debug, Clone, Default)]
+pub struct FilterPatterns {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub exclude_schemas: Vec<String>,
+}
+
+fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| format!("the pattern `{p}` is not a glob: {e}"))?);
+    }
+    b.build().map(Some).map_err(|e| e.to_string())
+}
+
+impl Filter {
+    pub fn new(patterns: &FilterPatterns) -> Result<Filter, String> {
+        Ok(Filter {
+            include: glob_set(&patterns.include)?,
+            exclude: glob_set(&patterns.exclude)?,
+            exclude_schemas: patterns.exclude_schemas.clone(),
+        })
+    }
+
+    /// The filter of the command-line patterns together with `[filter]` of schema.toml.
+    pub fn from_parts(cli: &FilterPatterns, schema: &Schema) -> Result<Filter, String> {
+        let mut all = cli.clone();
+        if let Some(f) = &schema.filter {
+            all.include.extend(f.include.iter().cloned());
+            all.exclude.extend(f.exclude.iter().cloned());
+            all.exclude_schemas
+                .extend(f.exclude_schemas.iter().cloned());
+        }
+        Filter::new(&all)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.include.is_none() && self.exclude.is_none() && self.exclude_schemas.is_empty()
+    }
+
+    /// Whether schemadiff manages the object named `name`.
+    pub fn keeps(&self, name: &QualifiedName) -> bool {
+        if self.exclude_schemas.contains(&name.schema) {
+            return false;
+        }
+        let qualified = format!("{}.{}", name.schema, name.name);
+        let matches = |set: &GlobSet| set.is_match(&qualified) || set.is_match(&name.name);
+        if self.include.as_ref().is_some_and(|s| !matches(s)) {
+            return false;
+        }
+        !self.exclude.as_ref().is_some_and(matches)
+    }
+
+    /// Whether schemadiff manages the schema (namespace) `name`.
+    pub fn keeps_schema(&self, name: &str) -> bool {
+        !self.exclude_schemas.iter().any(|s| s == name)
+    }
+
+    /// `desired`, with every object the filter leaves out as it is in `current`: what a plan between them
+    /// leaves alone.
+    pub fn overlay(&self, current: &Schema, desired: &Schema) -> Schema {
+        if self.is_empty() {
+            return desired.clone();
+        }
+        let mut out = desired.clone();
+        macro_rules! overlay {
+            ($field:ident) => {{
+                out.$field.retain(|o| self.keeps(&o.name));
+                for o in &current.$field {
+                    if !self.keeps(&o.name) {
+                        out.$field.push(o.clone());
+                    }
+                }
+            }};
+        }
+        overlay!(tables);
+        overlay!(enums);
+        overlay!(sequences);
+        // A schema stays as it is when it is left out, or holds an object that is.
+        let holds_left_out = |schema: &str| {
+            let left = |n: &QualifiedName| n.schema == schema && !self.keeps(n);
+            current.tables.iter().any(|o| left(&o.name))
+                || current.enums.iter().any(|o| left(&o.name))
+                || current.sequences.iter().any(|o| left(&o.name))
+        };
+        let untouched = |name: &str| !self.keeps_schema(name) || holds_left_out(name);
+        out.schemas.retain(|s| !untouched(&s.name));
+        for s in &current.schemas {
+            if untouched(&s.name) {
+                out.schemas.push(s.clone());
+            }
+        }
+        out
+    }
+
+    /// `schema` without the objects the filter leaves out (for `dump`).
+    pub fn retain(&self, schema: &Schema) -> Schema {
+        let mut out = schema.clone();
+        out.tables.retain(|o| self.keeps(&o.name));
+        out.enums.retain(|o| self.keeps(&o.name));
+        out.sequences.retain(|o| self.keeps(&o.name));
+        out.schemas.retain(|s| self.keeps_schema(&s.name));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str, n: &str) -> QualifiedName {
+        QualifiedName::new(s, n)
+    }
+
+    #[test]
+    fn patterns_match_qualified_names_or_bare_ones() {
+        let f = Filter::new(&FilterPatterns {
+            include: vec![],
+            exclude: vec!["audit_*".into(), "billing.tmp_?".into()],
+            exclude_schemas: vec!["legacy".into()],
+        })
+        .unwrap();
+        assert!(!f.keeps(&q("public", "audit_log")));
+        assert!(!f.keeps(&q("crm", "audit_x")));
+        assert!(!f.keeps(&q("billing", "tmp_1")));
+        assert!(f.keeps(&q("billing", "tmp_12")));
+        assert!(!f.keeps(&q("legacy", "users")));
+        assert!(f.keeps(&q("public", "users")));
+        let only = Filter::new(&FilterPatterns {
+            include: vec!["app.*".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(only.keeps(&q("app", "users")));
+        assert!(!only.keeps(&q("public", "users")));
+        assert!(
+            Filter::new(&FilterPatterns {
+                exclude: vec!["[".into()],
+                ..Default::default()
+            })
+            .is_err()
+        );
+    }
+}
