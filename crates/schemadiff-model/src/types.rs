@@ -15,6 +15,8 @@ pub struct Schema {
     pub tables: Vec<Table>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
     pub migrations: Option<MigrationsConfig>,
+    /// Where the entity-relationship diagram is kept (`[erd]`); not part of the database.
+    pub erd: Option<ErdConfig>,
 }
 
 impl Schema {
@@ -344,6 +346,8 @@ pub struct MigrationsConfig {
     pub dir: Option<String>,
     pub format: Option<String>,
     pub naming: Option<String>,
+    /// `"tables"`: one migration per created or altered table; `"none"` (the default): one for the change.
+    pub split: Option<String>,
 }
 
 impl MigrationsConfig {
@@ -358,4 +362,33 @@ impl MigrationsConfig {
         "diesel",
     ];
     pub const NAMINGS: [&'static str; 2] = ["sequential", "timestamp"];
+    pub const SPLITS: [&'static str; 2] = ["none", "tables"];
+}
+
+/// `[erd]`: the committed entity-relationship diagram that `check` keeps true and `erd --write` refreshes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErdConfig {
+    /// Relative to schema.toml; the format comes from the extension (`.mmd`, `.puml`, `.dot`).
+    pub file: Option<String>,
+}
+
+impl ErdConfig {
+    /// The file extensions `[erd] file` may have, and the diagram format each one means.
+    pub const EXTENSIONS: [(&'static str, &'static str); 6] = [
+        ("mmd", "mermaid"),
+        ("mermaid", "mermaid"),
+        ("puml", "plantuml"),
+        ("plantuml", "plantuml"),
+        ("dot", "dot"),
+        ("gv", "dot"),
+    ];
+
+    /// The diagram format of a file name, from its extension.
+    pub fn format_of(file: &str) -> Option<&'static str> {
+        let ext = file.rsplit_once('.')?.1.to_lowercase();
+        Self::EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|(_, f)| *f)
+    }
 }

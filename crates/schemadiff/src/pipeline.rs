@@ -52,6 +52,7 @@ pub async fn desired(
 /// written, or the one PostgreSQL gives).
 pub fn overlay_directives(canonical: &mut Schema, written: &Schema) {
     canonical.migrations = written.migrations.clone();
+    canonical.erd = written.erd.clone();
     for e in &mut canonical.extensions {
         if let Some(w) = written.extensions.iter().find(|w| w.name == e.name) {
             e.version = w.version.clone();
@@ -377,6 +378,7 @@ fn reverse_directives(current: &Schema, desired: &Schema) -> Schema {
 pub fn strip_directives(schema: &Schema) -> Schema {
     let mut s = schema.clone();
     s.migrations = None;
+    s.erd = None;
     for e in &mut s.enums {
         e.renamed_from = None;
         e.values.iter_mut().for_each(|v| v.renamed_from = None);
