@@ -85,6 +85,12 @@ pub fn to_toml(schema: &Schema) -> String {
         if let Some(f) = &e.file {
             let _ = writeln!(out, "file = {}", toml_string(f));
         }
+        for (k, list) in [("schemas", &e.schemas), ("exclude", &e.exclude)] {
+            if !list.is_empty() {
+                let items: Vec<String> = list.iter().map(|v| toml_string(v)).collect();
+                let _ = writeln!(out, "{k} = [{}]", items.join(", "));
+            }
+        }
         out.push('\n');
     }
     if !schema.extensions.is_empty() {

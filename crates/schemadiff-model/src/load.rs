@@ -298,7 +298,7 @@ const EXCLUSION_ELEMENT_KEYS: &[&str] = &[
     "nulls",
 ];
 const MIGRATIONS_KEYS: &[&str] = &["dir", "format", "naming", "split"];
-const ERD_KEYS: &[&str] = &["file"];
+const ERD_KEYS: &[&str] = &["file", "schemas", "exclude"];
 
 impl Decoder<'_> {
     fn error(&mut self, d: Diagnostic) {
@@ -745,7 +745,13 @@ impl Decoder<'_> {
                     );
                     None
                 });
-                schema.erd = Some(ErdConfig { file });
+                let schemas = self.string_list(&obj, "schemas").unwrap_or_default();
+                let exclude = self.string_list(&obj, "exclude").unwrap_or_default();
+                schema.erd = Some(ErdConfig {
+                    file,
+                    schemas,
+                    exclude,
+                });
             }
         }
         schema

@@ -370,6 +370,10 @@ impl MigrationsConfig {
 pub struct ErdConfig {
     /// Relative to schema.toml; the format comes from the extension (`.mmd`, `.puml`, `.dot`).
     pub file: Option<String>,
+    /// Only the tables of these schemas (all when empty).
+    pub schemas: Vec<String>,
+    /// Leave out the tables whose name matches one of these globs (`*`, `?`).
+    pub exclude: Vec<String>,
 }
 
 impl ErdConfig {

@@ -1,4 +1,5 @@
 //! The schemadiff pipeline as a library: what the `schemadiff` commands run, and what the tests drive.
 
+pub mod erd;
 pub mod pipeline;
 pub mod report;

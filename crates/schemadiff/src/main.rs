@@ -1,6 +1,7 @@
 //! The schemadiff command line: wires the stages together, renders output, sets exit codes.
 
 mod check;
+mod diagram;
 mod dump;
 mod plan;
 mod scratch;
@@ -52,6 +53,9 @@ enum Command {
     /// The CI drift check: schema.toml against the migrations directory replayed and, with --database-url, a
     /// live database. Exit 0 in sync, 1 drift, 2 error.
     Check(check::CheckArgs),
+    /// Draw schema.toml (or a live database, read only) as an entity-relationship diagram: Mermaid, PlantUML
+    /// or Graphviz dot; --write refreshes the `[erd] file` that `check` keeps true.
+    Erd(diagram::ErdArgs),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         Command::Write(args) => run(write::run(args)),
         Command::Dump(args) => run(dump::run(args)),
         Command::Check(args) => check::main(args),
+        Command::Erd(args) => run(diagram::run(args)),
     }
 }
 
