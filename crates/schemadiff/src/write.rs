@@ -225,6 +225,8 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         Ok(parts
             .into_iter()
             .zip(planned)
+            // A part that leaves nothing to do once the ones before it are applied gets no (empty) file.
+            .filter(|(_, planned)| !planned.plan.is_empty())
             .map(|((name, note, plan), planned)| Step {
                 name: name.unwrap_or_else(|| derived_name(&plan)),
                 note,
