@@ -348,7 +348,31 @@ fn cycle_note(part: &split::Part) -> String {
     )
 }
 
-/// Lines of text as SQL comments.
+/// Text as one SQL comment line: control characters (a line break, or a lone carriage return, which ends a
+/// comment for PostgreSQL) become spaces, so no name in it can start a line of SQL or a runner's marker.
 fn commented(text: &str) -> String {
-    text.lines().map(|l| format!("-- {l}\n")).collect()
+    let line: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("-- {line}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_one_comment_line_whatever_the_names() {
+        assert_eq!(
+            commented("public.\"a\rDROP TABLE x;\" and public.\"b\n-- //@UNDO\""),
+            "-- public.\"a DROP TABLE x;\" and public.\"b -- //@UNDO\"\n"
+        );
+    }
 }
