@@ -1,3 +1,4 @@
+BEGIN;
 CREATE TABLE public.analytics_rollups (
     id uuid DEFAULT uuid_generate_v4() NOT NULL,
     metric_name character varying(255) NOT NULL,
@@ -63,3 +64,4 @@ COMMENT ON TABLE public.delayed_jobs IS 'Queue of asynchronous jobs';
 COMMENT ON COLUMN public.page_views.user_id IS 'Null for guests';
 COMMENT ON COLUMN public.page_views.version IS 'Optimistic locking version';
 COMMENT ON TABLE public.page_views IS 'One row per page view, for analytics';
+COMMIT;

@@ -19,7 +19,9 @@
 //!   after that thread ends.
 //! * Rust never drops statics: a `Cluster` stored in a `static` must be stopped
 //!   explicitly (e.g. from an `atexit` handler, as `schemadiff-testkit` does).
-//!   The temporary directory of a killed process is left behind.
+//! * The temporary directory of a killed process is left behind, named after its owner (pid and start
+//!   time); the next cluster started on the machine removes it ([`sweep_orphans`]), never touching one
+//!   whose owner still runs.
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -34,7 +36,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// Environment variable naming the directory holding `initdb` and `postgres`.
 pub const BINDIR_ENV: &str = "SCHEMADIFF_PG_BINDIR";
@@ -422,23 +424,116 @@ fn chown(path: &Path, who: Option<RunAs>) -> Result<(), ClusterError> {
     Ok(())
 }
 
-/// Creates a fresh, private directory `<tmp>/schemadiff-<pid>-<n>-<nanos>`.
+/// The prefix of every cluster directory: `<tmp>/schemadiff-cluster-<pid>-<start>-<n>`, where `<pid>` and
+/// `<start>` (the process's start time, in clock ticks since boot) name the process that owns it, so that a
+/// later run can tell a directory left by a killed process from one in use.
+const DIR_PREFIX: &str = "schemadiff-cluster-";
+
+/// A process's start time (field 22 of `/proc/<pid>/stat`), which tells it from a later process that was given
+/// the same pid. None where there is no such process (or no /proc).
+pub fn process_start_time(pid: u32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count from the last `)`.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Whether the process `pid` that started at `start` is still running.
+pub fn process_alive(pid: u32, start: u64) -> bool {
+    if cfg!(target_os = "linux") {
+        process_start_time(pid) == Some(start)
+    } else {
+        // SAFETY: kill with signal 0 only checks that the process exists.
+        unsafe { libc::kill(pid as libc::pid_t, 0) == 0 }
+    }
+}
+
+fn own_start_time() -> u64 {
+    process_start_time(std::process::id()).unwrap_or(0)
+}
+
+/// The owner (pid, start time) of a cluster directory, from its name; also for the names of earlier versions,
+/// `schemadiff-<pid>-<n>-<hex>`, whose start time is unknown (None).
+fn dir_owner(name: &str) -> Option<(u32, Option<u64>)> {
+    if let Some(rest) = name.strip_prefix(DIR_PREFIX) {
+        let mut parts = rest.split('-');
+        let pid = parts.next()?.parse().ok()?;
+        let start = parts.next()?.parse().ok()?;
+        parts.next()?.parse::<u64>().ok()?;
+        return parts.next().is_none().then_some((pid, Some(start)));
+    }
+    let rest = name.strip_prefix("schemadiff-")?;
+    let parts: Vec<&str> = rest.split('-').collect();
+    match parts.as_slice() {
+        [pid, n, hex] if n.parse::<u64>().is_ok() && u64::from_str_radix(hex, 16).is_ok() => {
+            Some((pid.parse().ok()?, None))
+        }
+        _ => None,
+    }
+}
+
+/// Remove the cluster directories in `tmp` whose owning process is gone (killed before it could clean up)
+/// and whose server is not running; never one whose owner is alive. Returns what was removed.
+pub fn sweep_orphans(tmp: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = fs::read_dir(tmp) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some((pid, start)) = dir_owner(&name.to_string_lossy()) else {
+            continue;
+        };
+        let alive = match start {
+            Some(start) => process_alive(pid, start),
+            // An earlier version's directory: its owner is gone when no process has its pid.
+            None => Path::new(&format!("/proc/{pid}")).exists() || !cfg!(target_os = "linux"),
+        };
+        let dir = entry.path();
+        // Only what a cluster directory holds; a postmaster still shutting down is left for the next run.
+        let looks_like_ours = dir.join("data").is_dir() || dir.join("sock").is_dir();
+        if alive || !looks_like_ours || postmaster_alive(&dir.join("data")) {
+            continue;
+        }
+        if fs::remove_dir_all(&dir).is_ok() {
+            removed.push(dir);
+        }
+    }
+    removed
+}
+
+/// Whether the postmaster named in `<data>/postmaster.pid` is running.
+fn postmaster_alive(data: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(data.join("postmaster.pid")) else {
+        return false;
+    };
+    let Some(pid) = text
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<u32>().ok())
+    else {
+        return false;
+    };
+    fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "postgres")
+}
+
+/// Creates a fresh, private directory `<tmp>/schemadiff-cluster-<pid>-<start>-<n>`, after removing the ones
+/// that killed processes left behind (once per process).
 fn create_base_dir() -> Result<PathBuf, ClusterError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static SWEPT: std::sync::Once = std::sync::Once::new();
     let tmp = std::env::temp_dir();
+    SWEPT.call_once(|| {
+        sweep_orphans(&tmp);
+    });
+    let start = own_start_time();
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let dir = tmp.join(format!(
-            "schemadiff-{}-{n}-{:x}",
-            std::process::id(),
-            nanos & 0x00ff_ffff
-        ));
+        let dir = tmp.join(format!("{DIR_PREFIX}{}-{start}-{n}", std::process::id()));
         match fs::DirBuilder::new().mode(0o700).create(&dir) {
             Ok(()) => return Ok(dir),
+            // Left by an earlier process with this pid and start time: impossible, unless the clock of
+            // /proc is absent (start 0). Take the next number.
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => {
                 return Err(ClusterError::Io {
@@ -1074,6 +1169,58 @@ impl Drop for Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cluster_directories_name_their_owner() {
+        assert_eq!(
+            dir_owner("schemadiff-cluster-123-4567-0"),
+            Some((123, Some(4567)))
+        );
+        assert_eq!(dir_owner("schemadiff-123-4-a1b2c3"), Some((123, None)));
+        for other in [
+            "schemadiff-cli-write-example-123",
+            "schemadiff-cluster-123-x-0",
+            "schemadiff-cluster-1-2-3-4",
+            "schemadiff-12-3",
+            "other",
+        ] {
+            assert_eq!(dir_owner(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn sweeping_removes_only_what_dead_owners_left() {
+        let tmp =
+            std::env::temp_dir().join(format!("schemadiff-sweep-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        fs::create_dir_all(&tmp).unwrap();
+        // A process that has ended: its pid is free.
+        let mut child = Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let me = std::process::id();
+        let mine = own_start_time();
+        let make = |name: &str| {
+            let d = tmp.join(name);
+            fs::create_dir_all(d.join("data")).unwrap();
+            d
+        };
+        let orphan = make(&format!("schemadiff-cluster-{dead}-77-0"));
+        let legacy = make(&format!("schemadiff-{dead}-0-ff"));
+        let live = make(&format!("schemadiff-cluster-{me}-{mine}-0"));
+        // Our pid, but another start time: an earlier process that had our pid.
+        let reused = make(&format!("schemadiff-cluster-{me}-{}-0", mine + 1));
+        let project = make(&format!("schemadiff-cli-write-x-{dead}"));
+        let not_a_cluster = tmp.join(format!("schemadiff-cluster-{dead}-78-0"));
+        fs::create_dir_all(&not_a_cluster).unwrap();
+        let mut removed = sweep_orphans(&tmp);
+        removed.sort();
+        let mut want = vec![orphan, legacy, reused];
+        want.sort();
+        assert_eq!(removed, want);
+        assert!(live.exists() && project.exists() && not_a_cluster.exists());
+        fs::remove_dir_all(&tmp).unwrap();
+    }
 
     #[test]
     fn parses_versions() {

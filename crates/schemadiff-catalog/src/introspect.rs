@@ -65,9 +65,10 @@ pub fn server_message(e: &tokio_postgres::Error) -> String {
             if let Some(h) = db.hint() {
                 m.push_str(&format!("; hint: {h}"));
             }
-            m
+            // Messages quote names and values, which may hold line breaks or escape sequences.
+            schemadiff_model::printable(&m).into_owned()
         }
-        None => e.to_string(),
+        None => schemadiff_model::printable(&e.to_string()).into_owned(),
     }
 }
 

@@ -12,7 +12,7 @@ use schemadiff_model::{
 };
 
 use crate::introspect::{IntrospectError, IntrospectOptions, introspect, server_message};
-use crate::scratch::{ScratchError, ScratchServer};
+use crate::scratch::{ScratchError, ScratchServer, run_statement};
 
 /// Rounds of render-apply-read before giving up on a fixpoint (one or two are the rule).
 const MAX_ROUNDS: usize = 5;
@@ -54,7 +54,7 @@ pub async fn normalize_desired(
             if table_of(&stmt.origin).is_some_and(|t| missing.contains(&t)) {
                 continue;
             }
-            let Err(e) = client.batch_execute(&stmt.sql).await else {
+            let Err(e) = run_statement(&client, &stmt.sql).await else {
                 continue;
             };
             match &stmt.origin {
@@ -120,7 +120,7 @@ async fn diagnose_table(
     let q = t.name.sql();
     let table_path = ObjectPath::Table(t.name.clone());
     let create = format!("CREATE TABLE {q} ()");
-    if let Err(e) = client.batch_execute(&create).await {
+    if let Err(e) = run_statement(client, &create).await {
         // The table itself cannot exist (its schema, its name): that is the problem.
         let _ = e;
         return (
@@ -139,7 +139,7 @@ async fn diagnose_table(
         (base.default, base.identity, base.generated, base.not_null) = (None, None, None, false);
         let def = render::column_definition(&base);
         let sql = format!("ALTER TABLE {q} ADD COLUMN {def}");
-        if let Err(e) = client.batch_execute(&sql).await {
+        if let Err(e) = run_statement(client, &sql).await {
             let prefix = sql.len() - def.len();
             let field = error_offset(&sql, &e)
                 .and_then(|at| at.checked_sub(prefix))
@@ -170,7 +170,7 @@ async fn diagnose_table(
             ));
         }
         for (field, sql) in stages {
-            if let Err(e) = client.batch_execute(&sql).await {
+            if let Err(e) = run_statement(client, &sql).await {
                 problems.push(rejection(loaded, path.clone(), field, &sql, &e));
             }
         }
@@ -207,7 +207,7 @@ async fn diagnose_table(
     }
     for (path, field, clause) in clauses {
         let sql = format!("ALTER TABLE {q} ADD {clause}");
-        if let Err(e) = client.batch_execute(&sql).await {
+        if let Err(e) = run_statement(client, &sql).await {
             if !consequence(&e) {
                 problems.push(rejection(loaded, path, field, &sql, &e));
             }
@@ -233,9 +233,10 @@ async fn diagnose_table(
 /// Whether an error only says that a column already reported as failed does not exist.
 fn mentions_failed_column<S: AsRef<str>>(e: &tokio_postgres::Error, failed: &[S]) -> bool {
     e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_COLUMN)
-        && failed
-            .iter()
-            .any(|c| server_message(e).contains(&format!("column \"{}\"", c.as_ref())))
+        && failed.iter().any(|c| {
+            e.as_db_error()
+                .is_some_and(|db| db.message().contains(&format!("column \"{}\"", c.as_ref())))
+        })
 }
 
 /// The byte offset in `sql` where the server says it stopped.
@@ -282,8 +283,7 @@ pub async fn canonicalize(
         let result = async {
             let client = db.connect().await?;
             for stmt in create_script(&schema) {
-                client
-                    .batch_execute(&stmt.sql)
+                run_statement(&client, &stmt.sql)
                     .await
                     .map_err(|e| NormalizeError::Recreate {
                         statement: stmt.sql.clone(),

@@ -3,7 +3,14 @@
 //! Either an ephemeral local cluster (started from the local server binaries, removed when dropped, dying
 //! with this process), or an existing server given by `--dev-url`, where each scratch database is created
 //! from `template0` and dropped again by [`ScratchServer::cleanup`].
+//!
+//! On an existing server, a run that is killed cannot drop its databases. So every run names its databases
+//! `schemadiff_scratch_<run>_<n>` and, for as long as it lives, holds a session advisory lock on `<run>` on a
+//! connection of its own; the server releases the lock when that session ends, whatever ended the process.
+//! Before its first database, a run drops the scratch databases whose lock it can take: those of runs that
+//! are gone, never those of a run still going (on this machine or another).
 
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -32,6 +39,17 @@ pub enum ScratchError {
     Drop { name: String, message: String },
 }
 
+/// Run one statement that schemadiff rendered, through the extended protocol: the server parses it as exactly
+/// one command and refuses text that holds more ("cannot insert multiple commands into a prepared
+/// statement"), so no SQL fragment from schema.toml can add a statement, whatever passed validation. One round
+/// trip, like the simple protocol.
+pub async fn run_statement(
+    client: &tokio_postgres::Client,
+    sql: &str,
+) -> Result<(), tokio_postgres::Error> {
+    client.execute_typed(sql, &[]).await.map(|_| ())
+}
+
 /// A throwaway database on the scratch server.
 #[derive(Debug, Clone)]
 pub struct ScratchDatabase {
@@ -53,6 +71,39 @@ pub struct ScratchServer {
     /// The local cluster, stopped and removed when the server is dropped.
     cluster: Option<Cluster>,
     created: Mutex<Vec<String>>,
+    /// This run's tag in scratch database names (random, 64 bits).
+    run: u64,
+    /// On an existing server: the session that holds this run's advisory lock, opened with the first database.
+    keeper: tokio::sync::Mutex<Option<tokio_postgres::Client>>,
+}
+
+/// The prefix of scratch database names; the rest is `<run as 16 hex digits>_<n>`.
+const DB_PREFIX: &str = "schemadiff_scratch_";
+
+/// The advisory lock keys of a run: its tag split in two.
+fn lock_keys(run: u64) -> (i32, i32) {
+    ((run >> 32) as u32 as i32, run as u32 as i32)
+}
+
+/// The run that owns a scratch database, from its name.
+fn database_run(name: &str) -> Option<u64> {
+    let rest = name.strip_prefix(DB_PREFIX)?;
+    let (run, n) = rest.split_once('_')?;
+    (run.len() == 16 && n.parse::<u32>().is_ok())
+        .then(|| u64::from_str_radix(run, 16).ok())
+        .flatten()
+}
+
+fn new_run_tag() -> u64 {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish()
 }
 
 /// Scratch database numbers, shared by every scratch server of the process so that names never collide.
@@ -91,6 +142,8 @@ impl ScratchServer {
             ),
             cluster: Some(cluster),
             created: Mutex::new(Vec::new()),
+            run: new_run_tag(),
+            keeper: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -107,6 +160,8 @@ impl ScratchServer {
             label: label.to_string(),
             cluster: None,
             created: Mutex::new(Vec::new()),
+            run: new_run_tag(),
+            keeper: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -114,12 +169,76 @@ impl ScratchServer {
         &self.label
     }
 
+    /// On an existing server, once per run: take this run's advisory lock (held until the run ends), then drop
+    /// the scratch databases of runs that are gone. Returns the names dropped.
+    async fn claim(&self) -> Result<Vec<String>, ScratchError> {
+        if self.cluster.is_some() {
+            return Ok(Vec::new());
+        }
+        let mut keeper = self.keeper.lock().await;
+        if keeper.is_some() {
+            return Ok(Vec::new());
+        }
+        let client = open(&self.admin, &self.label).await?;
+        let failed = |e: tokio_postgres::Error| ScratchError::Create {
+            target: self.label.clone(),
+            message: server_message(&e),
+            hint: "",
+        };
+        let (k1, k2) = lock_keys(self.run);
+        client
+            .execute("SELECT pg_advisory_lock($1, $2)", &[&k1, &k2])
+            .await
+            .map_err(failed)?;
+        let names: Vec<String> = client
+            .query(
+                "SELECT datname::text FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1",
+                &[&DB_PREFIX],
+            )
+            .await
+            .map_err(failed)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut dropped = Vec::new();
+        for name in names {
+            let Some(run) = database_run(&name).filter(|r| *r != self.run) else {
+                continue;
+            };
+            let (a, b) = lock_keys(run);
+            let free: bool = client
+                .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&a, &b])
+                .await
+                .map_err(failed)?
+                .get(0);
+            if !free {
+                continue; // its run is still going
+            }
+            let gone = client
+                .batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    schemadiff_model::quote_ident(&name)
+                ))
+                .await;
+            client
+                .execute("SELECT pg_advisory_unlock($1, $2)", &[&a, &b])
+                .await
+                .map_err(failed)?;
+            if gone.is_ok() {
+                dropped.push(name);
+            }
+        }
+        *keeper = Some(client);
+        Ok(dropped)
+    }
+
     /// A new empty database (from `template0`).
     pub async fn create_database(&self) -> Result<ScratchDatabase, ScratchError> {
+        self.claim().await?;
         let admin = open(&self.admin, &self.label).await?;
         loop {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let name = format!("schemadiff_scratch_{}_{n}", std::process::id());
+            let name = format!("{DB_PREFIX}{:016x}_{n}", self.run);
             match admin
                 .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
                 .await
@@ -192,6 +311,8 @@ impl ScratchServer {
                 }
             }
         }
+        // The lock goes with its session, once every database of the run is gone.
+        *self.keeper.get_mut() = None;
         if let Some(mut c) = self.cluster.take() {
             let _ = c.stop();
         }

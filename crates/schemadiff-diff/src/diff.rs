@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use schemadiff_model::render::{
     check_clause, column_definition, create_enum, create_extension, create_index, create_sequence,
-    create_table, exclusion_clause, foreign_key_clause, primary_key_clause, unique_clause,
+    create_table, exclusion_clause, foreign_key_clause, inert, primary_key_clause, unique_clause,
 };
 use schemadiff_model::{
     Column, EnumType, ForeignKey, Identity, Index, IndexTarget, QualifiedName, Schema, Sequence,
@@ -451,8 +451,9 @@ fn recreate_enum(
                 // The old default names the old type; as text it casts to the new one.
                 let value = d.replace(&format!("::{text}"), &format!("::{}", new.name.sql()));
                 change = change.sql(format!(
-                    "ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {value}",
-                    t.name.sql()
+                    "ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {}",
+                    t.name.sql(),
+                    inert(&value)
                 ));
             }
         }
@@ -1575,12 +1576,12 @@ fn alter_column(
         change = change.sql(alter("DROP IDENTITY".into()));
     }
     if type_changed {
-        let mut sql = format!("TYPE {}", new.data_type);
+        let mut sql = format!("TYPE {}", inert(&new.data_type));
         if let Some(coll) = &new.collation {
             sql.push_str(&format!(" COLLATE {}", collation_sql(coll)));
         }
         if let Some(u) = &new.using {
-            sql.push_str(&format!(" USING {u}"));
+            sql.push_str(&format!(" USING {}", inert(u)));
         }
         change = change
             .sql(alter(sql))
@@ -1633,7 +1634,7 @@ fn finish_column(
     }
     if set_default {
         if let Some(d) = &new.default {
-            change = change.sql(alter(format!("SET DEFAULT {d}")));
+            change = change.sql(alter(format!("SET DEFAULT {}", inert(d))));
         }
     }
     if change.hazards.is_empty() && !change.statements.is_empty() {

@@ -44,6 +44,39 @@ impl Plan {
         self.statements().map(|s| format!("{s};\n")).collect()
     }
 
+    /// The script for piping into psql: wrapped in one transaction (BEGIN ... COMMIT), so that a failing
+    /// statement leaves the database as it was. Statements that cannot share a transaction with what uses
+    /// them (an enum value added and then used) run before it, each committing on its own, and a comment says
+    /// so. An empty plan is an empty script.
+    pub fn transactional_script(&self) -> String {
+        let (apart, inside): (Vec<&Change>, Vec<&Change>) = self
+            .changes
+            .iter()
+            .partition(|c| c.hazards.contains(&Hazard::NotTransactional));
+        let mut out = String::new();
+        if !apart.is_empty() {
+            out.push_str("-- These statements cannot run in the transaction that uses what they add, so they run first, each on its own:\n");
+            for c in &apart {
+                for s in &c.statements {
+                    out.push_str(&format!("{s};\n"));
+                }
+            }
+        }
+        if !inside.is_empty() {
+            if !apart.is_empty() {
+                out.push('\n');
+            }
+            out.push_str("BEGIN;\n");
+            for c in &inside {
+                for s in &c.statements {
+                    out.push_str(&format!("{s};\n"));
+                }
+            }
+            out.push_str("COMMIT;\n");
+        }
+        out
+    }
+
     /// How many changes create, alter and drop. A comment on something the plan creates is part of creating it.
     pub fn summary(&self) -> (usize, usize, usize) {
         let created: Vec<&str> = self

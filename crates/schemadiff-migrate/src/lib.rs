@@ -9,6 +9,6 @@ pub mod sql;
 pub mod write;
 
 pub use layout::{Format, Layout, LayoutError, Migration, Naming};
-pub use replay::{migration_files, up_scripts, up_section};
+pub use replay::{migration_files, sections, up_scripts, up_section};
 pub use sql::split_statements;
 pub use write::{NewMigration, slug, write_all};

@@ -45,29 +45,64 @@ pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The part of a migration file that applies it: before MyBatis's `-- //@UNDO`, between dbmate's
-/// `-- migrate:up` and `-- migrate:down`, between goose's `-- +goose Up` and `-- +goose Down`; else all of it.
-pub fn up_section(text: &str) -> String {
-    if let Some(i) = text.find("-- //@UNDO") {
-        return text[..i].to_string();
+/// Where a marker line of the file's format stands: the byte offsets of the line's start and of the next
+/// line's. A marker counts only as a whole line (after leading white space), as the runners read it: MyBatis
+/// `-- //@UNDO`, dbmate `-- migrate:up` / `-- migrate:down` (options may follow), goose `-- +goose Up` /
+/// `-- +goose Down`. Text inside a statement, a string or a comment's middle never matches.
+fn marker_line(text: &str, is_marker: impl Fn(&str) -> bool) -> Option<(usize, usize)> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if is_marker(line.trim()) {
+            return Some((at, at + line.len()));
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// MyBatis's rule: a comment whose text, after `//`, is the directive `@UNDO` (`-- //@UNDO`, `-- // @UNDO`).
+fn is_undo(line: &str) -> bool {
+    line.strip_prefix("--")
+        .and_then(|rest| rest.trim().strip_prefix("//"))
+        .is_some_and(|directive| directive.trim().eq_ignore_ascii_case("@UNDO"))
+}
+
+fn is_marker(line: &str, marker: &str) -> bool {
+    line == marker || line.starts_with(&format!("{marker} "))
+}
+
+/// A migration file's up part and, where the file holds one, its down part: before and after MyBatis's
+/// `-- //@UNDO`, between dbmate's `-- migrate:up` and `-- migrate:down` and after it, between goose's
+/// `-- +goose Up` and `-- +goose Down` and after it (goose's own annotations left out); else all of it.
+pub fn sections(text: &str) -> (String, Option<String>) {
+    if let Some((start, end)) = marker_line(text, is_undo) {
+        return (text[..start].to_string(), Some(text[end..].to_string()));
     }
     for (up, down) in [
         ("-- migrate:up", "-- migrate:down"),
         ("-- +goose Up", "-- +goose Down"),
     ] {
-        if let Some(start) = text.find(up) {
-            // The marker's whole line (dbmate adds options after it: `transaction:false`).
-            let after = &text[start..];
-            let body = after.find('\n').map_or("", |i| &after[i + 1..]);
-            let body = body.find(down).map_or(body, |end| &body[..end]);
-            return body
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("-- +goose"))
-                .collect::<Vec<_>>()
-                .join("\n");
+        if let Some((_, body)) = marker_line(text, |l| is_marker(l, up)) {
+            let rest = &text[body..];
+            let (up_part, down_part) = match marker_line(rest, |l| is_marker(l, down)) {
+                Some((s, e)) => (&rest[..s], Some(&rest[e..])),
+                None => (rest, None),
+            };
+            let clean = |t: &str| {
+                t.lines()
+                    .filter(|l| !l.trim_start().starts_with("-- +goose"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            return (clean(up_part), down_part.map(clean));
         }
     }
-    text.to_string()
+    (text.to_string(), None)
+}
+
+/// The part of a migration file that applies it (see [`sections`]).
+pub fn up_section(text: &str) -> String {
+    sections(text).0
 }
 
 #[cfg(test)]
@@ -90,6 +125,22 @@ mod tests {
             "CREATE TABLE a ();"
         );
         assert_eq!(up_section("CREATE TABLE a ();"), "CREATE TABLE a ();");
+        // A marker counts only as a line of its own.
+        assert_eq!(
+            up_section(
+                "-- // x\nCOMMENT ON TABLE a IS 'b -- //@UNDO';\n-- //@UNDO\nDROP TABLE a;\n"
+            ),
+            "-- // x\nCOMMENT ON TABLE a IS 'b -- //@UNDO';\n"
+        );
+        assert_eq!(
+            super::sections(
+                "-- migrate:up\nSELECT '-- migrate:down';\n-- migrate:down\nSELECT 2;\n"
+            ),
+            (
+                "SELECT '-- migrate:down';".to_string(),
+                Some("SELECT 2;".to_string())
+            )
+        );
         assert_eq!(
             up_section("-- migrate:up transaction:false\nALTER TYPE t ADD VALUE 'x';\n-- migrate:down transaction:false\n").trim(),
             "ALTER TYPE t ADD VALUE 'x';"

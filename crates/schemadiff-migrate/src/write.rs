@@ -42,6 +42,27 @@ pub fn slug(text: &str) -> String {
     }
 }
 
+/// The description of a MyBatis migration, for its `-- // description` line: control characters (a line
+/// break above all, which would start a line that a runner may read as a marker) become spaces, and a
+/// description that MyBatis would read as a directive (`@UNDO`) is not one.
+fn one_line(text: &str) -> String {
+    let line: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    if line.trim_start().starts_with('@') {
+        format!("migration {}", line.trim_start())
+    } else {
+        line
+    }
+}
+
 /// Lines of SQL as comments.
 fn commented(sql: &str) -> String {
     sql.lines()
@@ -68,7 +89,12 @@ pub fn files(layout: &Layout, m: &NewMigration) -> Vec<(PathBuf, String)> {
     match layout.format {
         Format::MyBatis => vec![(
             dir.join(format!("{base}.sql")),
-            format!("-- // {}\n{}\n-- //@UNDO\n{}", m.description, m.up, m.down),
+            format!(
+                "-- // {}\n{}\n-- //@UNDO\n{}",
+                one_line(&m.description),
+                m.up,
+                m.down
+            ),
         )],
         Format::Dbmate => {
             let tx = if m.no_transaction {
@@ -253,5 +279,13 @@ mod tests {
         write_all(&[(dir.join("c.sql"), "c".into())]).unwrap();
         assert_eq!(std::fs::read_to_string(dir.join("c.sql")).unwrap(), "c");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn descriptions_are_one_line_and_never_a_directive() {
+        assert_eq!(one_line("a\n-- //@UNDO\r\tb"), "a -- //@UNDO  b");
+        assert_eq!(one_line("@UNDO"), "migration @UNDO");
+        assert_eq!(one_line(" @UNDO"), "migration @UNDO");
+        assert_eq!(one_line("create users"), "create users");
     }
 }

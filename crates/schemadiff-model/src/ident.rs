@@ -136,7 +136,8 @@ fn split_name(text: &str) -> Result<Vec<String>, String> {
 }
 
 /// Quote an SQL identifier when PostgreSQL needs it quoted: anything but a lowercase ASCII word that is not a
-/// reserved word. This is the rule of PostgreSQL's `quote_ident`.
+/// reserved word. This is the rule of PostgreSQL's `quote_ident`, except that a name holding a control character is
+/// written `U&"..."` with escapes.
 pub fn quote_ident(name: &str) -> String {
     let safe = name
         .chars()
@@ -148,15 +149,23 @@ pub fn quote_ident(name: &str) -> String {
         && !is_reserved_keyword(name);
     if safe {
         name.to_string()
+    } else if name.chars().any(crate::fragment::needs_escape) {
+        // A raw line break could start a line of a migration file with a marker; a control character could
+        // disturb a terminal. The `U&"..."` form escapes them (it reads the same in every setting).
+        crate::fragment::escape_identifier(name)
     } else {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 }
 
 /// Quote an SQL string literal. Backslashes are kept literal in every setting of
-/// `standard_conforming_strings` by using the `E''` form when one is present, as PostgreSQL's `quote_literal`.
+/// `standard_conforming_strings` by using the `E''` form when one is present, as PostgreSQL's `quote_literal`;
+/// line breaks and other control characters are escaped in that form too (the server's function keeps them raw).
 pub fn quote_literal(value: &str) -> String {
-    if value.contains('\\') {
+    if value.chars().any(crate::fragment::needs_escape) {
+        // As for names: no raw line break or control character in rendered SQL.
+        crate::fragment::escape_literal(value)
+    } else if value.contains('\\') {
         format!("E'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
     } else {
         format!("'{}'", value.replace('\'', "''"))

@@ -2,6 +2,7 @@
 //! errors, and rendering a schema to CREATE DDL.
 
 pub mod dump;
+pub mod fragment;
 pub mod ident;
 pub mod load;
 pub mod naming;
@@ -14,5 +15,5 @@ pub use dump::to_toml;
 pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_str};
 pub use render::{Statement, create_script, script_text};
-pub use source::{Diagnostic, Diagnostics, SourceFile};
+pub use source::{Diagnostic, Diagnostics, SourceFile, printable};
 pub use types::*;

@@ -1,9 +1,11 @@
 //! Rendering the model to CREATE DDL: the first step of normalization (the server reads it back in its
 //! canonical form), and the pieces later stages reuse. Every identifier goes through `quote_ident` and every
-//! string through `quote_literal`; types, defaults and expressions are SQL as written.
+//! string through `quote_literal`; types, defaults and expressions are SQL as written, passed through
+//! [`inert`] (no comment, no raw line break: no line of a migration file can start with a marker).
 
 use std::collections::BTreeMap;
 
+pub use crate::fragment::inert;
 use crate::ident::{QualifiedName, quote_ident, quote_literal};
 use crate::load::ObjectPath;
 use crate::naming::effective_names;
@@ -256,7 +258,7 @@ fn dotted(text: &str) -> String {
 }
 
 pub fn column_definition(c: &Column) -> String {
-    let mut sql = format!("{} {}", quote_ident(&c.name), c.data_type);
+    let mut sql = format!("{} {}", quote_ident(&c.name), inert(&c.data_type));
     if let Some(coll) = &c.collation {
         sql.push_str(&format!(" COLLATE {}", dotted(coll)));
     }
@@ -265,10 +267,10 @@ pub fn column_definition(c: &Column) -> String {
         sql.push_str(i.sql());
     }
     if let Some(d) = &c.default {
-        sql.push_str(&format!(" DEFAULT {d}"));
+        sql.push_str(&format!(" DEFAULT {}", inert(d)));
     }
     if let Some(g) = &c.generated {
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", inert(g)));
     }
     if c.not_null {
         sql.push_str(" NOT NULL");
@@ -322,14 +324,18 @@ pub fn unique_clause(u: &Unique) -> String {
 }
 
 pub fn check_clause(c: &Check) -> String {
-    format!("{}CHECK ({})", constraint_prefix(&c.name), c.expression)
+    format!(
+        "{}CHECK ({})",
+        constraint_prefix(&c.name),
+        inert(&c.expression)
+    )
 }
 
 pub fn exclusion_clause(x: &Exclusion) -> String {
     let elements: Vec<String> = x
         .elements
         .iter()
-        .map(|e| format!("{} WITH {}", index_key(&e.key), e.operator))
+        .map(|e| format!("{} WITH {}", index_key(&e.key), inert(&e.operator)))
         .collect();
     let mut sql = format!(
         "{}EXCLUDE USING {} ({})",
@@ -341,7 +347,7 @@ pub fn exclusion_clause(x: &Exclusion) -> String {
         sql.push_str(&format!(" INCLUDE ({})", column_list(&x.include)));
     }
     if let Some(w) = &x.where_clause {
-        sql.push_str(&format!(" WHERE ({w})"));
+        sql.push_str(&format!(" WHERE ({})", inert(w)));
     }
     sql.push_str(deferral(x.deferrable, x.initially_deferred));
     sql
@@ -350,7 +356,7 @@ pub fn exclusion_clause(x: &Exclusion) -> String {
 pub fn index_key(k: &IndexKey) -> String {
     let mut sql = match &k.target {
         IndexTarget::Column(c) => quote_ident(c),
-        IndexTarget::Expression(e) => format!("({e})"),
+        IndexTarget::Expression(e) => format!("({})", inert(e)),
     };
     if let Some(c) = &k.collation {
         sql.push_str(&format!(" COLLATE {}", dotted(c)));
@@ -392,7 +398,7 @@ pub fn create_index(table: &QualifiedName, idx: &Index) -> String {
         sql.push_str(" NULLS NOT DISTINCT");
     }
     if let Some(w) = &idx.where_clause {
-        sql.push_str(&format!(" WHERE {w}"));
+        sql.push_str(&format!(" WHERE {}", inert(w)));
     }
     sql
 }

@@ -121,8 +121,9 @@ impl Diagnostic {
             .chars()
             .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
+        let shown = printable(&shown);
         let mut out = String::new();
-        out.push_str(&format!("error: {}\n", self.message));
+        out.push_str(&format!("error: {}\n", printable(&self.message)));
         out.push_str(&format!("{pad}--> {}:{line}:{col}\n", file.name));
         out.push_str(&format!("{pad} |\n"));
         out.push_str(&format!("{line} | {shown}\n"));
@@ -133,14 +134,34 @@ impl Diagnostic {
         ));
         if let Some(label) = &self.label {
             out.push(' ');
-            out.push_str(label);
+            out.push_str(&printable(label));
         }
         out.push('\n');
         if let Some(help) = &self.help {
-            out.push_str(&format!("{pad} = help: {help}\n"));
+            out.push_str(&format!("{pad} = help: {}\n", printable(help)));
         }
         out
     }
+}
+
+/// `text` safe to print on a terminal or in a CI log: control characters (line breaks, escape sequences) are
+/// shown as escapes (`\n`, `\u{1b}`), so a name or comment cannot start a line of its own (a GitHub
+/// `::add-mask::` command) or drive the terminal.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(crate::fragment::needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if crate::fragment::needs_escape(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// All the problems found in one file. Its `Display` renders every one of them, in file order.

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::fragment::{self, FragmentKind};
 use crate::ident::{DEFAULT_SCHEMA, MAX_IDENTIFIER_BYTES, QualifiedName};
 use crate::load::{ObjectPath, SourceMap};
 use crate::naming::effective_names;
@@ -53,6 +54,38 @@ impl Checker<'_> {
                 clip(name)
             ));
         }
+    }
+
+    /// An SQL fragment that could end its element or statement (see [`crate::fragment`]): pointed at the
+    /// character, when the text stands as it is in the file.
+    fn fragment(
+        &mut self,
+        path: &ObjectPath,
+        field: &str,
+        what: &str,
+        text: Option<&str>,
+        kind: FragmentKind,
+    ) {
+        let Some(text) = text else { return };
+        let Err(e) = fragment::check(text, kind) else {
+            return;
+        };
+        let span = self.span(path, field);
+        let at = self
+            .file
+            .text
+            .get(span.clone())
+            .and_then(|src| src.find(text))
+            .map(|p| span.start + p + e.offset)
+            .map_or(span, |at| {
+                let len = text[e.offset..].chars().next().map_or(1, char::len_utf8);
+                at..at + len
+            });
+        self.errors.push(
+            Diagnostic::new(at, format!("{what} is refused: {}", e.message))
+                .label("here")
+                .help(e.help),
+        );
     }
 
     fn no_nul(&mut self, path: &ObjectPath, field: &str, what: &str, text: Option<&str>) {
@@ -305,6 +338,19 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
     c.errors
 }
 
+/// The expression of an index or exclusion key.
+fn key_fragments(c: &mut Checker, path: &ObjectPath, field: &str, what: &str, key: &IndexKey) {
+    if let IndexTarget::Expression(e) = &key.target {
+        c.fragment(
+            path,
+            field,
+            &format!("a key expression of {what}"),
+            Some(e),
+            FragmentKind::Expression,
+        );
+    }
+}
+
 fn duplicate(c: &mut Checker, path: &ObjectPath, prev: &ObjectPath, what: &str) {
     let other = c.file.location(c.span(prev, "").start);
     let d = c.err(
@@ -335,6 +381,18 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
             ("using", col.using.as_deref()),
         ] {
             c.no_nul(&p, field, &format!("`{field}` of {what}"), text);
+        }
+        for (field, text, kind) in [
+            ("type", Some(col.data_type.as_str()), FragmentKind::TypeName),
+            ("default", col.default.as_deref(), FragmentKind::Expression),
+            (
+                "generated",
+                col.generated.as_deref(),
+                FragmentKind::Expression,
+            ),
+            ("using", col.using.as_deref(), FragmentKind::Expression),
+        ] {
+            c.fragment(&p, field, &format!("the `{field}` of {what}"), text, kind);
         }
         let conflicts = [
             (
@@ -430,6 +488,13 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
             &format!("the expression of {what}"),
             Some(&chk.expression),
         );
+        c.fragment(
+            &p,
+            "expression",
+            &format!("the expression of {what}"),
+            Some(&chk.expression),
+            FragmentKind::Expression,
+        );
         if chk.comment.is_some() && chk.name.is_none() {
             c.err(&p, "comment", format!("{what} has a comment but no name"))
                 .help = Some("the server names a check constraint after the columns its expression reads; give it a `name` to comment on it".into());
@@ -456,6 +521,24 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
         );
         c.columns_exist(&p, "include", &what, t, &x.include);
         deferral(c, &p, &what, x.deferrable, x.initially_deferred);
+        for (j, e) in x.elements.iter().enumerate() {
+            let field = format!("elements.{j}");
+            key_fragments(c, &p, &field, &what, &e.key);
+            c.fragment(
+                &p,
+                &field,
+                &format!("the operator of element #{} of {what}", j + 1),
+                Some(&e.operator),
+                FragmentKind::Operator,
+            );
+        }
+        c.fragment(
+            &p,
+            "where",
+            &format!("the `where` of {what}"),
+            x.where_clause.as_deref(),
+            FragmentKind::Expression,
+        );
         if x.comment.is_some() && x.name.is_none() && cols.len() != x.elements.len() {
             c.err(&p, "comment", format!("{what} has a comment but no name"))
                 .help = Some("give it a `name` to comment on it".into());
@@ -466,6 +549,16 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
         let what = format!("index #{} of table `{}`", i + 1, t.name);
         key_columns_exist(c, &p, "columns", &what, t, idx.keys.iter());
         c.columns_exist(&p, "include", &what, t, &idx.include);
+        for (k, key) in idx.keys.iter().enumerate() {
+            key_fragments(c, &p, &format!("columns.{k}"), &what, key);
+        }
+        c.fragment(
+            &p,
+            "where",
+            &format!("the `where` of {what}"),
+            idx.where_clause.as_deref(),
+            FragmentKind::Expression,
+        );
         let has_expr = idx
             .keys
             .iter()

@@ -137,6 +137,8 @@ const HOSTILE: &[&str] = &[
     "  padded  ",
     "new\nline",
     "tab\there",
+    "a\n-- //@UNDO\n",
+    "esc\u{1b}[31m",
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // 63 bytes
     "ééééééééééééééééééééééééééééééé",                                 // 62 bytes
 ];
@@ -314,13 +316,31 @@ async fn quoting_agrees_with_the_server() {
             .await
             .remove(0);
         let newer_keyword = RESERVED_KEYWORDS.contains(&w.as_str()) && !server_reserved.contains(w);
-        if !newer_keyword {
+        // A control character is escaped where the server's functions keep it raw (a raw line break could
+        // start a line of a migration file with a marker): the text differs, the value read back does not.
+        let escaped = w.chars().any(|c| c.is_control());
+        if !newer_keyword && !escaped {
             assert_eq!(quote_ident(w), theirs, "quote_ident({w:?})");
+        }
+        if !w.is_empty() {
+            let row = client
+                .query_one(&format!("SELECT 1 AS {}", quote_ident(w)), &[])
+                .await
+                .unwrap();
+            assert_eq!(row.columns()[0].name(), w, "{} reads back", quote_ident(w));
         }
         let lit = common::strings(&client, "SELECT quote_literal($1)", &[w])
             .await
             .remove(0);
-        assert_eq!(quote_literal(w), lit, "quote_literal({w:?})");
+        if escaped {
+            assert!(
+                !quote_literal(w).contains(['\n', '\t']),
+                "{}",
+                quote_literal(w)
+            );
+        } else {
+            assert_eq!(quote_literal(w), lit, "quote_literal({w:?})");
+        }
         let back = common::strings(&client, &format!("SELECT {}::text", quote_literal(w)), &[])
             .await
             .remove(0);

@@ -119,15 +119,9 @@ impl SideReport {
 
 /// Run the check on a runtime of its own: 0 in sync, 1 drift, 2 error (printed to stderr).
 pub fn main(args: CheckArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(run(&args)) {
         Ok((loaded, sides)) => {
@@ -419,14 +413,15 @@ fn fragment_text(fragment: Option<&Schema>, width: usize) -> String {
 
 /// `table page_views`, `enum billing.status`, `extension postgis`.
 fn object_name(path: &ObjectPath) -> String {
-    match path {
+    let name = match path {
         ObjectPath::Extension(n) => format!("extension {n}"),
         ObjectPath::Schema(n) => format!("schema {n}"),
         ObjectPath::Enum(n) => format!("enum {n}"),
         ObjectPath::Sequence(n) => format!("sequence {n}"),
         ObjectPath::Table(n) => format!("table {n}"),
         other => format!("{other:?}"),
-    }
+    };
+    schemadiff_model::printable(&name).into_owned()
 }
 
 fn status_text(status: Status, side: Side) -> String {

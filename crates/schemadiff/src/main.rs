@@ -98,19 +98,35 @@ fn main() -> ExitCode {
     }
 }
 
-/// Run an async command on a runtime of its own; errors are printed and exit with 2.
-fn run(command: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+/// The async runtime of a command, with SIGINT and SIGTERM taken over from the start, so that no signal ends
+/// the process before the command can clean up (the scratch server listens for them while it runs).
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
+        .map_err(|e| {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
-        }
+            ExitCode::from(2)
+        })?;
+    runtime
+        .block_on(async { scratch::stop_signal().map(drop) })
+        .map_err(|e| {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        })?;
+    Ok(runtime)
+}
+
+/// Run an async command on a runtime of its own; errors are printed and exit with 2.
+fn run(command: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    let runtime = match runtime() {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    match runtime.block_on(command) {
+    let result = runtime.block_on(command);
+    // A blocking task may still wait (for a lock, after a signal ended the wait): do not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use schemadiff_catalog::introspect::{IntrospectOptions, introspect, server_message};
 use schemadiff_catalog::normalize::{NormalizeError, canonicalize, normalize_desired};
-use schemadiff_catalog::scratch::{ScratchDatabase, ScratchServer};
+use schemadiff_catalog::scratch::{ScratchDatabase, ScratchServer, run_statement};
 use schemadiff_diff::{Change, CycleError, Plan, diff, renames};
 use schemadiff_model::naming::effective_names;
 use schemadiff_model::{LoadedSchema, ObjectPath, Schema, create_script, quote_ident};
@@ -153,6 +153,7 @@ pub async fn current_from_layout(
                 .into_iter()
                 .enumerate()
             {
+                // The files are the project's own SQL: run as psql and the runners run them (simple protocol).
                 if let Err(e) = client.batch_execute(stmt).await {
                     return Err(PipelineError::Replay {
                         file: file.display().to_string(),
@@ -193,7 +194,7 @@ async fn apply_to_copy(
     let result = async {
         let client = db.connect().await?;
         for stmt in create_script(schema) {
-            client.batch_execute(&stmt.sql).await.map_err(|e| {
+            run_statement(&client, &stmt.sql).await.map_err(|e| {
                 PipelineError::Verify(format!(
                     "error: schemadiff could not recreate the current schema on the scratch server ({}): {}",
                     server_message(&e),
@@ -205,7 +206,7 @@ async fn apply_to_copy(
         for plan in steps {
             for change in &plan.changes {
                 for sql in &change.statements {
-                    if let Err(e) = client.batch_execute(sql).await {
+                    if let Err(e) = run_statement(&client, sql).await {
                         return Ok(Err((change.clone(), sql.clone(), server_message(&e))));
                     }
                 }

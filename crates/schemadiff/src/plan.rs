@@ -158,7 +158,7 @@ pub async fn run(args: PlanArgs) -> Result<(), String> {
             }
             t
         }
-        Format::Sql => planned.plan.script(),
+        Format::Sql => planned.plan.transactional_script(),
         Format::Json => report::json(&planned.plan, &planned.rollback),
     };
     print!("{text}");

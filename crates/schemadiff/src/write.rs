@@ -1,5 +1,6 @@
 //! `schemadiff write`: the next numbered migration file, with its rollback, in the directory's own format.
 
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
@@ -118,10 +119,63 @@ fn no_transaction(plan: &Plan) -> bool {
         .any(|c| c.hazards.contains(&Hazard::NotTransactional))
 }
 
+/// An exclusive lock on the migrations directory, held for the whole of `write`: two writes at once would
+/// both take the next number. It is `flock` on the directory itself (or, while the directory does not exist,
+/// on its nearest existing parent): nothing is created in the directory, and the lock ends with the process,
+/// whatever ends it.
+struct DirLock {
+    _file: std::fs::File,
+}
+
+async fn lock_directory(dir: &Path) -> Result<DirLock, String> {
+    let target = dir
+        .ancestors()
+        .find(|p| p.is_dir())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let file = std::fs::File::open(&target)
+        .map_err(|e| format!("error: cannot open {} to lock it: {e}", target.display()))?;
+    match flock(&file, libc::LOCK_EX | libc::LOCK_NB) {
+        Ok(()) => return Ok(DirLock { _file: file }),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        Err(e) => return Err(format!("error: cannot lock {}: {e}", target.display())),
+    }
+    eprintln!(
+        "waiting for another schemadiff write on {} to finish...",
+        target.display()
+    );
+    let stop = crate::scratch::stop_signal()?;
+    let locking = tokio::task::spawn_blocking(move || flock(&file, libc::LOCK_EX).map(|()| file));
+    tokio::select! {
+        r = locking => match r {
+            Ok(Ok(file)) => Ok(DirLock { _file: file }),
+            Ok(Err(e)) => Err(format!("error: cannot lock {}: {e}", target.display())),
+            Err(e) => Err(format!("error: waiting for the lock failed: {e}")),
+        },
+        why = stop => Err(format!("{why} while waiting for the lock: nothing written")),
+    }
+}
+
+fn flock(file: &std::fs::File, operation: libc::c_int) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    loop {
+        // SAFETY: the descriptor is open for as long as `file` lives.
+        if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
+            return Ok(());
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
 pub async fn run(args: WriteArgs) -> Result<(), String> {
     let loaded =
         schemadiff_model::load_file(&args.source.schema_file).map_err(|e| e.to_string())?;
     let dir = migrations_dir(&args.source, &loaded);
+    // Held until the files are written; the directory is read only once it is held.
+    let _lock = lock_directory(&dir).await?;
     let config = loaded.schema.migrations.clone().unwrap_or_default();
     let layout: Layout =
         schemadiff_migrate::layout::read(&dir, config.format.as_deref(), config.naming.as_deref())

@@ -169,7 +169,7 @@ async fn a_plan_that_fails_verification_exits_2_with_what_to_do() {
     );
     assert_eq!(
         String::from_utf8_lossy(&ok.stdout),
-        "ALTER TABLE public.users ALTER COLUMN legacy TYPE integer USING nullif(legacy, '')::integer;\n"
+        "BEGIN;\nALTER TABLE public.users ALTER COLUMN legacy TYPE integer USING nullif(legacy, '')::integer;\nCOMMIT;\n"
     );
     fs::remove_dir_all(&dir).unwrap();
 }
