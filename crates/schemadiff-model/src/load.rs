@@ -726,6 +726,16 @@ impl Decoder<'_> {
                 };
                 self.check_keys(&obj, ERD_KEYS);
                 let file = self.string(&obj, "file").and_then(|f| {
+                    if f.get_ref().chars().any(crate::fragment::needs_escape) {
+                        self.error(
+                            Diagnostic::new(
+                                f.span(),
+                                "`file` in `[erd]` holds a control character (a line break?)",
+                            )
+                            .help("write the path on one line, without control characters"),
+                        );
+                        return None;
+                    }
                     if ErdConfig::format_of(f.get_ref()).is_some() {
                         return Some(f.into_inner());
                     }

@@ -212,7 +212,7 @@ impl ErdReport {
     }
 
     fn label(&self) -> String {
-        format!("diagram {}", self.file)
+        format!("diagram {}", schemadiff_model::printable(&self.file))
     }
 }
 

@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use schemadiff_model::fragment::needs_escape;
 use schemadiff_model::{QualifiedName, Schema, Table};
 
 /// The formats `erd` writes.
@@ -528,7 +529,7 @@ fn mermaid_entity(name: &str) -> String {
     let inner: String = name
         .chars()
         .map(|c| {
-            if c == '"' || c == '%' || c == '\\' || c.is_control() {
+            if c == '"' || c == '%' || c == '\\' || needs_escape(c) {
                 '_'
             } else {
                 c
@@ -548,7 +549,7 @@ fn mermaid_attribute(name: &str) -> String {
     let inner: String = name
         .chars()
         .map(|c| {
-            if c == '`' || c == '%' || c.is_control() {
+            if c == '`' || c == '%' || needs_escape(c) {
                 '_'
             } else {
                 c
@@ -564,7 +565,7 @@ fn mermaid_type(t: &str) -> String {
     let allowed = |c: char| {
         c.is_ascii_alphanumeric()
             || "-_[]().,*".contains(c)
-            || (c as u32 >= 0xC0 && c != '\u{FEFF}')
+            || (c as u32 >= 0xC0 && c != '\u{FEFF}' && !needs_escape(c))
     };
     let mut out: String = t
         .chars()
@@ -588,7 +589,7 @@ fn mermaid_string(s: &str) -> String {
         .map(|c| match c {
             '"' => '\'',
             '%' => '_',
-            c if c.is_control() => ' ',
+            c if needs_escape(c) => ' ',
             c => c,
         })
         .collect();
@@ -604,7 +605,7 @@ fn plantuml_text(s: &str) -> String {
             '"' => '\'',
             '{' => '(',
             '}' => ')',
-            c if c.is_control() => ' ',
+            c if needs_escape(c) => ' ',
             c => c,
         })
         .collect();
@@ -704,7 +705,7 @@ fn dot_id(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push(' '),
+            c if needs_escape(c) => out.push(' '),
             c => out.push(c),
         }
     }
@@ -721,7 +722,7 @@ fn html(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            c if c.is_control() => out.push(' '),
+            c if needs_escape(c) => out.push(' '),
             c => out.push(c),
         }
     }

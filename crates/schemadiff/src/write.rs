@@ -380,7 +380,10 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         );
     }
     for s in steps.iter().filter(|s| s.note.is_some()) {
-        println!("note: {}", s.note.as_deref().unwrap_or_default());
+        println!(
+            "note: {}",
+            schemadiff_model::printable(s.note.as_deref().unwrap_or_default())
+        );
     }
     Ok(())
 }
@@ -408,7 +411,7 @@ fn commented(text: &str) -> String {
     let line: String = text
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if schemadiff_model::fragment::needs_escape(c) {
                 ' '
             } else {
                 c

@@ -403,6 +403,34 @@ fn mermaid_output_parses_hostile_names_included() {
     }
 }
 
+/// As in hardening.rs: a name cannot drive a terminal or start a workflow command line, in any format.
+#[test]
+fn names_cannot_inject_into_terminals_or_ci_logs() {
+    let schema = "[tables.\"x\\n::add-mask::secret\\u001b[2J\"]\nprimary_key = [\"id\"]\n[tables.\"x\\n::add-mask::secret\\u001b[2J\".columns]\nid = \"integer\"\n\"y\\u2028::error::fake\" = \"text\"\n";
+    let dir = common::project("cli-erd", "inject", schema, &[]);
+    for format in ["mermaid", "plantuml", "dot"] {
+        let out = schemadiff(&dir, &["erd", "--format", format]);
+        assert_exit(&out, 0);
+        let all = stdout(&out);
+        assert!(
+            all.contains("add-mask"),
+            "{format}: the name is drawn: {all}"
+        );
+        assert!(
+            !all.contains('\u{1b}'),
+            "{format}: an escape sequence: {all}"
+        );
+        assert!(
+            !all.contains('\u{2028}'),
+            "{format}: a line separator: {all}"
+        );
+        for line in all.lines() {
+            assert!(!line.starts_with("::"), "{format}: {line}");
+        }
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A live database, read only: its tables and foreign keys.
 #[tokio::test]
 async fn a_live_database_is_drawn_read_only() {
