@@ -305,3 +305,73 @@ fn split_and_name_do_not_go_together() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Tables whose names hold markers and line breaks, referencing each other: the file names, descriptions, the
+/// cycle's note and the statements stay where they belong, and the files replay and roll back as above.
+const MARKERS: &str = r#"
+[migrations]
+format = "mybatis"
+
+[tables."a\n-- //@UNDO"]
+primary_key = ["id"]
+
+[tables."a\n-- //@UNDO".columns]
+id   = { type = "bigint" }
+b_id = { type = "bigint" }
+
+[[tables."a\n-- //@UNDO".foreign_keys]]
+columns = ["b_id"]
+references = { table = "b\r-- //@UNDO" }
+
+[tables."b\r-- //@UNDO"]
+primary_key = ["id"]
+
+[tables."b\r-- //@UNDO".columns]
+id   = { type = "bigint" }
+a_id = { type = "bigint" }
+
+[[tables."b\r-- //@UNDO".foreign_keys]]
+columns = ["a_id"]
+references = { table = "a\n-- //@UNDO" }
+
+[tables."c\n-- //@UNDO"]
+primary_key = ["id"]
+
+[tables."c\n-- //@UNDO".columns]
+id = { type = "bigint" }
+"#;
+
+#[tokio::test]
+async fn names_holding_markers_stay_inside_their_files() {
+    let (_db, dev) = common::dev_url().await;
+    let dir = common::project("cli-write-split", "markers", MARKERS, &[]);
+    let before = migrations(&dir);
+    let out = schemadiff(&dir, &["write", "--split", "tables", "--dev-url", &dev]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains('\r'), "{}", text(&out));
+    let files = migrations(&dir);
+    let new: Vec<String> = files
+        .keys()
+        .filter(|k| !before.contains_key(*k))
+        .cloned()
+        .collect();
+    assert_eq!(
+        new,
+        [
+            "001_create_a_undo_and_b_undo_tables.sql",
+            "002_create_c_undo_table.sql"
+        ]
+    );
+    for name in &new {
+        let body = &files[name];
+        // One marker line, and every line of SQL or comment starts where the runner expects it.
+        assert_eq!(
+            body.lines().filter(|l| l.trim() == "-- //@UNDO").count(),
+            1,
+            "{body}"
+        );
+        assert!(!body.contains('\r'), "{body}");
+    }
+    replay_and_roll_back(&dir, &dev, &new).await;
+    fs::remove_dir_all(&dir).unwrap();
+}
