@@ -384,5 +384,6 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::Exclusion(t, i) => format!("exclusion constraint #{} of table `{t}`", i + 1),
         ObjectPath::Index(t, i) => format!("index #{} of table `{t}`", i + 1),
         ObjectPath::Migrations => "`[migrations]`".into(),
+        ObjectPath::Erd => "`[erd]`".into(),
     }
 }

@@ -102,6 +102,10 @@ pub struct Change {
     pub object: String,
     /// The object the change is shown under (a table for its columns, indexes and constraints).
     pub group: String,
+    /// The table the change belongs to (its own, or the one of its column, index, constraint or comment, or
+    /// the owner of a sequence's ownership); `None` for extensions, schemas, enums and sequences. Set by
+    /// [`crate::diff`] and [`crate::renames`]; `write --split tables` groups by it.
+    pub table: Option<QualifiedName>,
     pub statements: Vec<String>,
     pub hazards: Vec<Hazard>,
     pub phase: Phase,
@@ -123,6 +127,7 @@ impl Change {
             kind,
             action,
             group: object.clone(),
+            table: None,
             object,
             statements: Vec::new(),
             hazards: Vec::new(),
@@ -174,6 +179,27 @@ impl Change {
 
     pub fn deletes_data(&self) -> bool {
         self.hazards.contains(&Hazard::DeletesData)
+    }
+}
+
+/// Give each change the table it belongs to: the table it is grouped under (by the same text `group` names it
+/// with), or, for a sequence's ownership, the table of the owning column.
+pub(crate) fn assign_tables(schemas: &[&schemadiff_model::Schema], changes: &mut [Change]) {
+    let mut by_group = std::collections::BTreeMap::new();
+    for s in schemas {
+        for t in &s.tables {
+            by_group.insert(format!("table {}", t.name.sql()), t.name.clone());
+        }
+    }
+    for c in changes.iter_mut().filter(|c| c.table.is_none()) {
+        c.table = if c.kind == "set_sequence_owner" {
+            c.requires.iter().find_map(|r| match r {
+                Res::Column(t, _) => Some(t.clone()),
+                _ => None,
+            })
+        } else {
+            by_group.get(&c.group).cloned()
+        };
     }
 }
 

@@ -25,6 +25,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Change> {
     enums(current, desired, &types, &mut out);
     sequences(current, desired, &mut out);
     tables(current, desired, &types, &mut out);
+    crate::change::assign_tables(&[current, desired], &mut out);
     out
 }
 

@@ -8,6 +8,7 @@ pub mod change;
 pub mod diff;
 pub mod order;
 pub mod renames;
+pub mod split;
 
 pub use change::{Action, Change, Hazard, Phase, Res};
 pub use diff::diff;

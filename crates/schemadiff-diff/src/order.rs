@@ -15,7 +15,9 @@ use crate::change::{Change, Res};
 #[error("the changes depend on each other in a cycle, so no order exists: {}", .0.join(", "))]
 pub struct CycleError(pub Vec<String>);
 
-pub fn order(changes: Vec<Change>) -> Result<Vec<Change>, CycleError> {
+/// The dependency graph of `changes`: node `i` is `changes[i]`, an edge runs from each change to one that must
+/// come after it. `order` walks it; `split` condenses it by table.
+pub fn dependency_graph(changes: &[Change]) -> DiGraph<usize, ()> {
     let mut graph: DiGraph<usize, ()> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..changes.len()).map(|i| graph.add_node(i)).collect();
     let mut providers: BTreeMap<&Res, Vec<usize>> = BTreeMap::new();
@@ -50,6 +52,12 @@ pub fn order(changes: Vec<Change>) -> Result<Vec<Change>, CycleError> {
             }
         }
     }
+    graph
+}
+
+pub fn order(changes: Vec<Change>) -> Result<Vec<Change>, CycleError> {
+    let graph = dependency_graph(&changes);
+    let nodes: Vec<NodeIndex> = graph.node_indices().collect();
 
     let key = |i: usize| {
         let c = &changes[i];

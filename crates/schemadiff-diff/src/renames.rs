@@ -190,5 +190,6 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
             }
         }
     }
+    crate::change::assign_tables(&[current, desired], &mut out);
     out
 }

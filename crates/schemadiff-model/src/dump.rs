@@ -72,9 +72,23 @@ pub fn to_toml(schema: &Schema) -> String {
             ("dir", &m.dir),
             ("format", &m.format),
             ("naming", &m.naming),
+            ("split", &m.split),
         ] {
             if let Some(v) = v {
                 let _ = writeln!(out, "{k} = {}", toml_string(v));
+            }
+        }
+        out.push('\n');
+    }
+    if let Some(e) = &schema.erd {
+        out.push_str("[erd]\n");
+        if let Some(f) = &e.file {
+            let _ = writeln!(out, "file = {}", toml_string(f));
+        }
+        for (k, list) in [("schemas", &e.schemas), ("exclude", &e.exclude)] {
+            if !list.is_empty() {
+                let items: Vec<String> = list.iter().map(|v| toml_string(v)).collect();
+                let _ = writeln!(out, "{k} = [{}]", items.join(", "));
             }
         }
         out.push('\n');

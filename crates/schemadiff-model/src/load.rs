@@ -31,6 +31,7 @@ pub enum ObjectPath {
     Exclusion(QualifiedName, usize),
     Index(QualifiedName, usize),
     Migrations,
+    Erd,
 }
 
 /// Spans of elements (`field` "") and of their fields (`"columns.1"`, `"references.table"`).
@@ -194,6 +195,7 @@ const TOP_KEYS: &[&str] = &[
     "tables",
     "migrations",
     "filter",
+    "erd",
 ];
 const FILTER_KEYS: &[&str] = &["include", "exclude", "exclude_schemas"];
 const EXTENSION_KEYS: &[&str] = &["version", "schema"];
@@ -295,7 +297,8 @@ const EXCLUSION_ELEMENT_KEYS: &[&str] = &[
     "order",
     "nulls",
 ];
-const MIGRATIONS_KEYS: &[&str] = &["dir", "format", "naming"];
+const MIGRATIONS_KEYS: &[&str] = &["dir", "format", "naming", "split"];
+const ERD_KEYS: &[&str] = &["file", "schemas", "exclude"];
 
 impl Decoder {
     fn error(&mut self, d: Diagnostic) {
@@ -696,10 +699,66 @@ impl Decoder {
                 let dir = self.opt_string(&obj, "dir");
                 let format = self.choice(&obj, "format", &MigrationsConfig::FORMATS);
                 let naming = self.choice(&obj, "naming", &MigrationsConfig::NAMINGS);
+                let split = self.choice(&obj, "split", &MigrationsConfig::SPLITS);
                 schema.migrations = Some(MigrationsConfig {
                     dir,
                     format,
                     naming,
+                    split,
+                });
+            }
+        }
+
+        if let Some((k, v)) = root.iter().find(|(k, _)| k.get_ref().as_ref() == "erd") {
+            let path = ObjectPath::Erd;
+            self.spans.insert(path.clone(), "", k.span());
+            if let Some(t) = self.table(
+                v,
+                "`erd`",
+                "write `[erd]` with `file = \"docs/diagrams/database_erd.mmd\"`",
+            ) {
+                let obj = Obj {
+                    table: t,
+                    what: "`[erd]`".into(),
+                    path: Some((path, String::new())),
+                };
+                self.check_keys(&obj, ERD_KEYS);
+                let file = self.string(&obj, "file").and_then(|f| {
+                    if f.get_ref().chars().any(crate::fragment::needs_escape) {
+                        self.error(
+                            Diagnostic::new(
+                                f.span(),
+                                "`file` in `[erd]` holds a control character (a line break?)",
+                            )
+                            .help("write the path on one line, without control characters"),
+                        );
+                        return None;
+                    }
+                    if ErdConfig::format_of(f.get_ref()).is_some() {
+                        return Some(f.into_inner());
+                    }
+                    let allowed: Vec<String> = ErdConfig::EXTENSIONS
+                        .iter()
+                        .map(|(e, f)| format!(".{e} ({f})"))
+                        .collect();
+                    self.error(
+                        Diagnostic::new(
+                            f.span(),
+                            format!(
+                                "`file` in `[erd]` must name a diagram format by its extension: \"{}\"",
+                                f.get_ref()
+                            ),
+                        )
+                        .help(format!("end the name with one of {}", allowed.join(", "))),
+                    );
+                    None
+                });
+                let schemas = self.string_list(&obj, "schemas").unwrap_or_default();
+                let exclude = self.string_list(&obj, "exclude").unwrap_or_default();
+                schema.erd = Some(ErdConfig {
+                    file,
+                    schemas,
+                    exclude,
                 });
             }
         }

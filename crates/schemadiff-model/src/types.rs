@@ -17,6 +17,8 @@ pub struct Schema {
     pub migrations: Option<MigrationsConfig>,
     /// The objects schemadiff leaves to other tools (`[filter]`); not part of the database.
     pub filter: Option<FilterConfig>,
+    /// Where the entity-relationship diagram is kept (`[erd]`); not part of the database.
+    pub erd: Option<ErdConfig>,
 }
 
 /// `[filter]`: globs of objects (`schema.name`, or a name alone) schemadiff manages or leaves alone, and schemas
@@ -355,6 +357,8 @@ pub struct MigrationsConfig {
     pub dir: Option<String>,
     pub format: Option<String>,
     pub naming: Option<String>,
+    /// `"tables"`: one migration per created or altered table; `"none"` (the default): one for the change.
+    pub split: Option<String>,
 }
 
 impl MigrationsConfig {
@@ -369,4 +373,37 @@ impl MigrationsConfig {
         "diesel",
     ];
     pub const NAMINGS: [&'static str; 2] = ["sequential", "timestamp"];
+    pub const SPLITS: [&'static str; 2] = ["none", "tables"];
+}
+
+/// `[erd]`: the committed entity-relationship diagram that `check` keeps true and `erd --write` refreshes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErdConfig {
+    /// Relative to schema.toml; the format comes from the extension (`.mmd`, `.puml`, `.dot`).
+    pub file: Option<String>,
+    /// Only the tables of these schemas (all when empty).
+    pub schemas: Vec<String>,
+    /// Leave out the tables whose name matches one of these globs (`*`, `?`).
+    pub exclude: Vec<String>,
+}
+
+impl ErdConfig {
+    /// The file extensions `[erd] file` may have, and the diagram format each one means.
+    pub const EXTENSIONS: [(&'static str, &'static str); 6] = [
+        ("mmd", "mermaid"),
+        ("mermaid", "mermaid"),
+        ("puml", "plantuml"),
+        ("plantuml", "plantuml"),
+        ("dot", "dot"),
+        ("gv", "dot"),
+    ];
+
+    /// The diagram format of a file name, from its extension.
+    pub fn format_of(file: &str) -> Option<&'static str> {
+        let ext = file.rsplit_once('.')?.1.to_lowercase();
+        Self::EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|(_, f)| *f)
+    }
 }

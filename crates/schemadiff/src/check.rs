@@ -1,6 +1,7 @@
 //! `schemadiff check`: the drift check CI runs. schema.toml is compared with the migrations directory replayed
 //! (was the model changed without `schemadiff write`?) and, with `--database-url`, with a live database (was it
-//! changed by hand?). Exit 0 when every side checked is in sync, 1 when one drifts, 2 on an error.
+//! changed by hand?). With `[erd] file`, the committed diagram is compared with the one schema.toml draws (is
+//! the picture still true?). Exit 0 when everything checked is in sync, 1 when something drifts, 2 on an error.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -130,7 +131,9 @@ pub fn main(args: CheckArgs) -> ExitCode {
             dir,
             history,
         }) => {
-            let drift = sides.iter().any(|s| !s.in_sync());
+            let erd = ErdReport::of(&loaded, &args.schema_file);
+            let drift =
+                sides.iter().any(|s| !s.in_sync()) || erd.as_ref().is_some_and(|e| !e.in_sync());
             let mut annotations = if github_actions() {
                 annotations(&args, &loaded, &sides)
             } else {
@@ -149,19 +152,31 @@ pub fn main(args: CheckArgs) -> ExitCode {
                     escape_data(t)
                 ));
             }
+            if let Some(e) = erd.as_ref().filter(|e| github_actions() && !e.in_sync()) {
+                annotations.push(format!(
+                    "::error file={},line=1::{}",
+                    escape_property(&e.file),
+                    escape_data(&format!(
+                        "the diagram does not match {}: {}",
+                        args.schema_file.display(),
+                        ErdReport::ADVICE
+                    ))
+                ));
+            }
             match args.format {
                 Format::Human => {
                     if let Some(t) = &history_text {
                         println!("✗ {t}\n");
                     }
-                    print!("{}", human(&sides, style()));
+                    print!("{}", human(&sides, erd.as_ref(), style()));
                     for a in &annotations {
                         println!("{a}");
                     }
                 }
                 Format::Json => {
                     let mut value: serde_json::Value =
-                        serde_json::from_str(&json_text(&sides)).expect("our own JSON");
+                        serde_json::from_str(&json_text(&sides, erd.as_ref()))
+                            .expect("our own JSON");
                     value["history_changes"] = history
                         .iter()
                         .map(|c| serde_json::Value::String(c.to_string()))
@@ -206,6 +221,35 @@ struct Findings {
     sides: Vec<SideReport>,
     dir: PathBuf,
     history: Vec<schemadiff_migrate::sum::Change>,
+}
+
+/// The committed diagram of `[erd] file`, compared with the one schema.toml draws.
+struct ErdReport {
+    file: String,
+    missing: bool,
+    /// A unified diff from the file to what it must hold; `None` when it holds it.
+    diff: Option<String>,
+}
+
+impl ErdReport {
+    const ADVICE: &str = "run `schemadiff erd --write` to redraw it";
+
+    fn of(loaded: &LoadedSchema, schema_file: &std::path::Path) -> Option<ErdReport> {
+        let committed = schemadiff::erd::Committed::of(&loaded.schema, schema_file)?;
+        Some(ErdReport {
+            file: committed.path.display().to_string(),
+            missing: !committed.path.exists(),
+            diff: committed.drift(),
+        })
+    }
+
+    fn in_sync(&self) -> bool {
+        self.diff.is_none()
+    }
+
+    fn label(&self) -> String {
+        format!("diagram {}", schemadiff_model::printable(&self.file))
+    }
 }
 
 /// Load, connect, then on one scratch server: the desired schema, and each side planned against it.
@@ -486,7 +530,7 @@ fn schema_diff(report: &SideReport, style: Style) -> String {
     out
 }
 
-fn human(sides: &[SideReport], style: Style) -> String {
+fn human(sides: &[SideReport], erd: Option<&ErdReport>, style: Style) -> String {
     let mut out = String::new();
     for s in sides {
         if s.in_sync() {
@@ -514,18 +558,40 @@ fn human(sides: &[SideReport], style: Style) -> String {
         out.push_str(&report::human(&s.planned.plan, style));
         out.push_str(&format!("\nTo fix: {}.\n\n", s.side.advice()));
     }
-    let drifting: Vec<&str> = sides
+    if let Some(e) = erd {
+        match &e.diff {
+            None => out.push_str(&format!("in sync: {}\n", e.label())),
+            Some(diff) => {
+                out.push_str(&format!(
+                    "drift: {} {}\n\n",
+                    e.label(),
+                    if e.missing {
+                        "is missing"
+                    } else {
+                        "does not match schema.toml"
+                    }
+                ));
+                out.push_str(diff);
+                if !diff.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(&format!("\nTo fix: {}.\n\n", ErdReport::ADVICE));
+            }
+        }
+    }
+    let mut drifting: Vec<String> = sides
         .iter()
         .filter(|s| !s.in_sync())
-        .map(|s| s.side.label())
+        .map(|s| s.side.label().to_string())
         .collect();
+    drifting.extend(erd.filter(|e| !e.in_sync()).map(ErdReport::label));
     if !drifting.is_empty() {
         out.push_str(&format!("drift found: {}\n", drifting.join(", ")));
     }
     out
 }
 
-fn json_text(sides: &[SideReport]) -> String {
+fn json_text(sides: &[SideReport], erd: Option<&ErdReport>) -> String {
     let sides_json: Vec<serde_json::Value> = sides
         .iter()
         .map(|s| {
@@ -554,10 +620,17 @@ fn json_text(sides: &[SideReport]) -> String {
             })
         })
         .collect();
-    let value = json!({
-        "in_sync": sides.iter().all(SideReport::in_sync),
+    let mut value = json!({
+        "in_sync": sides.iter().all(SideReport::in_sync) && erd.is_none_or(ErdReport::in_sync),
         "sides": sides_json,
     });
+    if let Some(e) = erd {
+        value["erd"] = json!({
+            "file": e.file,
+            "in_sync": e.in_sync(),
+            "diff": e.diff.clone().unwrap_or_default(),
+        });
+    }
     let mut text = serde_json::to_string_pretty(&value).expect("plain values");
     text.push('\n');
     text

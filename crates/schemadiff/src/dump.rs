@@ -80,7 +80,7 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
 }
 
 /// Write through a temporary file in the same directory, renamed into place: never a half-written file.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -1,6 +1,7 @@
 //! The schemadiff command line: wires the stages together, renders output, sets exit codes.
 
 mod check;
+mod diagram;
 mod dump;
 mod plan;
 mod scratch;
@@ -164,6 +165,9 @@ enum Command {
     /// Print the fingerprint of the current schema (--database-url, or the migrations directory replayed): the
     /// `current_fingerprint` a JSON plan was made for, so that an apply step can refuse a stale plan.
     Fingerprint(plan::SourceArgs),
+    /// Draw schema.toml (or a live database, read only) as an entity-relationship diagram: Mermaid, PlantUML
+    /// or Graphviz dot; --write refreshes the `[erd] file` that `check` keeps true.
+    Erd(diagram::ErdArgs),
 }
 
 fn main() -> ExitCode {
@@ -214,6 +218,7 @@ fn main() -> ExitCode {
         Command::Dump(args) => run(dump::run(args)),
         Command::Check(args) => check::main(args),
         Command::Fingerprint(args) => run(plan::fingerprint(args)),
+        Command::Erd(args) => run(diagram::run(args)),
         Command::Completions { shell } => {
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "schemadiff", &mut text);

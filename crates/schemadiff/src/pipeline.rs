@@ -52,6 +52,7 @@ pub async fn desired(
 pub fn overlay_directives(canonical: &mut Schema, written: &Schema) {
     canonical.migrations = written.migrations.clone();
     canonical.filter = written.filter.clone();
+    canonical.erd = written.erd.clone();
     for e in &mut canonical.extensions {
         if let Some(w) = written.extensions.iter().find(|w| w.name == e.name) {
             e.version = w.version.clone();
@@ -430,6 +431,7 @@ pub fn strip_directives(schema: &Schema) -> Schema {
     let mut s = schema.clone();
     s.migrations = None;
     s.filter = None;
+    s.erd = None;
     for e in &mut s.enums {
         e.renamed_from = None;
         e.values.iter_mut().for_each(|v| v.renamed_from = None);
@@ -509,6 +511,44 @@ pub async fn plan(
         current_fingerprint: fingerprint(current),
         desired_fingerprint: fingerprint(desired),
     })
+}
+
+/// Plan `current` -> `desired` as consecutive migrations, one per part of `parts` (which, applied in order,
+/// make the whole plan): the state after each part, on a scratch copy, is the target of its step, and each
+/// step is planned and verified like a whole plan (it applies alone on top of the steps before it, and its
+/// rollback brings back the state they left). The last step's target is `desired` itself.
+pub async fn plan_in_parts(
+    current: &Schema,
+    desired: &Schema,
+    parts: &[Plan],
+    scratch: &ScratchServer,
+) -> Result<Vec<Planned>, PipelineError> {
+    let before_last: Vec<&Plan> = parts.iter().take(parts.len().saturating_sub(1)).collect();
+    let mut targets = Vec::new();
+    if !before_last.is_empty() {
+        let states = match apply_to_copy(scratch, current, &before_last).await? {
+            Ok(states) => states,
+            Err((change, sql, message)) => {
+                return Err(PipelineError::Verify(format!(
+                    "error: `{change}` does not apply to a copy of the current schema after the migrations before it: {message}\n  statement: {sql}"
+                )));
+            }
+        };
+        for state in states {
+            let mut target = canonicalize(state, scratch).await?;
+            // Renames and conversions of the parts done so far keep their directives.
+            overlay_directives(&mut target, desired);
+            targets.push(target);
+        }
+    }
+    targets.push(desired.clone());
+    let mut from = current.clone();
+    let mut out = Vec::with_capacity(targets.len());
+    for target in targets {
+        out.push(plan(&from, &target, scratch).await?);
+        from = strip_directives(&target);
+    }
+    Ok(out)
 }
 
 async fn verify(

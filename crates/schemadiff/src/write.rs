@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use schemadiff::pipeline::{self, Planned};
-use schemadiff_diff::{Hazard, Plan};
+use schemadiff_diff::{Hazard, Plan, split};
 use schemadiff_migrate::write::{self, NewMigration, supports_no_transaction};
 use schemadiff_migrate::{Format, Layout, sum};
 
@@ -22,6 +22,24 @@ pub struct WriteArgs {
     /// Allow changes that delete data (dropped tables, columns, sequences...).
     #[arg(long)]
     pub allow_destructive: bool,
+    /// `tables`: one migration per created or altered table, in dependency order, each named after its table
+    /// (default: `[migrations] split` of schema.toml, else `none`, one migration for the whole change).
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub split: Option<Split>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Split {
+    None,
+    Tables,
+}
+
+/// One migration to write: its name (for the file and the description), a note at the top of its up part, and
+/// its verified plan.
+struct Step {
+    name: String,
+    note: Option<String>,
+    planned: Planned,
 }
 
 #[derive(Args, Debug)]
@@ -213,16 +231,32 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
     let history = sum::verify(&layout).map_err(|e| format!("error: {e}"))?;
     if !history.is_empty() {
         return Err(format!(
-            "error: {}
-Nothing was written.",
+            "error: {}\nNothing was written.",
             sum::explain(&dir, &history)
         ));
+    }
+    let split = match (args.split, config.split.as_deref()) {
+        (Some(s), _) => s,
+        (None, Some("tables")) => Split::Tables,
+        (None, _) => Split::None,
+    };
+    if split == Split::Tables && args.name.is_some() {
+        return Err(
+            "error: --name names one migration, but with --split tables each migration is named after its table; leave out --name (or pass --split none)".into(),
+        );
     }
     let client = connect_live(args.source.database_url.as_deref()).await?;
     let filter = args.source.filter.filter(&loaded.schema)?;
     let source = &args.source;
-    // One verified plan, or two when statements that cannot share a transaction must go in a file of their own.
-    let parts: Vec<Planned> = crate::scratch::with_scratch(&source.scratch, async |scratch| {
+    let written_tables: Vec<schemadiff_model::QualifiedName> = loaded
+        .schema
+        .tables
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    // One verified plan, or several: one per table with --split tables, and the enum values apart when
+    // statements that cannot share a transaction must go in a file of their own.
+    let steps: Vec<Step> = crate::scratch::with_scratch(&source.scratch, async |scratch| {
         let err = |e: pipeline::PipelineError| e.to_string();
         let desired = pipeline::desired(&loaded, scratch).await.map_err(err)?;
         // The layout is already read (and checked): replay it rather than reading the directory again.
@@ -236,28 +270,83 @@ Nothing was written.",
         let planned = pipeline::plan(&current, &desired, scratch)
             .await
             .map_err(err)?;
-        let (apart, rest): (Vec<_>, Vec<_>) = planned
-            .plan
-            .changes
-            .iter()
-            .cloned()
-            .partition(|c| c.hazards.contains(&Hazard::NotTransactional));
-        if apart.is_empty() || rest.is_empty() || supports_no_transaction(layout.format) {
-            return Ok(vec![planned]);
+        if planned.plan.is_empty() {
+            return Ok(vec![]);
         }
-        let between = pipeline::state_after(scratch, &current, &Plan { changes: apart })
+        // Each part: (name, note, plan).
+        let mut parts: Vec<(Option<String>, Option<String>, Plan)> = match split {
+            Split::None => vec![(args.name.clone(), None, planned.plan.clone())],
+            Split::Tables => {
+                // Tables that depend on nothing between them go in schema.toml's order; dropped ones after.
+                let rank = |q: &schemadiff_model::QualifiedName| {
+                    written_tables
+                        .iter()
+                        .position(|t| t == q)
+                        .unwrap_or(written_tables.len())
+                };
+                split::by_table(&planned.plan, rank)
+                    .into_iter()
+                    .map(|p| {
+                        let note = p.is_cycle().then(|| cycle_note(&p));
+                        (p.name(), note, p.plan)
+                    })
+                    .collect()
+            }
+        };
+        // Enum values added in a part that also uses them go in a migration of their own before it, when
+        // the format cannot mark a file as not transactional.
+        if !supports_no_transaction(layout.format) {
+            parts = parts
+                .into_iter()
+                .flat_map(|(name, note, plan)| {
+                    let (apart, rest): (Vec<_>, Vec<_>) = plan
+                        .changes
+                        .iter()
+                        .cloned()
+                        .partition(|c| c.hazards.contains(&Hazard::NotTransactional));
+                    if apart.is_empty() || rest.is_empty() {
+                        return vec![(name, note, plan)];
+                    }
+                    let rest = Plan { changes: rest };
+                    let name = name.unwrap_or_else(|| derived_name(&rest));
+                    vec![
+                        (
+                            Some(format!("{name}{ENUM_VALUES_FIRST}")),
+                            None,
+                            Plan { changes: apart },
+                        ),
+                        (Some(name), note, rest),
+                    ]
+                })
+                .collect();
+        }
+        if parts.len() == 1 {
+            let (name, note, plan) = parts.remove(0);
+            let name = name.unwrap_or_else(|| derived_name(&plan));
+            return Ok(vec![Step {
+                name,
+                note,
+                planned,
+            }]);
+        }
+        let plans: Vec<Plan> = parts.iter().map(|(_, _, p)| p.clone()).collect();
+        let planned = pipeline::plan_in_parts(&current, &desired, &plans, scratch)
             .await
             .map_err(err)?;
-        let first = pipeline::plan(&current, &between, scratch)
-            .await
-            .map_err(err)?;
-        let second = pipeline::plan(&between, &desired, scratch)
-            .await
-            .map_err(err)?;
-        Ok(vec![first, second])
+        Ok(parts
+            .into_iter()
+            .zip(planned)
+            // A part that leaves nothing to do once the ones before it are applied gets no (empty) file.
+            .filter(|(_, planned)| !planned.plan.is_empty())
+            .map(|((name, note, plan), planned)| Step {
+                name: name.unwrap_or_else(|| derived_name(&plan)),
+                note,
+                planned,
+            })
+            .collect())
     })
     .await?;
-    if parts.iter().all(|p| p.plan.is_empty()) {
+    if steps.is_empty() {
         println!(
             "No changes: {} already builds the schema of {}. Nothing written.",
             dir.display(),
@@ -265,32 +354,29 @@ Nothing was written.",
         );
         return Ok(());
     }
-    for p in &parts {
-        check_destructive(p, args.allow_destructive)?;
+    for s in &steps {
+        check_destructive(&s.planned, args.allow_destructive)?;
     }
 
-    let name = args
-        .name
-        .clone()
-        .unwrap_or_else(|| derived_name(&parts.last().expect("one at least").plan));
     let mut version_layout = layout.clone();
     let mut all_files = Vec::new();
     let mut written = Vec::new();
-    for (i, p) in parts.iter().enumerate() {
+    for step in &steps {
+        let p = &step.planned;
         let version = version_layout.next_version(&now());
-        let (slug, description) = if parts.len() > 1 && i == 0 {
-            (
-                format!("{}_enum_values", write::slug(&name)),
-                format!("{name}: enum values first"),
-            )
-        } else {
-            (write::slug(&name), name.clone())
+        let slug = match step.name.strip_suffix(ENUM_VALUES_FIRST) {
+            Some(base) => format!("{}_enum_values", write::slug(base)),
+            None => write::slug(&step.name),
         };
+        let mut up = p.plan.script();
+        if let Some(note) = &step.note {
+            up = format!("{}\n{up}", commented(note));
+        }
         let m = NewMigration {
             version: version.clone(),
             slug: slug.clone(),
-            description,
-            up: p.plan.script(),
+            description: step.name.clone(),
+            up,
             down: p.rollback.script(),
             no_transaction: no_transaction(&p.plan),
         };
@@ -314,43 +400,109 @@ Nothing was written.",
             .and_then(|sums| sum::replace(&dir, &sum::render(&sums)).map_err(|e| e.to_string()));
     if let Err(e) = recorded {
         return Err(format!(
-            "error: the migration was written, but its checksum could not be recorded in {}: {e}
-Run `schemadiff rehash` once the problem is fixed.",
+            "error: the migration was written, but its checksum could not be recorded in {}: {e}\nRun `schemadiff rehash` once the problem is fixed.",
             dir.join(sum::SUM_FILE).display()
         ));
     }
 
-    let (c, a, d) = parts.iter().fold((0, 0, 0), |acc, p| {
-        let (c, a, d) = p.plan.summary();
+    let (c, a, d) = steps.iter().fold((0, 0, 0), |acc, s| {
+        let (c, a, d) = s.planned.plan.summary();
         (acc.0 + c, acc.1 + a, acc.2 + d)
     });
     for path in &written {
         println!("wrote {}", path.display());
     }
+    let enum_apart = steps.iter().any(|s| s.name.ends_with(ENUM_VALUES_FIRST));
+    let what = match (split, steps.len()) {
+        (Split::Tables, n) => format!(
+            "{n} migration{}, one per table",
+            if n == 1 { "" } else { "s" }
+        ),
+        (Split::None, 1) => "One migration".into(),
+        (Split::None, _) => "Two files for one migration".into(),
+    };
+    let each = split == Split::Tables && steps.len() > 1;
     println!(
         "recorded its checksum in {}",
         dir.join(sum::SUM_FILE).display()
     );
     println!(
-        "{} migration ({}): {c} to create, {a} to alter, {d} to drop, with its rollback; verified on a scratch copy.",
-        if parts.len() > 1 {
-            "Two files for one"
+        "{what} ({}): {c} to create, {a} to alter, {d} to drop, {}; verified on a scratch copy{}.",
+        layout.format.name(),
+        if each {
+            "each with its rollback"
         } else {
-            "One"
+            "with its rollback"
         },
-        layout.format.name()
+        if each {
+            ", each applied on top of the ones before it"
+        } else {
+            ""
+        }
     );
-    if parts.len() > 1 {
+    if enum_apart {
         println!(
             "The enum values are added in a migration of their own, before the rest: a value added to an enum cannot be used in the transaction that adds it, and {} has no way to run a file outside a transaction.",
             layout.format.name()
         );
-    } else if no_transaction(&parts[0].plan)
+    } else if steps.iter().any(|s| no_transaction(&s.planned.plan))
         && matches!(layout.format, Format::Goose | Format::Dbmate)
     {
         println!(
             "The migration is marked to run outside a transaction: it adds enum values that it may use."
         );
     }
+    for s in steps.iter().filter(|s| s.note.is_some()) {
+        println!(
+            "note: {}",
+            schemadiff_model::printable(s.note.as_deref().unwrap_or_default())
+        );
+    }
     Ok(())
+}
+
+/// The end of the description of a migration that adds enum values ahead of the one that uses them.
+const ENUM_VALUES_FIRST: &str = ": enum values first";
+
+/// Why the tables of a cycle share one migration.
+fn cycle_note(part: &split::Part) -> String {
+    let names: Vec<String> = part
+        .tables
+        .iter()
+        .map(|(t, _)| t.sql().to_string())
+        .collect();
+    let (last, rest) = names.split_last().expect("a cycle has two tables");
+    format!(
+        "{} and {last} reference each other through foreign keys, so no one of them can come first: they share this migration.",
+        rest.join(", ")
+    )
+}
+
+/// Text as one SQL comment line: control characters (a line break, or a lone carriage return, which ends a
+/// comment for PostgreSQL) become spaces, so no name in it can start a line of SQL or a runner's marker.
+fn commented(text: &str) -> String {
+    let line: String = text
+        .chars()
+        .map(|c| {
+            if schemadiff_model::fragment::needs_escape(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("-- {line}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_one_comment_line_whatever_the_names() {
+        assert_eq!(
+            commented("public.\"a\rDROP TABLE x;\" and public.\"b\n-- //@UNDO\""),
+            "-- public.\"a DROP TABLE x;\" and public.\"b -- //@UNDO\"\n"
+        );
+    }
 }

@@ -487,7 +487,8 @@ async fn no_connection_exits_2() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A copy of the repository's example (schema.toml and migrations/) in a temp dir.
+/// A copy of the repository's example (schema.toml, migrations/ and the diagram of its `[erd] file`) in a temp
+/// dir.
 fn example_copy(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "schemadiff-cli-check-{name}-{}",
@@ -500,6 +501,9 @@ fn example_copy(name: &str) -> PathBuf {
         let entry = entry.unwrap();
         fs::copy(entry.path(), dir.join("migrations").join(entry.file_name())).unwrap();
     }
+    let diagram = "docs/diagrams/database_erd.mmd";
+    fs::create_dir_all(dir.join("docs/diagrams")).unwrap();
+    fs::copy(repo_root().join(diagram), dir.join(diagram)).unwrap();
     dir
 }
 
@@ -559,7 +563,7 @@ async fn the_example_drifts_until_migration_003_exists() {
     assert_exit(&out, 0);
     assert_eq!(
         text(&out.stdout),
-        "in sync: migrations directory (replayed)\n"
+        "in sync: migrations directory (replayed)\nin sync: diagram docs/diagrams/database_erd.mmd\n"
     );
 
     // A database built by that directory is in sync too.
@@ -592,7 +596,7 @@ async fn the_example_drifts_until_migration_003_exists() {
     assert_exit(&out, 0);
     assert_eq!(
         text(&out.stdout),
-        "in sync: migrations directory (replayed)\nin sync: live database\n"
+        "in sync: migrations directory (replayed)\nin sync: live database\nin sync: diagram docs/diagrams/database_erd.mmd\n"
     );
     fs::remove_dir_all(&dir).unwrap();
 }
