@@ -42,6 +42,8 @@ pub struct Introspection {
     pub server_version_num: i32,
     /// How many statements the reading sent (a constant, whatever the size of the schema).
     pub statements: usize,
+    /// What the schemas read hold that the model cannot represent (see [`crate::unsupported`]).
+    pub unsupported: Vec<crate::unsupported::Unsupported>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +109,7 @@ impl Session<'_> {
 }
 
 /// A condition on a namespace `n` (alias) that keeps user schemas, optionally only the listed ones (`$1`).
-const NAMESPACE_FILTER: &str = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' \
+pub(crate) const NAMESPACE_FILTER: &str = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' \
      AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[]))";
 
 /// A condition that an object (`classid`, `objid`) does not belong to an extension.
@@ -140,19 +142,20 @@ pub async fn introspect(
     let end = s
         .batch("ending the read-only transaction", "ROLLBACK")
         .await;
-    let (schema, server_version_num) = result?;
+    let (schema, server_version_num, unsupported) = result?;
     end?;
     Ok(Introspection {
         schema,
         server_version_num,
         statements: s.statements,
+        unsupported,
     })
 }
 
 async fn read_all(
     s: &mut Session<'_>,
     options: &IntrospectOptions,
-) -> Result<(Schema, i32), IntrospectError> {
+) -> Result<(Schema, i32, Vec<crate::unsupported::Unsupported>), IntrospectError> {
     let version: i32 = s
         .query(
             "reading the server version",
@@ -645,7 +648,15 @@ async fn read_all(
         .into_iter()
         .filter_map(|oid| tables.remove(&oid))
         .collect();
-    Ok((schema, version))
+    // What the model cannot represent: listed, so that nothing is lost without a word.
+    let rows = s
+        .query(
+            "reading objects schemadiff does not model",
+            &crate::unsupported::query(version),
+            p,
+        )
+        .await?;
+    Ok((schema, version, crate::unsupported::from_rows(&rows)))
 }
 
 /// The live schema as schema.toml text (`schemadiff dump`), in canonical form (see [`crate::normalize`]), so

@@ -8,3 +8,4 @@ pub mod introspect;
 pub mod normalize;
 pub mod packages;
 pub mod scratch;
+pub mod unsupported;

@@ -197,7 +197,12 @@ const TOP_KEYS: &[&str] = &[
     "filter",
     "erd",
 ];
-const FILTER_KEYS: &[&str] = &["include", "exclude", "exclude_schemas"];
+const FILTER_KEYS: &[&str] = &[
+    "include",
+    "exclude",
+    "exclude_schemas",
+    "ignore_unsupported",
+];
 const EXTENSION_KEYS: &[&str] = &["version", "schema"];
 const SCHEMA_KEYS: &[&str] = &["comment"];
 const ENUM_KEYS: &[&str] = &["values", "comment", "renamed_from"];
@@ -775,10 +780,13 @@ impl Decoder {
                 };
                 self.check_keys(&obj, FILTER_KEYS);
                 let mut list = |key| self.string_list(&obj, key).unwrap_or_default();
+                let (include, exclude, exclude_schemas) =
+                    (list("include"), list("exclude"), list("exclude_schemas"));
                 schema.filter = Some(FilterConfig {
-                    include: list("include"),
-                    exclude: list("exclude"),
-                    exclude_schemas: list("exclude_schemas"),
+                    include,
+                    exclude,
+                    exclude_schemas,
+                    ignore_unsupported: self.boolean(&obj, "ignore_unsupported"),
                 });
             }
         }

@@ -28,6 +28,8 @@ pub struct FilterConfig {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub exclude_schemas: Vec<String>,
+    /// Go on when a database holds objects the model cannot represent (`--ignore-unsupported`).
+    pub ignore_unsupported: bool,
 }
 
 impl Schema {

@@ -276,9 +276,12 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
             .await
             .map_err(|e| e.to_string())?;
         let mut sides = Vec::new();
-        let current = pipeline::current_from_migrations(&dir, scratch)
+        let policy = args.filter.policy(&loaded.schema);
+        let current = pipeline::current_from_migrations(&dir, scratch, policy)
             .await
             .map_err(|e| while_checking(Side::Migrations, e))?;
+        crate::plan::warn_unsupported(&current.unsupported);
+        let current = current.schema;
         sides.push(
             compare(
                 Side::Migrations,
@@ -293,9 +296,11 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
                 schemas: args.schemas.clone(),
                 ..Default::default()
             };
-            let current = pipeline::current_from_database(client, &options, scratch)
+            let current = pipeline::current_from_database(client, &options, scratch, policy)
                 .await
                 .map_err(|e| while_checking(Side::Database, e))?;
+            crate::plan::warn_unsupported(&current.unsupported);
+            let current = current.schema;
             sides.push(
                 compare(
                     Side::Database,

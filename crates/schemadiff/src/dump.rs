@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use schemadiff_catalog::connect::{ConnectOptions, connect};
-use schemadiff_catalog::introspect::{IntrospectOptions, dump_schema};
+use schemadiff_catalog::introspect::IntrospectOptions;
 
 use crate::ScratchArgs;
 
@@ -40,17 +40,39 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         schemas: args.schemas.clone(),
         ..Default::default()
     };
+    let policy = schemadiff::pipeline::UnsupportedPolicy {
+        ignore: args.filter.ignore_unsupported,
+    };
     let filter = schemadiff::filter::Filter::new(&schemadiff::filter::FilterPatterns {
         include: args.filter.include.clone(),
         exclude: args.filter.exclude.clone(),
         exclude_schemas: args.filter.exclude_schema.clone(),
     })?;
     let text = crate::scratch::with_scratch(&args.scratch, async |scratch| {
-        let _stage = schemadiff::progress::stage("reading the database");
-        dump_schema(&client, &introspect_options, scratch)
-            .await
-            .map(|schema| schemadiff_model::to_toml(&filter.retain(&schema)))
-            .map_err(|e| format!("error: dumping {options}: {e}"))
+        let current = schemadiff::pipeline::current_from_database(
+            &client,
+            &introspect_options,
+            scratch,
+            policy,
+        )
+        .await
+        .map_err(|e| format!("dumping {options}: {e}"))?;
+        crate::plan::warn_unsupported(&current.unsupported);
+        let mut schema = filter.retain(&current.schema);
+        // A desired state names the extensions it needs, not the build a server happens to have.
+        for e in &mut schema.extensions {
+            e.version = None;
+        }
+        let mut text = String::new();
+        if !current.unsupported.is_empty() {
+            text.push_str("# Left out, since schemadiff does not model them yet (dumped with --ignore-unsupported):\n");
+            for u in &current.unsupported {
+                text.push_str(&format!("#   - {u}\n"));
+            }
+            text.push('\n');
+        }
+        text.push_str(&schemadiff_model::to_toml(&schema));
+        Ok::<_, String>(text)
     })
     .await?;
     let header = format!(

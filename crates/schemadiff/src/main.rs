@@ -99,9 +99,25 @@ pub struct FilterArgs {
     /// Leave every object of this schema to other tools (repeatable).
     #[arg(long, value_name = "NAME")]
     pub exclude_schema: Vec<String>,
+    /// Go on when the database holds objects schemadiff does not model yet (views, functions, triggers,
+    /// policies, grants...): they are left as they are and listed as a warning, and a plan that would break
+    /// one is refused. Without it, such objects stop the command (nothing is lost without a word).
+    #[arg(long)]
+    pub ignore_unsupported: bool,
 }
 
 impl FilterArgs {
+    /// What to do with unsupported objects: the flag, else `[filter] ignore_unsupported`.
+    pub fn policy(
+        &self,
+        schema: &schemadiff_model::Schema,
+    ) -> schemadiff::pipeline::UnsupportedPolicy {
+        schemadiff::pipeline::UnsupportedPolicy {
+            ignore: self.ignore_unsupported
+                || schema.filter.as_ref().is_some_and(|f| f.ignore_unsupported),
+        }
+    }
+
     /// The filter of these flags and `[filter]` of `schema`.
     pub fn filter(
         &self,

@@ -6,6 +6,7 @@ use std::path::Path;
 use schemadiff_catalog::introspect::{IntrospectOptions, introspect, server_message};
 use schemadiff_catalog::normalize::{NormalizeError, canonicalize, normalize_desired};
 use schemadiff_catalog::scratch::{ScratchDatabase, ScratchServer, run_statement};
+use schemadiff_catalog::unsupported::Unsupported;
 use schemadiff_diff::{Change, CycleError, Plan, diff, renames};
 use schemadiff_model::naming::effective_names;
 use schemadiff_model::{LoadedSchema, ObjectPath, Schema, create_script, quote_ident};
@@ -33,6 +34,8 @@ pub enum PipelineError {
     Layout(String),
     #[error("{0}")]
     Verify(String),
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// The desired schema in canonical form, with the directives of schema.toml (`renamed_from`, `using`, an
@@ -115,32 +118,118 @@ pub fn overlay_directives(canonical: &mut Schema, written: &Schema) {
     }
 }
 
+/// A current schema in canonical form, with what it holds that the model cannot represent.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub schema: Schema,
+    /// Left as they are (with `--ignore-unsupported`); a plan must not break them ([`refuse_breaking`]).
+    pub unsupported: Vec<Unsupported>,
+}
+
+/// What to do with objects the model cannot represent: stop (the default) or go on without them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnsupportedPolicy {
+    pub ignore: bool,
+}
+
+/// Stop on `found` unless the policy ignores them; `what` names where they were found.
+fn gate(
+    found: Vec<Unsupported>,
+    policy: UnsupportedPolicy,
+    what: &str,
+) -> Result<Vec<Unsupported>, PipelineError> {
+    if found.is_empty() || policy.ignore {
+        return Ok(found);
+    }
+    Err(PipelineError::Unsupported(format!(
+        "{what} holds objects that schemadiff does not model yet, so it stops rather than lose them without a word:\n{}\nTo go on, leaving them exactly as they are, pass --ignore-unsupported (or set `ignore_unsupported = true` under [filter] in schema.toml): they are then listed as a warning, and a plan that would drop or retype what they use is refused.",
+        list_unsupported(&found)
+    )))
+}
+
+/// The objects, a line each.
+pub fn list_unsupported(found: &[Unsupported]) -> String {
+    found
+        .iter()
+        .map(|u| format!("  - {u}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Refuse a plan that drops or retypes a table, column or type that an object left as it is uses: the scratch
+/// copy the plan was verified on cannot hold that object, so the plan could fail on the real database, or
+/// take the object with it.
+pub fn refuse_breaking(plan: &Plan, found: &[Unsupported]) -> Result<(), String> {
+    use schemadiff_catalog::unsupported::Used;
+    use schemadiff_diff::{Hazard, Res};
+    let mut broken = Vec::new();
+    for change in &plan.changes {
+        for u in found {
+            let hit = u.uses.iter().find(|used| match used {
+                Used::Relation(q) => change
+                    .removes
+                    .iter()
+                    .any(|r| matches!(r, Res::Table(t) | Res::Sequence(t) if t == q)),
+                Used::Type(q) => change
+                    .removes
+                    .iter()
+                    .any(|r| matches!(r, Res::Type(t) if t == q)),
+                Used::Column(q, c) => {
+                    change.removes.iter().any(|r| {
+                        matches!(r, Res::Column(t, col) if t == q && col == c)
+                            || matches!(r, Res::Table(t) if t == q)
+                    }) || (change.kind == "alter_column"
+                        && change.hazards.contains(&Hazard::RewritesTable)
+                        && change.object == format!("column {}.{}", q.sql(), quote_ident(c)))
+                }
+            });
+            if let Some(used) = hit {
+                broken.push(format!("  - `{change}` would break {u}: it changes {used}"));
+            }
+        }
+    }
+    if broken.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the plan would break objects that schemadiff does not model (left as they are with --ignore-unsupported), so it is refused:\n{}\nChange schema.toml so that what they use stays, or change those objects by hand first (drop them, or adapt them to the new shape).",
+        broken.join("\n")
+    ))
+}
+
 /// The current schema of a live database, in canonical form.
 pub async fn current_from_database(
     client: &tokio_postgres::Client,
     options: &IntrospectOptions,
     scratch: &ScratchServer,
-) -> Result<Schema, PipelineError> {
+    policy: UnsupportedPolicy,
+) -> Result<Current, PipelineError> {
     let _stage = crate::progress::stage("reading the live database");
-    let live = introspect(client, options).await?.schema;
-    Ok(canonicalize(live, scratch).await?)
+    let read = introspect(client, options).await?;
+    let unsupported = gate(read.unsupported, policy, "the live database")?;
+    Ok(Current {
+        schema: canonicalize(read.schema, scratch).await?,
+        unsupported,
+    })
 }
 
 /// The schema a migrations directory builds: its up parts replayed, in order, into a scratch database.
 pub async fn current_from_migrations(
     dir: &Path,
     scratch: &ScratchServer,
-) -> Result<Schema, PipelineError> {
+    policy: UnsupportedPolicy,
+) -> Result<Current, PipelineError> {
     let layout = schemadiff_migrate::layout::read(dir, None, None)
         .map_err(|e| PipelineError::Layout(e.to_string()))?;
-    current_from_layout(&layout, scratch).await
+    current_from_layout(&layout, scratch, policy).await
 }
 
 /// The schema the migrations of `layout` build, replayed statement by statement as psql would.
 pub async fn current_from_layout(
     layout: &schemadiff_migrate::Layout,
     scratch: &ScratchServer,
-) -> Result<Schema, PipelineError> {
+    policy: UnsupportedPolicy,
+) -> Result<Current, PipelineError> {
     let scripts =
         schemadiff_migrate::up_scripts(layout).map_err(|e| PipelineError::MigrationsDir {
             dir: layout.dir.display().to_string(),
@@ -173,8 +262,7 @@ pub async fn current_from_layout(
                             .await
                             .map_or(0, |r| r.get(0));
                         message.push_str(&format!(
-                            "
-  hint: {}",
+                            "\n  hint: {}",
                             schemadiff_catalog::packages::missing_extension_advice(
                                 &name,
                                 major as u32
@@ -190,17 +278,24 @@ pub async fn current_from_layout(
                 }
             }
         }
-        Ok::<_, PipelineError>(
-            introspect(&client, &IntrospectOptions::default())
-                .await?
-                .schema,
-        )
+        Ok::<_, PipelineError>(introspect(&client, &IntrospectOptions::default()).await?)
     }
     .await;
     let dropped = scratch.drop_database(&db).await;
     let replayed = result?;
     dropped?;
-    Ok(canonicalize(replayed, scratch).await?)
+    let unsupported = gate(
+        replayed.unsupported,
+        policy,
+        &format!(
+            "the migrations directory {} (replayed)",
+            layout.dir.display()
+        ),
+    )?;
+    Ok(Current {
+        schema: canonicalize(replayed.schema, scratch).await?,
+        unsupported,
+    })
 }
 
 /// The extension an error says is not installed on the server (`extension "postgis" is not available`).

@@ -96,18 +96,32 @@ pub async fn current(
     schemas: &[String],
     dir: &std::path::Path,
     scratch: &schemadiff_catalog::scratch::ScratchServer,
-) -> Result<schemadiff_model::Schema, String> {
-    match client {
+    policy: pipeline::UnsupportedPolicy,
+) -> Result<pipeline::Current, String> {
+    let current = match client {
         Some(c) => {
             let options = IntrospectOptions {
                 schemas: schemas.to_vec(),
                 ..Default::default()
             };
-            pipeline::current_from_database(c, &options, scratch).await
+            pipeline::current_from_database(c, &options, scratch, policy).await
         }
-        None => pipeline::current_from_migrations(dir, scratch).await,
+        None => pipeline::current_from_migrations(dir, scratch, policy).await,
     }
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    warn_unsupported(&current.unsupported);
+    Ok(current)
+}
+
+/// With --ignore-unsupported: say what is left as it is (unless -q).
+pub fn warn_unsupported(found: &[schemadiff_catalog::unsupported::Unsupported]) {
+    if !found.is_empty() && !crate::quiet() {
+        schemadiff::progress::clear();
+        eprintln!(
+            "warning: left as they are, since schemadiff does not model them (--ignore-unsupported):\n{}",
+            pipeline::list_unsupported(found)
+        );
+    }
 }
 
 /// Load schema.toml, bring both sides to canonical form, and plan with verification.
@@ -120,11 +134,20 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
         let desired = pipeline::desired(&loaded, scratch)
             .await
             .map_err(|e| e.to_string())?;
-        let current = current(client.as_ref(), &args.schemas, &dir, scratch).await?;
-        let desired = filter.overlay(&current, &desired);
-        pipeline::plan(&current, &desired, scratch)
+        let current = current(
+            client.as_ref(),
+            &args.schemas,
+            &dir,
+            scratch,
+            args.filter.policy(&loaded.schema),
+        )
+        .await?;
+        let desired = filter.overlay(&current.schema, &desired);
+        let planned = pipeline::plan(&current.schema, &desired, scratch)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        pipeline::refuse_breaking(&planned.plan, &current.unsupported)?;
+        Ok(planned)
     })
     .await?;
     Ok((loaded, planned))
@@ -176,7 +199,15 @@ pub async fn fingerprint(args: SourceArgs) -> Result<(), String> {
     let client = connect_live(args.database_url.as_deref()).await?;
     let dir = migrations_dir(&args, &loaded);
     let current = crate::scratch::with_scratch(&args.scratch, async |scratch| {
-        current(client.as_ref(), &args.schemas, &dir, scratch).await
+        current(
+            client.as_ref(),
+            &args.schemas,
+            &dir,
+            scratch,
+            args.filter.policy(&loaded.schema),
+        )
+        .await
+        .map(|c| c.schema)
     })
     .await?;
     println!("{}", pipeline::fingerprint(&current));

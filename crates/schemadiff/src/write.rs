@@ -260,16 +260,24 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         let err = |e: pipeline::PipelineError| e.to_string();
         let desired = pipeline::desired(&loaded, scratch).await.map_err(err)?;
         // The layout is already read (and checked): replay it rather than reading the directory again.
+        let policy = source.filter.policy(&loaded.schema);
         let current = match &client {
-            Some(c) => current(Some(c), &source.schemas, &layout.dir, scratch).await?,
-            None => pipeline::current_from_layout(&layout, scratch)
-                .await
-                .map_err(err)?,
+            Some(c) => current(Some(c), &source.schemas, &layout.dir, scratch, policy).await?,
+            None => {
+                let c = pipeline::current_from_layout(&layout, scratch, policy)
+                    .await
+                    .map_err(err)?;
+                crate::plan::warn_unsupported(&c.unsupported);
+                c
+            }
         };
+        let unsupported = current.unsupported.clone();
+        let current = current.schema;
         let desired = filter.overlay(&current, &desired);
         let planned = pipeline::plan(&current, &desired, scratch)
             .await
             .map_err(err)?;
+        pipeline::refuse_breaking(&planned.plan, &unsupported)?;
         if planned.plan.is_empty() {
             return Ok(vec![]);
         }

@@ -1,0 +1,236 @@
+//! Nothing silently dropped: the objects and properties of a database that the model cannot represent yet,
+//! found in one catalog query (so the count of statements stays constant), each with the tables, columns and
+//! types it uses according to `pg_depend` (for a view, through its rewrite rule).
+//!
+//! Commands stop on them unless told to go on (`--ignore-unsupported`); when they go on, a plan that would
+//! drop or retype something an unsupported object uses is refused, since the scratch copy the plan is verified
+//! on cannot hold that object. A procedural function body (plpgsql) is opaque: `pg_depend` records nothing of
+//! what it names, so a change under it cannot be seen; SQL-standard bodies (`BEGIN ATOMIC`) are recorded.
+
+use schemadiff_model::QualifiedName;
+
+/// Something the model cannot represent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    /// `view`, `function`, `trigger`, `row-level security`, `grants`, ...
+    pub kind: String,
+    /// The schema it lives in (empty for database-wide objects: event triggers, publications).
+    pub schema: String,
+    /// Its name (`set_updated_at(integer)`, `users_audit on users`).
+    pub name: String,
+    /// What it uses, by `pg_depend`.
+    pub uses: Vec<Used>,
+    /// A function with a procedural body, whose uses `pg_depend` cannot know.
+    pub opaque: bool,
+}
+
+/// A modelled object that an unsupported one uses.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Used {
+    Relation(QualifiedName),
+    Column(QualifiedName, String),
+    Type(QualifiedName),
+}
+
+impl std::fmt::Display for Used {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Used::Relation(q) => write!(f, "{}", q.sql()),
+            Used::Column(q, c) => write!(f, "{}.{}", q.sql(), schemadiff_model::quote_ident(c)),
+            Used::Type(q) => write!(f, "type {}", q.sql()),
+        }
+    }
+}
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = if self.schema.is_empty() {
+            schemadiff_model::printable(&self.name).into_owned()
+        } else {
+            format!(
+                "{}.{}",
+                schemadiff_model::printable(&self.schema),
+                schemadiff_model::printable(&self.name)
+            )
+        };
+        write!(f, "{} {name}", self.kind)?;
+        if !self.uses.is_empty() {
+            let uses: Vec<String> = self.uses.iter().map(|u| u.to_string()).collect();
+            write!(
+                f,
+                " (uses {})",
+                schemadiff_model::printable(&uses.join(", "))
+            )?;
+        }
+        if self.opaque {
+            write!(f, " (its body is opaque: what it names is not tracked)")?;
+        }
+        Ok(())
+    }
+}
+
+/// The query: one row per unsupported object (kind, schema, name, uses, opaque). `$1` is the schema filter;
+/// `{compression}` and `{stattarget}` adapt to the server version.
+pub(crate) fn query(version: i32) -> String {
+    let compression = if version >= 140000 {
+        "UNION ALL SELECT 'compression of column', ns.nspname, c.relname || '.' || a.attname || ' (' || a.attcompression::text || ')', \
+                'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid, false \
+         FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''"
+    } else {
+        ""
+    };
+    let stattarget = if version >= 170000 {
+        "a.attstattarget IS NOT NULL"
+    } else {
+        "a.attstattarget >= 0"
+    };
+    // A SQL function's body is tracked only in its SQL-standard form (14+).
+    let sql_opaque = if version >= 140000 {
+        "l.lanname <> 'sql' OR p.prosqlbody IS NULL"
+    } else {
+        "true"
+    };
+    format!(
+        "WITH ns AS (SELECT n.oid, n.nspname::text AS nspname FROM pg_catalog.pg_namespace n WHERE {filter}), \
+         objs(kind, nsp, name, classid, objid, dep_classid, dep_objid, opaque) AS ( \
+           SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' \
+                  WHEN 'p' THEN 'partitioned table' WHEN 'c' THEN 'composite type' END, \
+                  ns.nspname, c.relname::text, 'pg_class'::regclass, c.oid, \
+                  CASE WHEN c.relkind IN ('v', 'm') THEN 'pg_rewrite'::regclass END, \
+                  (SELECT r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = '_RETURN'), false \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('v', 'm', 'f', 'p', 'c') \
+           UNION ALL SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table with inheritance' END, ns.nspname, c.relname, \
+                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \
+           WHERE c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) \
+           UNION ALL SELECT 'unlogged table', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relpersistence = 'u' \
+           UNION ALL SELECT 'storage parameters of', ns.nspname, c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')', \
+                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i') AND c.reloptions IS NOT NULL \
+           UNION ALL SELECT 'row-level security on', ns.nspname, c.relname || CASE WHEN c.relforcerowsecurity THEN ' (forced)' ELSE '' END, \
+                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relrowsecurity OR c.relforcerowsecurity \
+           UNION ALL SELECT 'replica identity of', ns.nspname, c.relname || ' (' || CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' ELSE 'index' END || ')', \
+                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' \
+           UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'S') AND c.relacl IS NOT NULL \
+           UNION ALL SELECT 'grants on column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
+           WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL \
+           UNION ALL SELECT 'storage of column', ns.nspname, c.relname || '.' || a.attname || ' (' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END || ')', \
+                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
+           JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
+           WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> t.typstorage \
+           UNION ALL SELECT 'statistics target of column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
+           WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {stattarget} \
+           {compression} \
+           UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'function' END, \
+                  ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
+                  'pg_proc'::regclass, p.oid, 'pg_proc'::regclass, p.oid, \
+                  p.prokind IN ('f', 'p') AND l.lanname NOT IN ('internal', 'c') AND ({sql_opaque}) \
+           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang \
+           UNION ALL SELECT 'trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, 'pg_trigger'::regclass, t.oid, false \
+           FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace WHERE NOT t.tgisinternal \
+           UNION ALL SELECT 'rule', ns.nspname, r.rulename || ' on ' || c.relname, 'pg_rewrite'::regclass, r.oid, 'pg_rewrite'::regclass, r.oid, false \
+           FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN ns ON ns.oid = c.relnamespace WHERE r.rulename <> '_RETURN' \
+           UNION ALL SELECT 'policy', ns.nspname, pol.polname || ' on ' || c.relname, 'pg_policy'::regclass, pol.oid, 'pg_policy'::regclass, pol.oid, false \
+           FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN ns ON ns.oid = c.relnamespace \
+           UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'base type' END, ns.nspname, t.typname, \
+                  'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid, false \
+           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \
+           WHERE t.typtype IN ('d', 'r') OR (t.typtype = 'b' AND t.typelem = 0 AND t.typarray <> 0) \
+           UNION ALL SELECT 'collation', ns.nspname, co.collname, 'pg_collation'::regclass, co.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_collation co JOIN ns ON ns.oid = co.collnamespace \
+           UNION ALL SELECT 'operator', ns.nspname, o.oprname, 'pg_operator'::regclass, o.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_operator o JOIN ns ON ns.oid = o.oprnamespace \
+           UNION ALL SELECT 'operator class', ns.nspname, oc.opcname, 'pg_opclass'::regclass, oc.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_opclass oc JOIN ns ON ns.oid = oc.opcnamespace \
+           UNION ALL SELECT 'operator family', ns.nspname, f.opfname, 'pg_opfamily'::regclass, f.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_opfamily f JOIN ns ON ns.oid = f.opfnamespace \
+           UNION ALL SELECT 'text search configuration', ns.nspname, c.cfgname, 'pg_ts_config'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_ts_config c JOIN ns ON ns.oid = c.cfgnamespace \
+           UNION ALL SELECT 'text search dictionary', ns.nspname, d.dictname, 'pg_ts_dict'::regclass, d.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_ts_dict d JOIN ns ON ns.oid = d.dictnamespace \
+           UNION ALL SELECT 'conversion', ns.nspname, cv.conname, 'pg_conversion'::regclass, cv.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_conversion cv JOIN ns ON ns.oid = cv.connamespace \
+           UNION ALL SELECT 'extended statistics', ns.nspname, st.stxname, 'pg_statistic_ext'::regclass, st.oid, 'pg_statistic_ext'::regclass, st.oid, false \
+           FROM pg_catalog.pg_statistic_ext st JOIN ns ON ns.oid = st.stxnamespace \
+           UNION ALL SELECT 'grants on schema', '', ns.nspname, 'pg_namespace'::regclass, n.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_namespace n JOIN ns ON ns.oid = n.oid \
+           WHERE n.nspacl IS NOT NULL AND NOT (n.nspname = 'public' AND n.nspacl::text[] IN ( \
+                 ARRAY['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner'], \
+                 ARRAY[format('%1$s=UC/%1$s', pg_catalog.pg_get_userbyid(n.nspowner)), format('=UC/%s', pg_catalog.pg_get_userbyid(n.nspowner))])) \
+           UNION ALL SELECT 'grants on type', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype = 'e' \
+           UNION ALL SELECT 'default privileges', '', \
+                  coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole), 'pg_default_acl'::regclass, d.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_default_acl d \
+           WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM ns) \
+           UNION ALL SELECT 'event trigger', '', e.evtname, 'pg_event_trigger'::regclass, e.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_event_trigger e \
+           UNION ALL SELECT 'publication', '', p.pubname, 'pg_publication'::regclass, p.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_publication p \
+         ) \
+         SELECT o.kind, o.nsp, o.name, o.opaque, array( \
+             SELECT DISTINCT CASE \
+               WHEN rc.oid IS NOT NULL AND d.refobjsubid > 0 THEN 'c' || chr(31) || rn.nspname || chr(31) || rc.relname || chr(31) || a.attname \
+               WHEN rc.oid IS NOT NULL THEN 'r' || chr(31) || rn.nspname || chr(31) || rc.relname \
+               ELSE 't' || chr(31) || tn.nspname || chr(31) || ty.typname END \
+             FROM pg_catalog.pg_depend d \
+             LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid \
+                  AND rc.relkind IN ('r', 'p', 'S') AND rc.oid <> o.objid \
+             LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
+             LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid \
+             LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid AND ty.typtype = 'e' \
+             LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace \
+             WHERE d.classid = o.dep_classid AND d.objid = o.dep_objid AND d.deptype IN ('n', 'a') \
+               AND (rc.oid IS NOT NULL OR ty.oid IS NOT NULL) \
+             ORDER BY 1) \
+         FROM objs o \
+         WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = o.classid AND e.objid = o.objid AND e.deptype = 'e') \
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.deptype = 'e' AND ( \
+                 (e.classid = 'pg_class'::regclass AND e.objid = CASE o.classid \
+                     WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid FROM pg_catalog.pg_trigger WHERE oid = o.objid) \
+                     WHEN 'pg_rewrite'::regclass THEN (SELECT ev_class FROM pg_catalog.pg_rewrite WHERE oid = o.objid) \
+                     WHEN 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_catalog.pg_policy WHERE oid = o.objid) END) \
+                 OR (o.classid = 'pg_class'::regclass AND e.classid = 'pg_type'::regclass \
+                     AND e.objid = (SELECT reltype FROM pg_catalog.pg_class WHERE oid = o.objid)))) \
+         ORDER BY 2, 3, 1",
+        filter = crate::introspect::NAMESPACE_FILTER,
+    )
+}
+
+/// The unsupported objects of the rows of [`query`].
+pub(crate) fn from_rows(rows: &[tokio_postgres::Row]) -> Vec<Unsupported> {
+    rows.iter()
+        .map(|r| {
+            let uses: Vec<String> = r.get(4);
+            Unsupported {
+                kind: r.get(0),
+                schema: r.get(1),
+                name: r.get(2),
+                opaque: r.get(3),
+                uses: {
+                    let mut u: Vec<Used> = uses.iter().filter_map(|u| parse_use(u)).collect();
+                    u.sort();
+                    u
+                },
+            }
+        })
+        .collect()
+}
+
+fn parse_use(text: &str) -> Option<Used> {
+    let parts: Vec<&str> = text.split('\u{1f}').collect();
+    match parts.as_slice() {
+        ["c", s, t, c] => Some(Used::Column(QualifiedName::new(*s, *t), c.to_string())),
+        ["r", s, t] => Some(Used::Relation(QualifiedName::new(*s, *t))),
+        ["t", s, t] => Some(Used::Type(QualifiedName::new(*s, *t))),
+        _ => None,
+    }
+}

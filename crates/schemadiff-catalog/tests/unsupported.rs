@@ -1,0 +1,114 @@
+//! Nothing silently dropped: introspection names every object and property the model cannot represent, and
+//! leaves out what belongs to extensions.
+
+use schemadiff_catalog::introspect::{IntrospectOptions, introspect};
+
+/// Every kind of object or property that schemadiff does not model yet, each created once.
+const CORPUS: &str = r#"
+CREATE TABLE t (id integer PRIMARY KEY, body text, n integer, tags text);
+CREATE VIEW v AS SELECT id, body FROM t;
+CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;
+CREATE TABLE p (at date) PARTITION BY RANGE (at);
+CREATE TABLE p_2026 PARTITION OF p FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE parent (id integer);
+CREATE TABLE child () INHERITS (parent);
+CREATE UNLOGGED TABLE scratchpad (id integer);
+CREATE TABLE tuned (id integer) WITH (fillfactor = 70);
+CREATE TABLE ri (id integer); ALTER TABLE ri REPLICA IDENTITY FULL;
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own ON t USING (n > 0);
+GRANT SELECT ON t TO PUBLIC;
+GRANT UPDATE (body) ON t TO PUBLIC;
+ALTER TABLE t ALTER COLUMN body SET STORAGE EXTERNAL;
+ALTER TABLE t ALTER COLUMN n SET STATISTICS 500;
+ALTER TABLE t ALTER COLUMN tags SET COMPRESSION pglz;
+CREATE FUNCTION f(a integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN a + 1;
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE PROCEDURE pr() LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer);
+CREATE TRIGGER t_trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE RULE no_delete AS ON DELETE TO parent DO INSTEAD NOTHING;
+CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+CREATE TYPE span AS RANGE (subtype = integer);
+CREATE TYPE pair AS (a integer, b integer);
+CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE OPERATOR === (LEFTARG = integer, RIGHTARG = integer, FUNCTION = int4eq);
+CREATE TEXT SEARCH CONFIGURATION mycfg (COPY = pg_catalog.simple);
+CREATE STATISTICS t_stats ON id, n FROM t;
+CREATE SCHEMA app; GRANT USAGE ON SCHEMA app TO PUBLIC;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC;
+CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+CREATE EVENT TRIGGER audit_ddl ON ddl_command_start EXECUTE FUNCTION on_ddl();
+CREATE PUBLICATION pub FOR TABLE t;
+"#;
+
+#[tokio::test]
+async fn every_unmodelled_kind_is_named_with_what_it_uses() {
+    let db = schemadiff_testkit::fresh_database().await;
+    let client = db.client().await;
+    client.batch_execute(CORPUS).await.unwrap();
+    let read = introspect(&client, &IntrospectOptions::default())
+        .await
+        .unwrap();
+    let found: Vec<String> = read.unsupported.iter().map(|u| u.to_string()).collect();
+    for expected in [
+        "view public.v (uses public.t.body, public.t.id)",
+        "materialized view public.mv (uses public.t.id)",
+        "partitioned table public.p",
+        "partition public.p_2026",
+        "table with inheritance public.child",
+        "unlogged table public.scratchpad",
+        "storage parameters of public.tuned (fillfactor=70)",
+        "replica identity of public.ri (full)",
+        "row-level security on public.t",
+        "policy public.own on t (uses public.t, public.t.n)",
+        "grants on public.t",
+        "grants on column public.t.body",
+        "storage of column public.t.body (external)",
+        "statistics target of column public.t.n",
+        "compression of column public.t.tags (p)",
+        "function public.f(a integer)",
+        "function public.trg() (its body is opaque: what it names is not tracked)",
+        "procedure public.pr() (its body is opaque: what it names is not tracked)",
+        "aggregate public.total(integer)",
+        "trigger public.t_trg on t (uses public.t)",
+        "rule public.no_delete on parent (uses public.parent)",
+        "domain public.positive",
+        "range type public.span",
+        "composite type public.pair",
+        "collation public.ci",
+        "operator public.===",
+        "text search configuration public.mycfg",
+        "extended statistics public.t_stats (uses public.t.id, public.t.n)",
+        "grants on schema app",
+        "default privileges in schema app for role postgres",
+        "event trigger audit_ddl",
+        "publication pub",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "`{expected}` not found in:\n{}",
+            found.join("\n")
+        );
+    }
+}
+
+#[tokio::test]
+async fn modelled_objects_and_extension_members_are_not_listed() {
+    let db = schemadiff_testkit::fresh_database().await;
+    let client = db.client().await;
+    client
+        .batch_execute(
+            "CREATE EXTENSION postgis; CREATE EXTENSION \"uuid-ossp\"; \
+             CREATE TYPE mood AS ENUM ('ok'); CREATE SEQUENCE s; \
+             CREATE TABLE a (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), m mood, g geometry(Point, 4326), \
+                             n integer GENERATED ALWAYS AS IDENTITY, CHECK (n > 0)); \
+             CREATE INDEX ON a USING gist (g); COMMENT ON TABLE a IS 'x'; CREATE SCHEMA other;",
+        )
+        .await
+        .unwrap();
+    let read = introspect(&client, &IntrospectOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(read.unsupported, Vec::new());
+}

@@ -1,0 +1,185 @@
+//! Nothing silently dropped, as a user meets it: a database holding objects schemadiff does not model stops
+//! `dump`, `plan` and `check` (exit 2, naming each), `--ignore-unsupported` goes on with a warning, and a plan
+//! that would break one of them is refused.
+
+mod common;
+
+use std::fs;
+use std::process::Output;
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const LIVE: &str = r#"
+CREATE TABLE users (id integer PRIMARY KEY, email text, nickname text, updated timestamptz);
+CREATE FUNCTION set_updated() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated = now(); RETURN NEW; END $$;
+CREATE TRIGGER users_set_updated BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION set_updated();
+ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY users_own ON users USING (email = current_user);
+CREATE VIEW directory AS SELECT id, nickname FROM users;
+"#;
+
+const SCHEMA: &str = r#"
+[tables.users]
+primary_key = ["id"]
+
+[tables.users.columns]
+id = "integer"
+email = "text"
+nickname = "text"
+updated = "timestamptz"
+"#;
+
+#[tokio::test]
+async fn unmodelled_objects_stop_every_command_until_ignored_and_are_never_broken() {
+    let (_db, dev) = common::dev_url().await;
+    let live = schemadiff_testkit::fresh_database().await;
+    live.client().await.batch_execute(LIVE).await.unwrap();
+    let dir = common::project_with_migrations(
+        "cli-unsupported",
+        "live",
+        SCHEMA,
+        &[("001_all.sql", LIVE)],
+    );
+    let url = live.conninfo().to_string();
+    let named = [
+        "function public.set_updated() (its body is opaque",
+        "trigger public.users_set_updated on users (uses public.users)",
+        "policy public.users_own on users (uses public.users, public.users.email)",
+        "row-level security on public.users",
+        "view public.directory (uses public.users.id, public.users.nickname)",
+    ];
+    let run = |args: &[&str]| common::schemadiff(&dir, args, &[]);
+    for args in [
+        vec!["dump", "--dev-url", &dev, "--database-url", &url],
+        vec!["plan", "--dev-url", &dev, "--database-url", &url],
+        vec!["plan", "--dev-url", &dev],
+        vec!["check", "--dev-url", &dev],
+        vec!["check", "--dev-url", &dev, "--database-url", &url],
+        vec!["write", "--dev-url", &dev],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        for n in named {
+            assert!(err.contains(n), "{args:?} does not name `{n}`: {err}");
+        }
+        assert!(err.contains("--ignore-unsupported"), "{err}");
+    }
+    assert_eq!(
+        fs::read_dir(dir.join("migrations")).unwrap().count(),
+        1,
+        "write wrote nothing"
+    );
+
+    // Ignored: the commands go on and say what they leave as it is.
+    let dump = run(&[
+        "dump",
+        "--dev-url",
+        &dev,
+        "--database-url",
+        &url,
+        "--ignore-unsupported",
+    ]);
+    assert!(dump.status.success(), "{}", text(&dump));
+    let toml = String::from_utf8_lossy(&dump.stdout);
+    assert!(
+        toml.contains("# Left out, since schemadiff does not model them yet"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("#   - trigger public.users_set_updated on users"),
+        "{toml}"
+    );
+    assert!(String::from_utf8_lossy(&dump.stderr).contains("warning: left as they are"));
+    let plan = run(&[
+        "plan",
+        "--dev-url",
+        &dev,
+        "--database-url",
+        &url,
+        "--ignore-unsupported",
+    ]);
+    assert!(plan.status.success(), "{}", text(&plan));
+    assert!(
+        String::from_utf8_lossy(&plan.stdout).starts_with("No changes"),
+        "{}",
+        text(&plan)
+    );
+    assert!(
+        text(&plan).contains("policy public.users_own"),
+        "{}",
+        text(&plan)
+    );
+    // The same from schema.toml.
+    let with_setting = format!("{SCHEMA}\n[filter]\nignore_unsupported = true\n");
+    fs::write(dir.join("schema.toml"), &with_setting).unwrap();
+    let check = run(&["check", "--dev-url", &dev, "--database-url", &url]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+
+    // Dropping a column that the policy (email) or the view (nickname) uses is refused...
+    for column in ["email", "nickname"] {
+        fs::write(
+            dir.join("schema.toml"),
+            with_setting.replace(&format!("{column} = \"text\"\n"), ""),
+        )
+        .unwrap();
+        let out = run(&[
+            "plan",
+            "--dev-url",
+            &dev,
+            "--database-url",
+            &url,
+            "--allow-destructive",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{column}: {}", text(&out));
+        assert!(
+            text(&out).contains(&format!(
+                "`drop_column column public.users.{column}` would break"
+            )),
+            "{}",
+            text(&out)
+        );
+    }
+    // ...and so is a type change under the view; a change nothing uses goes through.
+    fs::write(
+        dir.join("schema.toml"),
+        with_setting.replace(
+            "nickname = \"text\"",
+            "nickname = { type = \"varchar(100)\" }",
+        ),
+    )
+    .unwrap();
+    let out = run(&["plan", "--dev-url", &dev, "--database-url", &url]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("would break view public.directory"),
+        "{}",
+        text(&out)
+    );
+    fs::write(
+        dir.join("schema.toml"),
+        with_setting.replace(
+            "updated = \"timestamptz\"",
+            "updated = \"timestamptz\"\nnote = \"text\"",
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "plan",
+        "--dev-url",
+        &dev,
+        "--database-url",
+        &url,
+        "--format",
+        "sql",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ADD COLUMN note text"));
+    fs::remove_dir_all(&dir).unwrap();
+}
