@@ -55,6 +55,27 @@ impl SourceMap {
         self.spans.contains_key(&(path.clone(), field.to_string()))
     }
 
+    /// Every span moved by `by` bytes (a file added after others in a [`SourceFile`]).
+    fn shifted(self, by: usize) -> SourceMap {
+        SourceMap {
+            spans: self
+                .spans
+                .into_iter()
+                .map(|(k, v)| (k, v.start + by..v.end + by))
+                .collect(),
+        }
+    }
+
+    /// Add the spans of `other`, but those of the elements `skip` names.
+    fn merge(&mut self, other: SourceMap, skip: &[ObjectPath]) {
+        self.spans.extend(
+            other
+                .spans
+                .into_iter()
+                .filter(|((p, _), _)| !skip.contains(p)),
+        );
+    }
+
     /// The span of one field of an element, or of the element when the field was not written.
     pub fn field(&self, path: &ObjectPath, field: &str) -> Option<Span> {
         self.spans
@@ -91,15 +112,19 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Read, parse and validate a schema file.
+/// Read, parse and validate a schema file, and the files it includes (relative to it).
 pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|error| LoadError::Io {
         path: name.clone(),
         error,
     })?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     match String::from_utf8(bytes) {
-        Ok(text) => load_str(&name, &text).map_err(LoadError::Invalid),
+        Ok(text) => load(&name, &text, dir).map_err(LoadError::Invalid),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -111,23 +136,94 @@ pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
     }
 }
 
-/// Parse and validate schema.toml text; `name` is what errors call the file.
+/// Parse and validate schema.toml text; `name` is what errors call the file. Included files are read relative
+/// to the current directory.
 pub fn load_str(name: &str, text: &str) -> Result<LoadedSchema, Diagnostics> {
-    let file = SourceFile::new(name, text);
-    let (root, parse_errors) = DeTable::parse_recoverable(text);
-    if !parse_errors.is_empty() {
-        let items = parse_errors
-            .iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                let msg = e.message().trim_end_matches('\n');
-                let mut d = Diagnostic::new(span, format!("invalid TOML: {msg}"));
-                if msg.contains("duplicate key") {
-                    d = d.help("a key may appear once in a table: remove one, or rename it");
-                }
-                d
-            })
+    load(name, text, Path::new("."))
+}
+
+/// The TOML parse errors of a file, as diagnostics (spans moved by `base`).
+fn parse_errors(errors: &[toml::de::Error], base: usize) -> Vec<Diagnostic> {
+    errors
+        .iter()
+        .map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim_end_matches('\n');
+            let mut d = Diagnostic::new(
+                span.start + base..span.end + base,
+                format!("invalid TOML: {msg}"),
+            );
+            if msg.contains("duplicate key") {
+                d = d.help("a key may appear once in a table: remove one, or rename it");
+            }
+            d
+        })
+        .collect()
+}
+
+/// A diagnostic moved by `by` bytes.
+fn shifted(mut d: Diagnostic, by: usize) -> Diagnostic {
+    d.span = d.span.start + by..d.span.end + by;
+    for (span, _) in &mut d.notes {
+        *span = span.start + by..span.end + by;
+    }
+    d
+}
+
+/// Keys only the main file may hold.
+const MAIN_ONLY_KEYS: &[&str] = &["migrations", "filter", "erd", "include"];
+
+/// The files an `include` entry names: a file, a directory (its `*.toml` files), or a glob in its last part
+/// (`tables/*.toml`); sorted.
+fn included_files(dir: &Path, entry: &str) -> Result<Vec<std::path::PathBuf>, String> {
+    // Paths as the user sees them: `tables/a.toml` rather than `./tables/a.toml`.
+    let path = if dir == Path::new(".") {
+        std::path::PathBuf::from(entry)
+    } else {
+        dir.join(entry)
+    };
+    if path.is_dir() {
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&path)
+            .map_err(|e| format!("cannot read the directory {}: {e}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
             .collect();
+        files.sort();
+        return Ok(files);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if !name.contains(['*', '?', '[']) {
+        return if path.is_file() {
+            Ok(vec![path])
+        } else {
+            Err(format!("{} does not exist", path.display()))
+        };
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let glob = globset::Glob::new(&name)
+        .map_err(|e| format!("`{entry}` is not a valid pattern: {e}"))?
+        .compile_matcher();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(parent)
+        .map_err(|e| format!("cannot read the directory {}: {e}", parent.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| glob.is_match(n)))
+        .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics> {
+    let mut file = SourceFile::new(name, text);
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        let items = parse_errors(&errors, 0);
         return Err(Diagnostics::new(file, items));
     }
     let mut d = Decoder {
@@ -135,10 +231,184 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSchema, Diagnostics> {
         spans: SourceMap::default(),
         declared: BTreeMap::new(),
     };
-    let schema = d.document(root.get_ref(), root.span());
-    let (mut errors, spans) = (d.errors, d.spans);
+    let mut schema = d.document(root.get_ref(), root.span());
+    let (mut errors, mut spans) = (d.errors, d.spans);
+
+    // Included files: each decoded on its own, its places moved to where its text is kept.
+    let entries: Vec<(String, Span)> = match root.get_ref().get("include") {
+        None => Vec::new(),
+        Some(v) => match v.get_ref() {
+            DeValue::String(s) => vec![(s.to_string(), v.span())],
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|i| match i.get_ref() {
+                    DeValue::String(s) => Some((s.to_string(), i.span())),
+                    _ => {
+                        errors.push(
+                            Diagnostic::new(i.span(), "`include` lists file paths, as strings")
+                                .help("write `include = [\"tables/*.toml\", \"enums.toml\"]`"),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            _ => {
+                errors.push(
+                    Diagnostic::new(v.span(), "`include` lists file paths, as strings")
+                        .help("write `include = [\"tables/*.toml\", \"enums.toml\"]`"),
+                );
+                Vec::new()
+            }
+        },
+    };
+    let mut seen: Vec<std::path::PathBuf> = Vec::new();
+    for (entry, at) in entries {
+        let files = match included_files(dir, &entry) {
+            Ok(f) if f.is_empty() => {
+                errors.push(
+                    Diagnostic::new(
+                        at.clone(),
+                        format!("`include` entry `{entry}` matches no file"),
+                    )
+                    .label("no file")
+                    .help("check the path: it is relative to this file"),
+                );
+                continue;
+            }
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(
+                    Diagnostic::new(at.clone(), format!("`include` entry `{entry}`: {e}"))
+                        .label("here")
+                        .help("check the path: it is relative to this file"),
+                );
+                continue;
+            }
+        };
+        for path in files {
+            let canonical = path.canonicalize().unwrap_or(path.clone());
+            if seen.contains(&canonical) {
+                continue;
+            }
+            seen.push(canonical);
+            let part_name = path.display().to_string();
+            let text = match std::fs::read(&path).map(String::from_utf8) {
+                Ok(Ok(t)) => t,
+                Ok(Err(_)) => {
+                    errors.push(
+                        Diagnostic::new(at.clone(), format!("{part_name} is not valid UTF-8"))
+                            .label("included here"),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    errors.push(
+                        Diagnostic::new(at.clone(), format!("cannot read {part_name}: {e}"))
+                            .label("included here"),
+                    );
+                    continue;
+                }
+            };
+            let base = file.add(part_name.clone(), &text);
+            let (root, parse) = DeTable::parse_recoverable(&text);
+            if !parse.is_empty() {
+                errors.extend(parse_errors(&parse, base));
+                continue;
+            }
+            for (k, _) in root.get_ref().iter() {
+                if MAIN_ONLY_KEYS.contains(&k.get_ref().as_ref()) {
+                    let key = k.span();
+                    errors.push(
+                        Diagnostic::new(
+                            key.start + base..key.end + base,
+                            format!("`{}` belongs in the main file, {name}", k.get_ref()),
+                        )
+                        .label("not in an included file")
+                        .note(at.clone(), "included here")
+                        .help("move it to the main file"),
+                    );
+                }
+            }
+            let mut d = Decoder {
+                errors: Vec::new(),
+                spans: SourceMap::default(),
+                declared: BTreeMap::new(),
+            };
+            let part = d.document(root.get_ref(), root.span());
+            errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
+            let part_spans = d.spans.shifted(base);
+            // An element declared in an earlier file too: shown in both, and kept from the first.
+            let mut twice: Vec<ObjectPath> = Vec::new();
+            let mut again = |path: ObjectPath, what: String, seen: bool| {
+                if !seen {
+                    return true;
+                }
+                errors.push(
+                    Diagnostic::new(
+                        part_spans.object(&path).unwrap_or(0..0),
+                        format!("{what} is declared twice"),
+                    )
+                    .label("second declaration")
+                    .note(spans.object(&path).unwrap_or(0..0), "first declared here")
+                    .help("declare it once, in one of the files"),
+                );
+                twice.push(path);
+                false
+            };
+            for t in part.tables {
+                let seen = schema.tables.iter().any(|x| x.name == t.name);
+                if again(
+                    ObjectPath::Table(t.name.clone()),
+                    format!("table `{}`", t.name),
+                    seen,
+                ) {
+                    schema.tables.push(t);
+                }
+            }
+            for e in part.enums {
+                let seen = schema.enums.iter().any(|x| x.name == e.name);
+                if again(
+                    ObjectPath::Enum(e.name.clone()),
+                    format!("enum `{}`", e.name),
+                    seen,
+                ) {
+                    schema.enums.push(e);
+                }
+            }
+            for q in part.sequences {
+                let seen = schema.sequences.iter().any(|x| x.name == q.name);
+                if again(
+                    ObjectPath::Sequence(q.name.clone()),
+                    format!("sequence `{}`", q.name),
+                    seen,
+                ) {
+                    schema.sequences.push(q);
+                }
+            }
+            for x in part.extensions {
+                let seen = schema.extensions.iter().any(|o| o.name == x.name);
+                if again(
+                    ObjectPath::Extension(x.name.clone()),
+                    format!("extension `{}`", x.name),
+                    seen,
+                ) {
+                    schema.extensions.push(x);
+                }
+            }
+            for n in part.schemas {
+                let seen = schema.schemas.iter().any(|o| o.name == n.name);
+                if again(
+                    ObjectPath::Schema(n.name.clone()),
+                    format!("schema `{}`", n.name),
+                    seen,
+                ) {
+                    schema.schemas.push(n);
+                }
+            }
+            spans.merge(part_spans, &twice);
+        }
+    }
     errors.extend(validate::validate(&schema, &spans, &file));
-    let mut schema = schema;
     if errors.is_empty() {
         validate::fill_referenced_columns(&mut schema);
         Ok(LoadedSchema {
@@ -194,6 +464,7 @@ const TOP_KEYS: &[&str] = &[
     "sequences",
     "tables",
     "migrations",
+    "include",
     "filter",
     "erd",
 ];

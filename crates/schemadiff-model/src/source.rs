@@ -6,29 +6,83 @@ use std::ops::Range;
 /// A byte range into a [`SourceFile`].
 pub type Span = Range<usize>;
 
-/// A file that was read, kept so that errors can quote it.
+/// The files that were read (schema.toml and the files it includes), kept so that errors can quote them. Their
+/// texts are kept one after the other in `text`, so that one byte offset (a [`Span`]) says both which file and
+/// where in it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
-    /// The name shown in errors (the path as the user gave it).
+    /// The name of the main file, as the user gave it.
     pub name: String,
+    /// Every file's text, one after the other (each starting on a line of its own).
     pub text: String,
     line_starts: Vec<usize>,
+    parts: Vec<Part>,
+}
+
+/// One file of a [`SourceFile`]: its name and where its text is.
+#[derive(Debug, Clone)]
+struct Part {
+    name: String,
+    start: usize,
+    end: usize,
+    /// The index in `line_starts` of its first line.
+    first_line: usize,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        SourceFile {
-            name: name.into(),
-            text,
-            line_starts,
-        }
+        let name = name.into();
+        let mut f = SourceFile {
+            name: name.clone(),
+            text: String::new(),
+            line_starts: Vec::new(),
+            parts: Vec::new(),
+        };
+        f.add(name, &text.into());
+        f
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// Add another file (an included one); returns the offset its spans are shifted by.
+    pub fn add(&mut self, name: impl Into<String>, text: &str) -> usize {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        let start = self.text.len();
+        let first_line = self.line_starts.len();
+        self.line_starts.push(start);
+        self.line_starts
+            .extend(text.match_indices('\n').map(|(i, _)| start + i + 1));
+        self.text.push_str(text);
+        self.parts.push(Part {
+            name: name.into(),
+            start,
+            end: self.text.len(),
+            first_line,
+        });
+        start
+    }
+
+    fn part(&self, offset: usize) -> &Part {
+        let i = self
+            .parts
+            .iter()
+            .rposition(|p| p.start <= offset)
+            .unwrap_or(0);
+        &self.parts[i]
+    }
+
+    /// The name of the file that holds a byte offset.
+    pub fn file_name(&self, offset: usize) -> &str {
+        &self.part(offset).name
+    }
+
+    /// The text of the file that holds a byte offset, and where that file starts.
+    pub fn file_text(&self, offset: usize) -> (&str, usize) {
+        let p = self.part(offset);
+        (&self.text[p.start..p.end], p.start)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, in its own file.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
         let line = match self.line_starts.binary_search(&offset) {
@@ -37,24 +91,13 @@ impl SourceFile {
         };
         let start = self.line_starts[line];
         let col = self.text[start..offset].chars().count() + 1;
-        (line + 1, col)
+        (line + 1 - self.part(offset).first_line, col)
     }
 
-    /// `name:line:column` of a byte offset.
+    /// `file:line:column` of a byte offset.
     pub fn location(&self, offset: usize) -> String {
         let (line, col) = self.line_col(offset);
-        format!("{}:{line}:{col}", self.name)
-    }
-
-    /// The text of a 1-based line, without its line break.
-    pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map(|e| e - 1)
-            .unwrap_or(self.text.len());
-        self.text[start..end].trim_end_matches('\r')
+        format!("{}:{line}:{col}", self.file_name(self.clamp(offset)))
     }
 
     fn clamp(&self, offset: usize) -> usize {
@@ -127,43 +170,69 @@ impl Diagnostic {
     /// ```
     pub fn render(&self, file: &SourceFile) -> String {
         use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-        // Control characters of the source shown inertly, byte for byte, so that spans stay where they are.
-        let source: String = file
-            .text
-            .chars()
-            .map(|c| match c {
-                '\n' | '\t' => c.to_string(),
-                c if crate::fragment::needs_escape(c) => "?".repeat(c.len_utf8()),
-                c => c.to_string(),
-            })
-            .collect();
         let start = file.clamp(self.span.start);
         let end = file.clamp(self.span.end.max(start));
-        let message = printable(&self.message);
-        let label = self.label.as_deref().map(printable);
-        let mut primary = AnnotationKind::Primary.span(start..end);
-        if let Some(l) = &label {
-            primary = primary.label(l.as_ref());
+        // The file of each place, its text shown inertly (control characters as `?`, byte for byte, so
+        // that spans stay where they are), and the places in it.
+        let mut places: Vec<(
+            usize,
+            AnnotationKind,
+            std::ops::Range<usize>,
+            Option<String>,
+        )> = vec![(
+            start,
+            AnnotationKind::Primary,
+            start..end,
+            self.label.as_deref().map(|l| printable(l).into_owned()),
+        )];
+        for (span, l) in &self.notes {
+            let s = file.clamp(span.start);
+            places.push((
+                s,
+                AnnotationKind::Context,
+                s..file.clamp(span.end.max(s)),
+                Some(printable(l).into_owned()),
+            ));
         }
-        let notes: Vec<(Span, String)> = self
-            .notes
-            .iter()
-            .map(|(span, l)| {
-                let s = file.clamp(span.start);
-                (s..file.clamp(span.end.max(s)), printable(l).into_owned())
-            })
-            .collect();
-        let mut snippet = Snippet::source(source.as_str())
-            .path(file.name.as_str())
-            .annotation(primary);
-        for (span, l) in &notes {
-            snippet =
-                snippet.annotation(AnnotationKind::Context.span(span.clone()).label(l.as_str()));
+        let mut files: Vec<(usize, String, String)> = Vec::new();
+        for (at, ..) in &places {
+            let (text, base) = file.file_text(*at);
+            if !files.iter().any(|(b, ..)| *b == base) {
+                let shown: String = text
+                    .chars()
+                    .map(|c| match c {
+                        '\n' | '\t' => c.to_string(),
+                        c if crate::fragment::needs_escape(c) => "?".repeat(c.len_utf8()),
+                        c => c.to_string(),
+                    })
+                    .collect();
+                files.push((base, file.file_name(*at).to_string(), shown));
+            }
+        }
+        let message = printable(&self.message);
+        let mut snippets = Vec::new();
+        for (base, name, shown) in &files {
+            let mut snippet = Snippet::source(shown.as_str()).path(name.as_str());
+            for (at, kind, range, label) in &places {
+                if file.file_text(*at).1 != *base {
+                    continue;
+                }
+                let mut a = (*kind).span(range.start - base..range.end - base);
+                if let Some(l) = label {
+                    a = a.label(l.as_str());
+                }
+                snippet = snippet.annotation(a);
+            }
+            snippets.push(snippet);
+        }
+        // The primary place's file comes first: there is always one snippet.
+        let mut snippets = snippets.into_iter();
+        let first = snippets.next().expect("the primary place has a file");
+        let mut group = Level::ERROR.primary_title(message.as_ref()).element(first);
+        for snippet in snippets {
+            group = group.element(snippet);
         }
         let help = self.help.as_deref().map(printable);
-        let mut group = Level::ERROR
-            .primary_title(message.as_ref())
-            .element(snippet);
         if let Some(h) = &help {
             group = group.element(Level::HELP.message(h.as_ref()));
         }

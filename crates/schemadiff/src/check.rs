@@ -648,13 +648,19 @@ fn annotations(args: &CheckArgs, loaded: &LoadedSchema, sides: &[SideReport]) ->
     let mut out = Vec::new();
     for s in sides {
         for d in &s.drifted {
-            let line = match d.status {
-                Status::Extra => 1,
+            // The file (schema.toml, or the included file that declares it) and line of the element.
+            let (file, line) = match d.status {
+                Status::Extra => (file.clone(), 1),
                 Status::Missing | Status::Differs => loaded
                     .spans
                     .object(&d.path)
-                    .map(|span| loaded.file.line_col(span.start).0)
-                    .unwrap_or(1),
+                    .map(|span| {
+                        (
+                            loaded.file.file_name(span.start).to_string(),
+                            loaded.file.line_col(span.start).0,
+                        )
+                    })
+                    .unwrap_or((file.clone(), 1)),
             };
             let message = match d.status {
                 Status::Missing => format!(

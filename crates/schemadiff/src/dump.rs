@@ -9,6 +9,12 @@ use schemadiff_catalog::introspect::IntrospectOptions;
 
 use crate::ScratchArgs;
 
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+pub enum Split {
+    Tables,
+    Schemas,
+}
+
 #[derive(Args, Debug)]
 pub struct DumpArgs {
     /// The database to read (postgres:// URL or key=value conninfo); else DATABASE_URL, else the PG*
@@ -18,9 +24,13 @@ pub struct DumpArgs {
     /// Only these schemas (repeat the flag for several); all but the system schemas by default.
     #[arg(long = "schema", value_name = "NAME")]
     pub schemas: Vec<String>,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically) instead of standard output; with --split, to this directory.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write a schema.toml that includes one file per table (`tables/`) or per schema (`schemas/`), in the
+    /// --output directory (replaced whole, atomically).
+    #[arg(long, value_enum, requires = "output", value_name = "HOW")]
+    pub split: Option<Split>,
     #[command(flatten)]
     pub scratch: ScratchArgs,
     #[command(flatten)]
@@ -48,7 +58,7 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         exclude: args.filter.exclude.clone(),
         exclude_schemas: args.filter.exclude_schema.clone(),
     })?;
-    let text = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+    let text: (schemadiff_model::Schema, String) = crate::scratch::with_scratch(&args.scratch, async |scratch| {
         let current = schemadiff::pipeline::current_from_database(
             &client,
             &introspect_options,
@@ -63,23 +73,36 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         for e in &mut schema.extensions {
             e.version = None;
         }
-        let mut text = String::new();
+        let mut left_out = String::new();
         if !current.unsupported.is_empty() {
-            text.push_str("# Left out, since schemadiff does not model them yet (dumped with --ignore-unsupported):\n");
+            left_out.push_str("# Left out, since schemadiff does not model them yet (dumped with --ignore-unsupported):\n");
             for u in &current.unsupported {
-                text.push_str(&format!("#   - {u}\n"));
+                left_out.push_str(&format!("#   - {u}\n"));
             }
-            text.push('\n');
+            left_out.push('\n');
         }
-        text.push_str(&schemadiff_model::to_toml(&schema));
-        Ok::<_, String>(text)
+        Ok::<_, String>((schema, left_out))
     })
     .await?;
+    let (schema, left_out) = text;
     let header = format!(
         "# The schema of database {}, written by `schemadiff dump`.\n# The format is documented in docs/schema-toml.md.\n\n",
         options.dbname()
     );
-    let text = format!("{header}{text}\n");
+    if let (Some(split), Some(dir)) = (args.split, &args.output) {
+        let files = split_files(&schema, split, &format!("{header}{left_out}"));
+        write_directory(dir, &files)?;
+        if !crate::quiet() {
+            eprintln!(
+                "wrote {} ({} files, {} tables)",
+                dir.display(),
+                files.len(),
+                schema.tables.len()
+            );
+        }
+        return Ok(());
+    }
+    let text = format!("{header}{left_out}{}\n", schemadiff_model::to_toml(&schema));
     match &args.output {
         None => std::io::stdout()
             .write_all(text.as_bytes())
@@ -99,6 +122,167 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// A name usable as a file name on every system: letters, digits, `_`, `-` and `.` kept, the rest `_`.
+fn file_stem(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches('.');
+    if s.is_empty() {
+        "_".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The files of a split dump, by path relative to the directory: `schema.toml` (extensions, schemas, and
+/// with --split tables the enums and sequences) including `tables/` or `schemas/`, and one file per table or
+/// schema.
+fn split_files(
+    schema: &schemadiff_model::Schema,
+    split: Split,
+    header: &str,
+) -> Vec<(String, String)> {
+    use schemadiff_model::Schema;
+    let folder = match split {
+        Split::Tables => "tables",
+        Split::Schemas => "schemas",
+    };
+    let mut main = Schema {
+        extensions: schema.extensions.clone(),
+        schemas: schema.schemas.clone(),
+        ..Default::default()
+    };
+    let mut parts: Vec<(String, Schema)> = Vec::new();
+    match split {
+        Split::Tables => {
+            main.enums = schema.enums.clone();
+            main.sequences = schema.sequences.clone();
+            for t in &schema.tables {
+                let stem = file_stem(&format!("{}.{}", t.name.schema, t.name.name));
+                parts.push((
+                    stem,
+                    Schema {
+                        tables: vec![t.clone()],
+                        ..Default::default()
+                    },
+                ));
+            }
+        }
+        Split::Schemas => {
+            let mut names: Vec<&str> = schema
+                .enums
+                .iter()
+                .map(|e| e.name.schema.as_str())
+                .chain(schema.sequences.iter().map(|q| q.name.schema.as_str()))
+                .chain(schema.tables.iter().map(|t| t.name.schema.as_str()))
+                .collect();
+            names.sort();
+            names.dedup();
+            for n in names {
+                parts.push((
+                    file_stem(n),
+                    Schema {
+                        enums: schema
+                            .enums
+                            .iter()
+                            .filter(|e| e.name.schema == n)
+                            .cloned()
+                            .collect(),
+                        sequences: schema
+                            .sequences
+                            .iter()
+                            .filter(|q| q.name.schema == n)
+                            .cloned()
+                            .collect(),
+                        tables: schema
+                            .tables
+                            .iter()
+                            .filter(|t| t.name.schema == n)
+                            .cloned()
+                            .collect(),
+                        ..Default::default()
+                    },
+                ));
+            }
+        }
+    }
+    // Two names that map to one file name get numbers.
+    let mut used: Vec<String> = Vec::new();
+    let include = if parts.is_empty() {
+        String::new()
+    } else {
+        format!("include = [\"{folder}\"]\n\n")
+    };
+    let mut files = vec![(
+        "schema.toml".to_string(),
+        format!("{header}{include}{}", schemadiff_model::to_toml(&main)),
+    )];
+    for (stem, part) in parts {
+        let mut name = stem.clone();
+        let mut n = 1;
+        while used.contains(&name) {
+            n += 1;
+            name = format!("{stem}_{n}");
+        }
+        used.push(name.clone());
+        files.push((
+            format!("{folder}/{name}.toml"),
+            format!(
+                "# Included by schema.toml.\n\n{}",
+                schemadiff_model::to_toml(&part)
+            ),
+        ));
+    }
+    files
+}
+
+/// Write a directory whole: every file in a temporary directory beside it, which then takes its place. A
+/// failure leaves the directory as it was and nothing beside it.
+fn write_directory(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
+    let name = dir
+        .file_name()
+        .ok_or_else(|| format!("{} is not a directory name", dir.display()))?
+        .to_string_lossy()
+        .to_string();
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = parent.join(format!(".{name}.schemadiff-tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.schemadiff-old-{}", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        for (path, text) in files {
+            let p = tmp.join(path);
+            std::fs::create_dir_all(p.parent().unwrap_or(&tmp))?;
+            std::fs::write(&p, text)?;
+        }
+        if dir.exists() {
+            std::fs::rename(dir, &old)?;
+        }
+        if let Err(e) = std::fs::rename(&tmp, dir) {
+            let _ = std::fs::rename(&old, dir);
+            return Err(e);
+        }
+        Ok(())
+    })();
+    let _ = std::fs::remove_dir_all(&tmp);
+    let _ = std::fs::remove_dir_all(&old);
+    result.map_err(|e| {
+        format!(
+            "error: cannot write {}: {e} (nothing was changed)",
+            dir.display()
+        )
+    })
 }
 
 /// Write through a temporary file in the same directory, renamed into place: never a half-written file.

@@ -28,6 +28,10 @@ fn example_project(name: &str) -> PathBuf {
         let p = e.unwrap().path();
         fs::copy(&p, dir.join("migrations").join(p.file_name().unwrap())).unwrap();
     }
+    // The diagram that `check` keeps true ([erd] of the example).
+    let diagram = "docs/diagrams/database_erd.mmd";
+    fs::create_dir_all(dir.join("docs/diagrams")).unwrap();
+    fs::copy(root.join(diagram), dir.join(diagram)).unwrap();
     dir
 }
 

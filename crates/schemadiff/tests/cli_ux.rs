@@ -301,3 +301,154 @@ async fn filters_leave_objects_to_other_tools_on_both_sides() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_schema_in_several_files_points_errors_at_the_right_file() {
+    let dir = common::project(
+        "cli-ux",
+        "includes",
+        "include = [\"tables\", \"enums.toml\"]\n\n[tables.users.columns]\nid = \"integer\"\n",
+        &[
+            ("enums.toml", "[enums.mood]\nvalues = [\"ok\"]\n"),
+            (
+                "tables/a_notes.toml",
+                "[tables.notes.columns]\nbody = \"text\"\nmood = \"mood\"\n",
+            ),
+            (
+                "tables/b_tasks.toml",
+                "[tables.tasks.columns]\ntitle = { type = \"text\", nul_null = true }\n",
+            ),
+        ],
+    );
+    let out = common::schemadiff(&dir, &["validate"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--> tables/b_tasks.toml:2:"), "{err}");
+    assert!(err.contains("did you mean `not_null`?"), "{err}");
+    // Fixed, the files load as one schema; a table declared twice across files is shown in both.
+    fs::write(
+        dir.join("tables/b_tasks.toml"),
+        "[tables.tasks.columns]\ntitle = \"text\"\n[tables.users.columns]\nid = \"integer\"\n",
+    )
+    .unwrap();
+    let out = common::schemadiff(&dir, &["validate"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tables/b_tasks.toml:3:"), "{err}");
+    assert!(err.contains("schema.toml:3:"), "{err}");
+    fs::write(
+        dir.join("tables/b_tasks.toml"),
+        "[tables.tasks.columns]\ntitle = \"text\"\n",
+    )
+    .unwrap();
+    let out = common::schemadiff(&dir, &["validate"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("3 tables, 1 enums"), "{}", text(&out));
+    // Settings belong in the main file; a missing file is named.
+    fs::write(
+        dir.join("enums.toml"),
+        "[migrations]\nformat = \"plain\"\n[enums.mood]\nvalues = [\"ok\"]\n",
+    )
+    .unwrap();
+    let out = common::schemadiff(&dir, &["validate"], &[]);
+    assert!(
+        text(&out).contains("`migrations` belongs in the main file"),
+        "{}",
+        text(&out)
+    );
+    fs::write(dir.join("schema.toml"), "include = [\"nowhere/*.toml\"]\n").unwrap();
+    let out = common::schemadiff(&dir, &["validate"], &[]);
+    assert!(
+        text(&out).contains("matches no file") || text(&out).contains("cannot read"),
+        "{}",
+        text(&out)
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn dump_split_writes_files_that_load_back_as_the_same_schema() {
+    let (_db, dev) = common::dev_url().await;
+    let live = schemadiff_testkit::fresh_database().await;
+    live.client()
+        .await
+        .batch_execute(
+            "CREATE SCHEMA crm; CREATE TYPE mood AS ENUM ('ok', 'bad'); \
+             CREATE TABLE users (id integer PRIMARY KEY, m mood); \
+             CREATE TABLE crm.\"Contacts/2\" (id integer PRIMARY KEY, user_id integer REFERENCES users); \
+             COMMENT ON TABLE users IS 'people';",
+        )
+        .await
+        .unwrap();
+    for (how, expect) in [
+        ("tables", "tables/crm.Contacts_2.toml"),
+        ("schemas", "schemas/crm.toml"),
+    ] {
+        let dir = common::project("cli-ux", &format!("split-{how}"), "", &[]);
+        let out = common::schemadiff(
+            &dir,
+            &[
+                "dump",
+                "--dev-url",
+                &dev,
+                "--database-url",
+                live.conninfo(),
+                "--split",
+                how,
+                "--output",
+                "db",
+            ],
+            &[],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(dir.join("db").join(expect).is_file(), "{how}: {expect}");
+        // Loaded back and compared with the database: nothing to change.
+        let out = common::schemadiff(
+            &dir,
+            &[
+                "plan",
+                "--dev-url",
+                &dev,
+                "--database-url",
+                live.conninfo(),
+                "--schema-file",
+                "db/schema.toml",
+            ],
+            &[],
+        );
+        assert!(out.status.success(), "{how}: {}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).starts_with("No changes"),
+            "{how}: {}",
+            text(&out)
+        );
+        // Dumping again replaces the directory whole.
+        let again = common::schemadiff(
+            &dir,
+            &[
+                "dump",
+                "--dev-url",
+                &dev,
+                "--database-url",
+                live.conninfo(),
+                "--split",
+                how,
+                "--output",
+                "db",
+            ],
+            &[],
+        );
+        assert!(again.status.success(), "{}", text(&again));
+        let names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.contains("schemadiff-tmp") && !n.contains("schemadiff-old")),
+            "{names:?}"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
