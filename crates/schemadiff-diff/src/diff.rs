@@ -1284,7 +1284,9 @@ fn alter_table_changes(
     let group = format!("table {q}");
     let tres = Res::Table(d.name.clone());
 
-    // Columns.
+    // Columns. New ones are added in declaration order (each after the new one declared before it), so the
+    // table ends as a table created from the model would.
+    let mut previous_new: Option<Res> = None;
     for col in &d.columns {
         let cres = Res::Column(d.name.clone(), col.name.clone());
         let object = format!("column {q}.{}", quote_ident(&col.name));
@@ -1303,6 +1305,7 @@ fn alter_table_changes(
                 ))
                 .hazard(Hazard::AccessExclusiveLock)
                 .requires(column_needs(&d.name, col, types))
+                .requires(previous_new.replace(cres.clone()))
                 .provides([cres.clone()]);
                 if col.not_null
                     && col.default.is_none()
@@ -1326,7 +1329,13 @@ fn alter_table_changes(
                 }
             }
             Some(old) => {
-                if let Some(change) = alter_column(&d.name, old, col, types) {
+                if let Some(mut change) = alter_column(&d.name, old, col, types) {
+                    // A column made anew goes to the end too, in its place among the new ones.
+                    if change.kind == "recreate_column" && change.statements.len() > 1 {
+                        change = change
+                            .requires(previous_new.replace(cres.clone()))
+                            .provides([cres.clone()]);
+                    }
                     out.push(change.group(group.clone()));
                 }
                 if old.comment != col.comment {
