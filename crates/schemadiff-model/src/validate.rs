@@ -100,6 +100,19 @@ impl Checker<'_> {
     }
 }
 
+/// A `renamed_from` naming an element that is still declared: the rename cannot happen (both names would
+/// exist), and ignoring it would drop and re-create data instead.
+fn still_declared(c: &mut Checker, p: &ObjectPath, what: &str, kind: &str, old: &QualifiedName) {
+    c.err(
+        p,
+        "renamed_from",
+        format!("{what} is renamed from `{old}`, but `{old}` is still declared"),
+    )
+    .help = Some(format!(
+        "remove {kind} `{old}` or the `renamed_from` (to swap two names, rename one of them in its own migration first)"
+    ));
+}
+
 fn clip(name: &str) -> &str {
     let mut end = MAX_IDENTIFIER_BYTES;
     while !name.is_char_boundary(end) {
@@ -192,6 +205,26 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
                 .help = Some("list each value once".into());
             }
         }
+        for (i, v) in e.values.iter().enumerate() {
+            if let Some(r) = &v.renamed_from {
+                if e.values.iter().any(|o| &o.name == r) {
+                    c.err(
+                        &p,
+                        &format!("values.{i}.renamed_from"),
+                        format!(
+                            "value \"{}\" of {what} is renamed from \"{r}\", but \"{r}\" is still listed",
+                            v.name
+                        ),
+                    )
+                    .help = Some(format!("remove the value \"{r}\" or the `renamed_from`"));
+                }
+            }
+        }
+        if let Some(r) = &e.renamed_from {
+            if schema.enums.iter().any(|o| &o.name == r) {
+                still_declared(&mut c, &p, &what, "enum", r);
+            }
+        }
         c.no_nul(&p, "comment", "the comment", e.comment.as_deref());
     }
 
@@ -227,6 +260,11 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         c.name(&p, "", &what, &s.name.name);
         check_schema(&mut c, &p, &s.name, &what);
         add_relation(&mut c, &s.name.schema, &s.name.name, p.clone(), "", &what);
+        if let Some(r) = &s.renamed_from {
+            if schema.sequences.iter().any(|o| &o.name == r) {
+                still_declared(&mut c, &p, &what, "sequence", r);
+            }
+        }
         if let Some(o) = &s.owned_by {
             match schema.table(&o.table) {
                 None => {
@@ -264,6 +302,11 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
         add_relation(&mut c, &t.name.schema, &t.name.name, p.clone(), "", &what);
         c.no_nul(&p, "comment", "the comment", t.comment.as_deref());
+        if let Some(r) = &t.renamed_from {
+            if schema.table(r).is_some() {
+                still_declared(&mut c, &p, &what, "table", r);
+            }
+        }
         table_checks(&mut c, schema, t);
     }
 
