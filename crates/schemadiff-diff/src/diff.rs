@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use schemadiff_model::render::{
     check_clause, column_definition, create_enum, create_extension, create_index, create_sequence,
-    create_table, exclusion_clause, foreign_key_clause, primary_key_clause, unique_clause,
+    create_table, exclusion_clause, foreign_key_clause, identity_options, primary_key_clause,
+    table_additions, unique_clause,
 };
 use schemadiff_model::{
     Column, EnumType, ForeignKey, Identity, Index, IndexTarget, QualifiedName, Schema, Sequence,
@@ -672,6 +673,7 @@ fn table_keys(t: &Table) -> Vec<Res> {
     for u in &t.uniques {
         keys.push(Res::Key(t.name.clone(), sorted(&u.columns)));
     }
+    keys.dedup();
     for i in &t.indexes {
         if i.unique
             && i.where_clause.is_none()
@@ -764,7 +766,10 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
         );
     };
     if let (Some(a), Some(b)) = (&mut t.primary_key, &d.primary_key) {
-        if a.name != b.name && a.columns == b.columns {
+        if a.name != b.name
+            && (&a.columns, a.deferrable, a.initially_deferred)
+                == (&b.columns, b.deferrable, b.initially_deferred)
+        {
             constraint(out, &name_of(&a.name), &name_of(&b.name));
             a.name = b.name.clone();
         }
@@ -777,7 +782,9 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
         &c.checks,
         &d.checks,
         |x| &x.name,
-        |a, b| a.expression == b.expression,
+        |a, b| {
+            (&a.expression, a.no_inherit, a.not_valid) == (&b.expression, b.no_inherit, b.not_valid)
+        },
     ) {
         constraint(out, &name_of(&t.checks[i].name), &name_of(&new));
         t.checks[i].name = new;
@@ -851,7 +858,7 @@ fn pairs<T>(
 fn unchanged_key_sources(c: &Table, d: &Table) -> BTreeSet<Res> {
     let mut out = BTreeSet::new();
     if let (Some(a), Some(b)) = (&c.primary_key, &d.primary_key) {
-        if a.name == b.name && a.columns == b.columns {
+        if a.name == b.name && primary_key_clause(a) == primary_key_clause(b) {
             out.insert(Res::Key(c.name.clone(), sorted(&a.columns)));
         }
     }
@@ -871,11 +878,13 @@ fn unchanged_key_sources(c: &Table, d: &Table) -> BTreeSet<Res> {
 fn same_unique(a: &schemadiff_model::Unique, b: &schemadiff_model::Unique) -> bool {
     (
         &a.columns,
+        &a.include,
         a.nulls_not_distinct,
         a.deferrable,
         a.initially_deferred,
     ) == (
         &b.columns,
+        &b.include,
         b.nulls_not_distinct,
         b.deferrable,
         b.initially_deferred,
@@ -907,9 +916,12 @@ fn same_fk(a: &ForeignKey, b: &ForeignKey) -> bool {
             f.references.clone(),
             f.referenced_columns.clone(),
             f.on_delete,
+            f.on_delete_columns.clone(),
             f.on_update,
+            f.match_full,
             f.deferrable,
             f.initially_deferred,
+            f.not_valid,
         )
     };
     key(a) == key(b)
@@ -935,6 +947,7 @@ fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     provides.extend(
         t.primary_key
             .iter()
+            .filter(|pk| !pk.deferrable)
             .map(|pk| Res::Key(t.name.clone(), sorted(&pk.columns))),
     );
     provides.extend(
@@ -953,17 +966,17 @@ fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     {
         provides.push(Res::Named(t.name.clone(), name_of(n)));
     }
-    out.push(
-        Change::new(
-            "create_table",
-            Action::Create,
-            Phase::CreateTable,
-            group.clone(),
-        )
-        .sql(create_table(t))
-        .requires(requires)
-        .provides(provides),
-    );
+    let mut create = Change::new(
+        "create_table",
+        Action::Create,
+        Phase::CreateTable,
+        group.clone(),
+    )
+    .sql(create_table(t));
+    for (_, sql) in table_additions(t) {
+        create = create.sql(sql);
+    }
+    out.push(create.requires(requires).provides(provides));
     for idx in &t.indexes {
         out.push(create_index_change(t, idx));
     }
@@ -1103,29 +1116,35 @@ fn drop_index_change(t: &Table, idx: &Index) -> Change {
 
 fn add_fk_change(t: &Table, fk: &ForeignKey) -> Change {
     let q = t.name.sql();
-    Change::new(
+    let change = Change::new(
         "add_foreign_key",
         Action::Create,
         Phase::AddForeignKey,
         format!("foreign key {} on {q}", quote_ident(&name_of(&fk.name))),
     )
     .group(format!("table {q}"))
-    .sql(format!("ALTER TABLE {q} ADD {}", foreign_key_clause(fk)))
-    .hazard(Hazard::MayFailOnExistingData)
-    .requires([
-        Res::Table(t.name.clone()),
-        Res::Table(fk.references.clone()),
-    ])
-    .requires(
-        fk.columns
-            .iter()
-            .map(|c| Res::Column(t.name.clone(), c.clone())),
-    )
-    .requires([Res::Key(
-        fk.references.clone(),
-        sorted(&fk.referenced_columns),
-    )])
-    .provides([Res::Named(t.name.clone(), name_of(&fk.name))])
+    .sql(format!("ALTER TABLE {q} ADD {}", foreign_key_clause(fk)));
+    // A NOT VALID foreign key leaves the existing rows alone.
+    let change = if fk.not_valid {
+        change
+    } else {
+        change.hazard(Hazard::MayFailOnExistingData)
+    };
+    change
+        .requires([
+            Res::Table(t.name.clone()),
+            Res::Table(fk.references.clone()),
+        ])
+        .requires(
+            fk.columns
+                .iter()
+                .map(|c| Res::Column(t.name.clone(), c.clone())),
+        )
+        .requires([Res::Key(
+            fk.references.clone(),
+            sorted(&fk.referenced_columns),
+        )])
+        .provides([Res::Named(t.name.clone(), name_of(&fk.name))])
 }
 
 fn drop_fk_change(t: &Table, fk: &ForeignKey) -> Change {
@@ -1196,6 +1215,8 @@ struct Constraint {
     columns: Vec<String>,
     key: Option<Vec<String>>,
     definition: String,
+    /// A NOT VALID check: its definition once validated (what `VALIDATE CONSTRAINT` turns it into).
+    validated: Option<String>,
     comment: Option<String>,
     hazards: Vec<Hazard>,
 }
@@ -1207,8 +1228,9 @@ fn constraints(t: &Table) -> Vec<Constraint> {
             name: name_of(&pk.name),
             clause: primary_key_clause(pk),
             columns: pk.columns.clone(),
-            key: Some(sorted(&pk.columns)),
+            key: (!pk.deferrable).then(|| sorted(&pk.columns)),
             definition: primary_key_clause(pk),
+            validated: None,
             comment: pk.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1221,9 +1243,10 @@ fn constraints(t: &Table) -> Vec<Constraint> {
         v.push(Constraint {
             name: name_of(&u.name),
             clause: unique_clause(u),
-            columns: u.columns.clone(),
+            columns: u.columns.iter().chain(&u.include).cloned().collect(),
             key: (!u.deferrable).then(|| sorted(&u.columns)),
             definition: unique_clause(u),
+            validated: None,
             comment: u.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1244,8 +1267,19 @@ fn constraints(t: &Table) -> Vec<Constraint> {
                 .collect(),
             key: None,
             definition: check_clause(c),
+            validated: c.not_valid.then(|| {
+                check_clause(&schemadiff_model::Check {
+                    not_valid: false,
+                    ..c.clone()
+                })
+            }),
             comment: c.comment.clone(),
-            hazards: vec![Hazard::MayFailOnExistingData, Hazard::AccessExclusiveLock],
+            // A NOT VALID check leaves the existing rows alone.
+            hazards: if c.not_valid {
+                vec![Hazard::AccessExclusiveLock]
+            } else {
+                vec![Hazard::MayFailOnExistingData, Hazard::AccessExclusiveLock]
+            },
         });
     }
     for x in &t.exclusions {
@@ -1262,6 +1296,7 @@ fn constraints(t: &Table) -> Vec<Constraint> {
                 .collect(),
             key: None,
             definition: exclusion_clause(x),
+            validated: None,
             comment: x.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1379,6 +1414,20 @@ fn alter_table_changes(
     let new_cons = constraints(d);
     for n in &new_cons {
         let old = old_cons.iter().find(|o| o.name == n.name);
+        // A NOT VALID check that is to be valid is validated in place (it checks the rows, without a rebuild).
+        if let Some(o) = old.filter(|o| o.validated.as_ref() == Some(&n.definition)) {
+            out.push(validate_change(d, &o.name));
+            if o.comment != n.comment {
+                out.push(comment_change(
+                    format!("constraint {} on {q}", quote_ident(&n.name)),
+                    group.clone(),
+                    &format!("CONSTRAINT {} ON {q}", quote_ident(&n.name)),
+                    &n.comment,
+                    vec![],
+                ));
+            }
+            continue;
+        }
         let changed = old.is_some_and(|o| o.definition != n.definition);
         if let Some(o) = old.filter(|_| changed) {
             out.push(drop_constraint(d, o));
@@ -1459,6 +1508,34 @@ fn alter_table_changes(
     // Foreign keys: by name; changed, or standing on a key that is dropped, means dropped and added again.
     for fk in &d.foreign_keys {
         let old = c.foreign_keys.iter().find(|o| o.name == fk.name);
+        let validated_only = old.is_some_and(|o| {
+            o.not_valid
+                && !fk.not_valid
+                && same_fk(
+                    &ForeignKey {
+                        not_valid: false,
+                        ..o.clone()
+                    },
+                    fk,
+                )
+                && !dropped_keys.contains(&Res::Key(
+                    o.references.clone(),
+                    sorted(&o.referenced_columns),
+                ))
+        });
+        if validated_only {
+            out.push(validate_change(d, &name_of(&fk.name)));
+            if old.is_some_and(|o| o.comment != fk.comment) {
+                out.push(comment_change(
+                    format!("constraint {} on {q}", quote_ident(&name_of(&fk.name))),
+                    group.clone(),
+                    &format!("CONSTRAINT {} ON {q}", quote_ident(&name_of(&fk.name))),
+                    &fk.comment,
+                    vec![],
+                ));
+            }
+            continue;
+        }
         let rebuilt = old.is_some_and(|o| {
             !same_fk(o, fk)
                 || dropped_keys.contains(&Res::Key(
@@ -1501,6 +1578,25 @@ fn alter_table_changes(
             vec![],
         ));
     }
+}
+
+/// `VALIDATE CONSTRAINT`: a NOT VALID check or foreign key made valid, checking the existing rows (with a
+/// SHARE UPDATE EXCLUSIVE lock, which lets reads and writes go on).
+fn validate_change(t: &Table, name: &str) -> Change {
+    let q = t.name.sql();
+    Change::new(
+        "validate_constraint",
+        Action::Alter,
+        Phase::AddForeignKey,
+        format!("constraint {} on {q}", quote_ident(name)),
+    )
+    .group(format!("table {q}"))
+    .sql(format!(
+        "ALTER TABLE {q} VALIDATE CONSTRAINT {}",
+        quote_ident(name)
+    ))
+    .hazard(Hazard::MayFailOnExistingData)
+    .requires([Res::Named(t.name.clone(), name.to_string())])
 }
 
 fn drop_constraint(t: &Table, o: &Constraint) -> Change {
@@ -1622,17 +1718,30 @@ fn finish_column(
     }
     match (old.identity, new.identity) {
         (None, Some(i)) => {
+            let options = identity_options(&new.identity_options);
+            let options = if options.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", options.join(" "))
+            };
             change = change
-                .sql(alter(format!("ADD {}", i.sql())))
+                .sql(alter(format!("ADD {}{options}", i.sql())))
                 .hazard(Hazard::AccessExclusiveLock)
         }
-        (Some(a), Some(b)) if a != b => {
-            let kind = if b == Identity::Always {
-                "ALWAYS"
-            } else {
-                "BY DEFAULT"
-            };
-            change = change.sql(alter(format!("SET GENERATED {kind}")));
+        (Some(a), Some(b)) => {
+            if a != b {
+                let kind = if b == Identity::Always {
+                    "ALWAYS"
+                } else {
+                    "BY DEFAULT"
+                };
+                change = change.sql(alter(format!("SET GENERATED {kind}")));
+            }
+            if old.identity_options != new.identity_options {
+                change = change
+                    .sql(alter(set_identity_options(&new.identity_options)))
+                    .hazard(Hazard::MayFailOnExistingData);
+            }
         }
         _ => {}
     }
@@ -1648,6 +1757,31 @@ fn finish_column(
         change = change.hazard(Hazard::AccessExclusiveLock);
     }
     change
+}
+
+/// `SET INCREMENT BY 10 SET NO MINVALUE ...`: every option of an identity's sequence, those left out back to
+/// their defaults (`ALTER COLUMN ... SET` takes them one `SET` each).
+fn set_identity_options(o: &schemadiff_model::IdentityOptions) -> String {
+    let inc = o.increment.unwrap_or(1);
+    let mut parts = vec![format!("SET INCREMENT BY {inc}")];
+    parts.push(
+        o.min_value
+            .map_or("SET NO MINVALUE".into(), |v| format!("SET MINVALUE {v}")),
+    );
+    parts.push(
+        o.max_value
+            .map_or("SET NO MAXVALUE".into(), |v| format!("SET MAXVALUE {v}")),
+    );
+    // The default start: the minimum going up, the maximum going down.
+    let start = o.start.unwrap_or(if inc > 0 {
+        o.min_value.unwrap_or(1)
+    } else {
+        o.max_value.unwrap_or(-1)
+    });
+    parts.push(format!("SET START WITH {start}"));
+    parts.push(format!("SET CACHE {}", o.cache.unwrap_or(1)));
+    parts.push(if o.cycle { "SET CYCLE" } else { "SET NO CYCLE" }.into());
+    parts.join(" ")
 }
 
 fn collation_sql(text: &str) -> String {
