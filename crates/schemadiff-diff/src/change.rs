@@ -177,8 +177,20 @@ impl Change {
     }
 }
 
+impl Change {
+    /// What the change does to what, in words: `drop column public.t.c`, `comment on table public.t` (the
+    /// verb of the kind, then the object, which already names its kind).
+    pub fn describe(&self) -> String {
+        let verb = match self.kind {
+            "set_comment" => "comment on",
+            k => k.split('_').next().unwrap_or(k),
+        };
+        format!("{verb} {}", self.object)
+    }
+}
+
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.kind, self.object)
+        f.write_str(&self.describe())
     }
 }

@@ -977,11 +977,12 @@ fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
         create = create.sql(sql);
     }
     out.push(create.requires(requires).provides(provides));
+    // The table is empty and nobody uses it yet: its indexes block no one, and its rows fail no key.
     for idx in &t.indexes {
-        out.push(create_index_change(t, idx));
+        out.push(create_index_change(t, idx, true));
     }
     for fk in &t.foreign_keys {
-        out.push(add_fk_change(t, fk));
+        out.push(add_fk_change(t, fk, true));
     }
     comments_of_new_table(t, out);
 }
@@ -1063,7 +1064,8 @@ fn constraint_comments(t: &Table) -> Vec<(String, Option<String>)> {
     v
 }
 
-fn create_index_change(t: &Table, idx: &Index) -> Change {
+/// A new index on `t`; `new_table` when the plan creates `t` (empty, unused: no hazard).
+fn create_index_change(t: &Table, idx: &Index, new_table: bool) -> Change {
     let iq = QualifiedName::new(t.name.schema.clone(), name_of(&idx.name)).sql();
     let mut provides = vec![Res::Named(t.name.clone(), name_of(&idx.name))];
     let cols = key_columns(idx);
@@ -1078,12 +1080,13 @@ fn create_index_change(t: &Table, idx: &Index) -> Change {
         format!("index {iq}"),
     )
     .group(format!("table {}", t.name.sql()))
-    .sql(create_index(&t.name, idx))
-    .hazard(Hazard::BuildsIndexBlockingWrites);
-    let change = if idx.unique {
-        change.hazard(Hazard::MayFailOnExistingData)
-    } else {
-        change
+    .sql(create_index(&t.name, idx));
+    let change = match (new_table, idx.unique) {
+        (true, _) => change,
+        (false, false) => change.hazard(Hazard::BuildsIndexBlockingWrites),
+        (false, true) => change
+            .hazard(Hazard::BuildsIndexBlockingWrites)
+            .hazard(Hazard::MayFailOnExistingData),
     };
     change
         .requires([Res::Table(t.name.clone())])
@@ -1114,7 +1117,8 @@ fn drop_index_change(t: &Table, idx: &Index) -> Change {
     )
 }
 
-fn add_fk_change(t: &Table, fk: &ForeignKey) -> Change {
+/// A new foreign key on `t`; `new_table` when the plan creates `t` (no rows to check).
+fn add_fk_change(t: &Table, fk: &ForeignKey, new_table: bool) -> Change {
     let q = t.name.sql();
     let change = Change::new(
         "add_foreign_key",
@@ -1125,7 +1129,7 @@ fn add_fk_change(t: &Table, fk: &ForeignKey) -> Change {
     .group(format!("table {q}"))
     .sql(format!("ALTER TABLE {q} ADD {}", foreign_key_clause(fk)));
     // A NOT VALID foreign key leaves the existing rows alone.
-    let change = if fk.not_valid {
+    let change = if fk.not_valid || new_table {
         change
     } else {
         change.hazard(Hazard::MayFailOnExistingData)
@@ -1482,7 +1486,7 @@ fn alter_table_changes(
             out.push(drop_index_change(d, o));
         }
         if old.is_none() || changed {
-            out.push(create_index_change(d, idx));
+            out.push(create_index_change(d, idx, false));
         }
         let comment_differs = match old {
             None => idx.comment.is_some(),
@@ -1547,7 +1551,7 @@ fn alter_table_changes(
             out.push(drop_fk_change(c, o));
         }
         if old.is_none() || rebuilt {
-            out.push(add_fk_change(d, fk));
+            out.push(add_fk_change(d, fk, false));
         }
         let comment_differs = match old {
             None => fk.comment.is_some(),
