@@ -67,6 +67,19 @@ pub enum Res {
     Key(QualifiedName, Vec<String>),
     /// An index or constraint by name, within its table.
     Named(QualifiedName, String),
+    /// A name in a schema's namespace of relations, which tables, sequences, indexes and the indexes of
+    /// keys share: a drop that frees a name goes before the create that takes it again.
+    Relation(String, String),
+}
+
+impl Res {
+    pub fn relation(schema: &str, name: &str) -> Res {
+        Res::Relation(schema.to_string(), name.to_string())
+    }
+
+    pub fn relation_of(q: &QualifiedName) -> Res {
+        Res::relation(&q.schema, &q.name)
+    }
 }
 
 /// The order classes used to break ties between changes that do not depend on each other.

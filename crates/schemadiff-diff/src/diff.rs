@@ -523,7 +523,7 @@ fn sequences(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
                     )
                     .sql(create_sequence(s))
                     .requires([in_schema(&s.name)])
-                    .provides([res.clone()]),
+                    .provides([res.clone(), Res::relation_of(&s.name)]),
                 );
                 if s.owned_by.is_some() {
                     out.push(owned_change(s));
@@ -625,7 +625,7 @@ fn sequences(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
                 )
                 .sql(format!("DROP SEQUENCE {}", s.name.sql()))
                 .hazard(Hazard::DeletesData)
-                .removes([Res::Sequence(s.name.clone())])
+                .removes([Res::Sequence(s.name.clone()), Res::relation_of(&s.name)])
                 .releases([in_schema(&s.name)]),
             );
         }
@@ -740,18 +740,24 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
                   object: String,
                   sql: String,
                   old: &str,
-                  new: &str| {
-        out.push(
-            Change::new(kind, Action::Alter, Phase::Rename, object)
-                .group(format!("table {q}"))
-                .sql(sql)
-                .hazard(Hazard::AccessExclusiveLock)
-                .requires([Res::Table(c.name.clone())])
-                .removes([Res::Named(c.name.clone(), old.to_string())])
-                .provides([Res::Named(c.name.clone(), new.to_string())]),
-        );
+                  new: &str,
+                  relation: bool| {
+        let mut change = Change::new(kind, Action::Alter, Phase::Rename, object)
+            .group(format!("table {q}"))
+            .sql(sql)
+            .hazard(Hazard::AccessExclusiveLock)
+            .requires([Res::Table(c.name.clone())])
+            .removes([Res::Named(c.name.clone(), old.to_string())])
+            .provides([Res::Named(c.name.clone(), new.to_string())]);
+        // An index's name (its own, or its key's) is a relation's: it is freed and taken.
+        if relation {
+            change = change
+                .removes([Res::relation(&c.name.schema, old)])
+                .provides([Res::relation(&c.name.schema, new)]);
+        }
+        out.push(change);
     };
-    let constraint = |out: &mut Vec<Change>, old: &str, new: &str| {
+    let constraint = |out: &mut Vec<Change>, old: &str, new: &str, relation: bool| {
         rename(
             out,
             "rename_constraint",
@@ -763,6 +769,7 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
             ),
             old,
             new,
+            relation,
         );
     };
     if let (Some(a), Some(b)) = (&mut t.primary_key, &d.primary_key) {
@@ -770,12 +777,12 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
             && (&a.columns, a.deferrable, a.initially_deferred)
                 == (&b.columns, b.deferrable, b.initially_deferred)
         {
-            constraint(out, &name_of(&a.name), &name_of(&b.name));
+            constraint(out, &name_of(&a.name), &name_of(&b.name), true);
             a.name = b.name.clone();
         }
     }
     for (i, new) in pairs(&c.uniques, &d.uniques, |u| &u.name, same_unique) {
-        constraint(out, &name_of(&t.uniques[i].name), &name_of(&new));
+        constraint(out, &name_of(&t.uniques[i].name), &name_of(&new), true);
         t.uniques[i].name = new;
     }
     for (i, new) in pairs(
@@ -786,7 +793,7 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
             (&a.expression, a.no_inherit, a.not_valid) == (&b.expression, b.no_inherit, b.not_valid)
         },
     ) {
-        constraint(out, &name_of(&t.checks[i].name), &name_of(&new));
+        constraint(out, &name_of(&t.checks[i].name), &name_of(&new), false);
         t.checks[i].name = new;
     }
     let exclusion = |x: &schemadiff_model::Exclusion| {
@@ -802,11 +809,16 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
         |x| &x.name,
         |a, b| exclusion(a) == exclusion(b),
     ) {
-        constraint(out, &name_of(&t.exclusions[i].name), &name_of(&new));
+        constraint(out, &name_of(&t.exclusions[i].name), &name_of(&new), true);
         t.exclusions[i].name = new;
     }
     for (i, new) in pairs(&c.foreign_keys, &d.foreign_keys, |f| &f.name, same_fk) {
-        constraint(out, &name_of(&t.foreign_keys[i].name), &name_of(&new));
+        constraint(
+            out,
+            &name_of(&t.foreign_keys[i].name),
+            &name_of(&new),
+            false,
+        );
         t.foreign_keys[i].name = new;
     }
     for (i, new) in pairs(&c.indexes, &d.indexes, |x| &x.name, same_index) {
@@ -823,6 +835,7 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
             format!("ALTER INDEX {from} RENAME TO {}", quote_ident(&to)),
             &old,
             &to,
+            true,
         );
         t.indexes[i].name = new;
     }
@@ -939,6 +952,7 @@ fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
         requires.extend(column_uses(c, types));
     }
     let mut provides = vec![Res::Table(t.name.clone())];
+    provides.extend(index_backed_relations(t, false));
     provides.extend(
         t.columns
             .iter()
@@ -1067,7 +1081,10 @@ fn constraint_comments(t: &Table) -> Vec<(String, Option<String>)> {
 /// A new index on `t`; `new_table` when the plan creates `t` (empty, unused: no hazard).
 fn create_index_change(t: &Table, idx: &Index, new_table: bool) -> Change {
     let iq = QualifiedName::new(t.name.schema.clone(), name_of(&idx.name)).sql();
-    let mut provides = vec![Res::Named(t.name.clone(), name_of(&idx.name))];
+    let mut provides = vec![
+        Res::Named(t.name.clone(), name_of(&idx.name)),
+        Res::relation(&t.name.schema, &name_of(&idx.name)),
+    ];
     let cols = key_columns(idx);
     if idx.unique && idx.where_clause.is_none() && cols.len() == idx.keys.len() + idx.include.len()
     {
@@ -1096,7 +1113,10 @@ fn create_index_change(t: &Table, idx: &Index, new_table: bool) -> Change {
 
 fn drop_index_change(t: &Table, idx: &Index) -> Change {
     let iq = QualifiedName::new(t.name.schema.clone(), name_of(&idx.name)).sql();
-    let mut removes = vec![Res::Named(t.name.clone(), name_of(&idx.name))];
+    let mut removes = vec![
+        Res::Named(t.name.clone(), name_of(&idx.name)),
+        Res::relation(&t.name.schema, &name_of(&idx.name)),
+    ];
     if idx.unique {
         removes.push(Res::Key(t.name.clone(), sorted(&key_columns(idx))));
     }
@@ -1188,6 +1208,7 @@ fn drop_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
         out.push(drop_fk_change(t, fk));
     }
     let mut removes = vec![Res::Table(t.name.clone())];
+    removes.extend(index_backed_relations(t, true));
     removes.extend(
         t.columns
             .iter()
@@ -1212,6 +1233,22 @@ fn drop_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     );
 }
 
+/// The names `t` takes in its schema's namespace of relations: its own, those of its keys' and exclusion
+/// constraints' indexes, and (`with_indexes`) those of its indexes.
+fn index_backed_relations(t: &Table, with_indexes: bool) -> Vec<Res> {
+    let s = &t.name.schema;
+    let mut out = vec![Res::relation_of(&t.name)];
+    let names = t
+        .primary_key
+        .iter()
+        .map(|p| &p.name)
+        .chain(t.uniques.iter().map(|u| &u.name))
+        .chain(t.exclusions.iter().map(|x| &x.name))
+        .chain(t.indexes.iter().map(|i| &i.name).filter(|_| with_indexes));
+    out.extend(names.map(|n| Res::relation(s, &name_of(n))));
+    out
+}
+
 /// A table-level constraint other than a foreign key, as (name, clause, columns, is_key, definition key).
 struct Constraint {
     name: String,
@@ -1221,6 +1258,8 @@ struct Constraint {
     definition: String,
     /// A NOT VALID check: its definition once validated (what `VALIDATE CONSTRAINT` turns it into).
     validated: Option<String>,
+    /// Whether it has an index (primary key, unique, exclusion), whose name is a relation's.
+    index_backed: bool,
     comment: Option<String>,
     hazards: Vec<Hazard>,
 }
@@ -1235,6 +1274,7 @@ fn constraints(t: &Table) -> Vec<Constraint> {
             key: (!pk.deferrable).then(|| sorted(&pk.columns)),
             definition: primary_key_clause(pk),
             validated: None,
+            index_backed: true,
             comment: pk.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1251,6 +1291,7 @@ fn constraints(t: &Table) -> Vec<Constraint> {
             key: (!u.deferrable).then(|| sorted(&u.columns)),
             definition: unique_clause(u),
             validated: None,
+            index_backed: true,
             comment: u.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1277,6 +1318,7 @@ fn constraints(t: &Table) -> Vec<Constraint> {
                     ..c.clone()
                 })
             }),
+            index_backed: false,
             comment: c.comment.clone(),
             // A NOT VALID check leaves the existing rows alone.
             hazards: if c.not_valid {
@@ -1301,6 +1343,7 @@ fn constraints(t: &Table) -> Vec<Constraint> {
             key: None,
             definition: exclusion_clause(x),
             validated: None,
+            index_backed: true,
             comment: x.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1439,6 +1482,9 @@ fn alter_table_changes(
         if old.is_none() || changed {
             let mut provides = vec![Res::Named(d.name.clone(), n.name.clone())];
             provides.extend(n.key.iter().map(|k| Res::Key(d.name.clone(), k.clone())));
+            if n.index_backed {
+                provides.push(Res::relation(&d.name.schema, &n.name));
+            }
             let mut change = Change::new(
                 "add_constraint",
                 Action::Create,
@@ -1607,6 +1653,9 @@ fn drop_constraint(t: &Table, o: &Constraint) -> Change {
     let q = t.name.sql();
     let mut removes = vec![Res::Named(t.name.clone(), o.name.clone())];
     removes.extend(o.key.iter().map(|k| Res::Key(t.name.clone(), k.clone())));
+    if o.index_backed {
+        removes.push(Res::relation(&t.name.schema, &o.name));
+    }
     Change::new(
         "drop_constraint",
         Action::Drop,

@@ -187,7 +187,7 @@ async fn apply_to_copy(
     scratch: &ScratchServer,
     schema: &Schema,
     steps: &[&Plan],
-) -> Result<Result<Vec<Schema>, (Change, String, String)>, PipelineError> {
+) -> Result<Result<Vec<Schema>, (usize, Change, String, String)>, PipelineError> {
     let db: ScratchDatabase = scratch.create_database().await?;
     let result = async {
         let client = db.connect().await?;
@@ -201,11 +201,11 @@ async fn apply_to_copy(
             })?;
         }
         let mut states = Vec::new();
-        for plan in steps {
+        for (step, plan) in steps.iter().enumerate() {
             for change in &plan.changes {
                 for sql in &change.statements {
                     if let Err(e) = client.batch_execute(sql).await {
-                        return Ok(Err((change.clone(), sql.clone(), server_message(&e))));
+                        return Ok(Err((step, change.clone(), sql.clone(), server_message(&e))));
                     }
                 }
             }
@@ -228,7 +228,7 @@ pub async fn state_after(
 ) -> Result<Schema, PipelineError> {
     match apply_to_copy(scratch, schema, &[plan]).await? {
         Ok(mut states) => Ok(canonicalize(states.remove(0), scratch).await?),
-        Err((change, sql, message)) => Err(PipelineError::Verify(format!(
+        Err((_, change, sql, message)) => Err(PipelineError::Verify(format!(
             "error: `{change}` does not apply to a copy of the current schema: {message}\n  statement: {sql}"
         ))),
     }
@@ -248,7 +248,7 @@ async fn renamed(
     };
     match apply_to_copy(scratch, schema, &[&plan]).await? {
         Ok(mut states) => Ok(states.remove(0)),
-        Err((change, sql, message)) => Err(PipelineError::Verify(format!(
+        Err((_, change, sql, message)) => Err(PipelineError::Verify(format!(
             "error: the rename `{change}` failed on a copy of the current schema: {message}\n  statement: {sql}"
         ))),
     }
@@ -456,14 +456,20 @@ async fn verify(
 ) -> Result<(), PipelineError> {
     let states = match apply_to_copy(scratch, current, &[plan, rollback]).await? {
         Ok(states) => states,
-        Err((change, sql, message)) => {
+        Err((step, change, sql, message)) => {
             let hint = if message.contains("cannot be cast automatically") {
                 "\n  hint: give the column a `using` expression in schema.toml, e.g. `using = \"col::integer\"`"
             } else {
                 ""
             };
+            // Say which script failed: a rollback's statement is not the plan's.
+            let what = if step == 0 {
+                "the plan does not apply to a copy of the current schema"
+            } else {
+                "the plan applies, but its rollback does not apply to the result"
+            };
             return Err(PipelineError::Verify(format!(
-                "error: the plan does not apply to a copy of the current schema, so nothing was written.\n  change: {change}\n  statement: {sql}\n  PostgreSQL said: {message}{hint}"
+                "error: {what}, so nothing was written.\n  change: {change}\n  statement: {sql}\n  PostgreSQL said: {message}{hint}"
             )));
         }
     };
