@@ -20,6 +20,9 @@ pub enum Hazard {
     MayFailOnExistingData,
     /// Cannot run inside a transaction block (or its result cannot be used in the same one).
     NotTransactional,
+    /// No cast converts the values: the step goes through their text form, which fits only some values; a
+    /// person should write it (a rollback's conversion back, typically).
+    NeedsHandWrittenStep,
 }
 
 impl Hazard {
@@ -31,6 +34,7 @@ impl Hazard {
             Hazard::BuildsIndexBlockingWrites => "builds_index_blocking_writes",
             Hazard::MayFailOnExistingData => "may_fail_on_existing_data",
             Hazard::NotTransactional => "not_transactional",
+            Hazard::NeedsHandWrittenStep => "needs_hand_written_step",
         }
     }
 
@@ -42,6 +46,9 @@ impl Hazard {
             Hazard::BuildsIndexBlockingWrites => "builds an index while blocking writes",
             Hazard::MayFailOnExistingData => "may fail on existing data",
             Hazard::NotTransactional => "cannot run in a transaction with what uses it",
+            Hazard::NeedsHandWrittenStep => {
+                "needs a hand-written step (no cast converts the values back)"
+            }
         }
     }
 }
