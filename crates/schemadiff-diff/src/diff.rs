@@ -26,7 +26,146 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Change> {
     enums(current, desired, &types, &mut out);
     sequences(current, desired, &mut out);
     tables(current, desired, &types, &mut out);
+    serial_identity_swaps(current, desired, &mut out);
     out
+}
+
+/// A serial column turned identity, or back: the sequence changes hands instead of being dropped and made
+/// anew, so the numbering goes on where it was (the next insert gets no duplicate key), and the new sequence
+/// takes the old one's name (the old one is renamed out of the way first).
+fn serial_identity_swaps(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
+    for d in &desired.tables {
+        let Some(c) = current.table(&d.name) else {
+            continue;
+        };
+        let q = d.name.sql();
+        for dc in &d.columns {
+            let Some(cc) = c.column(&dc.name) else {
+                continue;
+            };
+            let object = format!("column {q}.{}", quote_ident(&dc.name));
+            let owned_by_column = |s: &&Sequence| {
+                s.owned_by
+                    .as_ref()
+                    .is_some_and(|o| o.table == d.name && o.column == dc.name)
+            };
+            let lit_table = quote_literal(&q);
+            let lit_col = quote_literal(&quote_ident(&dc.name));
+            if cc.identity.is_none() && dc.identity.is_some() {
+                // Serial to identity: the identity takes over the value of the serial's sequence.
+                let Some(Res::Sequence(seq)) = sequence_of(cc.default.as_deref()) else {
+                    continue;
+                };
+                let owned = current
+                    .sequences
+                    .iter()
+                    .filter(owned_by_column)
+                    .any(|s| s.name == seq);
+                if !owned || desired.sequences.iter().any(|s| s.name == seq) {
+                    continue;
+                }
+                let old =
+                    QualifiedName::new(seq.schema.clone(), format!("{}__schemadiff_old", seq.name));
+                out.retain(|ch| {
+                    !(ch.kind == "drop_sequence"
+                        && ch.removes.contains(&Res::Sequence(seq.clone())))
+                });
+                let Some(ch) = out
+                    .iter_mut()
+                    .find(|ch| ch.kind == "alter_column" && ch.object == object)
+                else {
+                    continue;
+                };
+                let at = ch
+                    .statements
+                    .iter()
+                    .position(|s| s.ends_with(" DROP DEFAULT"))
+                    .map_or(0, |i| i + 1);
+                // Out of the way: its name is free for the identity's sequence, and, owned by no column, it
+                // is not the one pg_get_serial_sequence finds.
+                ch.statements
+                    .insert(at, format!("ALTER SEQUENCE {} OWNED BY NONE", old.sql()));
+                ch.statements.insert(
+                    at,
+                    format!(
+                        "ALTER SEQUENCE {} RENAME TO {}",
+                        seq.sql(),
+                        quote_ident(&old.name)
+                    ),
+                );
+                ch.statements.push(format!(
+                    "SELECT setval(pg_catalog.pg_get_serial_sequence({lit_table}, {lit_col}), last_value, is_called) FROM {}",
+                    old.sql()
+                ));
+                ch.statements.push(format!("DROP SEQUENCE {}", old.sql()));
+                ch.removes.push(Res::Sequence(seq.clone()));
+                ch.removes.push(Res::relation_of(&seq));
+            } else if cc.identity.is_some() && dc.identity.is_none() {
+                // Identity to serial: the serial's new sequence starts where the identity was.
+                let Some(Res::Sequence(seq)) = sequence_of(dc.default.as_deref()) else {
+                    continue;
+                };
+                let Some(s) = desired
+                    .sequences
+                    .iter()
+                    .filter(owned_by_column)
+                    .find(|s| s.name == seq)
+                else {
+                    continue;
+                };
+                if current.sequences.iter().any(|c| c.name == seq) {
+                    continue;
+                }
+                let new =
+                    QualifiedName::new(seq.schema.clone(), format!("{}__schemadiff_new", seq.name));
+                out.retain(|ch| {
+                    !(matches!(ch.kind, "create_sequence" | "set_sequence_owner")
+                        && ch.object == format!("sequence {}", seq.sql()))
+                });
+                let Some(ch) = out
+                    .iter_mut()
+                    .find(|ch| ch.kind == "alter_column" && ch.object == object)
+                else {
+                    continue;
+                };
+                let at = ch
+                    .statements
+                    .iter()
+                    .position(|s| s.ends_with(" DROP IDENTITY"))
+                    .map_or(0, |i| i + 1);
+                ch.statements.insert(
+                    at,
+                    format!(
+                        "ALTER SEQUENCE {} RENAME TO {}",
+                        new.sql(),
+                        quote_ident(&seq.name)
+                    ),
+                );
+                ch.statements.insert(
+                    0,
+                    format!(
+                        "SELECT setval({}::regclass, last, true) FROM (SELECT pg_catalog.pg_sequence_last_value(pg_catalog.pg_get_serial_sequence({lit_table}, {lit_col})::regclass) AS last) s WHERE last IS NOT NULL",
+                        quote_literal(&new.sql())
+                    ),
+                );
+                ch.statements.insert(
+                    0,
+                    create_sequence(&Sequence {
+                        name: new.clone(),
+                        ..s.clone()
+                    }),
+                );
+                ch.statements.push(format!(
+                    "ALTER SEQUENCE {} OWNED BY {q}.{}",
+                    seq.sql(),
+                    quote_ident(&dc.name)
+                ));
+                ch.requires.retain(|r| *r != Res::Sequence(seq.clone()));
+                ch.provides.push(Res::Sequence(seq.clone()));
+                ch.provides.push(Res::relation_of(&seq));
+            }
+        }
+    }
 }
 
 /// Enums by the text `format_type` prints for them (as columns name their type).

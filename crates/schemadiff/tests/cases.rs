@@ -4,7 +4,8 @@
 //! snapshots/cases/<name>.txt, and applied to the real `before` database, rows included, which must then match
 //! the desired schema with its rows kept (unless the plan deletes data). For a case with an `after.sql`, the
 //! `pg_dump --schema-only` of the migrated database must also equal that of a database built from `after.sql`:
-//! a detail the model does not hold (and so never plans) shows up there.
+//! a detail the model does not hold (and so never plans) shows up there. A `check_after.sql` then runs on the
+//! migrated database (statements that must succeed with its rows, e.g. an insert taking the next number).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -182,6 +183,13 @@ async fn run_case(dir: &Path) -> Result<String, String> {
                     "the plan deletes no data, but the rows went from {rows_before} to {rows_after}"
                 ));
             }
+        }
+
+        // What the migrated database must still do with its rows (an insert taking the next number, say).
+        if dir.join("check_after.sql").exists() {
+            run_sql(&before, &dir.join("check_after.sql"))
+                .await
+                .map_err(|e| format!("after the plan: {e}"))?;
         }
 
         let style = Style { color: false };
