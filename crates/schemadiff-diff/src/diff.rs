@@ -27,7 +27,30 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Change> {
     sequences(current, desired, &mut out);
     tables(current, desired, &types, &mut out);
     serial_identity_swaps(current, desired, &mut out);
+    owned_sequences_go_with_owners(current, desired, &mut out);
     out
+}
+
+/// A sequence owned by a column goes when the column (or its table) is dropped: that drop frees its name.
+fn owned_sequences_go_with_owners(current: &Schema, desired: &Schema, out: &mut [Change]) {
+    for s in &current.sequences {
+        let Some(o) = &s.owned_by else { continue };
+        if desired.sequences.iter().any(|d| d.name == s.name) {
+            continue; // kept: disowned before its owner goes
+        }
+        let column = Res::Column(o.table.clone(), o.column.clone());
+        let table = Res::Table(o.table.clone());
+        let dropping = out.iter_mut().find(|c| {
+            (c.kind == "drop_table" && c.removes.contains(&table))
+                || (c.kind == "drop_column" && c.removes.contains(&column))
+        });
+        if let Some(c) = dropping {
+            if !c.removes.contains(&Res::Sequence(s.name.clone())) {
+                c.removes.push(Res::Sequence(s.name.clone()));
+                c.removes.push(Res::relation_of(&s.name));
+            }
+        }
+    }
 }
 
 /// A serial column turned identity, or back: the sequence changes hands instead of being dropped and made

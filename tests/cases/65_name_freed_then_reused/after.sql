@@ -16,3 +16,5 @@ CREATE TABLE gadgets (
     code text NOT NULL
 );
 CREATE INDEX widgets_key ON gadgets (code);
+-- A new table takes the name of the sequence that went with the dropped table.
+CREATE TABLE drafts_id_seq (n integer);

@@ -13,3 +13,7 @@ CREATE TABLE widgets (
 );
 INSERT INTO old_logs VALUES (1, now());
 INSERT INTO widgets VALUES (1, 'a');
+-- Its serial's sequence goes with the table, and a new table takes its name.
+CREATE TABLE drafts (
+    id serial PRIMARY KEY
+);
