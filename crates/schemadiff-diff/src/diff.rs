@@ -1953,9 +1953,14 @@ fn finish_column(
                 change = change.sql(alter(format!("SET GENERATED {kind}")));
             }
             if old.identity_options != new.identity_options {
-                change = change
-                    .sql(alter(set_identity_options(&new.identity_options)))
-                    .hazard(Hazard::MayFailOnExistingData);
+                change = change.sql(alter(set_identity_options(&new.identity_options)));
+                // New bounds must hold the value the sequence is at; the other options cannot fail.
+                let (o, n) = (&old.identity_options, &new.identity_options);
+                if (o.min_value, o.max_value, o.increment.unwrap_or(1) > 0)
+                    != (n.min_value, n.max_value, n.increment.unwrap_or(1) > 0)
+                {
+                    change = change.hazard(Hazard::MayFailOnExistingData);
+                }
             }
         }
         _ => {}
