@@ -1113,7 +1113,8 @@ fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     for c in &t.columns {
         requires.extend(column_uses(c, types));
     }
-    let mut provides = vec![Res::Table(t.name.clone())];
+    // A table is also a type (its row type), in the namespace of enums.
+    let mut provides = vec![Res::Table(t.name.clone()), Res::Type(t.name.clone())];
     provides.extend(index_backed_relations(t, false));
     provides.extend(
         t.columns
@@ -1369,7 +1370,7 @@ fn drop_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     for fk in &t.foreign_keys {
         out.push(drop_fk_change(t, fk));
     }
-    let mut removes = vec![Res::Table(t.name.clone())];
+    let mut removes = vec![Res::Table(t.name.clone()), Res::Type(t.name.clone())];
     removes.extend(index_backed_relations(t, true));
     removes.extend(
         t.columns

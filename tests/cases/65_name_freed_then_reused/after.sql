@@ -18,3 +18,6 @@ CREATE TABLE gadgets (
 CREATE INDEX widgets_key ON gadgets (code);
 -- A new table takes the name of the sequence that went with the dropped table.
 CREATE TABLE drafts_id_seq (n integer);
+CREATE TABLE status (
+    code text PRIMARY KEY
+);

@@ -1,6 +1,6 @@
 -- a name freed by a drop and taken by a create (tables, sequences, indexes and keys share one namespace per
--- schema): the drop goes first. An index of a dropped table reused on a new table, a sequence replaced by a
--- table, and a primary key's name reused by a new table's index.
+-- schema, and a table is a type as an enum is): the drop goes first. An index of a dropped table reused on a new
+-- table, a sequence replaced by a table, and a primary key's name reused by a new table's index.
 CREATE TABLE old_logs (
     id bigint PRIMARY KEY,
     created timestamptz NOT NULL
@@ -17,3 +17,5 @@ INSERT INTO widgets VALUES (1, 'a');
 CREATE TABLE drafts (
     id serial PRIMARY KEY
 );
+-- An enum replaced by a table of its name (a table is a type too).
+CREATE TYPE status AS ENUM ('on', 'off');
