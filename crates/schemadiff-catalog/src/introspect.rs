@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use schemadiff_model::{
     Check, Column, ColumnRef, EnumType, EnumValue, Exclusion, ExclusionElement, Extension,
-    FkAction, ForeignKey, Identity, Index, IndexKey, IndexTarget, PrimaryKey, QualifiedName,
-    Schema, SchemaDef, Sequence, Table, Unique,
+    FkAction, ForeignKey, Identity, IdentityOptions, Index, IndexKey, IndexTarget, PrimaryKey,
+    QualifiedName, Schema, SchemaDef, Sequence, Table, Unique,
 };
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Row};
@@ -281,17 +281,8 @@ async fn read_all(
         let data_type: String = r.get(2);
         let (start, increment, min, max, cache): (i64, i64, i64, i64, i64) =
             (r.get(3), r.get(4), r.get(5), r.get(6), r.get(7));
-        let (type_min, type_max) = match data_type.as_str() {
-            "smallint" => (i16::MIN as i64, i16::MAX as i64),
-            "integer" => (i32::MIN as i64, i32::MAX as i64),
-            _ => (i64::MIN, i64::MAX),
-        };
-        let (default_min, default_max) = if increment > 0 {
-            (1, type_max)
-        } else {
-            (type_min, -1)
-        };
-        let default_start = if increment > 0 { min } else { max };
+        let (default_min, default_max, default_start) =
+            sequence_defaults(&data_type, increment, min, max);
         let owned_by = match (
             r.get::<_, Option<String>>(9),
             r.get::<_, Option<String>>(10),
@@ -360,7 +351,9 @@ async fn read_all(
                         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
                         d.description, \
                         CASE WHEN cn.nspname NOT IN ('pg_catalog', 'public') THEN cn.nspname::text END, \
-                        a.attnum \
+                        a.attnum, \
+                        pg_catalog.format_type(idq.seqtypid, NULL), idq.seqstart, idq.seqincrement, idq.seqmin, \
+                        idq.seqmax, idq.seqcache, idq.seqcycle \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -369,6 +362,10 @@ async fn read_all(
                  LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
                  LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum \
+                 LEFT JOIN LATERAL ( \
+                     SELECT q.* FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_sequence q ON q.seqrelid = dep.objid \
+                     WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass \
+                       AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) idq ON true \
                  WHERE a.attnum > 0 AND NOT a.attisdropped AND {table_filter} \
                  ORDER BY a.attrelid, a.attnum"
             ),
@@ -403,6 +400,22 @@ async fn read_all(
             "d" => Some(Identity::ByDefault),
             _ => None,
         };
+        if c.identity.is_some() {
+            if let Some(seq_type) = r.get::<_, Option<String>>(11) {
+                let (start, increment, min, max, cache): (i64, i64, i64, i64, i64) =
+                    (r.get(12), r.get(13), r.get(14), r.get(15), r.get(16));
+                let (default_min, default_max, default_start) =
+                    sequence_defaults(&seq_type, increment, min, max);
+                c.identity_options = IdentityOptions {
+                    start: (start != default_start).then_some(start),
+                    increment: (increment != 1).then_some(increment),
+                    min_value: (min != default_min).then_some(min),
+                    max_value: (max != default_max).then_some(max),
+                    cache: (cache != 1).then_some(cache),
+                    cycle: r.get(17),
+                };
+            }
+        }
         if is_generated {
             c.generated = expr;
         } else {
@@ -421,6 +434,11 @@ async fn read_all(
     } else {
         "false"
     };
+    let delete_set_columns = if version >= 150000 {
+        "co.confdelsetcols"
+    } else {
+        "NULL::int2[]"
+    };
     let rows = s
         .query(
             "reading constraints",
@@ -437,7 +455,8 @@ async fn read_all(
                         CASE WHEN co.contype = 'x' THEN \
                              array(SELECT op.oprname::text FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) \
                                    JOIN pg_catalog.pg_operator op ON op.oid = k.op ORDER BY k.ord) END, \
-                        co.conindid, d.description \
+                        co.conindid, d.description, \
+                        co.convalidated, co.connoinherit, co.confmatchtype::text, {delete_set_columns} \
                  FROM pg_catalog.pg_constraint co \
                  JOIN pg_catalog.pg_class c ON c.oid = co.conrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -453,6 +472,8 @@ async fn read_all(
         .await?;
     // Exclusion constraints take their keys from their index, read below.
     let mut exclusions: BTreeMap<u32, (u32, usize, Vec<String>)> = BTreeMap::new();
+    // Unique constraints by their index, for their INCLUDE columns.
+    let mut unique_indexes: BTreeMap<u32, (u32, usize)> = BTreeMap::new();
     for r in rows {
         let table_oid: u32 = r.get(0);
         let Some(t) = tables.get_mut(&table_oid) else {
@@ -468,22 +489,30 @@ async fn read_all(
         let deferrable: bool = r.get(9);
         let initially_deferred: bool = r.get(10);
         let comment: Option<String> = r.get(15);
+        let not_valid = !r.get::<_, bool>(16);
         match kind.as_str() {
             "p" => {
                 t.primary_key = Some(PrimaryKey {
                     name: Some(name),
                     columns,
+                    deferrable,
+                    initially_deferred,
                     comment,
                 })
             }
-            "u" => t.uniques.push(Unique {
-                name: Some(name),
-                columns,
-                nulls_not_distinct: r.get(12),
-                deferrable,
-                initially_deferred,
-                comment,
-                renamed_from: None,
+            "u" => t.uniques.push({
+                // INCLUDE columns come from the index, read below.
+                unique_indexes.insert(r.get::<_, u32>(14), (table_oid, t.uniques.len()));
+                Unique {
+                    name: Some(name),
+                    columns,
+                    include: Vec::new(),
+                    nulls_not_distinct: r.get(12),
+                    deferrable,
+                    initially_deferred,
+                    comment,
+                    renamed_from: None,
+                }
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name: Some(name),
@@ -491,15 +520,25 @@ async fn read_all(
                 references: QualifiedName::new(r.get::<_, String>(4), r.get::<_, String>(5)),
                 referenced_columns: r.get(6),
                 on_delete: fk_action(&r.get::<_, String>(7)),
+                on_delete_columns: r
+                    .get::<_, Option<Vec<i16>>>(19)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|n| attnames.get(&(table_oid, *n)).cloned())
+                    .collect(),
                 on_update: fk_action(&r.get::<_, String>(8)),
+                match_full: r.get::<_, String>(18) == "f",
                 deferrable,
                 initially_deferred,
+                not_valid,
                 comment,
                 renamed_from: None,
             }),
             "c" => t.checks.push(Check {
                 name: Some(name),
                 expression: strip_outer_parens(&r.get::<_, String>(11)).to_string(),
+                no_inherit: r.get(17),
+                not_valid,
                 comment,
                 renamed_from: None,
             }),
@@ -625,6 +664,12 @@ async fn read_all(
             }
             continue;
         }
+        if let Some((t_oid, pos)) = unique_indexes.get(&index_oid) {
+            if let Some(t) = tables.get_mut(t_oid) {
+                t.uniques[*pos].include = include;
+            }
+            continue;
+        }
         if head.get::<_, bool>(17) {
             continue; // the index of a primary key or unique constraint
         }
@@ -684,6 +729,23 @@ pub async fn dump_schema(
         e.version = None;
     }
     Ok(schema)
+}
+
+/// The minimum, maximum and start a sequence of `data_type` going by `increment` has when none is written
+/// (the start depends on the bounds it has).
+fn sequence_defaults(data_type: &str, increment: i64, min: i64, max: i64) -> (i64, i64, i64) {
+    let (type_min, type_max) = match data_type {
+        "smallint" => (i16::MIN as i64, i16::MAX as i64),
+        "integer" => (i32::MIN as i64, i32::MAX as i64),
+        _ => (i64::MIN, i64::MAX),
+    };
+    let (default_min, default_max) = if increment > 0 {
+        (1, type_max)
+    } else {
+        (type_min, -1)
+    };
+    let default_start = if increment > 0 { min } else { max };
+    (default_min, default_max, default_start)
 }
 
 fn fk_action(code: &str) -> FkAction {

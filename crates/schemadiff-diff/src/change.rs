@@ -20,6 +20,9 @@ pub enum Hazard {
     MayFailOnExistingData,
     /// Cannot run inside a transaction block (or its result cannot be used in the same one).
     NotTransactional,
+    /// No cast converts the values: the step goes through their text form, which fits only some values; a
+    /// person should write it (a rollback's conversion back, typically).
+    NeedsHandWrittenStep,
 }
 
 impl Hazard {
@@ -31,6 +34,7 @@ impl Hazard {
             Hazard::BuildsIndexBlockingWrites => "builds_index_blocking_writes",
             Hazard::MayFailOnExistingData => "may_fail_on_existing_data",
             Hazard::NotTransactional => "not_transactional",
+            Hazard::NeedsHandWrittenStep => "needs_hand_written_step",
         }
     }
 
@@ -42,6 +46,9 @@ impl Hazard {
             Hazard::BuildsIndexBlockingWrites => "builds an index while blocking writes",
             Hazard::MayFailOnExistingData => "may fail on existing data",
             Hazard::NotTransactional => "cannot run in a transaction with what uses it",
+            Hazard::NeedsHandWrittenStep => {
+                "needs a hand-written step (no cast converts the values back)"
+            }
         }
     }
 }
@@ -67,6 +74,19 @@ pub enum Res {
     Key(QualifiedName, Vec<String>),
     /// An index or constraint by name, within its table.
     Named(QualifiedName, String),
+    /// A name in a schema's namespace of relations, which tables, sequences, indexes and the indexes of
+    /// keys share: a drop that frees a name goes before the create that takes it again.
+    Relation(String, String),
+}
+
+impl Res {
+    pub fn relation(schema: &str, name: &str) -> Res {
+        Res::Relation(schema.to_string(), name.to_string())
+    }
+
+    pub fn relation_of(q: &QualifiedName) -> Res {
+        Res::relation(&q.schema, &q.name)
+    }
 }
 
 /// The order classes used to break ties between changes that do not depend on each other.
@@ -203,8 +223,20 @@ pub(crate) fn assign_tables(schemas: &[&schemadiff_model::Schema], changes: &mut
     }
 }
 
+impl Change {
+    /// What the change does to what, in words: `drop column public.t.c`, `comment on table public.t` (the
+    /// verb of the kind, then the object, which already names its kind).
+    pub fn describe(&self) -> String {
+        let verb = match self.kind {
+            "set_comment" => "comment on",
+            k => k.split('_').next().unwrap_or(k),
+        };
+        format!("{verb} {}", self.object)
+    }
+}
+
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.kind, self.object)
+        f.write_str(&self.describe())
     }
 }

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use schemadiff_model::render::{
     check_clause, column_definition, create_enum, create_extension, create_index, create_sequence,
-    create_table, exclusion_clause, foreign_key_clause, inert, primary_key_clause, unique_clause,
+    create_table, exclusion_clause, foreign_key_clause, identity_options, inert,
+    primary_key_clause, table_additions, unique_clause,
 };
 use schemadiff_model::{
     Column, EnumType, ForeignKey, Identity, Index, IndexTarget, QualifiedName, Schema, Sequence,
@@ -25,8 +26,170 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Change> {
     enums(current, desired, &types, &mut out);
     sequences(current, desired, &mut out);
     tables(current, desired, &types, &mut out);
+    serial_identity_swaps(current, desired, &mut out);
+    owned_sequences_go_with_owners(current, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
     out
+}
+
+/// A sequence owned by a column goes when the column (or its table) is dropped: that drop frees its name.
+fn owned_sequences_go_with_owners(current: &Schema, desired: &Schema, out: &mut [Change]) {
+    for s in &current.sequences {
+        let Some(o) = &s.owned_by else { continue };
+        if desired.sequences.iter().any(|d| d.name == s.name) {
+            continue; // kept: disowned before its owner goes
+        }
+        let column = Res::Column(o.table.clone(), o.column.clone());
+        let table = Res::Table(o.table.clone());
+        let dropping = out.iter_mut().find(|c| {
+            (c.kind == "drop_table" && c.removes.contains(&table))
+                || (c.kind == "drop_column" && c.removes.contains(&column))
+        });
+        if let Some(c) = dropping {
+            if !c.removes.contains(&Res::Sequence(s.name.clone())) {
+                c.removes.push(Res::Sequence(s.name.clone()));
+                c.removes.push(Res::relation_of(&s.name));
+            }
+        }
+    }
+}
+
+/// A serial column turned identity, or back: the sequence changes hands instead of being dropped and made
+/// anew, so the numbering goes on where it was (the next insert gets no duplicate key), and the new sequence
+/// takes the old one's name (the old one is renamed out of the way first).
+fn serial_identity_swaps(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
+    for d in &desired.tables {
+        let Some(c) = current.table(&d.name) else {
+            continue;
+        };
+        let q = d.name.sql();
+        for dc in &d.columns {
+            let Some(cc) = c.column(&dc.name) else {
+                continue;
+            };
+            let object = format!("column {q}.{}", quote_ident(&dc.name));
+            let owned_by_column = |s: &&Sequence| {
+                s.owned_by
+                    .as_ref()
+                    .is_some_and(|o| o.table == d.name && o.column == dc.name)
+            };
+            let lit_table = quote_literal(&q);
+            let lit_col = quote_literal(&quote_ident(&dc.name));
+            if cc.identity.is_none() && dc.identity.is_some() {
+                // Serial to identity: the identity takes over the value of the serial's sequence.
+                let Some(Res::Sequence(seq)) = sequence_of(cc.default.as_deref()) else {
+                    continue;
+                };
+                let owned = current
+                    .sequences
+                    .iter()
+                    .filter(owned_by_column)
+                    .any(|s| s.name == seq);
+                if !owned || desired.sequences.iter().any(|s| s.name == seq) {
+                    continue;
+                }
+                let old =
+                    QualifiedName::new(seq.schema.clone(), format!("{}__schemadiff_old", seq.name));
+                out.retain(|ch| {
+                    !(ch.kind == "drop_sequence"
+                        && ch.removes.contains(&Res::Sequence(seq.clone())))
+                });
+                let Some(ch) = out
+                    .iter_mut()
+                    .find(|ch| ch.kind == "alter_column" && ch.object == object)
+                else {
+                    continue;
+                };
+                let at = ch
+                    .statements
+                    .iter()
+                    .position(|s| s.ends_with(" DROP DEFAULT"))
+                    .map_or(0, |i| i + 1);
+                // Out of the way: its name is free for the identity's sequence, and, owned by no column, it
+                // is not the one pg_get_serial_sequence finds.
+                ch.statements
+                    .insert(at, format!("ALTER SEQUENCE {} OWNED BY NONE", old.sql()));
+                ch.statements.insert(
+                    at,
+                    format!(
+                        "ALTER SEQUENCE {} RENAME TO {}",
+                        seq.sql(),
+                        quote_ident(&old.name)
+                    ),
+                );
+                ch.statements.push(format!(
+                    "SELECT setval(pg_catalog.pg_get_serial_sequence({lit_table}, {lit_col}), last_value, is_called) FROM {}",
+                    old.sql()
+                ));
+                ch.statements.push(format!("DROP SEQUENCE {}", old.sql()));
+                ch.removes.push(Res::Sequence(seq.clone()));
+                ch.removes.push(Res::relation_of(&seq));
+            } else if cc.identity.is_some() && dc.identity.is_none() {
+                // Identity to serial: the serial's new sequence starts where the identity was.
+                let Some(Res::Sequence(seq)) = sequence_of(dc.default.as_deref()) else {
+                    continue;
+                };
+                let Some(s) = desired
+                    .sequences
+                    .iter()
+                    .filter(owned_by_column)
+                    .find(|s| s.name == seq)
+                else {
+                    continue;
+                };
+                if current.sequences.iter().any(|c| c.name == seq) {
+                    continue;
+                }
+                let new =
+                    QualifiedName::new(seq.schema.clone(), format!("{}__schemadiff_new", seq.name));
+                out.retain(|ch| {
+                    !(matches!(ch.kind, "create_sequence" | "set_sequence_owner")
+                        && ch.object == format!("sequence {}", seq.sql()))
+                });
+                let Some(ch) = out
+                    .iter_mut()
+                    .find(|ch| ch.kind == "alter_column" && ch.object == object)
+                else {
+                    continue;
+                };
+                let at = ch
+                    .statements
+                    .iter()
+                    .position(|s| s.ends_with(" DROP IDENTITY"))
+                    .map_or(0, |i| i + 1);
+                ch.statements.insert(
+                    at,
+                    format!(
+                        "ALTER SEQUENCE {} RENAME TO {}",
+                        new.sql(),
+                        quote_ident(&seq.name)
+                    ),
+                );
+                ch.statements.insert(
+                    0,
+                    format!(
+                        "SELECT setval({}::regclass, last, true) FROM (SELECT pg_catalog.pg_sequence_last_value(pg_catalog.pg_get_serial_sequence({lit_table}, {lit_col})::regclass) AS last) s WHERE last IS NOT NULL",
+                        quote_literal(&new.sql())
+                    ),
+                );
+                ch.statements.insert(
+                    0,
+                    create_sequence(&Sequence {
+                        name: new.clone(),
+                        ..s.clone()
+                    }),
+                );
+                ch.statements.push(format!(
+                    "ALTER SEQUENCE {} OWNED BY {q}.{}",
+                    seq.sql(),
+                    quote_ident(&dc.name)
+                ));
+                ch.requires.retain(|r| *r != Res::Sequence(seq.clone()));
+                ch.provides.push(Res::Sequence(seq.clone()));
+                ch.provides.push(Res::relation_of(&seq));
+            }
+        }
+    }
 }
 
 /// Enums by the text `format_type` prints for them (as columns name their type).
@@ -524,7 +687,7 @@ fn sequences(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
                     )
                     .sql(create_sequence(s))
                     .requires([in_schema(&s.name)])
-                    .provides([res.clone()]),
+                    .provides([res.clone(), Res::relation_of(&s.name)]),
                 );
                 if s.owned_by.is_some() {
                     out.push(owned_change(s));
@@ -626,7 +789,7 @@ fn sequences(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
                 )
                 .sql(format!("DROP SEQUENCE {}", s.name.sql()))
                 .hazard(Hazard::DeletesData)
-                .removes([Res::Sequence(s.name.clone())])
+                .removes([Res::Sequence(s.name.clone()), Res::relation_of(&s.name)])
                 .releases([in_schema(&s.name)]),
             );
         }
@@ -674,6 +837,7 @@ fn table_keys(t: &Table) -> Vec<Res> {
     for u in &t.uniques {
         keys.push(Res::Key(t.name.clone(), sorted(&u.columns)));
     }
+    keys.dedup();
     for i in &t.indexes {
         if i.unique
             && i.where_clause.is_none()
@@ -740,18 +904,24 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
                   object: String,
                   sql: String,
                   old: &str,
-                  new: &str| {
-        out.push(
-            Change::new(kind, Action::Alter, Phase::Rename, object)
-                .group(format!("table {q}"))
-                .sql(sql)
-                .hazard(Hazard::AccessExclusiveLock)
-                .requires([Res::Table(c.name.clone())])
-                .removes([Res::Named(c.name.clone(), old.to_string())])
-                .provides([Res::Named(c.name.clone(), new.to_string())]),
-        );
+                  new: &str,
+                  relation: bool| {
+        let mut change = Change::new(kind, Action::Alter, Phase::Rename, object)
+            .group(format!("table {q}"))
+            .sql(sql)
+            .hazard(Hazard::AccessExclusiveLock)
+            .requires([Res::Table(c.name.clone())])
+            .removes([Res::Named(c.name.clone(), old.to_string())])
+            .provides([Res::Named(c.name.clone(), new.to_string())]);
+        // An index's name (its own, or its key's) is a relation's: it is freed and taken.
+        if relation {
+            change = change
+                .removes([Res::relation(&c.name.schema, old)])
+                .provides([Res::relation(&c.name.schema, new)]);
+        }
+        out.push(change);
     };
-    let constraint = |out: &mut Vec<Change>, old: &str, new: &str| {
+    let constraint = |out: &mut Vec<Change>, old: &str, new: &str, relation: bool| {
         rename(
             out,
             "rename_constraint",
@@ -763,25 +933,31 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
             ),
             old,
             new,
+            relation,
         );
     };
     if let (Some(a), Some(b)) = (&mut t.primary_key, &d.primary_key) {
-        if a.name != b.name && a.columns == b.columns {
-            constraint(out, &name_of(&a.name), &name_of(&b.name));
+        if a.name != b.name
+            && (&a.columns, a.deferrable, a.initially_deferred)
+                == (&b.columns, b.deferrable, b.initially_deferred)
+        {
+            constraint(out, &name_of(&a.name), &name_of(&b.name), true);
             a.name = b.name.clone();
         }
     }
     for (i, new) in pairs(&c.uniques, &d.uniques, |u| &u.name, same_unique) {
-        constraint(out, &name_of(&t.uniques[i].name), &name_of(&new));
+        constraint(out, &name_of(&t.uniques[i].name), &name_of(&new), true);
         t.uniques[i].name = new;
     }
     for (i, new) in pairs(
         &c.checks,
         &d.checks,
         |x| &x.name,
-        |a, b| a.expression == b.expression,
+        |a, b| {
+            (&a.expression, a.no_inherit, a.not_valid) == (&b.expression, b.no_inherit, b.not_valid)
+        },
     ) {
-        constraint(out, &name_of(&t.checks[i].name), &name_of(&new));
+        constraint(out, &name_of(&t.checks[i].name), &name_of(&new), false);
         t.checks[i].name = new;
     }
     let exclusion = |x: &schemadiff_model::Exclusion| {
@@ -797,11 +973,16 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
         |x| &x.name,
         |a, b| exclusion(a) == exclusion(b),
     ) {
-        constraint(out, &name_of(&t.exclusions[i].name), &name_of(&new));
+        constraint(out, &name_of(&t.exclusions[i].name), &name_of(&new), true);
         t.exclusions[i].name = new;
     }
     for (i, new) in pairs(&c.foreign_keys, &d.foreign_keys, |f| &f.name, same_fk) {
-        constraint(out, &name_of(&t.foreign_keys[i].name), &name_of(&new));
+        constraint(
+            out,
+            &name_of(&t.foreign_keys[i].name),
+            &name_of(&new),
+            false,
+        );
         t.foreign_keys[i].name = new;
     }
     for (i, new) in pairs(&c.indexes, &d.indexes, |x| &x.name, same_index) {
@@ -818,6 +999,7 @@ fn rename_same_definitions(c: &Table, d: &Table, out: &mut Vec<Change>) -> Table
             format!("ALTER INDEX {from} RENAME TO {}", quote_ident(&to)),
             &old,
             &to,
+            true,
         );
         t.indexes[i].name = new;
     }
@@ -853,7 +1035,7 @@ fn pairs<T>(
 fn unchanged_key_sources(c: &Table, d: &Table) -> BTreeSet<Res> {
     let mut out = BTreeSet::new();
     if let (Some(a), Some(b)) = (&c.primary_key, &d.primary_key) {
-        if a.name == b.name && a.columns == b.columns {
+        if a.name == b.name && primary_key_clause(a) == primary_key_clause(b) {
             out.insert(Res::Key(c.name.clone(), sorted(&a.columns)));
         }
     }
@@ -873,11 +1055,13 @@ fn unchanged_key_sources(c: &Table, d: &Table) -> BTreeSet<Res> {
 fn same_unique(a: &schemadiff_model::Unique, b: &schemadiff_model::Unique) -> bool {
     (
         &a.columns,
+        &a.include,
         a.nulls_not_distinct,
         a.deferrable,
         a.initially_deferred,
     ) == (
         &b.columns,
+        &b.include,
         b.nulls_not_distinct,
         b.deferrable,
         b.initially_deferred,
@@ -909,9 +1093,12 @@ fn same_fk(a: &ForeignKey, b: &ForeignKey) -> bool {
             f.references.clone(),
             f.referenced_columns.clone(),
             f.on_delete,
+            f.on_delete_columns.clone(),
             f.on_update,
+            f.match_full,
             f.deferrable,
             f.initially_deferred,
+            f.not_valid,
         )
     };
     key(a) == key(b)
@@ -928,7 +1115,9 @@ fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     for c in &t.columns {
         requires.extend(column_uses(c, types));
     }
-    let mut provides = vec![Res::Table(t.name.clone())];
+    // A table is also a type (its row type), in the namespace of enums.
+    let mut provides = vec![Res::Table(t.name.clone()), Res::Type(t.name.clone())];
+    provides.extend(index_backed_relations(t, false));
     provides.extend(
         t.columns
             .iter()
@@ -937,6 +1126,7 @@ fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     provides.extend(
         t.primary_key
             .iter()
+            .filter(|pk| !pk.deferrable)
             .map(|pk| Res::Key(t.name.clone(), sorted(&pk.columns))),
     );
     provides.extend(
@@ -955,22 +1145,23 @@ fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     {
         provides.push(Res::Named(t.name.clone(), name_of(n)));
     }
-    out.push(
-        Change::new(
-            "create_table",
-            Action::Create,
-            Phase::CreateTable,
-            group.clone(),
-        )
-        .sql(create_table(t))
-        .requires(requires)
-        .provides(provides),
-    );
+    let mut create = Change::new(
+        "create_table",
+        Action::Create,
+        Phase::CreateTable,
+        group.clone(),
+    )
+    .sql(create_table(t));
+    for (_, sql) in table_additions(t) {
+        create = create.sql(sql);
+    }
+    out.push(create.requires(requires).provides(provides));
+    // The table is empty and nobody uses it yet: its indexes block no one, and its rows fail no key.
     for idx in &t.indexes {
-        out.push(create_index_change(t, idx));
+        out.push(create_index_change(t, idx, true));
     }
     for fk in &t.foreign_keys {
-        out.push(add_fk_change(t, fk));
+        out.push(add_fk_change(t, fk, true));
     }
     comments_of_new_table(t, out);
 }
@@ -1052,9 +1243,13 @@ fn constraint_comments(t: &Table) -> Vec<(String, Option<String>)> {
     v
 }
 
-fn create_index_change(t: &Table, idx: &Index) -> Change {
+/// A new index on `t`; `new_table` when the plan creates `t` (empty, unused: no hazard).
+fn create_index_change(t: &Table, idx: &Index, new_table: bool) -> Change {
     let iq = QualifiedName::new(t.name.schema.clone(), name_of(&idx.name)).sql();
-    let mut provides = vec![Res::Named(t.name.clone(), name_of(&idx.name))];
+    let mut provides = vec![
+        Res::Named(t.name.clone(), name_of(&idx.name)),
+        Res::relation(&t.name.schema, &name_of(&idx.name)),
+    ];
     let cols = key_columns(idx);
     if idx.unique && idx.where_clause.is_none() && cols.len() == idx.keys.len() + idx.include.len()
     {
@@ -1067,12 +1262,13 @@ fn create_index_change(t: &Table, idx: &Index) -> Change {
         format!("index {iq}"),
     )
     .group(format!("table {}", t.name.sql()))
-    .sql(create_index(&t.name, idx))
-    .hazard(Hazard::BuildsIndexBlockingWrites);
-    let change = if idx.unique {
-        change.hazard(Hazard::MayFailOnExistingData)
-    } else {
-        change
+    .sql(create_index(&t.name, idx));
+    let change = match (new_table, idx.unique) {
+        (true, _) => change,
+        (false, false) => change.hazard(Hazard::BuildsIndexBlockingWrites),
+        (false, true) => change
+            .hazard(Hazard::BuildsIndexBlockingWrites)
+            .hazard(Hazard::MayFailOnExistingData),
     };
     change
         .requires([Res::Table(t.name.clone())])
@@ -1082,7 +1278,10 @@ fn create_index_change(t: &Table, idx: &Index) -> Change {
 
 fn drop_index_change(t: &Table, idx: &Index) -> Change {
     let iq = QualifiedName::new(t.name.schema.clone(), name_of(&idx.name)).sql();
-    let mut removes = vec![Res::Named(t.name.clone(), name_of(&idx.name))];
+    let mut removes = vec![
+        Res::Named(t.name.clone(), name_of(&idx.name)),
+        Res::relation(&t.name.schema, &name_of(&idx.name)),
+    ];
     if idx.unique {
         removes.push(Res::Key(t.name.clone(), sorted(&key_columns(idx))));
     }
@@ -1103,31 +1302,38 @@ fn drop_index_change(t: &Table, idx: &Index) -> Change {
     )
 }
 
-fn add_fk_change(t: &Table, fk: &ForeignKey) -> Change {
+/// A new foreign key on `t`; `new_table` when the plan creates `t` (no rows to check).
+fn add_fk_change(t: &Table, fk: &ForeignKey, new_table: bool) -> Change {
     let q = t.name.sql();
-    Change::new(
+    let change = Change::new(
         "add_foreign_key",
         Action::Create,
         Phase::AddForeignKey,
         format!("foreign key {} on {q}", quote_ident(&name_of(&fk.name))),
     )
     .group(format!("table {q}"))
-    .sql(format!("ALTER TABLE {q} ADD {}", foreign_key_clause(fk)))
-    .hazard(Hazard::MayFailOnExistingData)
-    .requires([
-        Res::Table(t.name.clone()),
-        Res::Table(fk.references.clone()),
-    ])
-    .requires(
-        fk.columns
-            .iter()
-            .map(|c| Res::Column(t.name.clone(), c.clone())),
-    )
-    .requires([Res::Key(
-        fk.references.clone(),
-        sorted(&fk.referenced_columns),
-    )])
-    .provides([Res::Named(t.name.clone(), name_of(&fk.name))])
+    .sql(format!("ALTER TABLE {q} ADD {}", foreign_key_clause(fk)));
+    // A NOT VALID foreign key leaves the existing rows alone.
+    let change = if fk.not_valid || new_table {
+        change
+    } else {
+        change.hazard(Hazard::MayFailOnExistingData)
+    };
+    change
+        .requires([
+            Res::Table(t.name.clone()),
+            Res::Table(fk.references.clone()),
+        ])
+        .requires(
+            fk.columns
+                .iter()
+                .map(|c| Res::Column(t.name.clone(), c.clone())),
+        )
+        .requires([Res::Key(
+            fk.references.clone(),
+            sorted(&fk.referenced_columns),
+        )])
+        .provides([Res::Named(t.name.clone(), name_of(&fk.name))])
 }
 
 fn drop_fk_change(t: &Table, fk: &ForeignKey) -> Change {
@@ -1166,7 +1372,8 @@ fn drop_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     for fk in &t.foreign_keys {
         out.push(drop_fk_change(t, fk));
     }
-    let mut removes = vec![Res::Table(t.name.clone())];
+    let mut removes = vec![Res::Table(t.name.clone()), Res::Type(t.name.clone())];
+    removes.extend(index_backed_relations(t, true));
     removes.extend(
         t.columns
             .iter()
@@ -1191,6 +1398,22 @@ fn drop_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Change>) {
     );
 }
 
+/// The names `t` takes in its schema's namespace of relations: its own, those of its keys' and exclusion
+/// constraints' indexes, and (`with_indexes`) those of its indexes.
+fn index_backed_relations(t: &Table, with_indexes: bool) -> Vec<Res> {
+    let s = &t.name.schema;
+    let mut out = vec![Res::relation_of(&t.name)];
+    let names = t
+        .primary_key
+        .iter()
+        .map(|p| &p.name)
+        .chain(t.uniques.iter().map(|u| &u.name))
+        .chain(t.exclusions.iter().map(|x| &x.name))
+        .chain(t.indexes.iter().map(|i| &i.name).filter(|_| with_indexes));
+    out.extend(names.map(|n| Res::relation(s, &name_of(n))));
+    out
+}
+
 /// A table-level constraint other than a foreign key, as (name, clause, columns, is_key, definition key).
 struct Constraint {
     name: String,
@@ -1198,6 +1421,10 @@ struct Constraint {
     columns: Vec<String>,
     key: Option<Vec<String>>,
     definition: String,
+    /// A NOT VALID check: its definition once validated (what `VALIDATE CONSTRAINT` turns it into).
+    validated: Option<String>,
+    /// Whether it has an index (primary key, unique, exclusion), whose name is a relation's.
+    index_backed: bool,
     comment: Option<String>,
     hazards: Vec<Hazard>,
 }
@@ -1209,8 +1436,10 @@ fn constraints(t: &Table) -> Vec<Constraint> {
             name: name_of(&pk.name),
             clause: primary_key_clause(pk),
             columns: pk.columns.clone(),
-            key: Some(sorted(&pk.columns)),
+            key: (!pk.deferrable).then(|| sorted(&pk.columns)),
             definition: primary_key_clause(pk),
+            validated: None,
+            index_backed: true,
             comment: pk.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1223,9 +1452,11 @@ fn constraints(t: &Table) -> Vec<Constraint> {
         v.push(Constraint {
             name: name_of(&u.name),
             clause: unique_clause(u),
-            columns: u.columns.clone(),
+            columns: u.columns.iter().chain(&u.include).cloned().collect(),
             key: (!u.deferrable).then(|| sorted(&u.columns)),
             definition: unique_clause(u),
+            validated: None,
+            index_backed: true,
             comment: u.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1246,8 +1477,20 @@ fn constraints(t: &Table) -> Vec<Constraint> {
                 .collect(),
             key: None,
             definition: check_clause(c),
+            validated: c.not_valid.then(|| {
+                check_clause(&schemadiff_model::Check {
+                    not_valid: false,
+                    ..c.clone()
+                })
+            }),
+            index_backed: false,
             comment: c.comment.clone(),
-            hazards: vec![Hazard::MayFailOnExistingData, Hazard::AccessExclusiveLock],
+            // A NOT VALID check leaves the existing rows alone.
+            hazards: if c.not_valid {
+                vec![Hazard::AccessExclusiveLock]
+            } else {
+                vec![Hazard::MayFailOnExistingData, Hazard::AccessExclusiveLock]
+            },
         });
     }
     for x in &t.exclusions {
@@ -1264,6 +1507,8 @@ fn constraints(t: &Table) -> Vec<Constraint> {
                 .collect(),
             key: None,
             definition: exclusion_clause(x),
+            validated: None,
+            index_backed: true,
             comment: x.comment.clone(),
             hazards: vec![
                 Hazard::MayFailOnExistingData,
@@ -1286,7 +1531,9 @@ fn alter_table_changes(
     let group = format!("table {q}");
     let tres = Res::Table(d.name.clone());
 
-    // Columns.
+    // Columns. New ones are added in declaration order (each after the new one declared before it), so the
+    // table ends as a table created from the model would.
+    let mut previous_new: Option<Res> = None;
     for col in &d.columns {
         let cres = Res::Column(d.name.clone(), col.name.clone());
         let object = format!("column {q}.{}", quote_ident(&col.name));
@@ -1305,6 +1552,7 @@ fn alter_table_changes(
                 ))
                 .hazard(Hazard::AccessExclusiveLock)
                 .requires(column_needs(&d.name, col, types))
+                .requires(previous_new.replace(cres.clone()))
                 .provides([cres.clone()]);
                 if col.not_null
                     && col.default.is_none()
@@ -1328,7 +1576,13 @@ fn alter_table_changes(
                 }
             }
             Some(old) => {
-                if let Some(change) = alter_column(&d.name, old, col, types) {
+                if let Some(mut change) = alter_column(&d.name, old, col, types) {
+                    // A column made anew goes to the end too, in its place among the new ones.
+                    if change.kind == "recreate_column" && change.statements.len() > 1 {
+                        change = change
+                            .requires(previous_new.replace(cres.clone()))
+                            .provides([cres.clone()]);
+                    }
                     out.push(change.group(group.clone()));
                 }
                 if old.comment != col.comment {
@@ -1372,6 +1626,20 @@ fn alter_table_changes(
     let new_cons = constraints(d);
     for n in &new_cons {
         let old = old_cons.iter().find(|o| o.name == n.name);
+        // A NOT VALID check that is to be valid is validated in place (it checks the rows, without a rebuild).
+        if let Some(o) = old.filter(|o| o.validated.as_ref() == Some(&n.definition)) {
+            out.push(validate_change(d, &o.name));
+            if o.comment != n.comment {
+                out.push(comment_change(
+                    format!("constraint {} on {q}", quote_ident(&n.name)),
+                    group.clone(),
+                    &format!("CONSTRAINT {} ON {q}", quote_ident(&n.name)),
+                    &n.comment,
+                    vec![],
+                ));
+            }
+            continue;
+        }
         let changed = old.is_some_and(|o| o.definition != n.definition);
         if let Some(o) = old.filter(|_| changed) {
             out.push(drop_constraint(d, o));
@@ -1379,6 +1647,9 @@ fn alter_table_changes(
         if old.is_none() || changed {
             let mut provides = vec![Res::Named(d.name.clone(), n.name.clone())];
             provides.extend(n.key.iter().map(|k| Res::Key(d.name.clone(), k.clone())));
+            if n.index_backed {
+                provides.push(Res::relation(&d.name.schema, &n.name));
+            }
             let mut change = Change::new(
                 "add_constraint",
                 Action::Create,
@@ -1426,7 +1697,7 @@ fn alter_table_changes(
             out.push(drop_index_change(d, o));
         }
         if old.is_none() || changed {
-            out.push(create_index_change(d, idx));
+            out.push(create_index_change(d, idx, false));
         }
         let comment_differs = match old {
             None => idx.comment.is_some(),
@@ -1452,6 +1723,34 @@ fn alter_table_changes(
     // Foreign keys: by name; changed, or standing on a key that is dropped, means dropped and added again.
     for fk in &d.foreign_keys {
         let old = c.foreign_keys.iter().find(|o| o.name == fk.name);
+        let validated_only = old.is_some_and(|o| {
+            o.not_valid
+                && !fk.not_valid
+                && same_fk(
+                    &ForeignKey {
+                        not_valid: false,
+                        ..o.clone()
+                    },
+                    fk,
+                )
+                && !dropped_keys.contains(&Res::Key(
+                    o.references.clone(),
+                    sorted(&o.referenced_columns),
+                ))
+        });
+        if validated_only {
+            out.push(validate_change(d, &name_of(&fk.name)));
+            if old.is_some_and(|o| o.comment != fk.comment) {
+                out.push(comment_change(
+                    format!("constraint {} on {q}", quote_ident(&name_of(&fk.name))),
+                    group.clone(),
+                    &format!("CONSTRAINT {} ON {q}", quote_ident(&name_of(&fk.name))),
+                    &fk.comment,
+                    vec![],
+                ));
+            }
+            continue;
+        }
         let rebuilt = old.is_some_and(|o| {
             !same_fk(o, fk)
                 || dropped_keys.contains(&Res::Key(
@@ -1463,7 +1762,7 @@ fn alter_table_changes(
             out.push(drop_fk_change(c, o));
         }
         if old.is_none() || rebuilt {
-            out.push(add_fk_change(d, fk));
+            out.push(add_fk_change(d, fk, false));
         }
         let comment_differs = match old {
             None => fk.comment.is_some(),
@@ -1496,10 +1795,32 @@ fn alter_table_changes(
     }
 }
 
+/// `VALIDATE CONSTRAINT`: a NOT VALID check or foreign key made valid, checking the existing rows (with a
+/// SHARE UPDATE EXCLUSIVE lock, which lets reads and writes go on).
+fn validate_change(t: &Table, name: &str) -> Change {
+    let q = t.name.sql();
+    Change::new(
+        "validate_constraint",
+        Action::Alter,
+        Phase::AddForeignKey,
+        format!("constraint {} on {q}", quote_ident(name)),
+    )
+    .group(format!("table {q}"))
+    .sql(format!(
+        "ALTER TABLE {q} VALIDATE CONSTRAINT {}",
+        quote_ident(name)
+    ))
+    .hazard(Hazard::MayFailOnExistingData)
+    .requires([Res::Named(t.name.clone(), name.to_string())])
+}
+
 fn drop_constraint(t: &Table, o: &Constraint) -> Change {
     let q = t.name.sql();
     let mut removes = vec![Res::Named(t.name.clone(), o.name.clone())];
     removes.extend(o.key.iter().map(|k| Res::Key(t.name.clone(), k.clone())));
+    if o.index_backed {
+        removes.push(Res::relation(&t.name.schema, &o.name));
+    }
     Change::new(
         "drop_constraint",
         Action::Drop,
@@ -1615,17 +1936,35 @@ fn finish_column(
     }
     match (old.identity, new.identity) {
         (None, Some(i)) => {
+            let options = identity_options(&new.identity_options);
+            let options = if options.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", options.join(" "))
+            };
             change = change
-                .sql(alter(format!("ADD {}", i.sql())))
+                .sql(alter(format!("ADD {}{options}", i.sql())))
                 .hazard(Hazard::AccessExclusiveLock)
         }
-        (Some(a), Some(b)) if a != b => {
-            let kind = if b == Identity::Always {
-                "ALWAYS"
-            } else {
-                "BY DEFAULT"
-            };
-            change = change.sql(alter(format!("SET GENERATED {kind}")));
+        (Some(a), Some(b)) => {
+            if a != b {
+                let kind = if b == Identity::Always {
+                    "ALWAYS"
+                } else {
+                    "BY DEFAULT"
+                };
+                change = change.sql(alter(format!("SET GENERATED {kind}")));
+            }
+            if old.identity_options != new.identity_options {
+                change = change.sql(alter(set_identity_options(&new.identity_options)));
+                // New bounds must hold the value the sequence is at; the other options cannot fail.
+                let (o, n) = (&old.identity_options, &new.identity_options);
+                if (o.min_value, o.max_value, o.increment.unwrap_or(1) > 0)
+                    != (n.min_value, n.max_value, n.increment.unwrap_or(1) > 0)
+                {
+                    change = change.hazard(Hazard::MayFailOnExistingData);
+                }
+            }
         }
         _ => {}
     }
@@ -1641,6 +1980,31 @@ fn finish_column(
         change = change.hazard(Hazard::AccessExclusiveLock);
     }
     change
+}
+
+/// `SET INCREMENT BY 10 SET NO MINVALUE ...`: every option of an identity's sequence, those left out back to
+/// their defaults (`ALTER COLUMN ... SET` takes them one `SET` each).
+fn set_identity_options(o: &schemadiff_model::IdentityOptions) -> String {
+    let inc = o.increment.unwrap_or(1);
+    let mut parts = vec![format!("SET INCREMENT BY {inc}")];
+    parts.push(
+        o.min_value
+            .map_or("SET NO MINVALUE".into(), |v| format!("SET MINVALUE {v}")),
+    );
+    parts.push(
+        o.max_value
+            .map_or("SET NO MAXVALUE".into(), |v| format!("SET MAXVALUE {v}")),
+    );
+    // The default start: the minimum going up, the maximum going down.
+    let start = o.start.unwrap_or(if inc > 0 {
+        o.min_value.unwrap_or(1)
+    } else {
+        o.max_value.unwrap_or(-1)
+    });
+    parts.push(format!("SET START WITH {start}"));
+    parts.push(format!("SET CACHE {}", o.cache.unwrap_or(1)));
+    parts.push(if o.cycle { "SET CYCLE" } else { "SET NO CYCLE" }.into());
+    parts.join(" ")
 }
 
 fn collation_sql(text: &str) -> String {

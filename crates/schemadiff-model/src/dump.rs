@@ -198,12 +198,18 @@ fn table(out: &mut String, t: &Table) {
                 .name
                 .as_ref()
                 .filter(|n| **n != make_object_name(tn, None, "pkey"));
-            if name.is_none() && pk.comment.is_none() {
+            if name.is_none() && pk.comment.is_none() && !pk.deferrable {
                 let _ = writeln!(out, "primary_key = {}", string_list(&pk.columns));
             } else {
                 let mut pairs = vec![("columns", string_list(&pk.columns))];
                 if let Some(n) = name {
                     pairs.push(("name", toml_string(n)));
+                }
+                if pk.deferrable {
+                    pairs.push(("deferrable", "true".into()));
+                }
+                if pk.initially_deferred {
+                    pairs.push(("initially_deferred", "true".into()));
                 }
                 if let Some(c) = &pk.comment {
                     pairs.push(("comment", toml_string(c)));
@@ -226,11 +232,31 @@ fn table(out: &mut String, t: &Table) {
                 pairs.push(("default", toml_string(d)));
             }
             if let Some(i) = c.identity {
-                let v = match i {
+                let v = toml_string(match i {
                     Identity::Always => "always",
                     Identity::ByDefault => "by default",
-                };
-                pairs.push(("identity", toml_string(v)));
+                });
+                let o = &c.identity_options;
+                if o.is_default() {
+                    pairs.push(("identity", v));
+                } else {
+                    let mut options = vec![("generated", v)];
+                    for (k, value) in [
+                        ("start", o.start),
+                        ("increment", o.increment),
+                        ("min_value", o.min_value),
+                        ("max_value", o.max_value),
+                        ("cache", o.cache),
+                    ] {
+                        if let Some(n) = value {
+                            options.push((k, n.to_string()));
+                        }
+                    }
+                    if o.cycle {
+                        options.push(("cycle", "true".into()));
+                    }
+                    pairs.push(("identity", inline(&options)));
+                }
             }
             if let Some(g) = &c.generated {
                 pairs.push(("generated", toml_string(g)));
@@ -254,9 +280,16 @@ fn table(out: &mut String, t: &Table) {
     }
     for u in &t.uniques {
         let _ = writeln!(out, "[[tables.{key}.unique]]");
-        let default = default_index_name(tn, u.columns.iter().map(String::as_str), "key");
+        let default = default_index_name(
+            tn,
+            u.columns.iter().chain(&u.include).map(String::as_str),
+            "key",
+        );
         name_line(out, &u.name, &default);
         let _ = writeln!(out, "columns = {}", string_list(&u.columns));
+        if !u.include.is_empty() {
+            let _ = writeln!(out, "include = {}", string_list(&u.include));
+        }
         flag(out, "nulls_not_distinct", u.nulls_not_distinct);
         flag(out, "deferrable", u.deferrable);
         flag(out, "initially_deferred", u.initially_deferred);
@@ -280,14 +313,25 @@ fn table(out: &mut String, t: &Table) {
                 ("columns", string_list(&fk.referenced_columns)),
             ])
         );
+        if fk.match_full {
+            let _ = writeln!(out, "match = \"full\"");
+        }
         if fk.on_delete != FkAction::NoAction {
             let _ = writeln!(out, "on_delete = {}", toml_string(fk.on_delete.name()));
+        }
+        if !fk.on_delete_columns.is_empty() {
+            let _ = writeln!(
+                out,
+                "on_delete_columns = {}",
+                string_list(&fk.on_delete_columns)
+            );
         }
         if fk.on_update != FkAction::NoAction {
             let _ = writeln!(out, "on_update = {}", toml_string(fk.on_update.name()));
         }
         flag(out, "deferrable", fk.deferrable);
         flag(out, "initially_deferred", fk.initially_deferred);
+        flag(out, "not_valid", fk.not_valid);
         comment_line(out, &fk.comment);
         out.push('\n');
     }
@@ -296,6 +340,8 @@ fn table(out: &mut String, t: &Table) {
         let default = default_check_name(t, &c.expression);
         name_line(out, &c.name, &default);
         let _ = writeln!(out, "expression = {}", toml_string(&c.expression));
+        flag(out, "no_inherit", c.no_inherit);
+        flag(out, "not_valid", c.not_valid);
         comment_line(out, &c.comment);
         out.push('\n');
     }

@@ -512,9 +512,25 @@ const COLUMN_KEYS: &[&str] = &[
     "renamed_from",
     "using",
 ];
-const PRIMARY_KEY_KEYS: &[&str] = &["columns", "name", "comment"];
+const IDENTITY_KEYS: &[&str] = &[
+    "generated",
+    "start",
+    "increment",
+    "min_value",
+    "max_value",
+    "cache",
+    "cycle",
+];
+const PRIMARY_KEY_KEYS: &[&str] = &[
+    "columns",
+    "name",
+    "deferrable",
+    "initially_deferred",
+    "comment",
+];
 const UNIQUE_KEYS: &[&str] = &[
     "columns",
+    "include",
     "name",
     "nulls_not_distinct",
     "deferrable",
@@ -526,15 +542,25 @@ const FOREIGN_KEY_KEYS: &[&str] = &[
     "columns",
     "references",
     "on_delete",
+    "on_delete_columns",
     "on_update",
+    "match",
     "deferrable",
     "initially_deferred",
+    "not_valid",
     "name",
     "comment",
     "renamed_from",
 ];
 const REFERENCES_KEYS: &[&str] = &["table", "columns"];
-const CHECK_KEYS: &[&str] = &["expression", "name", "comment", "renamed_from"];
+const CHECK_KEYS: &[&str] = &[
+    "expression",
+    "name",
+    "no_inherit",
+    "not_valid",
+    "comment",
+    "renamed_from",
+];
 const EXCLUSION_KEYS: &[&str] = &[
     "elements",
     "method",
@@ -1329,7 +1355,58 @@ impl Decoder {
                 String::new()
             }
         };
-        let identity = match self.string(&obj, "identity") {
+        // `identity = "always"`, or a table with the kind and the options of its sequence.
+        let mut identity_options = IdentityOptions::default();
+        let identity_kind = match obj.get("identity").map(|v| v.get_ref()) {
+            Some(DeValue::Table(it)) => {
+                let iobj = Obj {
+                    table: it,
+                    what: format!("`identity` of {what}"),
+                    path: obj
+                        .path
+                        .as_ref()
+                        .map(|(p, _)| (p.clone(), "identity".into())),
+                };
+                self.check_keys(&iobj, IDENTITY_KEYS);
+                self.record(
+                    &obj,
+                    "identity",
+                    obj.get("identity").expect("matched").span(),
+                );
+                identity_options = IdentityOptions {
+                    start: self.integer(&iobj, "start"),
+                    increment: self.integer(&iobj, "increment"),
+                    min_value: self.integer(&iobj, "min_value"),
+                    max_value: self.integer(&iobj, "max_value"),
+                    cache: self.integer(&iobj, "cache"),
+                    cycle: self.boolean(&iobj, "cycle"),
+                };
+                if identity_options.increment == Some(0) {
+                    self.error(
+                        Diagnostic::new(
+                            obj.get("identity").expect("matched").span(),
+                            format!("`increment` in the identity of {what} cannot be 0"),
+                        )
+                        .help("write a positive or negative step, or leave `increment` out"),
+                    );
+                }
+                match self.string(&iobj, "generated") {
+                    Some(s) => Some(s),
+                    None => {
+                        self.error(
+                            Diagnostic::new(
+                                obj.get("identity").expect("matched").span(),
+                                format!("the `identity` of {what} has no `generated`"),
+                            )
+                            .help("add `generated = \"always\"` or `generated = \"by default\"`"),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => self.string(&obj, "identity"),
+        };
+        let identity = match identity_kind {
             Some(s) => match s.get_ref().to_lowercase().replace('_', " ").as_str() {
                 "always" => Some(Identity::Always),
                 "by default" => Some(Identity::ByDefault),
@@ -1352,6 +1429,7 @@ impl Decoder {
             not_null: self.boolean(&obj, "not_null"),
             default: self.opt_string(&obj, "default"),
             identity,
+            identity_options,
             generated: self.opt_string(&obj, "generated"),
             collation: self.reference(&obj, "collation"),
             comment: self.opt_string(&obj, "comment"),
@@ -1377,6 +1455,8 @@ impl Decoder {
             return Some(PrimaryKey {
                 name: None,
                 columns,
+                deferrable: false,
+                initially_deferred: false,
                 comment: None,
             });
         }
@@ -1390,6 +1470,8 @@ impl Decoder {
         Some(PrimaryKey {
             columns: self.required_list(&obj, "columns", v.span(), "`columns = [\"id\"]`"),
             name: self.opt_string(&obj, "name"),
+            deferrable: self.boolean(&obj, "deferrable"),
+            initially_deferred: self.boolean(&obj, "initially_deferred"),
             comment: self.opt_string(&obj, "comment"),
         })
     }
@@ -1407,6 +1489,7 @@ impl Decoder {
         )?;
         Some(Unique {
             columns: self.required_list(&obj, "columns", v.span(), "`columns = [\"email\"]`"),
+            include: self.string_list(&obj, "include").unwrap_or_default(),
             name: self.opt_string(&obj, "name"),
             nulls_not_distinct: self.boolean(&obj, "nulls_not_distinct"),
             deferrable: self.boolean(&obj, "deferrable"),
@@ -1521,9 +1604,14 @@ impl Decoder {
             references: references.unwrap_or_else(|| QualifiedName::new("", "")),
             referenced_columns,
             on_delete: self.fk_action(&obj, "on_delete"),
+            on_delete_columns: self
+                .string_list(&obj, "on_delete_columns")
+                .unwrap_or_default(),
             on_update: self.fk_action(&obj, "on_update"),
+            match_full: self.choice(&obj, "match", &["simple", "full"]).as_deref() == Some("full"),
             deferrable: self.boolean(&obj, "deferrable"),
             initially_deferred: self.boolean(&obj, "initially_deferred"),
+            not_valid: self.boolean(&obj, "not_valid"),
             comment: self.opt_string(&obj, "comment"),
             renamed_from: self.opt_string(&obj, "renamed_from"),
         };
@@ -1551,6 +1639,8 @@ impl Decoder {
         Some(Check {
             name: self.opt_string(&obj, "name"),
             expression: expression.unwrap_or_default(),
+            no_inherit: self.boolean(&obj, "no_inherit"),
+            not_valid: self.boolean(&obj, "not_valid"),
             comment: self.opt_string(&obj, "comment"),
             renamed_from: self.opt_string(&obj, "renamed_from"),
         })

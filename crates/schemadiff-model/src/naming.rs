@@ -217,7 +217,8 @@ pub fn effective_names(schema: &Schema) -> BTreeMap<ObjectPath, String> {
         }
         for (i, u) in t.uniques.iter().enumerate() {
             let name = u.name.clone().unwrap_or_else(|| {
-                let add = index_addition(u.columns.iter().map(String::as_str));
+                // INCLUDE columns count in the name, as for an index (ChooseIndexColumnNames).
+                let add = index_addition(u.columns.iter().chain(&u.include).map(String::as_str));
                 alloc.choose_relation(s, tn, Some(&add), "key", true)
             });
             put(ObjectPath::Unique(q.clone(), i), name);

@@ -56,6 +56,9 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     }
     for t in &schema.tables {
         push(ObjectPath::Table(t.name.clone()), create_table(t));
+        for (origin, sql) in table_additions(t) {
+            push(origin, sql);
+        }
     }
     for t in &schema.tables {
         for (i, idx) in t.indexes.iter().enumerate() {
@@ -227,15 +230,62 @@ pub fn create_sequence(s: &Sequence) -> String {
     sql
 }
 
-/// `CREATE TABLE` with the columns and the table's own constraints (not foreign keys).
+/// Whether unique constraint `i` goes in its own `ALTER TABLE ... ADD`: CREATE TABLE merges a key on the same
+/// columns as the primary key or an earlier unique into that one (transformIndexConstraints), where
+/// PostgreSQL keeps both when they are added separately.
+fn unique_added_separately(t: &Table, i: usize) -> bool {
+    let set = |cols: &[String]| {
+        let mut v = cols.to_vec();
+        v.sort();
+        v
+    };
+    let mine = set(&t.uniques[i].columns);
+    t.primary_key
+        .as_ref()
+        .is_some_and(|pk| set(&pk.columns) == mine)
+        || t.uniques[..i].iter().any(|u| set(&u.columns) == mine)
+}
+
+/// The constraints of `t` that CREATE TABLE cannot hold as they are, each as an `ALTER TABLE ... ADD` to run
+/// right after it: unique keys that CREATE TABLE would merge into another, and NOT VALID checks (CREATE TABLE
+/// marks its checks valid whatever they say).
+pub fn table_additions(t: &Table) -> Vec<(ObjectPath, String)> {
+    let mut out = Vec::new();
+    for (i, u) in t.uniques.iter().enumerate() {
+        if unique_added_separately(t, i) {
+            out.push((
+                ObjectPath::Unique(t.name.clone(), i),
+                format!("ALTER TABLE {} ADD {}", t.name.sql(), unique_clause(u)),
+            ));
+        }
+    }
+    for (i, c) in t.checks.iter().enumerate() {
+        if c.not_valid {
+            out.push((
+                ObjectPath::Check(t.name.clone(), i),
+                format!("ALTER TABLE {} ADD {}", t.name.sql(), check_clause(c)),
+            ));
+        }
+    }
+    out
+}
+
+/// `CREATE TABLE` with the columns and the table's own constraints (not foreign keys, nor those of
+/// [`table_additions`]).
 pub fn create_table(t: &Table) -> String {
     let mut lines: Vec<String> = t.columns.iter().map(column_definition).collect();
     if let Some(pk) = &t.primary_key {
         lines.push(primary_key_clause(pk));
     }
-    lines.extend(t.uniques.iter().map(unique_clause));
+    lines.extend(
+        t.uniques
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !unique_added_separately(t, *i))
+            .map(|(_, u)| unique_clause(u)),
+    );
     lines.extend(t.exclusions.iter().map(exclusion_clause));
-    lines.extend(t.checks.iter().map(check_clause));
+    lines.extend(t.checks.iter().filter(|c| !c.not_valid).map(check_clause));
     if lines.is_empty() {
         return format!("CREATE TABLE {} ()", t.name.sql());
     }
@@ -265,6 +315,10 @@ pub fn column_definition(c: &Column) -> String {
     if let Some(i) = c.identity {
         sql.push(' ');
         sql.push_str(i.sql());
+        let options = identity_options(&c.identity_options);
+        if !options.is_empty() {
+            sql.push_str(&format!(" ({})", options.join(" ")));
+        }
     }
     if let Some(d) = &c.default {
         sql.push_str(&format!(" DEFAULT {}", inert(d)));
@@ -276,6 +330,26 @@ pub fn column_definition(c: &Column) -> String {
         sql.push_str(" NOT NULL");
     }
     sql
+}
+
+/// The sequence options of an identity column that differ from the defaults (`START WITH 100`, `CYCLE`).
+pub fn identity_options(o: &IdentityOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    for (word, value) in [
+        ("INCREMENT BY", o.increment),
+        ("MINVALUE", o.min_value),
+        ("MAXVALUE", o.max_value),
+        ("START WITH", o.start),
+        ("CACHE", o.cache),
+    ] {
+        if let Some(v) = value {
+            out.push(format!("{word} {v}"));
+        }
+    }
+    if o.cycle {
+        out.push("CYCLE".into());
+    }
+    out
 }
 
 fn constraint_prefix(name: &Option<String>) -> String {
@@ -303,15 +377,21 @@ fn deferral(deferrable: bool, initially_deferred: bool) -> &'static str {
 
 pub fn primary_key_clause(pk: &PrimaryKey) -> String {
     format!(
-        "{}PRIMARY KEY ({})",
+        "{}PRIMARY KEY ({}){}",
         constraint_prefix(&pk.name),
-        column_list(&pk.columns)
+        column_list(&pk.columns),
+        deferral(pk.deferrable, pk.initially_deferred)
     )
 }
 
 pub fn unique_clause(u: &Unique) -> String {
+    let include = if u.include.is_empty() {
+        String::new()
+    } else {
+        format!(" INCLUDE ({})", column_list(&u.include))
+    };
     format!(
-        "{}UNIQUE{} ({}){}",
+        "{}UNIQUE{} ({}){include}{}",
         constraint_prefix(&u.name),
         if u.nulls_not_distinct {
             " NULLS NOT DISTINCT"
@@ -324,11 +404,18 @@ pub fn unique_clause(u: &Unique) -> String {
 }
 
 pub fn check_clause(c: &Check) -> String {
-    format!(
+    let mut sql = format!(
         "{}CHECK ({})",
         constraint_prefix(&c.name),
         inert(&c.expression)
-    )
+    );
+    if c.no_inherit {
+        sql.push_str(" NO INHERIT");
+    }
+    if c.not_valid {
+        sql.push_str(" NOT VALID");
+    }
+    sql
 }
 
 pub fn exclusion_clause(x: &Exclusion) -> String {
@@ -413,13 +500,22 @@ pub fn foreign_key_clause(fk: &ForeignKey) -> String {
     if !fk.referenced_columns.is_empty() {
         sql.push_str(&format!(" ({})", column_list(&fk.referenced_columns)));
     }
+    if fk.match_full {
+        sql.push_str(" MATCH FULL");
+    }
     if fk.on_delete != FkAction::NoAction {
         sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+        if !fk.on_delete_columns.is_empty() {
+            sql.push_str(&format!(" ({})", column_list(&fk.on_delete_columns)));
+        }
     }
     if fk.on_update != FkAction::NoAction {
         sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
     }
     sql.push_str(deferral(fk.deferrable, fk.initially_deferred));
+    if fk.not_valid {
+        sql.push_str(" NOT VALID");
+    }
     sql
 }
 

@@ -134,6 +134,8 @@ pub struct Column {
     /// The default as an SQL expression.
     pub default: Option<String>,
     pub identity: Option<Identity>,
+    /// The options of the identity's sequence (only those that differ from the defaults for the column's type).
+    pub identity_options: IdentityOptions,
     /// `GENERATED ALWAYS AS (expression) STORED`.
     pub generated: Option<String>,
     pub collation: Option<String>,
@@ -152,6 +154,7 @@ impl Column {
             not_null: false,
             default: None,
             identity: None,
+            identity_options: IdentityOptions::default(),
             generated: None,
             collation: None,
             comment: None,
@@ -178,10 +181,29 @@ impl Identity {
     }
 }
 
+/// The sequence options of an identity column; `None` is PostgreSQL's default for the column's type.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IdentityOptions {
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub min_value: Option<i64>,
+    pub max_value: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: bool,
+}
+
+impl IdentityOptions {
+    pub fn is_default(&self) -> bool {
+        *self == IdentityOptions::default()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrimaryKey {
     pub name: Option<String>,
     pub columns: Vec<String>,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
     pub comment: Option<String>,
 }
 
@@ -189,6 +211,8 @@ pub struct PrimaryKey {
 pub struct Unique {
     pub name: Option<String>,
     pub columns: Vec<String>,
+    /// Columns stored in the key's index without being part of the key (`INCLUDE`).
+    pub include: Vec<String>,
     pub nulls_not_distinct: bool,
     pub deferrable: bool,
     pub initially_deferred: bool,
@@ -204,9 +228,15 @@ pub struct ForeignKey {
     /// The referenced columns; the loader fills in the referenced primary key when they are left out.
     pub referenced_columns: Vec<String>,
     pub on_delete: FkAction,
+    /// The columns `ON DELETE SET NULL` / `SET DEFAULT` sets (all of them when empty; PostgreSQL 15+).
+    pub on_delete_columns: Vec<String>,
     pub on_update: FkAction,
+    /// `MATCH FULL` (else `MATCH SIMPLE`, the default).
+    pub match_full: bool,
     pub deferrable: bool,
     pub initially_deferred: bool,
+    /// `NOT VALID`: existing rows are not checked (and the constraint is never validated by a plan).
+    pub not_valid: bool,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
 }
@@ -260,6 +290,10 @@ pub struct Check {
     pub name: Option<String>,
     /// The boolean SQL expression.
     pub expression: String,
+    /// `NO INHERIT`: not passed on to child tables.
+    pub no_inherit: bool,
+    /// `NOT VALID`: existing rows are not checked (and the constraint is never validated by a plan).
+    pub not_valid: bool,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
 }

@@ -133,6 +133,19 @@ impl Checker<'_> {
     }
 }
 
+/// A `renamed_from` naming an element that is still declared: the rename cannot happen (both names would
+/// exist), and ignoring it would drop and re-create data instead.
+fn still_declared(c: &mut Checker, p: &ObjectPath, what: &str, kind: &str, old: &QualifiedName) {
+    c.err(
+        p,
+        "renamed_from",
+        format!("{what} is renamed from `{old}`, but `{old}` is still declared"),
+    )
+    .help = Some(format!(
+        "remove {kind} `{old}` or the `renamed_from` (to swap two names, rename one of them in its own migration first)"
+    ));
+}
+
 fn clip(name: &str) -> &str {
     let mut end = MAX_IDENTIFIER_BYTES;
     while !name.is_char_boundary(end) {
@@ -225,6 +238,26 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
                 .help = Some("list each value once".into());
             }
         }
+        for (i, v) in e.values.iter().enumerate() {
+            if let Some(r) = &v.renamed_from {
+                if e.values.iter().any(|o| &o.name == r) {
+                    c.err(
+                        &p,
+                        &format!("values.{i}.renamed_from"),
+                        format!(
+                            "value \"{}\" of {what} is renamed from \"{r}\", but \"{r}\" is still listed",
+                            v.name
+                        ),
+                    )
+                    .help = Some(format!("remove the value \"{r}\" or the `renamed_from`"));
+                }
+            }
+        }
+        if let Some(r) = &e.renamed_from {
+            if schema.enums.iter().any(|o| &o.name == r) {
+                still_declared(&mut c, &p, &what, "enum", r);
+            }
+        }
         c.no_nul(&p, "comment", "the comment", e.comment.as_deref());
     }
 
@@ -261,6 +294,11 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         c.name(&p, "", &what, &s.name.name);
         check_schema(&mut c, &p, &s.name, &what);
         add_relation(&mut c, &s.name.schema, &s.name.name, p.clone(), "", &what);
+        if let Some(r) = &s.renamed_from {
+            if schema.sequences.iter().any(|o| &o.name == r) {
+                still_declared(&mut c, &p, &what, "sequence", r);
+            }
+        }
         if let Some(o) = &s.owned_by {
             match schema.table(&o.table) {
                 None => {
@@ -298,6 +336,11 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
         add_relation(&mut c, &t.name.schema, &t.name.name, p.clone(), "", &what);
         c.no_nul(&p, "comment", "the comment", t.comment.as_deref());
+        if let Some(r) = &t.renamed_from {
+            if schema.table(r).is_some() {
+                still_declared(&mut c, &p, &what, "table", r);
+            }
+        }
         table_checks(&mut c, schema, t);
     }
 
@@ -447,40 +490,28 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
             t,
             &pk.columns,
         );
+        deferral(
+            c,
+            &p,
+            &format!("the primary key of table `{}`", t.name),
+            pk.deferrable,
+            pk.initially_deferred,
+        );
     }
     for (i, u) in t.uniques.iter().enumerate() {
         let p = ObjectPath::Unique(t.name.clone(), i);
         let what = format!("unique constraint #{} of table `{}`", i + 1, t.name);
         c.columns_exist(&p, "columns", &what, t, &u.columns);
         deferral(c, &p, &what, u.deferrable, u.initially_deferred);
-        // CREATE TABLE merges a key identical to the primary key or to an earlier one (transformIndexConstraints).
-        let plain = !u.nulls_not_distinct && !u.deferrable;
-        let repeats = if t
-            .primary_key
-            .as_ref()
-            .is_some_and(|pk| pk.columns == u.columns)
-            && plain
-        {
-            Some("the primary key".to_string())
-        } else {
-            t.uniques[..i]
-                .iter()
-                .position(|o| {
-                    o.columns == u.columns
-                        && o.nulls_not_distinct == u.nulls_not_distinct
-                        && o.deferrable == u.deferrable
-                        && o.initially_deferred == u.initially_deferred
-                })
-                .map(|j| format!("unique constraint #{}", j + 1))
-        };
-        if let Some(other) = repeats {
-            let d = c.err(
-                &p,
-                "columns",
-                format!("{what} repeats {other} ({})", u.columns.join(", ")),
-            );
-            d.help = Some("PostgreSQL keeps only one of two identical keys, so the model could never match the database; remove this one".into());
-        }
+        c.columns_exist(
+            &p,
+            "include",
+            &format!("{what} (in `include`)"),
+            t,
+            &u.include,
+        );
+        // A key repeating the primary key or another unique is kept: PostgreSQL keeps both when they are
+        // added separately, and the DDL does so (only one CREATE TABLE merges them).
     }
     for (i, chk) in t.checks.iter().enumerate() {
         let p = ObjectPath::Check(t.name.clone(), i);
@@ -584,6 +615,31 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
         let what = format!("foreign key #{} of table `{}`", i + 1, t.name);
         c.columns_exist(&p, "columns", &what, t, &fk.columns);
         deferral(c, &p, &what, fk.deferrable, fk.initially_deferred);
+        if !fk.on_delete_columns.is_empty() {
+            if !matches!(fk.on_delete, FkAction::SetNull | FkAction::SetDefault) {
+                c.err(
+                    &p,
+                    "on_delete_columns",
+                    format!("{what} has `on_delete_columns` but its `on_delete` is not \"set null\" or \"set default\""),
+                )
+                .help = Some("write `on_delete = \"set null\"` (or \"set default\"), or remove `on_delete_columns`".into());
+            }
+            for (j, col) in fk.on_delete_columns.iter().enumerate() {
+                if !fk.columns.contains(col) {
+                    c.err(
+                        &p,
+                        &format!("on_delete_columns.{j}"),
+                        format!(
+                            "{what} sets column `{col}` on delete, which is not one of its columns"
+                        ),
+                    )
+                    .help = Some(format!(
+                        "the columns set on delete must be among `columns` ({})",
+                        fk.columns.join(", ")
+                    ));
+                }
+            }
+        }
         if fk.references.name.is_empty() {
             continue; // reported while loading
         }
@@ -735,7 +791,7 @@ fn is_unique_key(t: &Table, columns: &[String]) -> bool {
     };
     t.primary_key
         .as_ref()
-        .is_some_and(|pk| same(&mut pk.columns.iter().map(String::as_str)))
+        .is_some_and(|pk| !pk.deferrable && same(&mut pk.columns.iter().map(String::as_str)))
         || t.uniques
             .iter()
             .any(|u| !u.deferrable && same(&mut u.columns.iter().map(String::as_str)))

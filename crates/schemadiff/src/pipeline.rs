@@ -335,7 +335,7 @@ async fn apply_to_copy(
     scratch: &ScratchServer,
     schema: &Schema,
     steps: &[&Plan],
-) -> Result<Result<Vec<Schema>, (Change, String, String)>, PipelineError> {
+) -> Result<Result<Vec<Schema>, (usize, Change, String, String)>, PipelineError> {
     let db: ScratchDatabase = scratch.create_database().await?;
     let result = async {
         let client = db.connect().await?;
@@ -349,11 +349,11 @@ async fn apply_to_copy(
             })?;
         }
         let mut states = Vec::new();
-        for plan in steps {
+        for (step, plan) in steps.iter().enumerate() {
             for change in &plan.changes {
                 for sql in &change.statements {
                     if let Err(e) = run_statement(&client, sql).await {
-                        return Ok(Err((change.clone(), sql.clone(), server_message(&e))));
+                        return Ok(Err((step, change.clone(), sql.clone(), server_message(&e))));
                     }
                 }
             }
@@ -376,7 +376,7 @@ pub async fn state_after(
 ) -> Result<Schema, PipelineError> {
     match apply_to_copy(scratch, schema, &[plan]).await? {
         Ok(mut states) => Ok(canonicalize(states.remove(0), scratch).await?),
-        Err((change, sql, message)) => Err(PipelineError::Verify(format!(
+        Err((_, change, sql, message)) => Err(PipelineError::Verify(format!(
             "`{change}` does not apply to a copy of the current schema: {message}\n  statement: {sql}"
         ))),
     }
@@ -396,7 +396,7 @@ async fn renamed(
     };
     match apply_to_copy(scratch, schema, &[&plan]).await? {
         Ok(mut states) => Ok(states.remove(0)),
-        Err((change, sql, message)) => Err(PipelineError::Verify(format!(
+        Err((_, change, sql, message)) => Err(PipelineError::Verify(format!(
             "the rename `{change}` failed on a copy of the current schema: {message}\n  statement: {sql}"
         ))),
     }
@@ -593,10 +593,56 @@ pub async fn plan(
     scratch: &ScratchServer,
 ) -> Result<Planned, PipelineError> {
     let planning = crate::progress::stage("planning the change and its rollback");
-    let forward = plan_between(scratch, current, desired).await?;
-    let back_target = reverse_directives(current, desired);
+    let mut desired = desired.clone();
+    let forward = plan_with_casts(scratch, current, &mut desired, false)
+        .await?
+        .0;
+    let desired = &desired;
+    let mut back_target = reverse_directives(current, desired);
     // The rollback starts from the desired schema as the plan leaves it.
-    let rollback = plan_between(scratch, &strip_directives(desired), &back_target).await?;
+    let (mut rollback, through_text) =
+        plan_with_casts(scratch, &strip_directives(desired), &mut back_target, true).await?;
+    // Converting back through text is a guess that fits only some values (a timestamp's text is no bigint): a
+    // person should write that step. Between two enums, the labels are the values, so text is the way.
+    let enum_texts: std::collections::BTreeSet<String> = current
+        .enums
+        .iter()
+        .chain(&desired.enums)
+        .map(|e| schemadiff_diff::diff::type_text(&e.name))
+        .collect();
+    let is_enum = |t: &str| enum_texts.contains(t.trim_end_matches("[]"));
+    let between_enums: std::collections::BTreeSet<String> = {
+        let mut back = back_target.clone();
+        type_changes(&strip_directives(desired), &mut back)
+            .into_iter()
+            .filter(|(object, c)| {
+                let forward_type = desired.tables.iter().find_map(|t| {
+                    t.columns
+                        .iter()
+                        .find(|dc| {
+                            format!("column {}.{}", t.name.sql(), quote_ident(&dc.name)) == *object
+                        })
+                        .map(|dc| dc.data_type.clone())
+                });
+                is_enum(&c.data_type) && forward_type.is_some_and(|f| is_enum(&f))
+            })
+            .map(|(object, _)| object)
+            .collect()
+    };
+    for c in &mut rollback.changes {
+        if through_text.contains(&c.object) && !between_enums.contains(&c.object) {
+            *c = c
+                .clone()
+                .hazard(schemadiff_diff::Hazard::NeedsHandWrittenStep);
+            // Said where a reader of the rollback script sees it.
+            if let Some(first) = c.statements.first_mut() {
+                *first = format!(
+                    "-- schemadiff: write this step by hand: no cast converts {} back, and through its text form only some values convert\n{first}",
+                    c.object
+                );
+            }
+        }
+    }
     drop(planning);
     let _stage = crate::progress::stage("verifying the plan on a scratch copy");
     verify(current, desired, &forward, &rollback, scratch).await?;
@@ -623,7 +669,7 @@ pub async fn plan_in_parts(
     if !before_last.is_empty() {
         let states = match apply_to_copy(scratch, current, &before_last).await? {
             Ok(states) => states,
-            Err((change, sql, message)) => {
+            Err((_, change, sql, message)) => {
                 return Err(PipelineError::Verify(format!(
                     "error: `{change}` does not apply to a copy of the current schema after the migrations before it: {message}\n  statement: {sql}"
                 )));
@@ -646,6 +692,83 @@ pub async fn plan_in_parts(
     Ok(out)
 }
 
+/// The columns of `to` whose type differs from their column in `from` (matched through `renamed_from`), by the
+/// object name their change has (`column public.t.c`).
+fn type_changes<'a>(
+    from: &Schema,
+    to: &'a mut Schema,
+) -> Vec<(String, &'a mut schemadiff_model::Column)> {
+    let mut out = Vec::new();
+    for t in &mut to.tables {
+        let old_table = from
+            .table(&t.name)
+            .or_else(|| t.renamed_from.as_ref().and_then(|r| from.table(r)));
+        let Some(old_table) = old_table else { continue };
+        let q = t.name.sql();
+        for c in &mut t.columns {
+            let old = old_table
+                .column(&c.name)
+                .or_else(|| c.renamed_from.as_deref().and_then(|r| old_table.column(r)));
+            if old.is_some_and(|o| o.data_type != c.data_type) {
+                out.push((format!("column {q}.{}", quote_ident(&c.name)), c));
+            }
+        }
+    }
+    out
+}
+
+/// Plan `from` -> `to`, giving type changes the `USING` the server needs, found by trial on a scratch copy of
+/// `from`: a change PostgreSQL cannot make by itself (no assignment cast) gets `USING col::newtype`, and when
+/// no cast exists at all, `USING col::text::newtype` (through the text form). A `using` written in schema.toml
+/// is kept; with `generated_usings` (a rollback, whose casts schemadiff wrote), a plain cast that does not
+/// exist is replaced too. Returns the plan and the changes (by object) that convert through text. The trial
+/// runs only when a type changes.
+async fn plan_with_casts(
+    scratch: &ScratchServer,
+    from: &Schema,
+    to: &mut Schema,
+    generated_usings: bool,
+) -> Result<(Plan, std::collections::BTreeSet<String>), PipelineError> {
+    let mut auto: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut through_text = std::collections::BTreeSet::new();
+    loop {
+        let plan = plan_between(scratch, from, to).await?;
+        let candidates = type_changes(from, to).len();
+        if candidates == 0 || through_text.len() >= candidates {
+            return Ok((plan, through_text));
+        }
+        let Err((_, change, _, message)) = apply_to_copy(scratch, from, &[&plan]).await? else {
+            return Ok((plan, through_text));
+        };
+        let mut fixed = false;
+        for (object, c) in type_changes(from, to) {
+            if object != change.object {
+                continue;
+            }
+            let col = quote_ident(&c.name);
+            let plain = format!("{col}::{}", c.data_type);
+            let ours = auto.contains(&object) || generated_usings;
+            if c.using.is_none() && message.contains("cannot be cast automatically") {
+                c.using = Some(plain);
+                auto.insert(object);
+                fixed = true;
+            } else if ours
+                && c.using.as_deref() == Some(plain.as_str())
+                && message.contains("cannot cast type")
+            {
+                c.using = Some(format!("{col}::text::{}", c.data_type));
+                through_text.insert(object);
+                fixed = true;
+            }
+            break;
+        }
+        if !fixed {
+            // Verification reports what fails, with its hint.
+            return Ok((plan, through_text));
+        }
+    }
+}
+
 async fn verify(
     current: &Schema,
     desired: &Schema,
@@ -655,14 +778,20 @@ async fn verify(
 ) -> Result<(), PipelineError> {
     let states = match apply_to_copy(scratch, current, &[plan, rollback]).await? {
         Ok(states) => states,
-        Err((change, sql, message)) => {
+        Err((step, change, sql, message)) => {
             let hint = if message.contains("cannot be cast automatically") {
                 "\n  hint: give the column a `using` expression in schema.toml, e.g. `using = \"col::integer\"`"
             } else {
                 ""
             };
+            // Say which script failed: a rollback's statement is not the plan's.
+            let what = if step == 0 {
+                "the plan does not apply to a copy of the current schema"
+            } else {
+                "the plan applies, but its rollback does not apply to the result"
+            };
             return Err(PipelineError::Verify(format!(
-                "the plan does not apply to a copy of the current schema, so nothing was written.\n  change: {change}\n  statement: {sql}\n  PostgreSQL said: {message}{hint}"
+                "{what}, so nothing was written.\n  change: {change}\n  statement: {sql}\n  PostgreSQL said: {message}{hint}"
             )));
         }
     };

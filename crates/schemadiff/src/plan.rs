@@ -161,7 +161,7 @@ pub fn check_destructive(planned: &Planned, allow: bool) -> Result<(), String> {
     }
     let list: Vec<String> = destructive
         .iter()
-        .map(|c| format!("  - {} {}", c.kind.replace('_', " "), c.object))
+        .map(|c| format!("  - {}", c.describe()))
         .collect();
     Err(format!(
         "error: the plan deletes data, so it is refused:\n{}\nIf that is intended, run again with --allow-destructive.",

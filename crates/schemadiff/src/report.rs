@@ -42,7 +42,13 @@ pub fn human(plan: &Plan, style: Style) -> String {
         return "No changes: the database matches the desired schema.\n".to_string();
     }
     let mut groups: Vec<(&str, Vec<&Change>)> = Vec::new();
+    // Comments on what the plan creates are counted with the creation they belong to.
+    let mut comments: std::collections::BTreeMap<&str, usize> = Default::default();
     for c in &plan.changes {
+        if part_of_creation(plan, c) {
+            *comments.entry(c.group.as_str()).or_default() += 1;
+            continue;
+        }
         match groups.iter_mut().find(|(g, _)| *g == c.group) {
             Some((_, v)) => v.push(c),
             None => groups.push((&c.group, vec![c])),
@@ -55,6 +61,13 @@ pub fn human(plan: &Plan, style: Style) -> String {
         for c in changes {
             let (sym, code) = symbol(c.action);
             let mut line = format!("  {} {}", style.paint(code, sym), describe(c));
+            if c.action == Action::Create && c.object == c.group {
+                match comments.get(group) {
+                    Some(1) => line.push_str(" (with its comment)"),
+                    Some(n) => line.push_str(&format!(" (with {n} comments)")),
+                    None => {}
+                }
+            }
             if !c.hazards.is_empty() {
                 let hazards: Vec<String> = c
                     .hazards
@@ -89,11 +102,17 @@ pub fn describe(c: &Change) -> String {
     if c.object == c.group {
         return c.kind.replace('_', " ");
     }
-    let verb = match c.kind {
-        "set_comment" => "comment on",
-        k => k.split('_').next().unwrap_or(k),
-    };
-    format!("{verb} {}", c.object)
+    c.describe()
+}
+
+/// Whether `c` is a comment on something the plan creates in the same group (a new table's columns, its
+/// indexes and constraints, or the table itself): shown as part of that creation, not as a change of its own.
+fn part_of_creation(plan: &Plan, c: &Change) -> bool {
+    c.kind == "set_comment"
+        && plan
+            .changes
+            .iter()
+            .any(|o| o.action == Action::Create && o.object == o.group && o.group == c.group)
 }
 
 fn changes_json(plan: &Plan) -> serde_json::Value {

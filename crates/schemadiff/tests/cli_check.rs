@@ -419,8 +419,12 @@ async fn bad_input_exits_2() {
     );
     fs::remove_dir_all(&dir).unwrap();
 
-    // A plan that fails verification (text -> integer without `using`) is an error, not drift.
-    let schema = SCHEMA.replace("display_name = \"text\"", "display_name = \"integer\"");
+    // A plan that fails verification (text -> integer with a `using` the server refuses) is an error, not
+    // drift. (Without `using`, the change gets a default `USING display_name::integer` and applies.)
+    let schema = SCHEMA.replace(
+        "display_name = \"text\"",
+        "display_name = { type = \"integer\", using = \"no_such_function(display_name)\" }",
+    );
     let dir = temp_project(
         "verify",
         &schema,
@@ -437,7 +441,7 @@ async fn bad_input_exits_2() {
         stderr.contains("the plan does not apply to a copy of the current schema"),
         "{stderr}"
     );
-    assert!(stderr.contains("using"), "{stderr}");
+    assert!(stderr.contains("no_such_function"), "{stderr}");
     fs::remove_dir_all(&dir).unwrap();
 }
 

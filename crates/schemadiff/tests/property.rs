@@ -107,6 +107,8 @@ fn random_schema(rng: &mut Rng) -> Schema {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            deferrable: false,
+            initially_deferred: false,
             comment: None,
         });
         for j in 0..1 + rng.below(5) {
@@ -160,6 +162,7 @@ fn decorate(rng: &mut Rng, s: &mut Schema, i: usize) {
         t.uniques.push(Unique {
             name: None,
             columns: vec![rng.pick(&texts).clone()],
+            include: Vec::new(),
             nulls_not_distinct: false,
             deferrable: false,
             initially_deferred: false,
@@ -179,6 +182,8 @@ fn decorate(rng: &mut Rng, s: &mut Schema, i: usize) {
         t.checks.push(Check {
             name: None,
             expression: format!("{col} >= 0"),
+            no_inherit: false,
+            not_valid: false,
             comment: None,
             renamed_from: None,
         });
@@ -201,9 +206,12 @@ fn decorate(rng: &mut Rng, s: &mut Schema, i: usize) {
                 FkAction::SetNull,
                 FkAction::Restrict,
             ]),
+            on_delete_columns: Vec::new(),
             on_update: FkAction::NoAction,
+            match_full: false,
             deferrable: false,
             initially_deferred: false,
+            not_valid: false,
             comment: None,
             renamed_from: None,
         });
@@ -227,6 +235,8 @@ fn mutate(rng: &mut Rng, a: &Schema) -> Schema {
                 t.primary_key = Some(PrimaryKey {
                     name: None,
                     columns: vec!["id".into()],
+                    deferrable: false,
+                    initially_deferred: false,
                     comment: None,
                 });
                 t.columns.push(random_column(rng, "v".into(), moods));

@@ -16,8 +16,9 @@ CREATE TABLE billing.invoices (
     id bigint PRIMARY KEY,
     number bigint NOT NULL DEFAULT nextval('billing.invoice_numbers'),
     account_id bigint NOT NULL REFERENCES app.accounts (id),
-    billing_account_id bigint REFERENCES billing.accounts (id),
     status billing.invoice_status NOT NULL DEFAULT 'draft',
-    total numeric(12,2) NOT NULL CHECK (total > 0)
+    total numeric(12,2) NOT NULL CHECK (total > 0),
+    -- New: last, as PostgreSQL can only add a column at the end of an existing table.
+    billing_account_id bigint REFERENCES billing.accounts (id)
 );
 CREATE INDEX invoices_account ON billing.invoices (account_id, status);
