@@ -355,56 +355,22 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 twice.push(path);
                 false
             };
-            for t in part.tables {
-                let seen = schema.tables.iter().any(|x| x.name == t.name);
-                if again(
-                    ObjectPath::Table(t.name.clone()),
-                    format!("table `{}`", t.name),
-                    seen,
-                ) {
-                    schema.tables.push(t);
-                }
+            macro_rules! take {
+                ($field:ident, $path:ident, $what:literal) => {
+                    for o in part.$field {
+                        let seen = schema.$field.iter().any(|x| x.name == o.name);
+                        let what = format!(concat!($what, " `{}`"), o.name);
+                        if again(ObjectPath::$path(o.name.clone()), what, seen) {
+                            schema.$field.push(o);
+                        }
+                    }
+                };
             }
-            for e in part.enums {
-                let seen = schema.enums.iter().any(|x| x.name == e.name);
-                if again(
-                    ObjectPath::Enum(e.name.clone()),
-                    format!("enum `{}`", e.name),
-                    seen,
-                ) {
-                    schema.enums.push(e);
-                }
-            }
-            for q in part.sequences {
-                let seen = schema.sequences.iter().any(|x| x.name == q.name);
-                if again(
-                    ObjectPath::Sequence(q.name.clone()),
-                    format!("sequence `{}`", q.name),
-                    seen,
-                ) {
-                    schema.sequences.push(q);
-                }
-            }
-            for x in part.extensions {
-                let seen = schema.extensions.iter().any(|o| o.name == x.name);
-                if again(
-                    ObjectPath::Extension(x.name.clone()),
-                    format!("extension `{}`", x.name),
-                    seen,
-                ) {
-                    schema.extensions.push(x);
-                }
-            }
-            for n in part.schemas {
-                let seen = schema.schemas.iter().any(|o| o.name == n.name);
-                if again(
-                    ObjectPath::Schema(n.name.clone()),
-                    format!("schema `{}`", n.name),
-                    seen,
-                ) {
-                    schema.schemas.push(n);
-                }
-            }
+            take!(tables, Table, "table");
+            take!(enums, Enum, "enum");
+            take!(sequences, Sequence, "sequence");
+            take!(extensions, Extension, "extension");
+            take!(schemas, Schema, "schema");
             spans.merge(part_spans, &twice);
         }
     }

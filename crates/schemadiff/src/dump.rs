@@ -246,68 +246,60 @@ fn split_files(
     files
 }
 
-/// Write a directory whole: every file in a temporary directory beside it, which then takes its place. A
-/// failure leaves the directory as it was and nothing beside it.
+/// Write a directory whole: every file in a temporary directory beside it (tempfile, removed on any failure),
+/// which then takes its place. A failure leaves the directory as it was and nothing beside it.
 fn write_directory(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
-    let name = dir
-        .file_name()
-        .ok_or_else(|| format!("{} is not a directory name", dir.display()))?
-        .to_string_lossy()
-        .to_string();
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let tmp = parent.join(format!(".{name}.schemadiff-tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.schemadiff-old-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        for (path, text) in files {
-            let p = tmp.join(path);
-            std::fs::create_dir_all(p.parent().unwrap_or(&tmp))?;
-            std::fs::write(&p, text)?;
-        }
-        if dir.exists() {
-            std::fs::rename(dir, &old)?;
-        }
-        if let Err(e) = std::fs::rename(&tmp, dir) {
-            let _ = std::fs::rename(&old, dir);
-            return Err(e);
-        }
-        Ok(())
-    })();
-    let _ = std::fs::remove_dir_all(&tmp);
-    let _ = std::fs::remove_dir_all(&old);
-    result.map_err(|e| {
+    let fail = |e: std::io::Error| {
         format!(
             "error: cannot write {}: {e} (nothing was changed)",
             dir.display()
         )
-    })
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".schemadiff-tmp-")
+        .tempdir_in(parent)
+        .map_err(fail)?;
+    for (path, text) in files {
+        let p = tmp.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap_or(tmp.path())).map_err(fail)?;
+        std::fs::write(&p, text).map_err(fail)?;
+    }
+    // The old directory steps aside (into the temporary one's place) until the new one is in.
+    let old = tempfile::Builder::new()
+        .prefix(".schemadiff-old-")
+        .tempdir_in(parent)
+        .map_err(fail)?;
+    let aside = old.path().join("previous");
+    if dir.exists() {
+        std::fs::rename(dir, &aside).map_err(fail)?;
+    }
+    if let Err(e) = std::fs::rename(tmp.path(), dir) {
+        let _ = std::fs::rename(&aside, dir);
+        return Err(fail(e));
+    }
+    // The new directory is in place: forget the temporary one (it is gone), drop the old one.
+    let _ = tmp.keep();
+    Ok(())
 }
 
-/// Write through a temporary file in the same directory, renamed into place: never a half-written file.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+/// Write through a temporary file in the same directory (tempfile, removed on any failure), renamed into
+/// place: never a half-written file.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| format!("error: {} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.schemadiff-tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("error: cannot write {}: {e}", path.display()));
-    }
+    let fail = |e: &dyn std::fmt::Display| format!("error: cannot write {}: {e}", path.display());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".schemadiff-tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| fail(&e))?;
+    tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }

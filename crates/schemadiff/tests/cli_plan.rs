@@ -155,7 +155,7 @@ async fn a_plan_that_fails_verification_exits_2_with_what_to_do() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "ALTER TABLE public.users ALTER COLUMN legacy TYPE integer USING legacy::integer;\n"
+        "BEGIN;\nALTER TABLE public.users ALTER COLUMN legacy TYPE integer USING legacy::integer;\nCOMMIT;\n"
     );
 
     // A `using` the server refuses: the plan cannot apply, and says what to do.

@@ -139,9 +139,7 @@ async fn unmodelled_objects_stop_every_command_until_ignored_and_are_never_broke
         ]);
         assert_eq!(out.status.code(), Some(2), "{column}: {}", text(&out));
         assert!(
-            text(&out).contains(&format!(
-                "`drop column public.users.{column}` would break"
-            )),
+            text(&out).contains(&format!("`drop column public.users.{column}` would break")),
             "{}",
             text(&out)
         );
