@@ -229,7 +229,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Plan(args) => run(plan::run(args)),
+        Command::Plan(args) => run_status(plan::run(args)),
         Command::Write(args) => run(write::run(args)),
         Command::Dump(args) => run(dump::run(args)),
         Command::Check(args) => check::main(args),
@@ -297,6 +297,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
 
 /// Run an async command on a runtime of its own; errors are printed and exit with 2.
 fn run(command: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    run_status(async { command.await.map(|()| ExitCode::SUCCESS) })
+}
+
+/// [`run`] for a command that chooses its exit code when it succeeds.
+fn run_status(command: impl std::future::Future<Output = Result<ExitCode, String>>) -> ExitCode {
     let runtime = match runtime() {
         Ok(r) => r,
         Err(code) => return code,
@@ -306,7 +311,7 @@ fn run(command: impl std::future::Future<Output = Result<(), String>>) -> ExitCo
     // A blocking task may still wait (for a lock, after a signal ended the wait): do not wait for it.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(message) => {
             print_error(&message);
             ExitCode::from(2)

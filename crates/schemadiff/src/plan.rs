@@ -49,6 +49,9 @@ pub struct PlanArgs {
     /// Allow changes that delete data (dropped tables, columns, sequences...).
     #[arg(long)]
     pub allow_destructive: bool,
+    /// Exit 1 when there are changes (0 when none, 2 on an error), like `git diff --exit-code`.
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// The migrations directory: the flag, else `[migrations] dir` (relative to schema.toml), else `migrations`.
@@ -175,7 +178,8 @@ pub fn style() -> Style {
     }
 }
 
-pub async fn run(args: PlanArgs) -> Result<(), String> {
+/// Print the plan; with --exit-code, say whether it has changes (exit 1).
+pub async fn run(args: PlanArgs) -> Result<std::process::ExitCode, String> {
     let (_, planned) = planned(&args.source).await?;
     check_destructive(&planned, args.allow_destructive)?;
     let text = match args.format {
@@ -190,7 +194,11 @@ pub async fn run(args: PlanArgs) -> Result<(), String> {
         Format::Json => report::json(&planned),
     };
     print!("{text}");
-    Ok(())
+    Ok(if args.exit_code && !planned.plan.is_empty() {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
 }
 
 /// `schemadiff fingerprint`: the fingerprint of the current schema, as a JSON plan's `current_fingerprint`.

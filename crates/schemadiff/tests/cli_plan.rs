@@ -206,3 +206,46 @@ fn bad_schema_toml_exits_2_with_located_errors() {
     assert!(stderr.contains("did you mean `type`?"), "{stderr}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn exit_code_says_whether_there_are_changes() {
+    let (_db, dev) = dev_url().await;
+    let dir = temp_project(
+        "exit-code",
+        "[tables.a.columns]\nid = \"integer\"\n",
+        &[("001_a.sql", "CREATE TABLE a (id integer);\n")],
+    );
+    // No changes: 0, with or without the flag.
+    let same = schemadiff(&dir, &["plan", "--dev-url", &dev, "--exit-code"]);
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+    // Changes: 1 with the flag (the plan is printed all the same), 0 without.
+    fs::write(
+        dir.join("schema.toml"),
+        "[tables.a.columns]\nid = \"integer\"\nnote = \"text\"\n",
+    )
+    .unwrap();
+    let changed = schemadiff(&dir, &["plan", "--dev-url", &dev, "--exit-code"]);
+    assert_eq!(
+        changed.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&changed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&changed.stdout).contains("ADD COLUMN note text"));
+    let plain = schemadiff(&dir, &["plan", "--dev-url", &dev]);
+    assert_eq!(plain.status.code(), Some(0));
+    // An error is still 2.
+    fs::write(
+        dir.join("schema.toml"),
+        "[tables.a.columns]\nid = { typ = \"integer\" }\n",
+    )
+    .unwrap();
+    let broken = schemadiff(&dir, &["plan", "--dev-url", &dev, "--exit-code"]);
+    assert_eq!(broken.status.code(), Some(2));
+    fs::remove_dir_all(&dir).unwrap();
+}
