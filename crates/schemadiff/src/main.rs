@@ -322,7 +322,8 @@ fn run_status(command: impl std::future::Future<Output = Result<ExitCode, String
 /// Print an error on standard error. Library errors carry no `error:` prefix: it is added here, once;
 /// schema.toml diagnostics, each with its own `error:` line, are printed as they are.
 pub fn print_error(message: &str) {
-    if message.starts_with("error") {
+    // A coloured diagnostic starts with its escape sequence.
+    if message.starts_with("error") || message.starts_with('\u{1b}') {
         eprintln!("{message}");
     } else {
         eprintln!("error: {message}");

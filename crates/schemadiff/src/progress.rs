@@ -47,6 +47,14 @@ pub fn init(verbosity: Verbosity, color: bool) {
     if verbosity.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return;
     }
+    // Drawn from the first stage on: a command without stages (validate, ddl) shows nothing.
+    let _ = SPINNER_COLOR.set(color);
+}
+
+/// Set when a spinner may be shown, with whether it is coloured.
+static SPINNER_COLOR: OnceLock<bool> = OnceLock::new();
+
+fn new_spinner(color: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     let template = if color {
         "{spinner:.cyan} {msg} {elapsed:.dim}"
@@ -57,7 +65,7 @@ pub fn init(verbosity: Verbosity, color: bool) {
         ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(Duration::from_millis(100));
-    *spinner().lock().unwrap_or_else(|e| e.into_inner()) = Some(bar);
+    bar
 }
 
 /// Take the spinner off the screen (before the result is printed, or an error).
@@ -77,8 +85,10 @@ pub struct Stage {
 pub fn stage(name: impl Into<String>) -> Stage {
     let name = name.into();
     tracing::info!("{name}...");
-    if let Some(bar) = spinner().lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-        bar.set_message(name.clone());
+    if let Some(&color) = SPINNER_COLOR.get() {
+        let mut slot = spinner().lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert_with(|| new_spinner(color))
+            .set_message(name.clone());
     }
     Stage {
         name,
