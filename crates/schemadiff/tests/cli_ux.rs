@@ -130,10 +130,17 @@ async fn color_follows_the_flag_then_the_environment() {
         .unwrap();
     assert!(String::from_utf8_lossy(&forced.stdout).contains("\u{1b}["));
     // Diagnostics in colour carry their `error:` once.
-    fs::write(dir.join("schema.toml"), "[tables.a.columns]\nid = { typ = \"integer\" }\n").unwrap();
+    fs::write(
+        dir.join("schema.toml"),
+        "[tables.a.columns]\nid = { typ = \"integer\" }\n",
+    )
+    .unwrap();
     let bad = common::schemadiff(&dir, &["--color", "always", "validate"], &[]);
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("\u{1b}[") && !err.contains("error: \u{1b}"), "{err:?}");
+    assert!(
+        err.contains("\u{1b}[") && !err.contains("error: \u{1b}"),
+        "{err:?}"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }
 
