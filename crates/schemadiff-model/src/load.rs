@@ -606,6 +606,30 @@ impl Decoder {
     }
 
     /// Expect a table; report what was found otherwise.
+    /// Start decoding a settings section (`[migrations]`, `[erd]`, `[filter]`): find it, record where it is
+    /// (under `path`, when errors elsewhere point at it), expect a table, check its keys.
+    fn settings<'a, 'i>(
+        &mut self,
+        root: &'a DeTable<'i>,
+        key: &str,
+        path: Option<ObjectPath>,
+        hint: &str,
+        keys: &[&str],
+    ) -> Option<Obj<'a, 'i>> {
+        let (k, v) = root.iter().find(|(k, _)| k.get_ref().as_ref() == key)?;
+        if let Some(p) = &path {
+            self.spans.insert(p.clone(), "", k.span());
+        }
+        let table = self.table(v, &format!("`{key}`"), hint)?;
+        let obj = Obj {
+            table,
+            what: format!("`[{key}]`"),
+            path: path.map(|p| (p, String::new())),
+        };
+        self.check_keys(&obj, keys);
+        Some(obj)
+    }
+
     fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str, hint: &str) -> Option<&'a DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
@@ -947,111 +971,86 @@ impl Decoder {
             }
         }
 
-        if let Some((k, v)) = root
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == "migrations")
-        {
-            let path = ObjectPath::Migrations;
-            self.spans.insert(path.clone(), "", k.span());
-            if let Some(t) = self.table(
-                v,
-                "`migrations`",
-                "write `[migrations]` with `dir`, `format` and `naming`",
-            ) {
-                let obj = Obj {
-                    table: t,
-                    what: "`[migrations]`".into(),
-                    path: Some((path, String::new())),
-                };
-                self.check_keys(&obj, MIGRATIONS_KEYS);
-                let dir = self.opt_string(&obj, "dir");
-                let format = self.choice(&obj, "format", &MigrationsConfig::FORMATS);
-                let naming = self.choice(&obj, "naming", &MigrationsConfig::NAMINGS);
-                let split = self.choice(&obj, "split", &MigrationsConfig::SPLITS);
-                schema.migrations = Some(MigrationsConfig {
-                    dir,
-                    format,
-                    naming,
-                    split,
-                });
-            }
+        if let Some(obj) = self.settings(
+            root,
+            "migrations",
+            Some(ObjectPath::Migrations),
+            "write `[migrations]` with `dir`, `format` and `naming`",
+            MIGRATIONS_KEYS,
+        ) {
+            let dir = self.opt_string(&obj, "dir");
+            let format = self.choice(&obj, "format", &MigrationsConfig::FORMATS);
+            let naming = self.choice(&obj, "naming", &MigrationsConfig::NAMINGS);
+            let split = self.choice(&obj, "split", &MigrationsConfig::SPLITS);
+            schema.migrations = Some(MigrationsConfig {
+                dir,
+                format,
+                naming,
+                split,
+            });
         }
 
-        if let Some((k, v)) = root.iter().find(|(k, _)| k.get_ref().as_ref() == "erd") {
-            let path = ObjectPath::Erd;
-            self.spans.insert(path.clone(), "", k.span());
-            if let Some(t) = self.table(
-                v,
-                "`erd`",
-                "write `[erd]` with `file = \"docs/diagrams/database_erd.mmd\"`",
-            ) {
-                let obj = Obj {
-                    table: t,
-                    what: "`[erd]`".into(),
-                    path: Some((path, String::new())),
-                };
-                self.check_keys(&obj, ERD_KEYS);
-                let file = self.string(&obj, "file").and_then(|f| {
-                    if f.get_ref().chars().any(crate::fragment::needs_escape) {
-                        self.error(
-                            Diagnostic::new(
-                                f.span(),
-                                "`file` in `[erd]` holds a control character (a line break?)",
-                            )
-                            .help("write the path on one line, without control characters"),
-                        );
-                        return None;
-                    }
-                    if ErdConfig::format_of(f.get_ref()).is_some() {
-                        return Some(f.into_inner());
-                    }
-                    let allowed: Vec<String> = ErdConfig::EXTENSIONS
-                        .iter()
-                        .map(|(e, f)| format!(".{e} ({f})"))
-                        .collect();
+        if let Some(obj) = self.settings(
+            root,
+            "erd",
+            Some(ObjectPath::Erd),
+            "write `[erd]` with `file = \"docs/diagrams/database_erd.mmd\"`",
+            ERD_KEYS,
+        ) {
+            let file = self.string(&obj, "file").and_then(|f| {
+                if f.get_ref().chars().any(crate::fragment::needs_escape) {
                     self.error(
                         Diagnostic::new(
                             f.span(),
-                            format!(
-                                "`file` in `[erd]` must name a diagram format by its extension: \"{}\"",
-                                f.get_ref()
-                            ),
+                            "`file` in `[erd]` holds a control character (a line break?)",
                         )
-                        .help(format!("end the name with one of {}", allowed.join(", "))),
+                        .help("write the path on one line, without control characters"),
                     );
-                    None
-                });
-                let schemas = self.string_list(&obj, "schemas").unwrap_or_default();
-                let exclude = self.string_list(&obj, "exclude").unwrap_or_default();
-                schema.erd = Some(ErdConfig {
-                    file,
-                    schemas,
-                    exclude,
-                });
-            }
+                    return None;
+                }
+                if ErdConfig::format_of(f.get_ref()).is_some() {
+                    return Some(f.into_inner());
+                }
+                let allowed: Vec<String> = ErdConfig::EXTENSIONS
+                    .iter()
+                    .map(|(e, f)| format!(".{e} ({f})"))
+                    .collect();
+                self.error(
+                    Diagnostic::new(
+                        f.span(),
+                        format!(
+                            "`file` in `[erd]` must name a diagram format by its extension: \"{}\"",
+                            f.get_ref()
+                        ),
+                    )
+                    .help(format!("end the name with one of {}", allowed.join(", "))),
+                );
+                None
+            });
+            let schemas = self.string_list(&obj, "schemas").unwrap_or_default();
+            let exclude = self.string_list(&obj, "exclude").unwrap_or_default();
+            schema.erd = Some(ErdConfig {
+                file,
+                schemas,
+                exclude,
+            });
         }
-        if let Some((_, v)) = root.iter().find(|(k, _)| k.get_ref().as_ref() == "filter") {
-            if let Some(t) = self.table(
-                v,
-                "`filter`",
-                "write `[filter]` with `include`, `exclude` and `exclude_schemas` lists",
-            ) {
-                let obj = Obj {
-                    table: t,
-                    what: "`[filter]`".into(),
-                    path: None,
-                };
-                self.check_keys(&obj, FILTER_KEYS);
-                let mut list = |key| self.string_list(&obj, key).unwrap_or_default();
-                let (include, exclude, exclude_schemas) =
-                    (list("include"), list("exclude"), list("exclude_schemas"));
-                schema.filter = Some(FilterConfig {
-                    include,
-                    exclude,
-                    exclude_schemas,
-                    ignore_unsupported: self.boolean(&obj, "ignore_unsupported"),
-                });
-            }
+        if let Some(obj) = self.settings(
+            root,
+            "filter",
+            None,
+            "write `[filter]` with `include`, `exclude` and `exclude_schemas` lists",
+            FILTER_KEYS,
+        ) {
+            let mut list = |key| self.string_list(&obj, key).unwrap_or_default();
+            let (include, exclude, exclude_schemas) =
+                (list("include"), list("exclude"), list("exclude_schemas"));
+            schema.filter = Some(FilterConfig {
+                include,
+                exclude,
+                exclude_schemas,
+                ignore_unsupported: self.boolean(&obj, "ignore_unsupported"),
+            });
         }
         schema
     }
