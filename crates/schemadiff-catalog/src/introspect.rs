@@ -113,7 +113,7 @@ pub(crate) const NAMESPACE_FILTER: &str = "n.nspname <> 'information_schema' AND
      AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[]))";
 
 /// A condition that an object (`classid`, `objid`) does not belong to an extension.
-fn not_in_extension(catalog: &str, oid: &str) -> String {
+pub(crate) fn not_in_extension(catalog: &str, oid: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = '{catalog}'::regclass \
          AND dep.objid = {oid} AND dep.deptype = 'e')"
@@ -337,6 +337,13 @@ async fn read_all(
     }
     let table_filter = format!(
         "c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {}",
+        not_in_extension("pg_class", "c.oid")
+    );
+    // Views and materialized views (the indexes of the latter come with the tables' below).
+    let rows = s.query("reading views", &crate::view::query(), p).await?;
+    let (mut views, view_order) = crate::view::from_rows(&rows);
+    let index_filter = format!(
+        "((c.relkind = 'r' AND NOT c.relispartition) OR c.relkind = 'm') AND {NAMESPACE_FILTER} AND {}",
         not_in_extension("pg_class", "c.oid")
     );
 
@@ -598,7 +605,7 @@ async fn read_all(
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
                                                       AND d.objsubid = 0 AND k.ord = 1 \
                  LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') \
-                 WHERE {table_filter} \
+                 WHERE {index_filter} \
                  ORDER BY i.indrelid, ic.relname, k.ord"
             ),
             p,
@@ -673,10 +680,12 @@ async fn read_all(
         if head.get::<_, bool>(17) {
             continue; // the index of a primary key or unique constraint
         }
-        let Some(t) = tables.get_mut(&table_oid) else {
-            continue;
+        let indexes = match (tables.get_mut(&table_oid), views.get_mut(&table_oid)) {
+            (Some(t), _) => &mut t.indexes,
+            (None, Some(v)) => &mut v.indexes,
+            (None, None) => continue,
         };
-        t.indexes.push(Index {
+        indexes.push(Index {
             name: Some(head.get(1)),
             unique: head.get(3),
             method: (method != "btree").then_some(method),
@@ -692,6 +701,10 @@ async fn read_all(
     schema.tables = order
         .into_iter()
         .filter_map(|oid| tables.remove(&oid))
+        .collect();
+    schema.views = view_order
+        .into_iter()
+        .filter_map(|oid| views.remove(&oid))
         .collect();
     // What the model cannot represent: listed, so that nothing is lost without a word.
     let rows = s

@@ -9,3 +9,4 @@ pub mod normalize;
 pub mod packages;
 pub mod scratch;
 pub mod unsupported;
+pub mod view;

@@ -50,13 +50,30 @@ pub async fn normalize_desired(
         // Tables that could not be created at all: what hangs on them is not tried.
         let mut missing: Vec<&schemadiff_model::QualifiedName> = Vec::new();
         let mut failed_columns: Vec<String> = Vec::new();
+        // Statements of views that read a view declared after them: tried again once the others exist.
+        let mut deferred: Vec<(schemadiff_model::Statement, Option<tokio_postgres::Error>)> =
+            Vec::new();
+        let is_view =
+            |path: &ObjectPath| table_of(path).is_some_and(|t| loaded.schema.view(t).is_some());
         for stmt in create_script(&loaded.schema) {
             if table_of(&stmt.origin).is_some_and(|t| missing.contains(&t)) {
+                continue;
+            }
+            let waiting = table_of(&stmt.origin)
+                .is_some_and(|t| deferred.iter().any(|(d, _)| table_of(&d.origin) == Some(t)));
+            if waiting {
+                deferred.push((stmt, None));
                 continue;
             }
             let Err(e) = run_statement(&client, &stmt.sql).await else {
                 continue;
             };
+            if is_view(&stmt.origin)
+                && e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
+            {
+                deferred.push((stmt, Some(e)));
+                continue;
+            }
             match &stmt.origin {
                 ObjectPath::Table(name) => {
                     let table = loaded.schema.table(name).expect("rendered from the schema");
@@ -69,7 +86,12 @@ pub async fn normalize_desired(
                 }
                 _ if mentions_failed_column(&e, &failed_columns) => {}
                 origin => {
-                    let mut problem = rejection(loaded, origin.clone(), "", &stmt.sql, &e);
+                    let field = if matches!(origin, ObjectPath::View(_)) {
+                        "query"
+                    } else {
+                        ""
+                    };
+                    let mut problem = rejection(loaded, origin.clone(), field, &stmt.sql, &e);
                     if let ObjectPath::Extension(name) = origin {
                         if let Some(help) = missing_extension_help(&client, name, &e).await {
                             problem.help = Some(help);
@@ -82,6 +104,38 @@ pub async fn normalize_desired(
                     }
                 }
             }
+        }
+        // Rounds over what waits, as long as one round creates something.
+        loop {
+            let mut progress = false;
+            let mut still = Vec::new();
+            for (stmt, _) in deferred {
+                match run_statement(&client, &stmt.sql).await {
+                    Ok(_) => progress = true,
+                    Err(e) => still.push((stmt, Some(e))),
+                }
+            }
+            deferred = still;
+            if !progress || deferred.is_empty() {
+                break;
+            }
+        }
+        let mut reported: Vec<&schemadiff_model::QualifiedName> = Vec::new();
+        for (stmt, e) in &deferred {
+            let (Some(t), Some(e)) = (table_of(&stmt.origin), e) else {
+                continue;
+            };
+            if reported.contains(&t) {
+                continue;
+            }
+            reported.push(t);
+            problems.push(rejection(
+                loaded,
+                stmt.origin.clone(),
+                "query",
+                &stmt.sql,
+                e,
+            ));
         }
         if !problems.is_empty() {
             return Err(NormalizeError::Rejected(Diagnostics::new(
@@ -133,7 +187,8 @@ fn table_of(path: &ObjectPath) -> Option<&schemadiff_model::QualifiedName> {
         | ObjectPath::ForeignKey(t, _)
         | ObjectPath::Check(t, _)
         | ObjectPath::Exclusion(t, _)
-        | ObjectPath::Index(t, _) => Some(t),
+        | ObjectPath::Index(t, _)
+        | ObjectPath::View(t) => Some(t),
         _ => None,
     }
 }
@@ -382,7 +437,8 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::ForeignKey(t, i) => format!("foreign key #{} of table `{t}`", i + 1),
         ObjectPath::Check(t, i) => format!("check constraint #{} of table `{t}`", i + 1),
         ObjectPath::Exclusion(t, i) => format!("exclusion constraint #{} of table `{t}`", i + 1),
-        ObjectPath::Index(t, i) => format!("index #{} of table `{t}`", i + 1),
+        ObjectPath::Index(t, i) => format!("index #{} of `{t}`", i + 1),
+        ObjectPath::View(n) => format!("view `{n}`"),
         ObjectPath::Migrations => "`[migrations]`".into(),
         ObjectPath::Erd => "`[erd]`".into(),
     }

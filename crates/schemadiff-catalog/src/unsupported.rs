@@ -94,12 +94,14 @@ pub(crate) fn query(version: i32) -> String {
     format!(
         "WITH ns AS (SELECT n.oid, n.nspname::text AS nspname FROM pg_catalog.pg_namespace n WHERE {filter}), \
          objs(kind, nsp, name, classid, objid, dep_classid, dep_objid, opaque) AS ( \
-           SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' \
+           SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' \
                   WHEN 'p' THEN 'partitioned table' WHEN 'c' THEN 'composite type' END, \
-                  ns.nspname, c.relname::text, 'pg_class'::regclass, c.oid, \
-                  CASE WHEN c.relkind IN ('v', 'm') THEN 'pg_rewrite'::regclass END, \
-                  (SELECT r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = '_RETURN'), false \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('v', 'm', 'f', 'p', 'c') \
+                  ns.nspname, c.relname::text, 'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid, false \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('f', 'p', 'c') \
+           UNION ALL SELECT 'comment on column of', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid JOIN ns ON ns.oid = c.relnamespace \
+           WHERE c.relkind IN ('v', 'm') AND d.objsubid > 0 \
            UNION ALL SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table with inheritance' END, ns.nspname, c.relname, \
                   'pg_class'::regclass, c.oid, NULL, NULL, false \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \
@@ -108,7 +110,7 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relpersistence = 'u' \
            UNION ALL SELECT 'storage parameters of', ns.nspname, c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')', \
                   'pg_class'::regclass, c.oid, NULL, NULL, false \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i') AND c.reloptions IS NOT NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'm') AND c.reloptions IS NOT NULL \
            UNION ALL SELECT 'row-level security on', ns.nspname, c.relname || CASE WHEN c.relforcerowsecurity THEN ' (forced)' ELSE '' END, \
                   'pg_class'::regclass, c.oid, NULL, NULL, false \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relrowsecurity OR c.relforcerowsecurity \
@@ -116,7 +118,7 @@ pub(crate) fn query(version: i32) -> String {
                   'pg_class'::regclass, c.oid, NULL, NULL, false \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' \
            UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'S') AND c.relacl IS NOT NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND c.relacl IS NOT NULL \
            UNION ALL SELECT 'grants on column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL \
@@ -183,7 +185,7 @@ pub(crate) fn query(version: i32) -> String {
                ELSE 't' || chr(31) || tn.nspname || chr(31) || ty.typname END \
              FROM pg_catalog.pg_depend d \
              LEFT JOIN pg_catalog.pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid \
-                  AND rc.relkind IN ('r', 'p', 'S') AND rc.oid <> o.objid \
+                  AND rc.relkind IN ('r', 'p', 'S', 'v', 'm') AND rc.oid <> o.objid \
              LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid \
              LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid AND ty.typtype = 'e' \

@@ -20,6 +20,9 @@ pub enum Hazard {
     MayFailOnExistingData,
     /// Cannot run inside a transaction block (or its result cannot be used in the same one).
     NotTransactional,
+    /// A materialized view is made anew: its query runs again over all its rows, and it is empty (or
+    /// blocks readers) until then.
+    RecomputesMaterializedView,
     /// No cast converts the values: the step goes through their text form, which fits only some values; a
     /// person should write it (a rollback's conversion back, typically).
     NeedsHandWrittenStep,
@@ -35,6 +38,7 @@ impl Hazard {
             Hazard::MayFailOnExistingData => "may_fail_on_existing_data",
             Hazard::NotTransactional => "not_transactional",
             Hazard::NeedsHandWrittenStep => "needs_hand_written_step",
+            Hazard::RecomputesMaterializedView => "recomputes_materialized_view",
         }
     }
 
@@ -46,6 +50,7 @@ impl Hazard {
             Hazard::BuildsIndexBlockingWrites => "builds an index while blocking writes",
             Hazard::MayFailOnExistingData => "may fail on existing data",
             Hazard::NotTransactional => "cannot run in a transaction with what uses it",
+            Hazard::RecomputesMaterializedView => "recomputes the materialized view's data",
             Hazard::NeedsHandWrittenStep => {
                 "needs a hand-written step (no cast converts the values back)"
             }
@@ -77,6 +82,8 @@ pub enum Res {
     /// A name in a schema's namespace of relations, which tables, sequences, indexes and the indexes of
     /// keys share: a drop that frees a name goes before the create that takes it again.
     Relation(String, String),
+    /// A view or materialized view (its columns are `Column`s of its name).
+    View(QualifiedName),
 }
 
 impl Res {
@@ -96,6 +103,7 @@ pub enum Phase {
     Rename,
     CreateType,
     CreateSequence,
+    DropView,
     DropForeignKey,
     DropIndexOrConstraint,
     CreateTable,
@@ -104,6 +112,7 @@ pub enum Phase {
     AddConstraint,
     CreateIndex,
     AddForeignKey,
+    CreateView,
     Ownership,
     Comment,
     DropTable,
@@ -133,6 +142,9 @@ pub struct Change {
     pub provides: Vec<Res>,
     pub removes: Vec<Res>,
     pub releases: Vec<Res>,
+    /// Resources the change makes anew in place (a column whose type changes): what depends on them (a view)
+    /// must be gone before and comes back after, as if the change removed and provided them.
+    pub invalidates: Vec<Res>,
 }
 
 impl Change {
@@ -156,6 +168,7 @@ impl Change {
             provides: Vec::new(),
             removes: Vec::new(),
             releases: Vec::new(),
+            invalidates: Vec::new(),
         }
     }
 
@@ -194,6 +207,11 @@ impl Change {
 
     pub fn releases(mut self, r: impl IntoIterator<Item = Res>) -> Self {
         self.releases.extend(r);
+        self
+    }
+
+    pub fn invalidates(mut self, r: impl IntoIterator<Item = Res>) -> Self {
+        self.invalidates.extend(r);
         self
     }
 

@@ -28,6 +28,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Change> {
     tables(current, desired, &types, &mut out);
     serial_identity_swaps(current, desired, &mut out);
     owned_sequences_go_with_owners(current, desired, &mut out);
+    crate::view::views(current, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
     out
 }
@@ -603,7 +604,8 @@ fn recreate_enum(
                     new.name.sql(),
                     new.name.sql()
                 ))
-                .requires([Res::Column(t.name.clone(), c.name.clone())]);
+                .requires([Res::Column(t.name.clone(), c.name.clone())])
+                .invalidates([Res::Column(t.name.clone(), c.name.clone())]);
             // The default comes back when the desired one is the same; a different one is set by the
             // column's own change, which runs after this one.
             let kept = desired
@@ -1864,7 +1866,8 @@ fn alter_column(
         .hazard(Hazard::RewritesTable)
         .hazard(Hazard::AccessExclusiveLock)
         .requires(column_needs(t, new, types))
-        .releases(column_uses(old, types));
+        .releases(column_uses(old, types))
+        .invalidates([Res::Column(t.clone(), new.name.clone())]);
         if old.generated.is_some() && new.generated.is_none() && !type_changed {
             change = change.sql(alter("DROP EXPRESSION".into()));
             return Some(finish_column(change, old, new, &alter, false));
@@ -1906,6 +1909,7 @@ fn alter_column(
         }
         change = change
             .sql(alter(sql))
+            .invalidates([Res::Column(t.clone(), new.name.clone())])
             .hazard(Hazard::RewritesTable)
             .hazard(Hazard::AccessExclusiveLock)
             .hazard(Hazard::MayFailOnExistingData);

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod order;
 pub mod renames;
 pub mod split;
+pub mod view;
 
 pub use change::{Action, Change, Hazard, Phase, Res};
 pub use diff::diff;

@@ -29,6 +29,11 @@ pub fn dependency_graph(changes: &[Change]) -> DiGraph<usize, ()> {
         for r in &c.removes {
             removers.entry(r).or_default().push(i);
         }
+        // Made anew in place: gone for what depends on it before, there for what needs it after.
+        for r in &c.invalidates {
+            providers.entry(r).or_default().push(i);
+            removers.entry(r).or_default().push(i);
+        }
     }
     let mut add = |from: usize, to: usize| {
         if from != to && graph.find_edge(nodes[from], nodes[to]).is_none() {

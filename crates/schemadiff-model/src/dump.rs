@@ -44,13 +44,13 @@ pub fn toml_string(s: &str) -> String {
     out
 }
 
-fn string_list(items: &[String]) -> String {
+pub(crate) fn string_list(items: &[String]) -> String {
     let parts: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
     format!("[{}]", parts.join(", "))
 }
 
 /// The key of a schema-qualified element in its section (`users`, `"billing.invoices"`).
-fn qualified_key(name: &QualifiedName) -> String {
+pub(crate) fn qualified_key(name: &QualifiedName) -> String {
     toml_key(&name.to_string())
 }
 
@@ -166,6 +166,10 @@ pub fn to_toml(schema: &Schema) -> String {
     }
     for t in &schema.tables {
         table(&mut out, t);
+    }
+    // Each view after the views it reads, so that the file creates in its own order.
+    for v in crate::view::creation_order(&schema.views) {
+        crate::view::dump(&mut out, v);
     }
     while out.ends_with("\n\n") {
         out.pop();
@@ -377,28 +381,33 @@ fn table(out: &mut String, t: &Table) {
         out.push('\n');
     }
     for idx in &t.indexes {
-        let _ = writeln!(out, "[[tables.{key}.indexes]]");
-        let columns = idx.plain_columns();
-        let default = columns
-            .map(|cols| default_index_name(tn, cols, "idx"))
-            .unwrap_or_default();
-        name_line(out, &idx.name, &default);
-        flag(out, "unique", idx.unique);
-        if let Some(m) = &idx.method {
-            let _ = writeln!(out, "method = {}", toml_string(m));
-        }
-        let keys: Vec<String> = idx.keys.iter().map(index_key).collect();
-        let _ = writeln!(out, "columns = [{}]", keys.join(", "));
-        if !idx.include.is_empty() {
-            let _ = writeln!(out, "include = {}", string_list(&idx.include));
-        }
-        if let Some(w) = &idx.where_clause {
-            let _ = writeln!(out, "where = {}", toml_string(w));
-        }
-        flag(out, "nulls_not_distinct", idx.nulls_not_distinct);
-        comment_line(out, &idx.comment);
-        out.push('\n');
+        index_entry(out, &format!("tables.{key}"), tn, idx);
     }
+}
+
+/// An `[[<section>.indexes]]` entry of a relation named `relation` (a table or a materialized view).
+pub(crate) fn index_entry(out: &mut String, section: &str, relation: &str, idx: &Index) {
+    let _ = writeln!(out, "[[{section}.indexes]]");
+    let columns = idx.plain_columns();
+    let default = columns
+        .map(|cols| default_index_name(relation, cols, "idx"))
+        .unwrap_or_default();
+    name_line(out, &idx.name, &default);
+    flag(out, "unique", idx.unique);
+    if let Some(m) = &idx.method {
+        let _ = writeln!(out, "method = {}", toml_string(m));
+    }
+    let keys: Vec<String> = idx.keys.iter().map(index_key).collect();
+    let _ = writeln!(out, "columns = [{}]", keys.join(", "));
+    if !idx.include.is_empty() {
+        let _ = writeln!(out, "include = {}", string_list(&idx.include));
+    }
+    if let Some(w) = &idx.where_clause {
+        let _ = writeln!(out, "where = {}", toml_string(w));
+    }
+    flag(out, "nulls_not_distinct", idx.nulls_not_distinct);
+    comment_line(out, &idx.comment);
+    out.push('\n');
 }
 
 fn default_index_name<'a>(
@@ -493,13 +502,13 @@ fn name_line(out: &mut String, name: &Option<String>, default: &str) {
     }
 }
 
-fn flag(out: &mut String, key: &str, value: bool) {
+pub(crate) fn flag(out: &mut String, key: &str, value: bool) {
     if value {
         let _ = writeln!(out, "{key} = true");
     }
 }
 
-fn comment_line(out: &mut String, comment: &Option<String>) {
+pub(crate) fn comment_line(out: &mut String, comment: &Option<String>) {
     if let Some(c) = comment {
         let _ = writeln!(out, "comment = {}", toml_string(c));
     }

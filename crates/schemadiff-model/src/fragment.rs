@@ -28,6 +28,10 @@ pub enum FragmentKind {
     TypeName,
     /// An operator of an exclusion constraint: `&&`, `=`, `OPERATOR(pg_catalog.&&)`.
     Operator,
+    /// The query of a view: `SELECT ...`, `WITH ... SELECT ...`, `VALUES ...`, `TABLE t`. Commas and keywords
+    /// are its own; a `;`, a clause of the statement around it (`WITH CHECK OPTION`, `WITH [NO] DATA`) and
+    /// a start other than a query's are not.
+    Query,
 }
 
 /// Why a fragment was refused: the byte offset in the fragment, what is wrong, and what to do.
@@ -354,6 +358,9 @@ fn cut(text: &str, out: &mut Tokens) -> Result<(), FragmentError> {
 /// Refuse a fragment that could end its element or its statement (see the module documentation).
 pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
     let (tokens, cut_short) = tokens(text);
+    if kind == FragmentKind::Query {
+        query_shape(text, &tokens)?;
+    }
     let mut open: Vec<(u8, usize)> = Vec::new();
     for (token, range) in &tokens {
         let at = range.start;
@@ -395,21 +402,23 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
                     }
                 }
             }
-            Token::Comma if top => {
+            Token::Comma if top && kind != FragmentKind::Query => {
                 return Err(FragmentError::new(
                     at,
                     "a `,` outside parentheses would end this element and start another",
                     "put the expression in parentheses, or remove the `,`",
                 ));
             }
-            Token::Comment if kind != FragmentKind::Expression => {
+            Token::Comment if !matches!(kind, FragmentKind::Expression | FragmentKind::Query) => {
                 return Err(FragmentError::new(
                     at,
                     "a comment has no place here",
                     "remove the comment",
                 ));
             }
-            Token::Word if top || kind == FragmentKind::TypeName => {
+            Token::Word
+                if (top && kind != FragmentKind::Query) || kind == FragmentKind::TypeName =>
+            {
                 let word = text[range.clone()].to_ascii_lowercase();
                 let words = match kind {
                     FragmentKind::TypeName => TYPE_CLAUSE_WORDS,
@@ -419,7 +428,7 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
                     let what = match kind {
                         FragmentKind::TypeName => "a type name",
                         FragmentKind::Expression => "an expression outside parentheses",
-                        FragmentKind::Operator => "an operator",
+                        FragmentKind::Operator | FragmentKind::Query => "an operator",
                     };
                     return Err(FragmentError::new(
                         at,
@@ -432,7 +441,7 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
                 }
             }
             Token::String | Token::EscapeString | Token::Unicode | Token::Dollar | Token::Param
-                if kind != FragmentKind::Expression =>
+                if !matches!(kind, FragmentKind::Expression | FragmentKind::Query) =>
             {
                 return Err(FragmentError::new(
                     at,
@@ -468,6 +477,75 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
             at,
             format!("`{}` is never closed", c as char),
             "close it: an open parenthesis would take in the rest of the statement",
+        ));
+    }
+    Ok(())
+}
+
+/// A view's query starts as a query does, and holds no clause of the CREATE VIEW around it at its top level.
+fn query_shape(
+    text: &str,
+    tokens: &[(Token, std::ops::Range<usize>)],
+) -> Result<(), FragmentError> {
+    let mut depth = 0usize;
+    let mut words: Vec<(String, usize)> = Vec::new();
+    for (token, range) in tokens {
+        match token {
+            Token::Open(_) => depth += 1,
+            Token::Close(_) => depth = depth.saturating_sub(1),
+            Token::Word if depth == 0 => {
+                words.push((text[range.clone()].to_ascii_lowercase(), range.start))
+            }
+            Token::Space | Token::Comment => continue,
+            _ => {}
+        }
+        if words.is_empty() && !matches!(token, Token::Word | Token::Open(b'(')) {
+            break;
+        }
+    }
+    let first = tokens
+        .iter()
+        .find(|(t, _)| !matches!(t, Token::Space | Token::Comment));
+    let starts_query = match first {
+        Some((Token::Open(b'('), _)) => true,
+        Some((Token::Word, r)) => matches!(
+            text[r.clone()].to_ascii_lowercase().as_str(),
+            "select" | "with" | "values" | "table"
+        ),
+        _ => false,
+    };
+    if !starts_query {
+        let at = first.map_or(0, |(_, r)| r.start);
+        return Err(FragmentError::new(
+            at,
+            "a view's query must start with SELECT, WITH, VALUES or TABLE",
+            "write only the query here; the view's name, columns and options have their own keys",
+        ));
+    }
+    let tail: Vec<&str> = words
+        .iter()
+        .rev()
+        .take(3)
+        .map(|(w, _)| w.as_str())
+        .collect();
+    let clause = match tail.as_slice() {
+        ["option", "check", ..] => Some(
+            if tail.len() > 2 && matches!(tail[2], "local" | "cascaded") {
+                3
+            } else {
+                2
+            },
+        ),
+        ["data", "no", "with"] => Some(3),
+        ["data", "with", ..] => Some(2),
+        _ => None,
+    };
+    if let Some(n) = clause {
+        let (_, at) = &words[words.len() - n];
+        return Err(FragmentError::new(
+            *at,
+            "the query ends with a clause of CREATE VIEW, not of the query",
+            "use `check_option = \"local\"` (views) or `with_data = false` (materialized views) instead",
         ));
     }
     Ok(())
@@ -618,13 +696,17 @@ pub fn inert(fragment: &str) -> Cow<'_, str> {
         let text = &fragment[range];
         let raw = text.chars().any(needs_escape);
         match token {
+            // A line comment that took its line break with it gives it back.
+            Token::Comment if text.contains(['\n', '\r']) => out.push('\n'),
             Token::Comment => out.push(' '),
             Token::Punct if raw => out.push(' '),
             Token::Space if raw => {
                 // Keep line breaks (they may separate string constants that PostgreSQL joins); only line
                 // breaks and spaces remain.
-                if text.contains(['\n', '\r']) {
+                if let Some(last) = text.rfind(['\n', '\r']) {
+                    // The indentation of the next line stays (spaces only: it cannot start a marker).
                     out.push('\n');
+                    out.extend(text[last + 1..].chars().filter(|c| *c == ' '));
                 } else {
                     out.push(' ');
                 }
@@ -754,7 +836,7 @@ mod tests {
         assert_eq!(inert("now()"), "now()");
         assert_eq!(inert("'a\n-- //@UNDO\nb'"), "E'a\\n-- //@UNDO\\nb'");
         assert_eq!(inert("E'x\\\\\n\\'y'"), "E'x\\\\\\n''y'");
-        assert_eq!(inert("a -- c\n+ 1"), "a  + 1");
+        assert_eq!(inert("a -- c\n+ 1"), "a \n+ 1");
         assert_eq!(inert("\"a\nb\""), "U&\"a\\000Ab\"");
         assert_eq!(inert("$t$a\nb$t$"), "E'a\\nb'");
         assert_eq!(inert("'a'\n'b'"), "'a'\n'b'");
@@ -771,5 +853,13 @@ mod tests {
     #[test]
     fn escape_values_decode() {
         assert_eq!(escape_value("E'a\\nb\\x41\\101\\u00e9\\q'''"), "a\nbAAéq'");
+    }
+
+    #[test]
+    fn inert_keeps_every_line_of_a_query_and_its_indentation() {
+        let q = "SELECT happy_people.name\n   FROM happy_people\n  WHERE (happy_people.name <> ''::text)";
+        assert_eq!(inert(q), q);
+        let commented = "SELECT 1 -- one\n  FROM t";
+        assert_eq!(inert(commented), "SELECT 1 \n  FROM t");
     }
 }

@@ -10,6 +10,7 @@ pub mod render;
 pub mod source;
 pub mod types;
 mod validate;
+pub mod view;
 
 pub use dump::to_toml;
 pub use ident::{QualifiedName, quote_ident, quote_literal};
@@ -17,3 +18,4 @@ pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_s
 pub use render::{Statement, create_script, script_text};
 pub use source::{Diagnostic, Diagnostics, SourceFile, printable};
 pub use types::*;
+pub use view::{View, ViewColumn, ViewUse};

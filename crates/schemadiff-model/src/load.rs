@@ -12,8 +12,8 @@ use crate::source::{Diagnostic, Diagnostics, SourceFile, Span, did_you_mean};
 use crate::types::*;
 use crate::validate;
 
-type Val<'i> = Spanned<DeValue<'i>>;
-type Key<'i> = Spanned<DeString<'i>>;
+pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
+pub(crate) type Key<'i> = Spanned<DeString<'i>>;
 
 /// Where each element of a loaded schema was written.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,6 +30,8 @@ pub enum ObjectPath {
     Check(QualifiedName, usize),
     Exclusion(QualifiedName, usize),
     Index(QualifiedName, usize),
+    /// A view or materialized view (its indexes are `Index` of its name).
+    View(QualifiedName),
     Migrations,
     Erd,
 }
@@ -371,6 +373,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             take!(sequences, Sequence, "sequence");
             take!(extensions, Extension, "extension");
             take!(schemas, Schema, "schema");
+            take!(views, View, "view");
             spans.merge(part_spans, &twice);
         }
     }
@@ -400,15 +403,15 @@ fn kind(v: &DeValue) -> &'static str {
 }
 
 /// A TOML table being decoded: its entries, where it is, and what to call it in errors.
-struct Obj<'a, 'i> {
-    table: &'a DeTable<'i>,
-    what: String,
+pub(crate) struct Obj<'a, 'i> {
+    pub(crate) table: &'a DeTable<'i>,
+    pub(crate) what: String,
     /// The path and field prefix under which field spans are recorded.
-    path: Option<(ObjectPath, String)>,
+    pub(crate) path: Option<(ObjectPath, String)>,
 }
 
 impl<'a, 'i> Obj<'a, 'i> {
-    fn get(&self, key: &str) -> Option<&'a Val<'i>> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Val<'i>> {
         self.table
             .iter()
             .find(|(k, _)| k.get_ref().as_ref() == key)
@@ -416,7 +419,7 @@ impl<'a, 'i> Obj<'a, 'i> {
     }
 }
 
-struct Decoder {
+pub(crate) struct Decoder {
     errors: Vec<Diagnostic>,
     spans: SourceMap,
     /// Where each qualified name was first declared, per section: `users` and `public.users` are one table.
@@ -429,6 +432,8 @@ const TOP_KEYS: &[&str] = &[
     "enums",
     "sequences",
     "tables",
+    "views",
+    "materialized_views",
     "migrations",
     "include",
     "filter",
@@ -569,11 +574,11 @@ const MIGRATIONS_KEYS: &[&str] = &["dir", "format", "naming", "split"];
 const ERD_KEYS: &[&str] = &["file", "schemas", "exclude"];
 
 impl Decoder {
-    fn error(&mut self, d: Diagnostic) {
+    pub(crate) fn error(&mut self, d: Diagnostic) {
         self.errors.push(d);
     }
 
-    fn record(&mut self, obj: &Obj, field: &str, span: Span) {
+    pub(crate) fn record(&mut self, obj: &Obj, field: &str, span: Span) {
         if let Some((path, prefix)) = &obj.path {
             let f = match (prefix.is_empty(), field.is_empty()) {
                 (true, _) => field.to_string(),
@@ -585,7 +590,7 @@ impl Decoder {
     }
 
     /// Start decoding an element: record where it is, expect a table, check its keys.
-    fn element<'a, 'i>(
+    pub(crate) fn element<'a, 'i>(
         &mut self,
         path: ObjectPath,
         at: Span,
@@ -647,7 +652,7 @@ impl Decoder {
     }
 
     /// Report keys that are not allowed here, with the closest allowed key.
-    fn check_keys(&mut self, obj: &Obj, allowed: &[&str]) {
+    pub(crate) fn check_keys(&mut self, obj: &Obj, allowed: &[&str]) {
         for (k, _) in obj.table.iter() {
             let key: &str = k.get_ref();
             if allowed.contains(&key) {
@@ -669,7 +674,7 @@ impl Decoder {
         }
     }
 
-    fn string(&mut self, obj: &Obj, key: &str) -> Option<Spanned<String>> {
+    pub(crate) fn string(&mut self, obj: &Obj, key: &str) -> Option<Spanned<String>> {
         let v = obj.get(key)?;
         match v.get_ref() {
             DeValue::String(s) => {
@@ -690,11 +695,11 @@ impl Decoder {
         }
     }
 
-    fn opt_string(&mut self, obj: &Obj, key: &str) -> Option<String> {
+    pub(crate) fn opt_string(&mut self, obj: &Obj, key: &str) -> Option<String> {
         self.string(obj, key).map(Spanned::into_inner)
     }
 
-    fn boolean(&mut self, obj: &Obj, key: &str) -> bool {
+    pub(crate) fn boolean(&mut self, obj: &Obj, key: &str) -> bool {
         let Some(v) = obj.get(key) else { return false };
         match v.get_ref() {
             DeValue::Boolean(b) => {
@@ -762,7 +767,7 @@ impl Decoder {
     }
 
     /// A list of strings (`["a", "b"]`); a single string is taken as a list of one.
-    fn string_list(&mut self, obj: &Obj, key: &str) -> Option<Vec<String>> {
+    pub(crate) fn string_list(&mut self, obj: &Obj, key: &str) -> Option<Vec<String>> {
         let v = obj.get(key)?;
         match v.get_ref() {
             DeValue::String(s) => {
@@ -852,7 +857,12 @@ impl Decoder {
     }
 
     /// The name of a new element of a section; `None` (and an error) when the section already has it.
-    fn declare(&mut self, section: &'static str, what: &str, k: &Key) -> Option<QualifiedName> {
+    pub(crate) fn declare(
+        &mut self,
+        section: &'static str,
+        what: &str,
+        k: &Key,
+    ) -> Option<QualifiedName> {
         let name = self.parse_name(k.get_ref(), k.span())?;
         if let Some(first) = self.declared.get(&(section, name.clone())) {
             let first = first.clone();
@@ -971,6 +981,22 @@ impl Decoder {
             }
         }
 
+        for materialized in [false, true] {
+            let (key, hint) = if materialized {
+                (
+                    "materialized_views",
+                    "write `[materialized_views.name]` for each materialized view",
+                )
+            } else {
+                ("views", "write `[views.name]` for each view")
+            };
+            for (k, v) in self.section(root, key, hint) {
+                if let Some(view) = self.view(k, v, materialized) {
+                    schema.views.push(view);
+                }
+            }
+        }
+
         if let Some(obj) = self.settings(
             root,
             "migrations",
@@ -1056,7 +1082,7 @@ impl Decoder {
     }
 
     /// A string that must be one of a few values.
-    fn choice(&mut self, obj: &Obj, key: &str, allowed: &[&str]) -> Option<String> {
+    pub(crate) fn choice(&mut self, obj: &Obj, key: &str, allowed: &[&str]) -> Option<String> {
         let s = self.string(obj, key)?;
         let value = s.get_ref().as_str();
         let lower = value.to_lowercase();
@@ -1253,7 +1279,7 @@ impl Decoder {
     }
 
     /// An array of tables (`[[tables.t.indexes]]` or `indexes = [{...}]`), each decoded by `each`.
-    fn array_of<T>(
+    pub(crate) fn array_of<T>(
         &mut self,
         obj: &Obj,
         key: &str,
@@ -1734,7 +1760,7 @@ impl Decoder {
         })
     }
 
-    fn index(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Index> {
+    pub(crate) fn index(&mut self, table: &QualifiedName, i: usize, v: &Val) -> Option<Index> {
         let path = ObjectPath::Index(table.clone(), i);
         let what = format!("index #{} of table `{table}`", i + 1);
         let obj = self.element(

@@ -76,6 +76,18 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
             );
         }
     }
+    for v in crate::view::creation_order(&schema.views) {
+        push(
+            ObjectPath::View(v.name.clone()),
+            crate::view::create_view(v),
+        );
+        for (i, idx) in v.indexes.iter().enumerate() {
+            push(
+                ObjectPath::Index(v.name.clone(), i),
+                create_index(&v.name, idx),
+            );
+        }
+    }
     for s in &schema.sequences {
         if let Some(o) = &s.owned_by {
             push(
@@ -182,6 +194,27 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
                     QualifiedName::new(q.schema.clone(), n.clone()).sql()
                 );
                 push(p, target, &idx.comment);
+            }
+        }
+    }
+    for v in &schema.views {
+        let p = ObjectPath::View(v.name.clone());
+        if v.comment.is_some() {
+            out.push(Statement {
+                sql: crate::view::comment_on_view(v, &v.comment),
+                origin: p,
+            });
+        }
+        for (i, idx) in v.indexes.iter().enumerate() {
+            if let (Some(n), Some(c)) = (&idx.name, &idx.comment) {
+                out.push(Statement {
+                    sql: format!(
+                        "COMMENT ON INDEX {} IS {}",
+                        QualifiedName::new(v.name.schema.clone(), n.clone()).sql(),
+                        quote_literal(c)
+                    ),
+                    origin: ObjectPath::Index(v.name.clone(), i),
+                });
             }
         }
     }

@@ -13,6 +13,8 @@ pub struct Schema {
     pub enums: Vec<EnumType>,
     pub sequences: Vec<Sequence>,
     pub tables: Vec<Table>,
+    /// Views and materialized views (see [`crate::view`]).
+    pub views: Vec<crate::view::View>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
     pub migrations: Option<MigrationsConfig>,
     /// The objects schemadiff leaves to other tools (`[filter]`); not part of the database.
@@ -35,6 +37,10 @@ pub struct FilterConfig {
 impl Schema {
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
         self.tables.iter().find(|t| &t.name == name)
+    }
+
+    pub fn view(&self, name: &QualifiedName) -> Option<&crate::view::View> {
+        self.views.iter().find(|v| &v.name == name)
     }
 }
 

@@ -9,18 +9,18 @@ use crate::naming::effective_names;
 use crate::source::{Diagnostic, SourceFile, Span, did_you_mean};
 use crate::types::*;
 
-struct Checker<'a> {
-    spans: &'a SourceMap,
-    file: &'a SourceFile,
-    errors: Vec<Diagnostic>,
+pub(crate) struct Checker<'a> {
+    pub(crate) spans: &'a SourceMap,
+    pub(crate) file: &'a SourceFile,
+    pub(crate) errors: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
-    fn span(&self, path: &ObjectPath, field: &str) -> Span {
+    pub(crate) fn span(&self, path: &ObjectPath, field: &str) -> Span {
         self.spans.field(path, field).unwrap_or(0..0)
     }
 
-    fn err(
+    pub(crate) fn err(
         &mut self,
         path: &ObjectPath,
         field: &str,
@@ -32,7 +32,7 @@ impl Checker<'_> {
     }
 
     /// A name PostgreSQL would refuse or silently change.
-    fn name(&mut self, path: &ObjectPath, field: &str, what: &str, name: &str) {
+    pub(crate) fn name(&mut self, path: &ObjectPath, field: &str, what: &str, name: &str) {
         if name.is_empty() {
             self.err(path, field, format!("{what} has an empty name"))
                 .help = Some("PostgreSQL names have at least one character".into());
@@ -58,7 +58,7 @@ impl Checker<'_> {
 
     /// An SQL fragment that could end its element or statement (see [`crate::fragment`]): pointed at the
     /// character, when the text stands as it is in the file.
-    fn fragment(
+    pub(crate) fn fragment(
         &mut self,
         path: &ObjectPath,
         field: &str,
@@ -88,7 +88,13 @@ impl Checker<'_> {
         );
     }
 
-    fn no_nul(&mut self, path: &ObjectPath, field: &str, what: &str, text: Option<&str>) {
+    pub(crate) fn no_nul(
+        &mut self,
+        path: &ObjectPath,
+        field: &str,
+        what: &str,
+        text: Option<&str>,
+    ) {
         if text.is_some_and(|t| t.contains('\0')) {
             self.err(path, field, format!("{what} contains a NUL character"))
                 .help = Some("PostgreSQL text cannot hold the NUL character; remove it".into());
@@ -342,6 +348,19 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
             }
         }
         table_checks(&mut c, schema, t);
+    }
+
+    for v in &schema.views {
+        let p = ObjectPath::View(v.name.clone());
+        let noun = if v.materialized {
+            "materialized view"
+        } else {
+            "view"
+        };
+        let what = format!("{noun} `{}`", v.name);
+        check_schema(&mut c, &p, &v.name, &what);
+        add_relation(&mut c, &v.name.schema, &v.name.name, p.clone(), "", &what);
+        crate::view::check(&mut c, v);
     }
 
     // Names the server will give (written or default): duplicates among constraints of a table, and

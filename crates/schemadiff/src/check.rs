@@ -408,6 +408,13 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
         };
         m.insert(ObjectPath::Table(t.name.clone()), f);
     }
+    for v in &s.views {
+        let f = Schema {
+            views: vec![v.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::View(v.name.clone()), f);
+    }
     m
 }
 
@@ -488,6 +495,7 @@ fn object_name(path: &ObjectPath) -> String {
         ObjectPath::Enum(n) => format!("enum {n}"),
         ObjectPath::Sequence(n) => format!("sequence {n}"),
         ObjectPath::Table(n) => format!("table {n}"),
+        ObjectPath::View(n) => format!("view {n}"),
         other => format!("{other:?}"),
     };
     schemadiff_model::printable(&name).into_owned()

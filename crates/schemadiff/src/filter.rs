@@ -99,12 +99,14 @@ impl Filter {
         overlay!(tables);
         overlay!(enums);
         overlay!(sequences);
+        overlay!(views);
         // A schema stays as it is when it is left out, or holds an object that is.
         let holds_left_out = |schema: &str| {
             let left = |n: &QualifiedName| n.schema == schema && !self.keeps(n);
             current.tables.iter().any(|o| left(&o.name))
                 || current.enums.iter().any(|o| left(&o.name))
                 || current.sequences.iter().any(|o| left(&o.name))
+                || current.views.iter().any(|o| left(&o.name))
         };
         let untouched = |name: &str| !self.keeps_schema(name) || holds_left_out(name);
         out.schemas.retain(|s| !untouched(&s.name));
@@ -122,6 +124,7 @@ impl Filter {
         out.tables.retain(|o| self.keeps(&o.name));
         out.enums.retain(|o| self.keeps(&o.name));
         out.sequences.retain(|o| self.keeps(&o.name));
+        out.views.retain(|o| self.keeps(&o.name));
         out.schemas.retain(|s| self.keeps_schema(&s.name));
         out
     }
