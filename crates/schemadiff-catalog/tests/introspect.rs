@@ -22,6 +22,13 @@ fn tables_sql(n: usize) -> String {
              CREATE INDEX ON t{i} (created DESC) WHERE qty > 1;\n\
              COMMENT ON TABLE t{i} IS 'table {i}'; COMMENT ON COLUMN t{i}.code IS 'code';\n"
         ));
+        // A view, a view on it, and a materialized view with an index.
+        sql.push_str(&format!(
+            "CREATE VIEW v{i} AS SELECT id, code FROM t{i} WHERE qty > 1;\n\
+             CREATE VIEW w{i} AS SELECT code FROM v{i};\n\
+             CREATE MATERIALIZED VIEW m{i} AS SELECT id, qty FROM t{i};\n\
+             CREATE UNIQUE INDEX ON m{i} (id);\n"
+        ));
         if i > 0 {
             sql.push_str(&format!(
                 "ALTER TABLE t{i} ADD FOREIGN KEY (parent) REFERENCES t{} ON DELETE CASCADE;\n",
@@ -57,11 +64,33 @@ async fn statement_count_does_not_grow_with_the_schema() {
             ),
             (1, 1, 1, 1)
         );
+        assert_eq!(read.schema.views.len(), 3 * n);
+        let w = read
+            .schema
+            .view(&schemadiff_model::QualifiedName::new(
+                "public",
+                format!("w{}", n - 1),
+            ))
+            .unwrap();
+        assert_eq!(
+            w.uses.len(),
+            2,
+            "w reads v and its column code: {:?}",
+            w.uses
+        );
+        let m = read
+            .schema
+            .view(&schemadiff_model::QualifiedName::new(
+                "public",
+                format!("m{}", n - 1),
+            ))
+            .unwrap();
+        assert_eq!(m.indexes.len(), 1);
         counts.push(read.statements);
     }
     assert_eq!(counts[0], counts[1], "statements for 10 and for 500 tables");
     assert!(
-        counts[0] <= 12,
+        counts[0] <= 13,
         "introspection sent {} statements",
         counts[0]
     );

@@ -4,6 +4,7 @@
 pub mod dump;
 pub mod fragment;
 pub mod ident;
+pub mod kinds;
 pub mod load;
 pub mod naming;
 pub mod render;
@@ -14,6 +15,7 @@ pub mod view;
 
 pub use dump::to_toml;
 pub use ident::{QualifiedName, quote_ident, quote_literal};
+pub use kinds::Kind;
 pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_str};
 pub use render::{Statement, create_script, script_text};
 pub use source::{Diagnostic, Diagnostics, SourceFile, printable};

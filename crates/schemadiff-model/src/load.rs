@@ -426,7 +426,7 @@ pub(crate) struct Decoder {
     declared: BTreeMap<(&'static str, QualifiedName), Span>,
 }
 
-const TOP_KEYS: &[&str] = &[
+pub(crate) const TOP_KEYS: &[&str] = &[
     "extensions",
     "schemas",
     "enums",
