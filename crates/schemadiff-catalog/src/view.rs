@@ -1,7 +1,7 @@
 //! Views and materialized views, the catalog stage: one query reads every view with its definition (as the
 //! server prints it, `pg_get_viewdef`), options, comment, output columns and what its query reads (the
 //! `pg_depend` rows of its `_RETURN` rule). Indexes of materialized views come with the other indexes
-//! (`introspect`). The model is `schemadiff_model::view`, the diff `schemadiff_diff::view`.
+//! (`introspect`). The model is `schemadiff_model::view`, the diff `schemadiff_diff::diff::view`.
 
 use std::collections::BTreeMap;
 

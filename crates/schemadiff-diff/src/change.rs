@@ -58,6 +58,104 @@ impl Hazard {
     }
 }
 
+/// What a change does to what kind of object: one variant per kind of change, matched by the code that treats
+/// some of them apart (sequence ownership, comments of new objects, migration names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    AddColumn,
+    AddConstraint,
+    AddEnumValues,
+    AddForeignKey,
+    AlterColumn,
+    AlterExtension,
+    AlterSequence,
+    CreateEnum,
+    CreateExtension,
+    CreateIndex,
+    CreateSchema,
+    CreateSequence,
+    CreateTable,
+    CreateView,
+    DropColumn,
+    DropConstraint,
+    DropEnum,
+    DropExtension,
+    DropForeignKey,
+    DropIndex,
+    DropSchema,
+    DropSequence,
+    DropTable,
+    DropType,
+    DropView,
+    RecreateColumn,
+    RecreateEnum,
+    RenameColumn,
+    RenameConstraint,
+    RenameEnum,
+    RenameEnumValue,
+    RenameIndex,
+    RenameSequence,
+    RenameTable,
+    ReplaceView,
+    SetComment,
+    SetSequenceOwner,
+    UpdateExtension,
+    ValidateConstraint,
+}
+
+impl ChangeKind {
+    /// The stable name of the kind (`create_table`), as in JSON plans.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::AddColumn => "add_column",
+            ChangeKind::AddConstraint => "add_constraint",
+            ChangeKind::AddEnumValues => "add_enum_values",
+            ChangeKind::AddForeignKey => "add_foreign_key",
+            ChangeKind::AlterColumn => "alter_column",
+            ChangeKind::AlterExtension => "alter_extension",
+            ChangeKind::AlterSequence => "alter_sequence",
+            ChangeKind::CreateEnum => "create_enum",
+            ChangeKind::CreateExtension => "create_extension",
+            ChangeKind::CreateIndex => "create_index",
+            ChangeKind::CreateSchema => "create_schema",
+            ChangeKind::CreateSequence => "create_sequence",
+            ChangeKind::CreateTable => "create_table",
+            ChangeKind::CreateView => "create_view",
+            ChangeKind::DropColumn => "drop_column",
+            ChangeKind::DropConstraint => "drop_constraint",
+            ChangeKind::DropEnum => "drop_enum",
+            ChangeKind::DropExtension => "drop_extension",
+            ChangeKind::DropForeignKey => "drop_foreign_key",
+            ChangeKind::DropIndex => "drop_index",
+            ChangeKind::DropSchema => "drop_schema",
+            ChangeKind::DropSequence => "drop_sequence",
+            ChangeKind::DropTable => "drop_table",
+            ChangeKind::DropType => "drop_type",
+            ChangeKind::DropView => "drop_view",
+            ChangeKind::RecreateColumn => "recreate_column",
+            ChangeKind::RecreateEnum => "recreate_enum",
+            ChangeKind::RenameColumn => "rename_column",
+            ChangeKind::RenameConstraint => "rename_constraint",
+            ChangeKind::RenameEnum => "rename_enum",
+            ChangeKind::RenameEnumValue => "rename_enum_value",
+            ChangeKind::RenameIndex => "rename_index",
+            ChangeKind::RenameSequence => "rename_sequence",
+            ChangeKind::RenameTable => "rename_table",
+            ChangeKind::ReplaceView => "replace_view",
+            ChangeKind::SetComment => "set_comment",
+            ChangeKind::SetSequenceOwner => "set_sequence_owner",
+            ChangeKind::UpdateExtension => "update_extension",
+            ChangeKind::ValidateConstraint => "validate_constraint",
+        }
+    }
+}
+
+impl fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Whether a change creates, alters or drops, for the summary line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Action {
@@ -124,8 +222,8 @@ pub enum Phase {
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// A stable name for the kind of change (`create_table`, `add_column`, ...).
-    pub kind: &'static str,
+    /// The kind of change (`create_table`, `add_column`, ...).
+    pub kind: ChangeKind,
     pub action: Action,
     /// The object the change is about, for people (`table public.users`, `column public.users.email`).
     pub object: String,
@@ -148,12 +246,7 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn new(
-        kind: &'static str,
-        action: Action,
-        phase: Phase,
-        object: impl Into<String>,
-    ) -> Self {
+    pub fn new(kind: ChangeKind, action: Action, phase: Phase, object: impl Into<String>) -> Self {
         let object = object.into();
         Change {
             kind,
@@ -230,7 +323,7 @@ pub(crate) fn assign_tables(schemas: &[&schemadiff_model::Schema], changes: &mut
         }
     }
     for c in changes.iter_mut().filter(|c| c.table.is_none()) {
-        c.table = if c.kind == "set_sequence_owner" {
+        c.table = if c.kind == ChangeKind::SetSequenceOwner {
             c.requires.iter().find_map(|r| match r {
                 Res::Column(t, _) => Some(t.clone()),
                 _ => None,
@@ -246,8 +339,8 @@ impl Change {
     /// verb of the kind, then the object, which already names its kind).
     pub fn describe(&self) -> String {
         let verb = match self.kind {
-            "set_comment" => "comment on",
-            k => k.split('_').next().unwrap_or(k),
+            ChangeKind::SetComment => "comment on",
+            k => k.as_str().split('_').next().unwrap_or("change"),
         };
         format!("{verb} {}", self.object)
     }

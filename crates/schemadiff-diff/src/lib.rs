@@ -9,9 +9,8 @@ pub mod diff;
 pub mod order;
 pub mod renames;
 pub mod split;
-pub mod view;
 
-pub use change::{Action, Change, Hazard, Phase, Res};
+pub use change::{Action, Change, ChangeKind, Hazard, Phase, Res};
 pub use diff::diff;
 pub use order::CycleError;
 pub use renames::renames;
@@ -86,8 +85,9 @@ impl Plan {
             .filter(|c| c.action == Action::Create && c.object == c.group)
             .map(|c| c.group.as_str())
             .collect();
-        let counted =
-            |c: &&Change| !(c.kind == "set_comment" && created.contains(&c.group.as_str()));
+        let counted = |c: &&Change| {
+            !(c.kind == ChangeKind::SetComment && created.contains(&c.group.as_str()))
+        };
         let count = |a: Action| {
             self.changes
                 .iter()

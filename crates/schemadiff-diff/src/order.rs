@@ -104,7 +104,7 @@ pub fn order(changes: Vec<Change>) -> Result<Vec<Change>, CycleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::change::{Action, Phase};
+    use crate::change::{Action, ChangeKind, Phase};
     use schemadiff_model::QualifiedName;
 
     fn t(name: &str) -> QualifiedName {
@@ -114,30 +114,35 @@ mod tests {
     #[test]
     fn requirements_beat_phases_and_names_break_ties() {
         let fk = Change::new(
-            "add_foreign_key",
+            ChangeKind::AddForeignKey,
             Action::Create,
             Phase::AddForeignKey,
             "fk a->b",
         )
         .requires([Res::Table(t("b"))]);
         let b = Change::new(
-            "create_table",
+            ChangeKind::CreateTable,
             Action::Create,
             Phase::CreateTable,
             "table b",
         )
         .provides([Res::Table(t("b"))]);
         let a = Change::new(
-            "create_table",
+            ChangeKind::CreateTable,
             Action::Create,
             Phase::CreateTable,
             "table a",
         )
         .provides([Res::Table(t("a"))]);
-        let drop = Change::new("drop_table", Action::Drop, Phase::DropTable, "table z")
-            .removes([Res::Table(t("z"))]);
+        let drop = Change::new(
+            ChangeKind::DropTable,
+            Action::Drop,
+            Phase::DropTable,
+            "table z",
+        )
+        .removes([Res::Table(t("z"))]);
         let release = Change::new(
-            "drop_foreign_key",
+            ChangeKind::DropForeignKey,
             Action::Drop,
             Phase::DropForeignKey,
             "fk y->z",
@@ -155,25 +160,41 @@ mod tests {
     fn a_drop_goes_before_the_re_creation() {
         let r = Res::Named(t("a"), "a_idx".into());
         let create = Change::new(
-            "create_index",
+            ChangeKind::CreateIndex,
             Action::Create,
             Phase::DropIndexOrConstraint,
             "create",
         )
         .provides([r.clone()]);
-        let drop = Change::new("drop_index", Action::Drop, Phase::CreateIndex, "drop").removes([r]);
+        let drop = Change::new(
+            ChangeKind::DropIndex,
+            Action::Drop,
+            Phase::CreateIndex,
+            "drop",
+        )
+        .removes([r]);
         let out = order(vec![create, drop]).unwrap();
         assert_eq!(out[0].object, "drop");
     }
 
     #[test]
     fn cycles_are_reported() {
-        let x = Change::new("k", Action::Alter, Phase::AlterColumn, "x")
-            .requires([Res::Schema("y".into())])
-            .provides([Res::Schema("x".into())]);
-        let y = Change::new("k", Action::Alter, Phase::AlterColumn, "y")
-            .requires([Res::Schema("x".into())])
-            .provides([Res::Schema("y".into())]);
+        let x = Change::new(
+            ChangeKind::AlterColumn,
+            Action::Alter,
+            Phase::AlterColumn,
+            "x",
+        )
+        .requires([Res::Schema("y".into())])
+        .provides([Res::Schema("x".into())]);
+        let y = Change::new(
+            ChangeKind::AlterColumn,
+            Action::Alter,
+            Phase::AlterColumn,
+            "y",
+        )
+        .requires([Res::Schema("x".into())])
+        .provides([Res::Schema("y".into())]);
         let err = order(vec![x, y]).unwrap_err();
         assert_eq!(err.0.len(), 2);
     }

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use schemadiff_model::{QualifiedName, Schema, Table, quote_ident, quote_literal};
+use schemadiff_model::{Directives, QualifiedName, Schema, Table, quote_ident, quote_literal};
 
-use crate::change::{Action, Change, Hazard, Phase, Res};
+use crate::change::{Action, Change, ChangeKind, Hazard, Phase, Res};
 
-fn rename_change(kind: &'static str, object: String, group: String) -> Change {
+fn rename_change(kind: ChangeKind, object: String, group: String) -> Change {
     Change::new(kind, Action::Alter, Phase::Rename, object)
         .group(group)
         .hazard(Hazard::AccessExclusiveLock)
@@ -36,7 +36,7 @@ fn move_and_rename(kind: &str, old: &QualifiedName, new: &QualifiedName) -> Vec<
 }
 
 /// The rename changes that bring `current` to the names of `desired`.
-pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
+pub fn renames(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<Change> {
     let mut out = Vec::new();
     let cur_tables: BTreeMap<&QualifiedName, &Table> =
         current.tables.iter().map(|t| (&t.name, t)).collect();
@@ -44,11 +44,11 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
     for t in &desired.tables {
         // The table as it is now: under its old name when it is renamed in this plan.
         let mut now = cur_tables.get(&t.name).copied();
-        if let (None, Some(old)) = (now, &t.renamed_from) {
+        if let (None, Some(old)) = (now, directives.old_table(&t.name)) {
             if let Some(o) = cur_tables.get(old) {
                 now = Some(o);
                 let group = format!("table {}", t.name.sql());
-                let mut change = rename_change("rename_table", group.clone(), group)
+                let mut change = rename_change(ChangeKind::RenameTable, group.clone(), group)
                     .provides([Res::Table(t.name.clone())]);
                 for sql in move_and_rename("TABLE", old, &t.name) {
                     change = change.sql(sql);
@@ -61,11 +61,11 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
         let group = format!("table {q}");
         let needs = [Res::Table(t.name.clone())];
         for c in &t.columns {
-            if let Some(old) = &c.renamed_from {
+            if let Some(old) = directives.old_column(&t.name, &c.name) {
                 if now.column(old).is_some() && now.column(&c.name).is_none() {
                     out.push(
                         rename_change(
-                            "rename_column",
+                            ChangeKind::RenameColumn,
                             format!("column {q}.{}", quote_ident(&c.name)),
                             group.clone(),
                         )
@@ -90,18 +90,19 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
                     .any(|f| f.name.as_deref() == Some(name))
                 || t.exclusions.iter().any(|x| x.name.as_deref() == Some(name))
         };
-        let constraint_renames = t
+        let constraint_names = t
             .uniques
             .iter()
-            .map(|u| (&u.name, &u.renamed_from))
-            .chain(t.checks.iter().map(|c| (&c.name, &c.renamed_from)))
-            .chain(t.foreign_keys.iter().map(|f| (&f.name, &f.renamed_from)));
-        for (name, from) in constraint_renames {
-            if let (Some(name), Some(old)) = (name, from) {
+            .map(|u| &u.name)
+            .chain(t.checks.iter().map(|c| &c.name))
+            .chain(t.foreign_keys.iter().map(|f| &f.name));
+        for name in constraint_names {
+            let Some(name) = name else { continue };
+            if let Some(old) = directives.old_constraint(&t.name, name) {
                 if has_constraint(now, old) && !has_constraint(now, name) {
                     out.push(
                         rename_change(
-                            "rename_constraint",
+                            ChangeKind::RenameConstraint,
                             format!("constraint {} on {q}", quote_ident(name)),
                             group.clone(),
                         )
@@ -116,13 +117,14 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
             }
         }
         for i in &t.indexes {
-            if let (Some(name), Some(old)) = (&i.name, &i.renamed_from) {
+            let Some(name) = &i.name else { continue };
+            if let Some(old) = directives.old_index(&t.name, name) {
                 let exists = |n: &str| now.indexes.iter().any(|x| x.name.as_deref() == Some(n));
                 if exists(old) && !exists(name) {
-                    let from = QualifiedName::new(t.name.schema.clone(), old.clone());
+                    let from = QualifiedName::new(t.name.schema.clone(), old.to_string());
                     out.push(
                         rename_change(
-                            "rename_index",
+                            ChangeKind::RenameIndex,
                             format!(
                                 "index {}",
                                 QualifiedName::new(t.name.schema.clone(), name.clone()).sql()
@@ -143,11 +145,11 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
 
     for e in &desired.enums {
         let mut now = current.enums.iter().find(|c| c.name == e.name);
-        if let (None, Some(old)) = (now, &e.renamed_from) {
+        if let (None, Some(old)) = (now, directives.old_enum(&e.name)) {
             if let Some(o) = current.enums.iter().find(|c| &c.name == old) {
                 now = Some(o);
                 let object = format!("type {}", e.name.sql());
-                let mut change = rename_change("rename_enum", object.clone(), object)
+                let mut change = rename_change(ChangeKind::RenameEnum, object.clone(), object)
                     .provides([Res::Type(e.name.clone())]);
                 for sql in move_and_rename("TYPE", old, &e.name) {
                     change = change.sql(sql);
@@ -157,12 +159,12 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
         }
         let Some(now) = now else { continue };
         for v in &e.values {
-            if let Some(old) = &v.renamed_from {
+            if let Some(old) = directives.old_value(&e.name, &v.name) {
                 let has = |n: &str| now.values.iter().any(|x| x.name == n);
                 if has(old) && !has(&v.name) {
                     let object = format!("type {}", e.name.sql());
                     out.push(
-                        rename_change("rename_enum_value", object.clone(), object)
+                        rename_change(ChangeKind::RenameEnumValue, object.clone(), object)
                             .sql(format!(
                                 "ALTER TYPE {} RENAME VALUE {} TO {}",
                                 e.name.sql(),
@@ -177,11 +179,11 @@ pub fn renames(current: &Schema, desired: &Schema) -> Vec<Change> {
     }
 
     for s in &desired.sequences {
-        if let Some(old) = &s.renamed_from {
+        if let Some(old) = directives.old_sequence(&s.name) {
             let exists = |n: &QualifiedName| current.sequences.iter().any(|c| &c.name == n);
             if exists(old) && !exists(&s.name) {
                 let object = format!("sequence {}", s.name.sql());
-                let mut change = rename_change("rename_sequence", object.clone(), object)
+                let mut change = rename_change(ChangeKind::RenameSequence, object.clone(), object)
                     .provides([Res::Sequence(s.name.clone())]);
                 for sql in move_and_rename("SEQUENCE", old, &s.name) {
                     change = change.sql(sql);

@@ -19,6 +19,7 @@ use petgraph::visit::{Bfs, Walker};
 use schemadiff_model::QualifiedName;
 
 use crate::Plan;
+use crate::change::ChangeKind;
 use crate::order::dependency_graph;
 
 /// What a part does to one of its tables.
@@ -168,8 +169,8 @@ pub fn by_table(plan: &Plan, rank: impl Fn(&QualifiedName) -> usize) -> Vec<Part
                 let of_table = changes.iter().filter(|c| c.table.as_ref() == Some(t));
                 let verb = of_table
                     .map(|c| match c.kind {
-                        "create_table" => Verb::Create,
-                        "drop_table" => Verb::Drop,
+                        ChangeKind::CreateTable => Verb::Create,
+                        ChangeKind::DropTable => Verb::Drop,
                         _ => Verb::Alter,
                     })
                     .min_by_key(|v| match v {
@@ -204,7 +205,7 @@ pub fn by_table(plan: &Plan, rank: impl Fn(&QualifiedName) -> usize) -> Vec<Part
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::change::{Action, Change, Phase, Res};
+    use crate::change::{Action, Change, ChangeKind, Phase, Res};
 
     fn t(name: &str) -> QualifiedName {
         QualifiedName::new("public", name)
@@ -212,7 +213,7 @@ mod tests {
 
     fn create(name: &str) -> Change {
         let mut c = Change::new(
-            "create_table",
+            ChangeKind::CreateTable,
             Action::Create,
             Phase::CreateTable,
             format!("table {name}"),
@@ -224,7 +225,7 @@ mod tests {
 
     fn fk(from: &str, to: &str) -> Change {
         let mut c = Change::new(
-            "add_foreign_key",
+            ChangeKind::AddForeignKey,
             Action::Create,
             Phase::AddForeignKey,
             format!("foreign key {from}_{to}_fkey"),
@@ -245,7 +246,7 @@ mod tests {
     #[test]
     fn referenced_tables_first_then_the_rank() {
         let ext = Change::new(
-            "create_extension",
+            ChangeKind::CreateExtension,
             Action::Create,
             Phase::CreateNamespace,
             "extension x",
@@ -293,12 +294,22 @@ mod tests {
     #[test]
     fn changes_of_no_table_that_wait_for_a_table_go_last() {
         let ty = Res::Type(t("mood"));
-        let mut drop_col = Change::new("drop_column", Action::Drop, Phase::DropColumn, "column")
-            .group("table a")
-            .releases([ty.clone()]);
+        let mut drop_col = Change::new(
+            ChangeKind::DropColumn,
+            Action::Drop,
+            Phase::DropColumn,
+            "column",
+        )
+        .group("table a")
+        .releases([ty.clone()]);
         drop_col.table = Some(t("a"));
-        let drop_type =
-            Change::new("drop_type", Action::Drop, Phase::DropType, "type mood").removes([ty]);
+        let drop_type = Change::new(
+            ChangeKind::DropType,
+            Action::Drop,
+            Phase::DropType,
+            "type mood",
+        )
+        .removes([ty]);
         let parts = by_table(
             &Plan {
                 changes: vec![drop_col, drop_type],

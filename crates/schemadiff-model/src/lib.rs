@@ -1,6 +1,7 @@
 //! The schemadiff model: the types of a database schema, loading and validating schema.toml with precise
 //! errors, and rendering a schema to CREATE DDL.
 
+pub mod directives;
 pub mod dump;
 pub mod fragment;
 pub mod ident;
@@ -13,6 +14,7 @@ pub mod types;
 mod validate;
 pub mod view;
 
+pub use directives::{Directives, Target};
 pub use dump::to_toml;
 pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use kinds::Kind;

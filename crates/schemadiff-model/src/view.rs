@@ -1,6 +1,6 @@
 //! Views and materialized views, in one place for the model stage: the type, its schema.toml form (decoding
 //! and dump), its CREATE DDL and its checks. Introspection is `schemadiff_catalog::view`, the diff
-//! `schemadiff_diff::view`.
+//! `schemadiff_diff::diff::view`.
 //!
 //! ```toml
 //! [views.active_users]

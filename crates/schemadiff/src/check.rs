@@ -276,6 +276,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
             .await
             .map_err(|e| e.to_string())?;
         let mut sides = Vec::new();
+        let directives = schemadiff_model::Directives::of(&loaded.schema);
         let policy = args.filter.policy(&loaded.schema);
         let current = pipeline::current_from_migrations(&dir, scratch, policy)
             .await
@@ -287,6 +288,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
                 Side::Migrations,
                 &current,
                 &filter.overlay(&current, &desired),
+                &directives,
                 scratch,
             )
             .await?,
@@ -306,6 +308,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
                     Side::Database,
                     &current,
                     &filter.overlay(&current, &desired),
+                    &directives,
                     scratch,
                 )
                 .await?,
@@ -331,9 +334,10 @@ async fn compare(
     side: Side,
     current: &Schema,
     desired: &Schema,
+    directives: &schemadiff_model::Directives,
     scratch: &schemadiff_catalog::scratch::ScratchServer,
 ) -> Result<SideReport, String> {
-    let planned = pipeline::plan(current, desired, scratch)
+    let planned = pipeline::plan(current, desired, directives, scratch)
         .await
         .map_err(|e| while_checking(side, e))?;
     let drifted = if planned.plan.is_empty() {

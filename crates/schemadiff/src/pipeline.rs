@@ -8,8 +8,7 @@ use schemadiff_catalog::normalize::{NormalizeError, canonicalize, normalize_desi
 use schemadiff_catalog::scratch::{ScratchDatabase, ScratchServer, run_statement};
 use schemadiff_catalog::unsupported::Unsupported;
 use schemadiff_diff::{Change, CycleError, Plan, diff, renames};
-use schemadiff_model::naming::effective_names;
-use schemadiff_model::{LoadedSchema, ObjectPath, Schema, create_script, quote_ident};
+use schemadiff_model::{Directives, LoadedSchema, Schema, Target, create_script, quote_ident};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -38,84 +37,20 @@ pub enum PipelineError {
     Unsupported(String),
 }
 
-/// The desired schema in canonical form, with the directives of schema.toml (`renamed_from`, `using`, an
-/// unpinned extension version) carried over from what was written.
+/// The desired schema in canonical form, with the extension versions schema.toml pins (an unpinned one is
+/// whatever the server has). Its directives (renames, `USING`) are [`Directives::of`] the written schema.
 pub async fn desired(
     loaded: &LoadedSchema,
     scratch: &ScratchServer,
 ) -> Result<Schema, PipelineError> {
     let _stage = crate::progress::stage(format!("normalizing {}", loaded.file.name));
     let mut canonical = normalize_desired(loaded, scratch).await?;
-    overlay_directives(&mut canonical, &loaded.schema);
-    Ok(canonical)
-}
-
-/// Carry the directives of the written schema onto its canonical form, matching elements by name (the name
-/// written, or the one PostgreSQL gives).
-pub fn overlay_directives(canonical: &mut Schema, written: &Schema) {
-    canonical.migrations = written.migrations.clone();
-    canonical.filter = written.filter.clone();
-    canonical.erd = written.erd.clone();
     for e in &mut canonical.extensions {
-        if let Some(w) = written.extensions.iter().find(|w| w.name == e.name) {
+        if let Some(w) = loaded.schema.extensions.iter().find(|w| w.name == e.name) {
             e.version = w.version.clone();
         }
     }
-    for e in &mut canonical.enums {
-        if let Some(w) = written.enums.iter().find(|w| w.name == e.name) {
-            e.renamed_from = w.renamed_from.clone();
-            for v in &mut e.values {
-                if let Some(wv) = w.values.iter().find(|wv| wv.name == v.name) {
-                    v.renamed_from = wv.renamed_from.clone();
-                }
-            }
-        }
-    }
-    for s in &mut canonical.sequences {
-        if let Some(w) = written.sequences.iter().find(|w| w.name == s.name) {
-            s.renamed_from = w.renamed_from.clone();
-        }
-    }
-    let names = effective_names(written);
-    for t in &mut canonical.tables {
-        let Some(w) = written.tables.iter().find(|w| w.name == t.name) else {
-            continue;
-        };
-        t.renamed_from = w.renamed_from.clone();
-        for c in &mut t.columns {
-            if let Some(wc) = w.column(&c.name) {
-                c.renamed_from = wc.renamed_from.clone();
-                c.using = wc.using.clone();
-            }
-        }
-        let written_name = |p: ObjectPath| names.get(&p).cloned();
-        for (i, wu) in w.uniques.iter().enumerate() {
-            let n = written_name(ObjectPath::Unique(w.name.clone(), i));
-            if let Some(u) = t.uniques.iter_mut().find(|u| u.name == n) {
-                u.renamed_from = wu.renamed_from.clone();
-            }
-        }
-        for (i, wf) in w.foreign_keys.iter().enumerate() {
-            let n = written_name(ObjectPath::ForeignKey(w.name.clone(), i));
-            if let Some(f) = t.foreign_keys.iter_mut().find(|f| f.name == n) {
-                f.renamed_from = wf.renamed_from.clone();
-            }
-        }
-        // A check has a default name only once the server gives it one: directives need a written name.
-        for wc in &w.checks {
-            if let Some(n) = &wc.name {
-                if let Some(c) = t.checks.iter_mut().find(|c| c.name.as_ref() == Some(n)) {
-                    c.renamed_from = wc.renamed_from.clone();
-                }
-            }
-        }
-        for (i, wi) in w.indexes.iter().enumerate() {
-            let n = written_name(ObjectPath::Index(w.name.clone(), i));
-            if let Some(x) = t.indexes.iter_mut().find(|x| x.name == n) {
-                x.renamed_from = wi.renamed_from.clone();
-            }
-        }
-    }
+    Ok(canonical)
 }
 
 /// A current schema in canonical form, with what it holds that the model cannot represent.
@@ -178,7 +113,7 @@ pub fn refuse_breaking(plan: &Plan, found: &[Unsupported]) -> Result<(), String>
                     change.removes.iter().any(|r| {
                         matches!(r, Res::Column(t, col) if t == q && col == c)
                             || matches!(r, Res::Table(t) if t == q)
-                    }) || (change.kind == "alter_column"
+                    }) || (change.kind == schemadiff_diff::ChangeKind::AlterColumn
                         && change.hazards.contains(&Hazard::RewritesTable)
                         && change.object == format!("column {}.{}", q.sql(), quote_ident(c)))
                 }
@@ -324,8 +259,7 @@ pub struct Planned {
 /// schema.toml text. Equal schemas have equal fingerprints on every run and machine.
 pub fn fingerprint(schema: &Schema) -> String {
     use sha2::Digest;
-    let digest =
-        sha2::Sha256::digest(schemadiff_model::to_toml(&strip_directives(schema)).as_bytes());
+    let digest = sha2::Sha256::digest(schemadiff_model::to_toml(schema).as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }
@@ -407,17 +341,17 @@ async fn plan_between(
     scratch: &ScratchServer,
     from: &Schema,
     to: &Schema,
+    directives: &Directives,
 ) -> Result<Plan, PipelineError> {
-    let r = renames(from, to);
+    let r = renames(from, to, directives);
     let after_renames = renamed(scratch, from, &r).await?;
-    Ok(Plan::new(r, diff(&after_renames, to))?)
+    Ok(Plan::new(r, diff(&after_renames, to, directives))?)
 }
 
-/// The current schema with directives that undo the plan: renamed objects get their new name as
-/// `renamed_from`, and columns whose type changes convert back with an explicit cast.
-fn reverse_directives(current: &Schema, desired: &Schema) -> Schema {
+/// The rollback's target: the current schema, with an extension version put back only where the plan pinned
+/// one.
+fn rollback_target(current: &Schema, desired: &Schema) -> Schema {
     let mut back = current.clone();
-    // A version is put back only where the plan pinned one.
     for e in &mut back.extensions {
         let pinned = desired
             .extensions
@@ -427,131 +361,63 @@ fn reverse_directives(current: &Schema, desired: &Schema) -> Schema {
             e.version = None;
         }
     }
-    for t in &mut back.tables {
-        let forward = desired
+    back
+}
+
+/// The directives that undo a plan made with `forward`: each rename the other way, and a cast back for each
+/// column whose type the plan changes.
+fn reverse_directives(current: &Schema, desired: &Schema, forward: &Directives) -> Directives {
+    let mut back = Directives::default();
+    let old_table = |t: &schemadiff_model::QualifiedName| forward.old_table(t).unwrap_or(t).clone();
+    let at = |t: &schemadiff_model::QualifiedName, name: &str| {
+        schemadiff_model::QualifiedName::new(t.schema.clone(), name.to_string())
+    };
+    for (target, old) in forward.renames() {
+        let (from, to) = match target {
+            Target::Table(new) => (Target::Table(old.clone()), new.clone()),
+            Target::Enum(new) => (Target::Enum(old.clone()), new.clone()),
+            Target::Sequence(new) => (Target::Sequence(old.clone()), new.clone()),
+            Target::Column(t, c) => (Target::Column(old_table(t), old.name.clone()), at(t, c)),
+            Target::Constraint(t, n) => {
+                (Target::Constraint(old_table(t), old.name.clone()), at(t, n))
+            }
+            Target::Index(t, n) => (Target::Index(old_table(t), old.name.clone()), at(t, n)),
+            Target::EnumValue(e, v) => {
+                let old_enum = forward.old_enum(e).unwrap_or(e).clone();
+                (Target::EnumValue(old_enum, old.name.clone()), at(e, v))
+            }
+        };
+        back.set_renamed_from(from, to);
+    }
+    for t in &current.tables {
+        let forward_table = desired
             .tables
             .iter()
-            .find(|d| d.renamed_from.as_ref() == Some(&t.name));
-        let target = forward.or_else(|| desired.tables.iter().find(|d| d.name == t.name));
-        if let Some(f) = forward {
-            t.renamed_from = Some(f.name.clone());
-        }
-        let Some(d) = target else { continue };
-        for c in &mut t.columns {
+            .find(|d| forward.old_table(&d.name) == Some(&t.name))
+            .or_else(|| desired.table(&t.name));
+        let Some(d) = forward_table else { continue };
+        for c in &t.columns {
             let dc = d
                 .columns
                 .iter()
-                .find(|dc| dc.renamed_from.as_deref() == Some(c.name.as_str()))
+                .find(|dc| forward.old_column(&d.name, &dc.name) == Some(c.name.as_str()))
                 .or_else(|| d.column(&c.name));
-            let Some(dc) = dc else { continue };
-            if dc.name != c.name {
-                c.renamed_from = Some(dc.name.clone());
+            if dc.is_some_and(|dc| dc.data_type != c.data_type) {
+                back.set_using(
+                    &t.name,
+                    &c.name,
+                    format!("{}::{}", quote_ident(&c.name), c.data_type),
+                );
             }
-            if dc.data_type != c.data_type {
-                c.using = Some(format!("{}::{}", quote_ident(&c.name), c.data_type));
-            }
-        }
-        for u in &mut t.uniques {
-            if let Some(du) = d
-                .uniques
-                .iter()
-                .find(|du| du.renamed_from.is_some() && du.renamed_from == u.name)
-            {
-                u.renamed_from = du.name.clone();
-            }
-        }
-        for f in &mut t.foreign_keys {
-            if let Some(df) = d
-                .foreign_keys
-                .iter()
-                .find(|df| df.renamed_from.is_some() && df.renamed_from == f.name)
-            {
-                f.renamed_from = df.name.clone();
-            }
-        }
-        for c in &mut t.checks {
-            if let Some(dc) = d
-                .checks
-                .iter()
-                .find(|dc| dc.renamed_from.is_some() && dc.renamed_from == c.name)
-            {
-                c.renamed_from = dc.name.clone();
-            }
-        }
-        for i in &mut t.indexes {
-            if let Some(di) = d
-                .indexes
-                .iter()
-                .find(|di| di.renamed_from.is_some() && di.renamed_from == i.name)
-            {
-                i.renamed_from = di.name.clone();
-            }
-        }
-    }
-    for e in &mut back.enums {
-        let forward = desired
-            .enums
-            .iter()
-            .find(|d| d.renamed_from.as_ref() == Some(&e.name));
-        if let Some(f) = forward {
-            e.renamed_from = Some(f.name.clone());
-        }
-        let Some(d) = forward.or_else(|| desired.enums.iter().find(|d| d.name == e.name)) else {
-            continue;
-        };
-        for v in &mut e.values {
-            if let Some(dv) = d
-                .values
-                .iter()
-                .find(|dv| dv.renamed_from.as_deref() == Some(v.name.as_str()))
-            {
-                v.renamed_from = Some(dv.name.clone());
-            }
-        }
-    }
-    for s in &mut back.sequences {
-        if let Some(f) = desired
-            .sequences
-            .iter()
-            .find(|d| d.renamed_from.as_ref() == Some(&s.name))
-        {
-            s.renamed_from = Some(f.name.clone());
         }
     }
     back
 }
 
-/// A schema without the directives of schema.toml: the state a plan leaves.
-pub fn strip_directives(schema: &Schema) -> Schema {
-    let mut s = schema.clone();
-    s.migrations = None;
-    s.filter = None;
-    s.erd = None;
-    for e in &mut s.enums {
-        e.renamed_from = None;
-        e.values.iter_mut().for_each(|v| v.renamed_from = None);
-    }
-    s.sequences.iter_mut().for_each(|q| q.renamed_from = None);
-    for t in &mut s.tables {
-        t.renamed_from = None;
-        for c in &mut t.columns {
-            c.renamed_from = None;
-            c.using = None;
-        }
-        t.uniques.iter_mut().for_each(|u| u.renamed_from = None);
-        t.foreign_keys
-            .iter_mut()
-            .for_each(|f| f.renamed_from = None);
-        t.checks.iter_mut().for_each(|c| c.renamed_from = None);
-        t.indexes.iter_mut().for_each(|i| i.renamed_from = None);
-    }
-    s
-}
-
 /// What two schemas must agree on after a plan: everything but the directives and the column order (which an
 /// existing table cannot change), and extension versions only where `reference` (the desired schema) names one.
 pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
-    let mut s = strip_directives(schema);
+    let mut s = schema.clone();
     for e in &mut s.extensions {
         let pinned = reference
             .extensions
@@ -591,18 +457,19 @@ pub fn schema_difference(expected: &Schema, actual: &Schema) -> String {
 pub async fn plan(
     current: &Schema,
     desired: &Schema,
+    directives: &Directives,
     scratch: &ScratchServer,
 ) -> Result<Planned, PipelineError> {
     let planning = crate::progress::stage("planning the change and its rollback");
-    let mut desired = desired.clone();
-    let forward = plan_with_casts(scratch, current, &mut desired, false)
+    let mut directives = directives.clone();
+    let forward = plan_with_casts(scratch, current, desired, &mut directives, false)
         .await?
         .0;
-    let desired = &desired;
-    let mut back_target = reverse_directives(current, desired);
+    let back_target = rollback_target(current, desired);
+    let mut back = reverse_directives(current, desired, &directives);
     // The rollback starts from the desired schema as the plan leaves it.
     let (mut rollback, through_text) =
-        plan_with_casts(scratch, &strip_directives(desired), &mut back_target, true).await?;
+        plan_with_casts(scratch, desired, &back_target, &mut back, true).await?;
     // Converting back through text is a guess that fits only some values (a timestamp's text is no bigint): a
     // person should write that step. Between two enums, the labels are the values, so text is the way.
     let enum_texts: std::collections::BTreeSet<String> = current
@@ -613,10 +480,9 @@ pub async fn plan(
         .collect();
     let is_enum = |t: &str| enum_texts.contains(t.trim_end_matches("[]"));
     let between_enums: std::collections::BTreeSet<String> = {
-        let mut back = back_target.clone();
-        type_changes(&strip_directives(desired), &mut back)
+        type_changes(desired, &back_target, &back)
             .into_iter()
-            .filter(|(object, c)| {
+            .filter(|(object, _, c)| {
                 let forward_type = desired.tables.iter().find_map(|t| {
                     t.columns
                         .iter()
@@ -627,7 +493,7 @@ pub async fn plan(
                 });
                 is_enum(&c.data_type) && forward_type.is_some_and(|f| is_enum(&f))
             })
-            .map(|(object, _)| object)
+            .map(|(object, _, _)| object)
             .collect()
     };
     for c in &mut rollback.changes {
@@ -662,6 +528,7 @@ pub async fn plan(
 pub async fn plan_in_parts(
     current: &Schema,
     desired: &Schema,
+    directives: &Directives,
     parts: &[Plan],
     scratch: &ScratchServer,
 ) -> Result<Vec<Planned>, PipelineError> {
@@ -677,41 +544,47 @@ pub async fn plan_in_parts(
             }
         };
         for state in states {
-            let mut target = canonicalize(state, scratch).await?;
-            // Renames and conversions of the parts done so far keep their directives.
-            overlay_directives(&mut target, desired);
-            targets.push(target);
+            targets.push(canonicalize(state, scratch).await?);
         }
     }
     targets.push(desired.clone());
     let mut from = current.clone();
     let mut out = Vec::with_capacity(targets.len());
+    // Each step keeps the directives: a rename or conversion applies in the step that makes it (and is done
+    // already in the steps after, where the old name is gone).
     for target in targets {
-        out.push(plan(&from, &target, scratch).await?);
-        from = strip_directives(&target);
+        out.push(plan(&from, &target, directives, scratch).await?);
+        from = target;
     }
     Ok(out)
 }
 
-/// The columns of `to` whose type differs from their column in `from` (matched through `renamed_from`), by the
-/// object name their change has (`column public.t.c`).
+/// The columns of `to` whose type differs from their column in `from` (matched through the renames of
+/// `directives`): the object name their change has (`column public.t.c`), and the column.
 fn type_changes<'a>(
     from: &Schema,
-    to: &'a mut Schema,
-) -> Vec<(String, &'a mut schemadiff_model::Column)> {
+    to: &'a Schema,
+    directives: &Directives,
+) -> Vec<(
+    String,
+    &'a schemadiff_model::Table,
+    &'a schemadiff_model::Column,
+)> {
     let mut out = Vec::new();
-    for t in &mut to.tables {
+    for t in &to.tables {
         let old_table = from
             .table(&t.name)
-            .or_else(|| t.renamed_from.as_ref().and_then(|r| from.table(r)));
+            .or_else(|| directives.old_table(&t.name).and_then(|r| from.table(r)));
         let Some(old_table) = old_table else { continue };
         let q = t.name.sql();
-        for c in &mut t.columns {
-            let old = old_table
-                .column(&c.name)
-                .or_else(|| c.renamed_from.as_deref().and_then(|r| old_table.column(r)));
+        for c in &t.columns {
+            let old = old_table.column(&c.name).or_else(|| {
+                directives
+                    .old_column(&t.name, &c.name)
+                    .and_then(|r| old_table.column(r))
+            });
             if old.is_some_and(|o| o.data_type != c.data_type) {
-                out.push((format!("column {q}.{}", quote_ident(&c.name)), c));
+                out.push((format!("column {q}.{}", quote_ident(&c.name)), t, c));
             }
         }
     }
@@ -722,51 +595,54 @@ fn type_changes<'a>(
 /// `from`: a change PostgreSQL cannot make by itself (no assignment cast) gets `USING col::newtype`, and when
 /// no cast exists at all, `USING col::text::newtype` (through the text form). A `using` written in schema.toml
 /// is kept; with `generated_usings` (a rollback, whose casts schemadiff wrote), a plain cast that does not
-/// exist is replaced too. Returns the plan and the changes (by object) that convert through text. The trial
-/// runs only when a type changes.
+/// exist is replaced too. The `USING`s found are added to `directives`. Returns the plan and the changes (by
+/// object) that convert through text. The trial runs only when a type changes.
 async fn plan_with_casts(
     scratch: &ScratchServer,
     from: &Schema,
-    to: &mut Schema,
+    to: &Schema,
+    directives: &mut Directives,
     generated_usings: bool,
 ) -> Result<(Plan, std::collections::BTreeSet<String>), PipelineError> {
     let mut auto: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut through_text = std::collections::BTreeSet::new();
     loop {
-        let plan = plan_between(scratch, from, to).await?;
-        let candidates = type_changes(from, to).len();
+        let plan = plan_between(scratch, from, to, directives).await?;
+        let candidates = type_changes(from, to, directives).len();
         if candidates == 0 || through_text.len() >= candidates {
             return Ok((plan, through_text));
         }
         let Err((_, change, _, message)) = apply_to_copy(scratch, from, &[&plan]).await? else {
             return Ok((plan, through_text));
         };
-        let mut fixed = false;
-        for (object, c) in type_changes(from, to) {
+        let mut fixed = None;
+        for (object, t, c) in type_changes(from, to, directives) {
             if object != change.object {
                 continue;
             }
             let col = quote_ident(&c.name);
             let plain = format!("{col}::{}", c.data_type);
             let ours = auto.contains(&object) || generated_usings;
-            if c.using.is_none() && message.contains("cannot be cast automatically") {
-                c.using = Some(plain);
+            let using = directives.using(&t.name, &c.name);
+            if using.is_none() && message.contains("cannot be cast automatically") {
+                fixed = Some((t.name.clone(), c.name.clone(), plain));
                 auto.insert(object);
-                fixed = true;
-            } else if ours
-                && c.using.as_deref() == Some(plain.as_str())
-                && message.contains("cannot cast type")
+            } else if ours && using == Some(plain.as_str()) && message.contains("cannot cast type")
             {
-                c.using = Some(format!("{col}::text::{}", c.data_type));
+                fixed = Some((
+                    t.name.clone(),
+                    c.name.clone(),
+                    format!("{col}::text::{}", c.data_type),
+                ));
                 through_text.insert(object);
-                fixed = true;
             }
             break;
         }
-        if !fixed {
+        let Some((table, column, using)) = fixed else {
             // Verification reports what fails, with its hint.
             return Ok((plan, through_text));
-        }
+        };
+        directives.set_using(&table, &column, using);
     }
 }
 
@@ -805,7 +681,7 @@ async fn verify(
             schema_difference(&want, &got)
         )));
     }
-    let again = diff(after, &comparable(desired, desired));
+    let again = diff(after, &comparable(desired, desired), &Directives::default());
     if !again.is_empty() {
         let list: Vec<String> = again.iter().map(|c| format!("  {c}")).collect();
         return Err(PipelineError::Verify(format!(

@@ -146,7 +146,8 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
         )
         .await?;
         let desired = filter.overlay(&current.schema, &desired);
-        let planned = pipeline::plan(&current.schema, &desired, scratch)
+        let directives = schemadiff_model::Directives::of(&loaded.schema);
+        let planned = pipeline::plan(&current.schema, &desired, &directives, scratch)
             .await
             .map_err(|e| e.to_string())?;
         pipeline::refuse_breaking(&planned.plan, &current.unsupported)?;

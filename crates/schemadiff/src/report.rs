@@ -100,7 +100,7 @@ pub fn human(plan: &Plan, style: Style) -> String {
 /// What a change does to what: `create table`, `add column public.t.c`, `comment on index public.i`.
 pub fn describe(c: &Change) -> String {
     if c.object == c.group {
-        return c.kind.replace('_', " ");
+        return c.kind.as_str().replace('_', " ");
     }
     c.describe()
 }
@@ -108,7 +108,7 @@ pub fn describe(c: &Change) -> String {
 /// Whether `c` is a comment on something the plan creates in the same group (a new table's columns, its
 /// indexes and constraints, or the table itself): shown as part of that creation, not as a change of its own.
 fn part_of_creation(plan: &Plan, c: &Change) -> bool {
-    c.kind == "set_comment"
+    c.kind == schemadiff_diff::ChangeKind::SetComment
         && plan
             .changes
             .iter()
@@ -120,7 +120,7 @@ fn changes_json(plan: &Plan) -> serde_json::Value {
         .iter()
         .map(|c| {
             json!({
-                "kind": c.kind,
+                "kind": c.kind.as_str(),
                 "action": match c.action { Action::Create => "create", Action::Alter => "alter", Action::Drop => "drop" },
                 "object": c.object,
                 "group": c.group,

@@ -129,7 +129,7 @@ fn derived_name(plan: &Plan) -> String {
     let created: Vec<String> = plan
         .changes
         .iter()
-        .filter(|c| c.kind == "create_table")
+        .filter(|c| c.kind == schemadiff_diff::ChangeKind::CreateTable)
         .map(|c| short(&c.object))
         .collect();
     if !created.is_empty() {
@@ -148,7 +148,11 @@ fn derived_name(plan: &Plan) -> String {
         return name;
     }
     let first = &plan.changes[0];
-    let mut name = format!("{} {}", first.kind.replace('_', " "), short(&first.object));
+    let mut name = format!(
+        "{} {}",
+        first.kind.as_str().replace('_', " "),
+        short(&first.object)
+    );
     let groups = plan
         .changes
         .iter()
@@ -274,7 +278,8 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         let unsupported = current.unsupported.clone();
         let current = current.schema;
         let desired = filter.overlay(&current, &desired);
-        let planned = pipeline::plan(&current, &desired, scratch)
+        let directives = schemadiff_model::Directives::of(&loaded.schema);
+        let planned = pipeline::plan(&current, &desired, &directives, scratch)
             .await
             .map_err(err)?;
         pipeline::refuse_breaking(&planned.plan, &unsupported)?;
@@ -338,7 +343,7 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
             }]);
         }
         let plans: Vec<Plan> = parts.iter().map(|(_, _, p)| p.clone()).collect();
-        let planned = pipeline::plan_in_parts(&current, &desired, &plans, scratch)
+        let planned = pipeline::plan_in_parts(&current, &desired, &directives, &plans, scratch)
             .await
             .map_err(err)?;
         Ok(parts

@@ -125,9 +125,11 @@ async fn run_case(dir: &Path) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
 
         let mut after_dump = None;
+        let mut directives = schemadiff_model::Directives::default();
         let desired = if dir.join("schema.toml").exists() {
             let loaded =
                 schemadiff_model::load_file(&dir.join("schema.toml")).map_err(|e| e.to_string())?;
+            directives = schemadiff_model::Directives::of(&loaded.schema);
             pipeline::desired(&loaded, &scratch)
                 .await
                 .map_err(|e| e.to_string())?
@@ -143,7 +145,7 @@ async fn run_case(dir: &Path) -> Result<String, String> {
             canonicalize(s, &scratch).await.map_err(|e| e.to_string())?
         };
 
-        let planned = pipeline::plan(&current, &desired, &scratch)
+        let planned = pipeline::plan(&current, &desired, &directives, &scratch)
             .await
             .map_err(|e| e.to_string())?;
 

@@ -69,7 +69,9 @@ async fn every_registered_kind_round_trips_through_every_stage() {
 
         // Diff: planned from an empty database, applied, read back equal; planned again: nothing.
         let empty = read(&db, &scratch).await;
-        let planned = pipeline::plan(&empty, &desired, &scratch).await.unwrap();
+        let planned = pipeline::plan(&empty, &desired, &Default::default(), &scratch)
+            .await
+            .unwrap();
         assert!(
             planned
                 .plan
@@ -88,7 +90,9 @@ async fn every_registered_kind_round_trips_through_every_stage() {
             pipeline::comparable(&desired, &desired),
             "{label}: the applied plan differs"
         );
-        let again = pipeline::plan(&applied, &desired, &scratch).await.unwrap();
+        let again = pipeline::plan(&applied, &desired, &Default::default(), &scratch)
+            .await
+            .unwrap();
         assert!(
             again.plan.changes.is_empty(),
             "{label}: a second plan is not empty"

@@ -437,7 +437,7 @@ async fn random_schema_pairs_converge() {
         let cb = canonicalize(b.clone(), &scratch)
             .await
             .unwrap_or_else(|e| panic!("B does not build: {e}\n{}", context()));
-        let planned = pipeline::plan(&ca, &cb, &scratch)
+        let planned = pipeline::plan(&ca, &cb, &Default::default(), &scratch)
             .await
             .unwrap_or_else(|e| panic!("{e}\n{}", context()));
         changes_seen += planned.plan.changes.len();

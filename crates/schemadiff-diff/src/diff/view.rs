@@ -18,10 +18,10 @@ use schemadiff_model::render::create_index;
 use schemadiff_model::view::{comment_on_view, create_view, drop_view, replace_view};
 use schemadiff_model::{Index, QualifiedName, Schema, View, ViewUse};
 
-use crate::change::{Action, Change, Hazard, Phase, Res};
+use crate::change::{Action, Change, ChangeKind, Hazard, Phase, Res};
 
 /// The changes of views, given the other changes of the plan (`out`), to which they are added.
-pub(crate) fn views(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
+pub(super) fn views(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
     let cur: BTreeMap<&QualifiedName, &View> = current.views.iter().map(|v| (&v.name, v)).collect();
     let des: BTreeMap<&QualifiedName, &View> = desired.views.iter().map(|v| (&v.name, v)).collect();
 
@@ -161,22 +161,32 @@ fn drop_change(v: &View, current: &Schema) -> Change {
             .iter()
             .filter_map(|i| i.name.as_ref().map(|n| Res::relation(&v.name.schema, n))),
     );
-    Change::new("drop_view", Action::Drop, Phase::DropView, v.label())
-        .group(group(v))
-        .sql(drop_view(v))
-        .hazard(Hazard::AccessExclusiveLock)
-        .removes(removes)
-        .releases(uses(v, current))
+    Change::new(
+        ChangeKind::DropView,
+        Action::Drop,
+        Phase::DropView,
+        v.label(),
+    )
+    .group(group(v))
+    .sql(drop_view(v))
+    .hazard(Hazard::AccessExclusiveLock)
+    .removes(removes)
+    .releases(uses(v, current))
 }
 
 /// The view, its comment and its indexes; `rebuilt` when a materialized view is made anew (its data is
 /// computed again).
 fn create_changes(v: &View, desired: &Schema, rebuilt: bool) -> Vec<Change> {
-    let mut create = Change::new("create_view", Action::Create, Phase::CreateView, v.label())
-        .group(group(v))
-        .sql(create_view(v))
-        .requires(uses(v, desired))
-        .provides(provided(v));
+    let mut create = Change::new(
+        ChangeKind::CreateView,
+        Action::Create,
+        Phase::CreateView,
+        v.label(),
+    )
+    .group(group(v))
+    .sql(create_view(v))
+    .requires(uses(v, desired))
+    .provides(provided(v));
     if rebuilt && v.materialized {
         create = create.hazard(Hazard::RecomputesMaterializedView);
     }
@@ -194,7 +204,7 @@ fn replace_change(old: &View, new: &View, current: &Schema, desired: &Schema) ->
         .map(|c| Res::Column(new.name.clone(), c.name.clone()))
         .collect();
     Change::new(
-        "replace_view",
+        ChangeKind::ReplaceView,
         Action::Alter,
         Phase::CreateView,
         new.label(),
@@ -209,10 +219,15 @@ fn replace_change(old: &View, new: &View, current: &Schema, desired: &Schema) ->
 }
 
 fn comment_change(v: &View) -> Change {
-    Change::new("set_comment", Action::Alter, Phase::Comment, v.label())
-        .group(group(v))
-        .sql(comment_on_view(v, &v.comment))
-        .requires([Res::View(v.name.clone())])
+    Change::new(
+        ChangeKind::SetComment,
+        Action::Alter,
+        Phase::Comment,
+        v.label(),
+    )
+    .group(group(v))
+    .sql(comment_on_view(v, &v.comment))
+    .requires([Res::View(v.name.clone())])
 }
 
 fn index_name(v: &View, idx: &Index) -> QualifiedName {
@@ -222,7 +237,7 @@ fn index_name(v: &View, idx: &Index) -> QualifiedName {
 fn create_index_change(v: &View, idx: &Index) -> Change {
     let name = index_name(v, idx);
     let mut change = Change::new(
-        "create_index",
+        ChangeKind::CreateIndex,
         Action::Create,
         Phase::CreateIndex,
         format!("index {}", name.sql()),
@@ -244,7 +259,7 @@ fn create_index_change(v: &View, idx: &Index) -> Change {
 fn drop_index_change(v: &View, idx: &Index) -> Change {
     let name = index_name(v, idx);
     Change::new(
-        "drop_index",
+        ChangeKind::DropIndex,
         Action::Drop,
         Phase::DropIndexOrConstraint,
         format!("index {}", name.sql()),
