@@ -706,6 +706,11 @@ async fn read_all(
         .into_iter()
         .filter_map(|oid| views.remove(&oid))
         .collect();
+    // What uses what, for the order of changes.
+    let rows = s
+        .query("reading dependencies", &crate::deps::query(), p)
+        .await?;
+    schema.dependencies = crate::deps::from_rows(&rows);
     // What the model cannot represent: listed, so that nothing is lost without a word.
     let rows = s
         .query(

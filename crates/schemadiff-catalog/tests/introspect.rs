@@ -72,10 +72,12 @@ async fn statement_count_does_not_grow_with_the_schema() {
                 format!("w{}", n - 1),
             ))
             .unwrap();
-        assert_eq!(
-            w.uses.len(),
-            2,
-            "w reads v and its column code: {:?}",
+        assert!(
+            w.uses.contains(&schemadiff_model::ViewUse::Column(
+                schemadiff_model::QualifiedName::new("public", format!("v{}", n - 1)),
+                "code".into()
+            )),
+            "w reads column code of v: {:?}",
             w.uses
         );
         let m = read
@@ -90,7 +92,7 @@ async fn statement_count_does_not_grow_with_the_schema() {
     }
     assert_eq!(counts[0], counts[1], "statements for 10 and for 500 tables");
     assert!(
-        counts[0] <= 13,
+        counts[0] <= 14,
         "introspection sent {} statements",
         counts[0]
     );

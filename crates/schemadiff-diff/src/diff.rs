@@ -50,21 +50,49 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
 }
 
 /// Enums by the text `format_type` prints for them (as columns name their type).
-struct TypeNames(BTreeMap<String, QualifiedName>);
+/// What the columns of both schemas use: enum types by the text `format_type` gives them, and the sequences
+/// of defaults as the catalog records them (`Schema::dependencies`).
+struct TypeNames {
+    enums: BTreeMap<String, QualifiedName>,
+    sequences: BTreeMap<(QualifiedName, String), BTreeSet<QualifiedName>>,
+}
 
 impl TypeNames {
     fn new(a: &Schema, b: &Schema) -> Self {
-        let mut map = BTreeMap::new();
+        let mut enums = BTreeMap::new();
         for e in a.enums.iter().chain(&b.enums) {
-            map.insert(type_text(&e.name), e.name.clone());
+            enums.insert(type_text(&e.name), e.name.clone());
         }
-        TypeNames(map)
+        let mut sequences: BTreeMap<_, BTreeSet<QualifiedName>> = BTreeMap::new();
+        for d in a.dependencies.iter().chain(&b.dependencies) {
+            if let (
+                schemadiff_model::ObjectRef::Column(t, c),
+                schemadiff_model::ObjectRef::Sequence(s),
+            ) = (&d.dependent, &d.referenced)
+            {
+                sequences
+                    .entry((t.clone(), c.clone()))
+                    .or_default()
+                    .insert(s.clone());
+            }
+        }
+        TypeNames { enums, sequences }
+    }
+
+    /// The sequences the default of `table.column` takes values from (on either side).
+    fn default_sequences(&self, table: &QualifiedName, column: &str) -> Vec<Res> {
+        self.sequences
+            .get(&(table.clone(), column.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|s| Res::Sequence(s.clone()))
+            .collect()
     }
 
     /// The enum a column type names (`mood`, `billing.status[]`), if any.
     fn enum_of(&self, data_type: &str) -> Option<Res> {
         let base = data_type.trim_end_matches("[]");
-        self.0.get(base).map(|q| Res::Type(q.clone()))
+        self.enums.get(base).map(|q| Res::Type(q.clone()))
     }
 }
 
@@ -74,57 +102,6 @@ pub fn type_text(q: &QualifiedName) -> String {
         quote_ident(&q.name)
     } else {
         format!("{}.{}", quote_ident(&q.schema), quote_ident(&q.name))
-    }
-}
-
-/// The sequence a default takes its values from (`nextval('orders_id_seq'::regclass)`).
-fn sequence_of(default: Option<&str>) -> Option<Res> {
-    let d = default?;
-    let start = d.find("nextval('")? + "nextval('".len();
-    let end = start + d[start..].find("'::regclass")?;
-    let text = d[start..end].replace("''", "'");
-    let parts = sql_name_parts(&text)?;
-    let q = match parts.as_slice() {
-        [n] => QualifiedName::new(schemadiff_model::ident::DEFAULT_SCHEMA, n.clone()),
-        [s, n] => QualifiedName::new(s.clone(), n.clone()),
-        _ => return None,
-    };
-    Some(Res::Sequence(q))
-}
-
-/// The parts of an SQL name as the server prints it (`a`, `"A b"`, `s."t"`).
-fn sql_name_parts(text: &str) -> Option<Vec<String>> {
-    let mut parts = Vec::new();
-    let mut chars = text.chars().peekable();
-    loop {
-        let mut part = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            loop {
-                match chars.next()? {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        part.push('"');
-                    }
-                    '"' => break,
-                    c => part.push(c),
-                }
-            }
-        } else {
-            while let Some(&c) = chars.peek() {
-                if c == '.' {
-                    break;
-                }
-                part.push(c);
-                chars.next();
-            }
-        }
-        parts.push(part);
-        match chars.next() {
-            None => return Some(parts),
-            Some('.') => continue,
-            Some(_) => return None,
-        }
     }
 }
 
@@ -160,19 +137,6 @@ fn in_schema(q: &QualifiedName) -> Res {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sequences_named_by_defaults() {
-        assert_eq!(
-            sequence_of(Some("nextval('orders_id_seq'::regclass)")),
-            Some(Res::Sequence(QualifiedName::new("public", "orders_id_seq")))
-        );
-        assert_eq!(
-            sequence_of(Some("nextval('billing.\"Inv Seq\"'::regclass)")),
-            Some(Res::Sequence(QualifiedName::new("billing", "Inv Seq")))
-        );
-        assert_eq!(sequence_of(Some("now()")), None);
-    }
 
     #[test]
     fn enum_values_added_in_place() {

@@ -165,7 +165,7 @@ pub fn to_toml(schema: &Schema) -> String {
         out.push('\n');
     }
     for t in &schema.tables {
-        table(&mut out, t);
+        table(&mut out, schema, t);
     }
     // Each view after the views it reads, so that the file creates in its own order.
     for v in crate::view::creation_order(&schema.views) {
@@ -177,7 +177,7 @@ pub fn to_toml(schema: &Schema) -> String {
     out
 }
 
-fn table(out: &mut String, t: &Table) {
+fn table(out: &mut String, schema: &Schema, t: &Table) {
     let key = qualified_key(&t.name);
     let tn = t.name.name.as_str();
     let pk_columns: BTreeSet<&str> = t
@@ -341,7 +341,7 @@ fn table(out: &mut String, t: &Table) {
     }
     for c in &t.checks {
         let _ = writeln!(out, "[[tables.{key}.checks]]");
-        let default = default_check_name(t, &c.expression);
+        let default = default_check_name(schema, t, c);
         name_line(out, &c.name, &default);
         let _ = writeln!(out, "expression = {}", toml_string(&c.expression));
         flag(out, "no_inherit", c.no_inherit);
@@ -424,74 +424,20 @@ fn default_index_name<'a>(
 }
 
 /// PostgreSQL names a check `<table>_<column>_check` when its expression reads exactly one column, and
-/// `<table>_check` otherwise (`AddRelationNewConstraints`).
-fn default_check_name(t: &Table, expression: &str) -> String {
-    let read: BTreeSet<String> = identifiers(expression)
-        .into_iter()
-        .filter(|w| t.column(w).is_some())
-        .collect();
+/// `<table>_check` otherwise (`AddRelationNewConstraints`). Which columns it reads comes from the catalog
+/// (`Schema::dependencies`); a schema that was not read from one keeps every written name.
+fn default_check_name(schema: &Schema, t: &Table, c: &Check) -> String {
+    let Some(name) = &c.name else {
+        return String::new();
+    };
+    let Some(read) = schema.constraint_columns(&t.name, name) else {
+        return String::new();
+    };
+    let read: BTreeSet<&str> = read.into_iter().collect();
     match read.len() {
-        1 => make_object_name(
-            &t.name.name,
-            read.iter().next().map(String::as_str),
-            "check",
-        ),
+        1 => make_object_name(&t.name.name, read.iter().next().copied(), "check"),
         _ => make_object_name(&t.name.name, None, "check"),
     }
-}
-
-/// The identifiers of an SQL expression as the server prints it: bare words and "quoted" names, skipping
-/// string literals.
-fn identifiers(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' {
-            while let Some(d) = chars.next() {
-                if d == '\'' {
-                    if chars.peek() == Some(&'\'') {
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-            }
-        } else if c == '"' {
-            let mut word = String::new();
-            while let Some(d) = chars.next() {
-                if d == '"' {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        word.push('"');
-                    } else {
-                        break;
-                    }
-                } else {
-                    word.push(d);
-                }
-            }
-            out.push(word);
-        } else if c.is_alphabetic() || c == '_' {
-            let mut word = c.to_string();
-            while let Some(&d) = chars.peek() {
-                if d.is_alphanumeric() || d == '_' || d == '$' {
-                    word.push(d);
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            out.push(word.to_lowercase());
-        } else if c.is_ascii_digit() {
-            while chars
-                .peek()
-                .is_some_and(|d| d.is_alphanumeric() || *d == '.' || *d == '_')
-            {
-                chars.next();
-            }
-        }
-    }
-    out
 }
 
 fn name_line(out: &mut String, name: &Option<String>, default: &str) {
@@ -571,14 +517,5 @@ mod tests {
         assert_eq!(toml_key("uuid-ossp"), "uuid-ossp");
         assert_eq!(toml_key("with space"), "\"with space\"");
         assert_eq!(toml_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
-    }
-
-    #[test]
-    fn identifiers_skip_literals() {
-        assert_eq!(
-            identifiers("status = ANY (ARRAY['PAID'::text, 'x''y'])"),
-            ["status", "any", "array", "text"]
-        );
-        assert_eq!(identifiers("\"Year\" > 1000"), ["Year"]);
     }
 }

@@ -1,6 +1,7 @@
 //! The schemadiff model: the types of a database schema, loading and validating schema.toml with precise
 //! errors, and rendering a schema to CREATE DDL.
 
+pub mod deps;
 pub mod directives;
 pub mod dump;
 pub mod fragment;
@@ -14,6 +15,7 @@ pub mod types;
 mod validate;
 pub mod view;
 
+pub use deps::{Dependency, ObjectRef};
 pub use directives::{Directives, Target};
 pub use dump::to_toml;
 pub use ident::{QualifiedName, quote_ident, quote_literal};

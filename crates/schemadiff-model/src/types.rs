@@ -15,6 +15,8 @@ pub struct Schema {
     pub tables: Vec<Table>,
     /// Views and materialized views (see [`crate::view`]).
     pub views: Vec<crate::view::View>,
+    /// What uses what, from the catalog (empty as written; see [`crate::deps`]).
+    pub dependencies: Vec<crate::deps::Dependency>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
     pub migrations: Option<MigrationsConfig>,
     /// The objects schemadiff leaves to other tools (`[filter]`); not part of the database.

@@ -408,6 +408,17 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
     for t in &s.tables {
         let f = Schema {
             tables: vec![t.clone()],
+            // Which columns its checks read (for their default names).
+            dependencies: s
+                .dependencies
+                .iter()
+                .filter(|d| match &d.dependent {
+                    schemadiff_model::ObjectRef::Column(o, _)
+                    | schemadiff_model::ObjectRef::Constraint(o, _) => *o == t.name,
+                    schemadiff_model::ObjectRef::Sequence(_) => false,
+                })
+                .cloned()
+                .collect(),
             ..Default::default()
         };
         m.insert(ObjectPath::Table(t.name.clone()), f);

@@ -414,10 +414,12 @@ fn reverse_directives(current: &Schema, desired: &Schema, forward: &Directives) 
     back
 }
 
-/// What two schemas must agree on after a plan: everything but the directives and the column order (which an
-/// existing table cannot change), and extension versions only where `reference` (the desired schema) names one.
+/// What two schemas must agree on after a plan: everything but the dependencies (which follow from the
+/// definitions) and the column order (which an existing table cannot change), and extension versions only where `reference` (the desired schema) names one.
 pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
     let mut s = schema.clone();
+    // Dependencies follow from the definitions compared below.
+    s.dependencies.clear();
     for e in &mut s.extensions {
         let pinned = reference
             .extensions

@@ -26,7 +26,7 @@ pub(super) fn alter_column(
         .hazard(Hazard::RewritesTable)
         .hazard(Hazard::AccessExclusiveLock)
         .requires(column_needs(t, new, types))
-        .releases(column_uses(old, types))
+        .releases(column_uses(t, old, types))
         .invalidates([Res::Column(t.clone(), new.name.clone())]);
         if old.generated.is_some() && new.generated.is_none() && !type_changed {
             change = change.sql(alter("DROP EXPRESSION".into()));
@@ -51,7 +51,7 @@ pub(super) fn alter_column(
         format!("column {q}.{col}"),
     )
     .requires(column_needs(t, new, types))
-    .releases(column_uses(old, types));
+    .releases(column_uses(t, old, types));
     let default_changed = old.default != new.default;
     if old.default.is_some() && (default_changed || type_changed) {
         change = change.sql(alter("DROP DEFAULT".into()));

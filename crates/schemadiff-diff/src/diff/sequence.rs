@@ -51,7 +51,7 @@ pub(super) fn serial_identity_swaps(current: &Schema, desired: &Schema, out: &mu
             let lit_col = quote_literal(&quote_ident(&dc.name));
             if cc.identity.is_none() && dc.identity.is_some() {
                 // Serial to identity: the identity takes over the value of the serial's sequence.
-                let Some(Res::Sequence(seq)) = sequence_of(cc.default.as_deref()) else {
+                let Some(seq) = current.default_sequences(&d.name, &dc.name).next().cloned() else {
                     continue;
                 };
                 let owned = current
@@ -100,7 +100,7 @@ pub(super) fn serial_identity_swaps(current: &Schema, desired: &Schema, out: &mu
                 ch.removes.push(Res::relation_of(&seq));
             } else if cc.identity.is_some() && dc.identity.is_none() {
                 // Identity to serial: the serial's new sequence starts where the identity was.
-                let Some(Res::Sequence(seq)) = sequence_of(dc.default.as_deref()) else {
+                let Some(seq) = desired.default_sequences(&d.name, &dc.name).next().cloned() else {
                     continue;
                 };
                 let Some(s) = desired

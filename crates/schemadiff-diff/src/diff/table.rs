@@ -6,15 +6,17 @@ use super::*;
 /// What a column needs to exist: its table, its enum type, the sequence of its default.
 pub(super) fn column_needs(t: &QualifiedName, c: &Column, types: &TypeNames) -> Vec<Res> {
     let mut r = vec![Res::Table(t.clone())];
-    r.extend(types.enum_of(&c.data_type));
-    r.extend(sequence_of(c.default.as_deref()));
+    r.extend(column_uses(t, c, types));
     r
 }
 
-pub(super) fn column_uses(c: &Column, types: &TypeNames) -> Vec<Res> {
+/// What a column of `t` uses: its enum type, the sequence of its default.
+pub(super) fn column_uses(t: &QualifiedName, c: &Column, types: &TypeNames) -> Vec<Res> {
     let mut r = Vec::new();
     r.extend(types.enum_of(&c.data_type));
-    r.extend(sequence_of(c.default.as_deref()));
+    if c.default.is_some() {
+        r.extend(types.default_sequences(t, &c.name));
+    }
     r
 }
 
@@ -326,7 +328,7 @@ pub(super) fn create_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<C
     let group = format!("table {q}");
     let mut requires = vec![in_schema(&t.name)];
     for c in &t.columns {
-        requires.extend(column_uses(c, types));
+        requires.extend(column_uses(&t.name, c, types));
     }
     // A table is also a type (its row type), in the namespace of enums.
     let mut provides = vec![Res::Table(t.name.clone()), Res::Type(t.name.clone())];
@@ -595,7 +597,7 @@ pub(super) fn drop_table_changes(t: &Table, types: &TypeNames, out: &mut Vec<Cha
     removes.extend(table_keys(t));
     let mut releases = vec![in_schema(&t.name)];
     for c in &t.columns {
-        releases.extend(column_uses(c, types));
+        releases.extend(column_uses(&t.name, c, types));
     }
     out.push(
         Change::new(
@@ -814,7 +816,7 @@ pub(super) fn alter_table_changes(
     }
     for old in &c.columns {
         if d.column(&old.name).is_none() {
-            let mut releases = column_uses(old, types);
+            let mut releases = column_uses(&c.name, old, types);
             releases.push(tres.clone());
             out.push(
                 Change::new(

@@ -144,6 +144,21 @@ fn uses(v: &View, schema: &Schema) -> Vec<Res> {
             ViewUse::Type(q) => Res::Type(q.clone()),
         })
         .collect();
+    // A column read is a relation read (the catalog may record only the column).
+    let relations: Vec<Res> = v
+        .uses
+        .iter()
+        .filter_map(|u| match u {
+            ViewUse::Column(q, _) if schema.view(q).is_some() => Some(Res::View(q.clone())),
+            ViewUse::Column(q, _) => Some(Res::Table(q.clone())),
+            _ => None,
+        })
+        .collect();
+    for r in relations {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
     if v.name.schema != schemadiff_model::ident::DEFAULT_SCHEMA {
         out.push(Res::Schema(v.name.schema.clone()));
     }
