@@ -356,6 +356,8 @@ async fn compare(
 /// with the columns of each table in the order schema.toml declares them, so the diff reads like the file.
 fn render_form(schema: &Schema, desired: &Schema) -> Schema {
     let mut s = pipeline::comparable(schema, desired);
+    // Kept for the text: a check's name is left out where PostgreSQL would give it.
+    s.dependencies = schema.dependencies.clone();
     for t in &mut s.tables {
         let order: Vec<&str> = desired
             .table(&t.name)
