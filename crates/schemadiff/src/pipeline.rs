@@ -585,6 +585,16 @@ pub fn schema_difference(expected: &Schema, actual: &Schema) -> String {
         .to_string()
 }
 
+/// Whether plans to `desired` are made for online mode (`[migrations] online`, or `--online`).
+pub fn is_online(desired: &Schema) -> bool {
+    desired.migrations.as_ref().is_some_and(|m| m.online)
+}
+
+/// The timeouts of online migrations to `desired`.
+pub fn timeouts(desired: &Schema) -> schemadiff_diff::online::Timeouts {
+    schemadiff_diff::online::Timeouts::of(&desired.migrations.clone().unwrap_or_default())
+}
+
 /// Plan `current` -> `desired` and its rollback, and verify both on a scratch copy of `current`: the plan
 /// applies, the result equals `desired`, planning again finds nothing, and the rollback restores `current`.
 pub async fn plan(
@@ -643,6 +653,13 @@ pub async fn plan(
             }
         }
     }
+    // Online mode: the plan and its rollback rewritten to take no long lock on a table that exists; what is
+    // verified and written is the rewritten plan.
+    let (forward, rollback) = if is_online(desired) {
+        (forward.online(desired), rollback.online(&back_target))
+    } else {
+        (forward, rollback)
+    };
     drop(planning);
     let _stage = crate::progress::stage("verifying the plan on a scratch copy");
     verify(current, desired, &forward, &rollback, scratch).await?;

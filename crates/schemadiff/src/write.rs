@@ -9,7 +9,7 @@ use schemadiff_diff::{Hazard, Plan, split};
 use schemadiff_migrate::write::{self, NewMigration, supports_no_transaction};
 use schemadiff_migrate::{Format, Layout, sum};
 
-use crate::plan::{SourceArgs, check_destructive, connect_live, current, migrations_dir};
+use crate::plan::{SourceArgs, check_hazards, connect_live, current, migrations_dir};
 
 #[derive(Args, Debug)]
 pub struct WriteArgs {
@@ -19,9 +19,8 @@ pub struct WriteArgs {
     /// its main change.
     #[arg(long)]
     pub name: Option<String>,
-    /// Allow changes that delete data (dropped tables, columns, sequences...).
-    #[arg(long)]
-    pub allow_destructive: bool,
+    #[command(flatten)]
+    pub hazards: crate::plan::HazardArgs,
     /// `tables`: one migration per created or altered table, in dependency order, each named after its table
     /// (default: `[migrations] split` of schema.toml, else `none`, one migration for the whole change).
     #[arg(long, value_enum, value_name = "HOW")]
@@ -62,6 +61,7 @@ pub fn rehash(args: &RehashArgs) -> Result<String, String> {
         schemas: Vec::new(),
         scratch: Default::default(),
         filter: Default::default(),
+        online: false,
     };
     let dir = migrations_dir(&source, &loaded);
     let config = loaded.schema.migrations.clone().unwrap_or_default();
@@ -219,8 +219,8 @@ fn flock(file: &std::fs::File, operation: libc::c_int) -> std::io::Result<()> {
 }
 
 pub async fn run(args: WriteArgs) -> Result<(), String> {
-    let loaded =
-        schemadiff_model::load_file(&args.source.schema_file).map_err(|e| e.to_string())?;
+    let loaded = crate::plan::load(&args.source)?;
+    let allowed = args.hazards.allowed(&loaded)?;
     let dir = migrations_dir(&args.source, &loaded);
     // Held until the files are written; the directory is read only once it is held.
     let _lock = lock_directory(&dir).await?;
@@ -363,7 +363,7 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         return Ok(());
     }
     for s in &steps {
-        check_destructive(&s.planned, args.allow_destructive)?;
+        check_hazards(&s.planned, &allowed, config.online)?;
     }
 
     let mut version_layout = layout.clone();
