@@ -100,7 +100,7 @@ impl Hazard {
             }
             Hazard::ChangesAccess => "changes who may access what",
             Hazard::UpgradesExtension => "upgrades an extension",
-            Hazard::NotTransactional => "cannot run in a transaction with what uses it",
+            Hazard::NotTransactional => "runs outside a transaction (or apart from what uses it)",
             Hazard::NeedsHandWrittenStep => {
                 "needs a hand-written step (no cast converts the values back)"
             }

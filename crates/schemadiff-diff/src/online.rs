@@ -76,12 +76,10 @@ pub fn outside_transaction(c: &Change) -> bool {
 /// A step that may take long without blocking: a concurrent build or drop, a validation.
 pub fn is_long_running(c: &Change) -> bool {
     c.kind == "validate_constraint"
-        || c
-            .statements
+        || c.statements
             .iter()
             .any(|s| s.starts_with("CREATE ") && s.contains(" INDEX CONCURRENTLY "))
-        || c
-            .statements
+        || c.statements
             .iter()
             .any(|s| s.starts_with("DROP INDEX CONCURRENTLY "))
 }
@@ -138,8 +136,7 @@ pub fn refine_hazards(changes: &mut [Change]) {
             }
             "drop_index" => add.push(Hazard::DropsIndex),
             "drop_constraint"
-                if c
-                    .removes
+                if c.removes
                     .iter()
                     .any(|r| matches!(r, crate::Res::Relation(..))) =>
             {
@@ -304,7 +301,9 @@ pub fn rewrite(changes: Vec<Change>, desired: &Schema) -> Vec<Change> {
                 build.statements = c
                     .statements
                     .iter()
-                    .map(|s| concurrently(&s.replacen(&format!(" {qn} ON "), &format!(" {qt} ON "), 1)))
+                    .map(|s| {
+                        concurrently(&s.replacen(&format!(" {qn} ON "), &format!(" {qt} ON "), 1))
+                    })
                     .collect();
                 out.push(build);
                 let mut drop = without(old.clone(), &[Hazard::AccessExclusiveLock])
@@ -388,7 +387,10 @@ fn add_constraint(c: &Change, table: &QualifiedName, desired: &Schema) -> Vec<Ch
         _ => "",
     };
     let keyed = if let Some(u) = t.uniques.iter().find(|u| named(&u.name)) {
-        let mut build = format!("CREATE UNIQUE INDEX CONCURRENTLY {name_sql} ON {q} ({})", cols(&u.columns));
+        let mut build = format!(
+            "CREATE UNIQUE INDEX CONCURRENTLY {name_sql} ON {q} ({})",
+            cols(&u.columns)
+        );
         if !u.include.is_empty() {
             build.push_str(&format!(" INCLUDE ({})", cols(&u.include)));
         }
@@ -452,7 +454,11 @@ fn add_constraint(c: &Change, table: &QualifiedName, desired: &Schema) -> Vec<Ch
 /// An `alter_column` that sets NOT NULL: the statements before it and a `CHECK (col IS NOT NULL) NOT VALID`;
 /// its validation; `SET NOT NULL`, the check dropped and the statements after it.
 fn set_not_null(c: &Change, table: &QualifiedName) -> Vec<Change> {
-    let Some(at) = c.statements.iter().position(|s| s.ends_with(" SET NOT NULL")) else {
+    let Some(at) = c
+        .statements
+        .iter()
+        .position(|s| s.ends_with(" SET NOT NULL"))
+    else {
         return vec![c.clone()];
     };
     let stmt = &c.statements[at];
@@ -496,7 +502,9 @@ fn set_not_null(c: &Change, table: &QualifiedName) -> Vec<Change> {
         ],
     )
     .hazard(Hazard::AccessExclusiveLock);
-    after.statements.extend(c.statements[at + 1..].iter().cloned());
+    after
+        .statements
+        .extend(c.statements[at + 1..].iter().cloned());
     vec![before, v, after]
 }
 

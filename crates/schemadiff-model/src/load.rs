@@ -1016,15 +1016,22 @@ impl Decoder {
             let allow_hazards = self.string_list(&obj, "allow_hazards").unwrap_or_default();
             for h in &allow_hazards {
                 if !MigrationsConfig::HAZARDS.contains(&h.as_str()) {
-                    let span = obj.get("allow_hazards").map(|v| v.span()).unwrap_or_default();
+                    let span = obj
+                        .get("allow_hazards")
+                        .map(|v| v.span())
+                        .unwrap_or_default();
                     let help = match did_you_mean(h, MigrationsConfig::HAZARDS.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the hazards are: {}", MigrationsConfig::HAZARDS.join(", ")),
+                        None => {
+                            format!("the hazards are: {}", MigrationsConfig::HAZARDS.join(", "))
+                        }
                     };
                     self.error(
                         Diagnostic::new(
                             span,
-                            format!("`allow_hazards` in `[migrations]` names an unknown hazard \"{h}\""),
+                            format!(
+                                "`allow_hazards` in `[migrations]` names an unknown hazard \"{h}\""
+                            ),
                         )
                         .help(help),
                     );

@@ -300,7 +300,11 @@ pub async fn run(args: PlanArgs) -> Result<std::process::ExitCode, String> {
         Format::Sql if online && !planned.plan.is_empty() => schemadiff_diff::online::script(
             &planned.plan.changes,
             &schemadiff_diff::online::Timeouts::of(
-                loaded.schema.migrations.as_ref().expect("online is set there"),
+                loaded
+                    .schema
+                    .migrations
+                    .as_ref()
+                    .expect("online is set there"),
             ),
             true,
         ),
