@@ -655,10 +655,12 @@ pub async fn plan(
     }
     // Online mode: the plan and its rollback rewritten to take no long lock on a table that exists; what is
     // verified and written is the rewritten plan.
-    let (forward, rollback) = if is_online(desired) {
-        (forward.online(desired), rollback.online(&back_target))
+    // The rollback is written plainly: it undoes a migration that just ran, in one transaction wherever
+    // the format allows it (see docs/online.md).
+    let forward = if is_online(desired) {
+        forward.online(desired)
     } else {
-        (forward, rollback)
+        forward
     };
     drop(planning);
     let _stage = crate::progress::stage("verifying the plan on a scratch copy");
@@ -704,6 +706,52 @@ pub async fn plan_in_parts(
     let mut out = Vec::with_capacity(targets.len());
     for target in targets {
         out.push(plan(&from, &target, scratch).await?);
+        from = strip_directives(&target);
+    }
+    Ok(out)
+}
+
+/// Consecutive slices of one verified plan (`slices`, in order, are its changes) as migrations: each slice is
+/// its migration's up part as it is (an online plan's statements stay as they were verified), and its
+/// rollback is planned plainly from the state the slice leaves back to the state before it, and verified (on
+/// a scratch copy, the slices applied in turn).
+pub async fn plan_in_slices(
+    current: &Schema,
+    desired: &Schema,
+    slices: &[Plan],
+    scratch: &ScratchServer,
+) -> Result<Vec<Planned>, PipelineError> {
+    let all: Vec<&Plan> = slices.iter().collect();
+    let states = match apply_to_copy(scratch, current, &all).await? {
+        Ok(states) => states,
+        Err((_, change, sql, message)) => {
+            return Err(PipelineError::Verify(format!(
+                "error: `{change}` does not apply to a copy of the current schema after the migrations before it: {message}\n  statement: {sql}"
+            )));
+        }
+    };
+    let last = states.len().saturating_sub(1);
+    let mut from = current.clone();
+    let mut out = Vec::with_capacity(slices.len());
+    for (i, (slice, state)) in slices.iter().zip(states).enumerate() {
+        let mut target = if i == last {
+            desired.clone()
+        } else {
+            let mut t = canonicalize(state, scratch).await?;
+            overlay_directives(&mut t, desired);
+            t
+        };
+        // The rollback of a slice, planned and verified plainly.
+        if let Some(m) = target.migrations.as_mut() {
+            m.online = false;
+        }
+        let step = plan(&from, &target, scratch).await?;
+        out.push(Planned {
+            plan: slice.clone(),
+            rollback: step.rollback,
+            current_fingerprint: step.current_fingerprint,
+            desired_fingerprint: step.desired_fingerprint,
+        });
         from = strip_directives(&target);
     }
     Ok(out)
