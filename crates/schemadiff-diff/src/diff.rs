@@ -1561,7 +1561,14 @@ fn alter_table_changes(
                 {
                     change = change.hazard(Hazard::MayFailOnExistingData);
                 }
-                if col.generated.is_some() || col.identity.is_some() {
+                // A non-volatile default is stored once (PostgreSQL 11+); a volatile one is computed per row.
+                if col.generated.is_some()
+                    || col.identity.is_some()
+                    || col
+                        .default
+                        .as_deref()
+                        .is_some_and(crate::rewrites::volatile_default)
+                {
                     change = change.hazard(Hazard::RewritesTable);
                 }
                 out.push(change);
@@ -1904,11 +1911,16 @@ fn alter_column(
         if let Some(u) = &new.using {
             sql.push_str(&format!(" USING {}", inert(u)));
         }
-        change = change
-            .sql(alter(sql))
-            .hazard(Hazard::RewritesTable)
-            .hazard(Hazard::AccessExclusiveLock)
-            .hazard(Hazard::MayFailOnExistingData);
+        change = change.sql(alter(sql)).hazard(Hazard::AccessExclusiveLock);
+        // A varchar made longer, a numeric given more digits: PostgreSQL keeps the stored values as they are.
+        if new.using.is_some()
+            || old.collation != new.collation
+            || crate::rewrites::type_change_rewrites(&old.data_type, &new.data_type)
+        {
+            change = change
+                .hazard(Hazard::RewritesTable)
+                .hazard(Hazard::MayFailOnExistingData);
+        }
     }
     Some(finish_column(
         change,

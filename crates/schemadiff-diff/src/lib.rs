@@ -9,6 +9,7 @@ pub mod diff;
 pub mod online;
 pub mod order;
 pub mod renames;
+pub mod rewrites;
 pub mod split;
 
 pub use change::{Action, Change, Hazard, Phase, Res};

@@ -179,7 +179,8 @@ pub fn refuse_breaking(plan: &Plan, found: &[Unsupported]) -> Result<(), String>
                         matches!(r, Res::Column(t, col) if t == q && col == c)
                             || matches!(r, Res::Table(t) if t == q)
                     }) || (change.kind == "alter_column"
-                        && change.hazards.contains(&Hazard::RewritesTable)
+                        && (change.hazards.contains(&Hazard::RewritesTable)
+                            || change.statements.iter().any(|s| s.contains(" TYPE ")))
                         && change.object == format!("column {}.{}", q.sql(), quote_ident(c)))
                 }
             });
