@@ -374,7 +374,6 @@ fn add_constraint(c: &Change, table: &QualifiedName, desired: &Schema) -> Vec<Ch
     };
     let named = |n: &Option<String>| n.as_deref().map(quote_ident).as_deref() == Some(name_sql);
     let q = table.sql();
-    let index_sql = format!("{}.{name_sql}", quote_ident(&table.schema));
     let cols = |v: &[String]| {
         v.iter()
             .map(|c| quote_ident(c))
@@ -404,22 +403,21 @@ fn add_constraint(c: &Change, table: &QualifiedName, desired: &Schema) -> Vec<Ch
                 deferral(u.deferrable, u.initially_deferred)
             ),
         ))
-    } else if let Some(pk) = t.primary_key.as_ref().filter(|p| named(&p.name)) {
-        Some((
-            format!(
-                "CREATE UNIQUE INDEX CONCURRENTLY {name_sql} ON {q} ({})",
-                cols(&pk.columns)
-            ),
-            format!(
-                "ALTER TABLE {q} ADD CONSTRAINT {name_sql} PRIMARY KEY USING INDEX {name_sql}{}",
-                deferral(pk.deferrable, pk.initially_deferred)
-            ),
-        ))
     } else {
-        None
+        t.primary_key.as_ref().filter(|p| named(&p.name)).map(|pk| {
+            (
+                format!(
+                    "CREATE UNIQUE INDEX CONCURRENTLY {name_sql} ON {q} ({})",
+                    cols(&pk.columns)
+                ),
+                format!(
+                    "ALTER TABLE {q} ADD CONSTRAINT {name_sql} PRIMARY KEY USING INDEX {name_sql}{}",
+                    deferral(pk.deferrable, pk.initially_deferred)
+                ),
+            )
+        })
     };
     if let Some((build, attach)) = keyed {
-        let _ = index_sql;
         let b = step(
             c,
             "create_index",
