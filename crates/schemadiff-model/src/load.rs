@@ -1016,10 +1016,16 @@ impl Decoder {
             let allow_hazards = self.string_list(&obj, "allow_hazards").unwrap_or_default();
             for h in &allow_hazards {
                 if !MigrationsConfig::HAZARDS.contains(&h.as_str()) {
-                    let span = obj
-                        .get("allow_hazards")
-                        .map(|v| v.span())
-                        .unwrap_or_default();
+                    // The list's item when it is a list, else the value.
+                    let value = obj.get("allow_hazards");
+                    let item = value.and_then(|v| match v.get_ref() {
+                        DeValue::Array(items) => items
+                            .iter()
+                            .find(|i| matches!(i.get_ref(), DeValue::String(x) if x == h))
+                            .map(|i| i.span()),
+                        _ => None,
+                    });
+                    let span = item.or(value.map(|v| v.span())).unwrap_or_default();
                     let help = match did_you_mean(h, MigrationsConfig::HAZARDS.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => {
