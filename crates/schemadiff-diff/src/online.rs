@@ -92,21 +92,19 @@ pub fn statements(changes: &[Change], t: &Timeouts, framed: bool) -> Vec<String>
     if framed {
         out.extend(preamble(t));
     }
+    // The statement timeout in force: switched only where a long step starts or ends.
+    let mut current = &t.statement_timeout;
     for c in changes {
-        let long = framed && is_long_running(c) && t.long_statement_timeout != t.statement_timeout;
-        if long {
-            out.push(format!(
-                "SET statement_timeout = {}",
-                literal(&t.long_statement_timeout)
-            ));
+        let want = if is_long_running(c) {
+            &t.long_statement_timeout
+        } else {
+            &t.statement_timeout
+        };
+        if framed && want != current {
+            out.push(format!("SET statement_timeout = {}", literal(want)));
+            current = want;
         }
         out.extend(c.statements.iter().cloned());
-        if long {
-            out.push(format!(
-                "SET statement_timeout = {}",
-                literal(&t.statement_timeout)
-            ));
-        }
     }
     if framed {
         out.extend(postamble());

@@ -356,14 +356,16 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
                 if !run.is_empty() {
                     segments.push(Plan { changes: run });
                 }
+                // Each named after what it does, after the part's name when there is one.
                 for seg in segments {
-                    let (n, t) = if first {
-                        (name.clone(), note.clone())
-                    } else {
-                        (None, None)
+                    let what = derived_name(&seg);
+                    let n = match &name {
+                        Some(base) => format!("{base}: {what}"),
+                        None => what,
                     };
+                    let t = if first { note.clone() } else { None };
                     first = false;
-                    slices.push((n, t, seg));
+                    slices.push((Some(n), t, seg));
                 }
             }
             let plans: Vec<Plan> = slices.iter().map(|(_, _, p)| p.clone()).collect();

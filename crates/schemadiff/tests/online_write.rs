@@ -455,6 +455,28 @@ async fn format_case(runner: Runner) {
         &["write", "--dev-url", &dev, "--name", "online change"],
     );
     assert!(out.status.success(), "{label}: {}", text(&out));
+    // The files as written, kept in snapshots/online_write/ for review.
+    let mut written = format!("{}\n", String::from_utf8_lossy(&out.stdout));
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut stack: Vec<PathBuf> = fs::read_dir(dir.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !before.contains(p))
+        .collect();
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if !p.ends_with("schemadiff.sum") {
+            paths.push(p);
+        }
+    }
+    paths.sort();
+    for p in &paths {
+        let rel = p.strip_prefix(dir.join("migrations")).unwrap();
+        written.push_str(&format!("==> {}\n{}", rel.display(), read(p)));
+    }
+    schemadiff_testkit::snapshot(&format!("online_write/{config_name}.txt"), &written)
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
     let new = scripts(&dir.join("migrations"), runner, &before);
     assert!(!new.is_empty(), "{label}: nothing written: {}", text(&out));
     let all: String = new.iter().map(|s| s.up.1.clone()).collect();
