@@ -4,20 +4,37 @@ use std::fmt;
 
 use schemadiff_model::QualifiedName;
 
-/// What a change risks. Every change lists its hazards; the plan shows them and refuses data loss unless
-/// `--allow-destructive` is given.
+/// What a change risks. Every change lists its hazards; the plan shows them and refuses those not allowed
+/// (`--allow-hazards`, `[migrations] allow_hazards`; `--allow-destructive` allows the data-deleting ones).
+/// docs/hazards.md lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Hazard {
     /// Rows or values are lost (a dropped table or column, a removed enum value).
     DeletesData,
-    /// The whole table is rewritten (a type change, a recomputed column).
+    /// The whole table is rewritten (a type change, a recomputed column, a volatile default).
     RewritesTable,
     /// An ACCESS EXCLUSIVE lock blocks reads and writes for the duration.
     AccessExclusiveLock,
+    /// A SHARE lock (a plain `CREATE INDEX`) blocks writes, not reads, for the duration.
+    ShareLock,
+    /// A SHARE ROW EXCLUSIVE lock (a new foreign key, on both tables) blocks writes for the duration.
+    ShareRowExclusiveLock,
+    /// An index is built concurrently: writes go on, but the build loads the server and waits for the
+    /// transactions that run when it starts.
+    BuildsIndex,
     /// An index is built while writes to the table wait.
     BuildsIndexBlockingWrites,
+    /// An index is dropped: the queries that use it get slower.
+    DropsIndex,
     /// The change checks existing rows and fails if one does not fit (SET NOT NULL, new CHECK, UNIQUE, FK).
     MayFailOnExistingData,
+    /// Objects that schemadiff does not track (functions, views' text, application queries) may use what
+    /// the change drops or retypes.
+    UntrackableDependencies,
+    /// Who may do what changes (grants, policies, security definers).
+    ChangesAccess,
+    /// An extension is upgraded: its own scripts run, and may change or lock anything.
+    UpgradesExtension,
     /// Cannot run inside a transaction block (or its result cannot be used in the same one).
     NotTransactional,
     /// A materialized view is made anew: its query runs again over all its rows, and it is empty (or
@@ -29,17 +46,47 @@ pub enum Hazard {
 }
 
 impl Hazard {
+    pub const ALL: [Hazard; 15] = [
+        Hazard::DeletesData,
+        Hazard::RewritesTable,
+        Hazard::AccessExclusiveLock,
+        Hazard::ShareLock,
+        Hazard::ShareRowExclusiveLock,
+        Hazard::BuildsIndex,
+        Hazard::BuildsIndexBlockingWrites,
+        Hazard::DropsIndex,
+        Hazard::MayFailOnExistingData,
+        Hazard::UntrackableDependencies,
+        Hazard::ChangesAccess,
+        Hazard::UpgradesExtension,
+        Hazard::NotTransactional,
+        Hazard::RecomputesMaterializedView,
+        Hazard::NeedsHandWrittenStep,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Hazard::DeletesData => "deletes_data",
             Hazard::RewritesTable => "rewrites_table",
             Hazard::AccessExclusiveLock => "access_exclusive_lock",
+            Hazard::ShareLock => "share_lock",
+            Hazard::ShareRowExclusiveLock => "share_row_exclusive_lock",
+            Hazard::BuildsIndex => "builds_index",
             Hazard::BuildsIndexBlockingWrites => "builds_index_blocking_writes",
+            Hazard::DropsIndex => "drops_index",
             Hazard::MayFailOnExistingData => "may_fail_on_existing_data",
+            Hazard::UntrackableDependencies => "untrackable_dependencies",
+            Hazard::ChangesAccess => "changes_access",
+            Hazard::UpgradesExtension => "upgrades_extension",
             Hazard::NotTransactional => "not_transactional",
             Hazard::NeedsHandWrittenStep => "needs_hand_written_step",
             Hazard::RecomputesMaterializedView => "recomputes_materialized_view",
         }
+    }
+
+    /// The hazard of a code (as `--allow-hazards` and `allow_hazards` name them).
+    pub fn from_code(code: &str) -> Option<Hazard> {
+        Hazard::ALL.into_iter().find(|h| h.code() == code)
     }
 
     pub fn description(self) -> &'static str {
@@ -47,10 +94,19 @@ impl Hazard {
             Hazard::DeletesData => "deletes data",
             Hazard::RewritesTable => "rewrites the table",
             Hazard::AccessExclusiveLock => "takes an ACCESS EXCLUSIVE lock",
+            Hazard::ShareLock => "takes a SHARE lock (blocks writes)",
+            Hazard::ShareRowExclusiveLock => "takes a SHARE ROW EXCLUSIVE lock (blocks writes)",
+            Hazard::BuildsIndex => "builds an index concurrently (writes go on)",
             Hazard::BuildsIndexBlockingWrites => "builds an index while blocking writes",
+            Hazard::DropsIndex => "drops an index (queries using it slow down)",
             Hazard::MayFailOnExistingData => "may fail on existing data",
-            Hazard::NotTransactional => "cannot run in a transaction with what uses it",
             Hazard::RecomputesMaterializedView => "recomputes the materialized view's data",
+            Hazard::UntrackableDependencies => {
+                "may break what schemadiff cannot see (functions, queries) using it"
+            }
+            Hazard::ChangesAccess => "changes who may access what",
+            Hazard::UpgradesExtension => "upgrades an extension",
+            Hazard::NotTransactional => "runs outside a transaction (or apart from what uses it)",
             Hazard::NeedsHandWrittenStep => {
                 "needs a hand-written step (no cast converts the values back)"
             }

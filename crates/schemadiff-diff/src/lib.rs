@@ -6,8 +6,10 @@
 
 pub mod change;
 pub mod diff;
+pub mod online;
 pub mod order;
 pub mod renames;
+pub mod rewrites;
 pub mod split;
 
 pub use change::{Action, Change, ChangeKind, Hazard, Phase, Res};
@@ -25,7 +27,21 @@ impl Plan {
     pub fn new(renames: Vec<Change>, changes: Vec<Change>) -> Result<Plan, CycleError> {
         let mut ordered = order::order(renames)?;
         ordered.extend(order::order(changes)?);
+        online::refine_hazards(&mut ordered);
         Ok(Plan { changes: ordered })
+    }
+
+    /// The plan rewritten for online mode ([`online::rewrite`]): no long lock on a table that exists.
+    pub fn online(self, desired: &schemadiff_model::Schema) -> Plan {
+        Plan {
+            changes: online::rewrite(self.changes, desired),
+        }
+    }
+
+    /// Whether a step cannot run in a transaction block (`CREATE INDEX CONCURRENTLY`), as opposed to an enum
+    /// value that only must not be used in the transaction that adds it.
+    pub fn outside_transactions(&self) -> bool {
+        self.changes.iter().any(online::outside_transaction)
     }
 
     pub fn is_empty(&self) -> bool {

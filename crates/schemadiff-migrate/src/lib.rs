@@ -7,6 +7,7 @@ pub mod layout;
 pub mod replay;
 pub mod sql;
 pub mod sum;
+pub mod transaction;
 pub mod write;
 
 pub use layout::{Format, Layout, LayoutError, Migration, Naming};

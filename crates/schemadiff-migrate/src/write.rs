@@ -22,6 +22,8 @@ pub struct NewMigration {
     pub no_transaction: bool,
 }
 
+use crate::transaction::{DIESEL_METADATA, FLYWAY_CONF, MYBATIS_NOTE, SQLX_NO_TRANSACTION};
+
 /// `Create delayed jobs, page views!` -> `create_delayed_jobs_page_views`
 pub fn slug(text: &str) -> String {
     let mut out = String::new();
@@ -90,8 +92,13 @@ pub fn files(layout: &Layout, m: &NewMigration) -> Vec<(PathBuf, String)> {
         Format::MyBatis => vec![(
             dir.join(format!("{base}.sql")),
             format!(
-                "-- // {}\n{}\n-- //@UNDO\n{}",
+                "-- // {}\n{}{}\n-- //@UNDO\n{}",
                 one_line(&m.description),
+                if m.no_transaction {
+                    format!("{MYBATIS_NOTE}\n")
+                } else {
+                    String::new()
+                },
                 m.up,
                 m.down
             ),
@@ -121,24 +128,46 @@ pub fn files(layout: &Layout, m: &NewMigration) -> Vec<(PathBuf, String)> {
                 format!("{tx}-- +goose Up\n{}\n-- +goose Down\n{}", m.up, m.down),
             )]
         }
-        Format::Flyway => vec![
-            (
-                dir.join(format!("V{}__{}.sql", m.version, m.slug)),
-                m.up.clone(),
-            ),
-            (
-                dir.join(format!("U{}__{}.sql", m.version, m.slug)),
-                m.down.clone(),
-            ),
-        ],
-        Format::Pairs => vec![
-            (dir.join(format!("{base}.up.sql")), m.up.clone()),
-            (dir.join(format!("{base}.down.sql")), m.down.clone()),
-        ],
-        Format::Diesel => vec![
-            (dir.join(&base).join("up.sql"), m.up.clone()),
-            (dir.join(&base).join("down.sql"), m.down.clone()),
-        ],
+        Format::Flyway => {
+            let up = format!("V{}__{}.sql", m.version, m.slug);
+            let mut files = vec![
+                (dir.join(&up), m.up.clone()),
+                (
+                    dir.join(format!("U{}__{}.sql", m.version, m.slug)),
+                    m.down.clone(),
+                ),
+            ];
+            // Flyway's script configuration: the up file runs statement by statement, outside a transaction.
+            if m.no_transaction {
+                files.push((dir.join(format!("{up}.conf")), FLYWAY_CONF.to_string()));
+            }
+            files
+        }
+        Format::Pairs => {
+            // sqlx reads the first line; golang-migrate never wraps a file and reads it as a comment.
+            let up = if m.no_transaction {
+                format!("{SQLX_NO_TRANSACTION}\n{}", m.up)
+            } else {
+                m.up.clone()
+            };
+            vec![
+                (dir.join(format!("{base}.up.sql")), up),
+                (dir.join(format!("{base}.down.sql")), m.down.clone()),
+            ]
+        }
+        Format::Diesel => {
+            let mut files = vec![
+                (dir.join(&base).join("up.sql"), m.up.clone()),
+                (dir.join(&base).join("down.sql"), m.down.clone()),
+            ];
+            if m.no_transaction {
+                files.push((
+                    dir.join(&base).join("metadata.toml"),
+                    DIESEL_METADATA.to_string(),
+                ));
+            }
+            files
+        }
         Format::Plain => vec![(
             dir.join(format!("{base}.sql")),
             format!(

@@ -32,13 +32,18 @@ pub struct Directives {
     renamed_from: BTreeMap<Target, QualifiedName>,
     /// `USING` expressions of type changes, by table and column.
     using: BTreeMap<(QualifiedName, String), String>,
+    /// How plans are made and written (`[migrations]`: online mode, timeouts, allowed hazards).
+    pub migrations: Option<crate::types::MigrationsConfig>,
 }
 
 impl Directives {
     /// The directives written in `written` (a schema as loaded from schema.toml). Constraints and indexes are
     /// keyed by the name they have once created (written, or PostgreSQL's default).
     pub fn of(written: &Schema) -> Directives {
-        let mut d = Directives::default();
+        let mut d = Directives {
+            migrations: written.migrations.clone(),
+            ..Directives::default()
+        };
         let names = effective_names(written);
         for e in &written.enums {
             if let Some(r) = &e.renamed_from {

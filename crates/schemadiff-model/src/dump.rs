@@ -78,6 +78,22 @@ pub fn to_toml(schema: &Schema) -> String {
                 let _ = writeln!(out, "{k} = {}", toml_string(v));
             }
         }
+        if m.online {
+            out.push_str("online = true\n");
+        }
+        for (k, v) in [
+            ("lock_timeout", &m.lock_timeout),
+            ("statement_timeout", &m.statement_timeout),
+            ("long_statement_timeout", &m.long_statement_timeout),
+        ] {
+            if let Some(v) = v {
+                let _ = writeln!(out, "{k} = {}", toml_string(v));
+            }
+        }
+        if !m.allow_hazards.is_empty() {
+            let list: Vec<String> = m.allow_hazards.iter().map(|h| toml_string(h)).collect();
+            let _ = writeln!(out, "allow_hazards = [{}]", list.join(", "));
+        }
         out.push('\n');
     }
     if let Some(e) = &schema.erd {

@@ -570,7 +570,17 @@ const EXCLUSION_ELEMENT_KEYS: &[&str] = &[
     "order",
     "nulls",
 ];
-const MIGRATIONS_KEYS: &[&str] = &["dir", "format", "naming", "split"];
+const MIGRATIONS_KEYS: &[&str] = &[
+    "dir",
+    "format",
+    "naming",
+    "split",
+    "online",
+    "lock_timeout",
+    "statement_timeout",
+    "long_statement_timeout",
+    "allow_hazards",
+];
 const ERD_KEYS: &[&str] = &["file", "schemas", "exclude"];
 
 impl Decoder {
@@ -1008,11 +1018,67 @@ impl Decoder {
             let format = self.choice(&obj, "format", &MigrationsConfig::FORMATS);
             let naming = self.choice(&obj, "naming", &MigrationsConfig::NAMINGS);
             let split = self.choice(&obj, "split", &MigrationsConfig::SPLITS);
+            let online = self.boolean(&obj, "online");
+            let mut duration = |key: &str| {
+                let s = self.string(&obj, key)?;
+                if MigrationsConfig::is_duration(s.get_ref()) {
+                    return Some(s.into_inner());
+                }
+                self.error(
+                    Diagnostic::new(
+                        s.span(),
+                        format!(
+                            "`{key}` in `[migrations]` must be a duration PostgreSQL reads, found \"{}\"",
+                            s.get_ref()
+                        ),
+                    )
+                    .help("write a whole number and a unit: \"5s\", \"500ms\", \"2min\", \"1h\" (\"0\" for no limit)"),
+                );
+                None
+            };
+            let lock_timeout = duration("lock_timeout");
+            let statement_timeout = duration("statement_timeout");
+            let long_statement_timeout = duration("long_statement_timeout");
+            let allow_hazards = self.string_list(&obj, "allow_hazards").unwrap_or_default();
+            for h in &allow_hazards {
+                if !MigrationsConfig::HAZARDS.contains(&h.as_str()) {
+                    // The list's item when it is a list, else the value.
+                    let value = obj.get("allow_hazards");
+                    let item = value.and_then(|v| match v.get_ref() {
+                        DeValue::Array(items) => items
+                            .iter()
+                            .find(|i| matches!(i.get_ref(), DeValue::String(x) if x == h))
+                            .map(|i| i.span()),
+                        _ => None,
+                    });
+                    let span = item.or(value.map(|v| v.span())).unwrap_or_default();
+                    let help = match did_you_mean(h, MigrationsConfig::HAZARDS.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => {
+                            format!("the hazards are: {}", MigrationsConfig::HAZARDS.join(", "))
+                        }
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            span,
+                            format!(
+                                "`allow_hazards` in `[migrations]` names an unknown hazard \"{h}\""
+                            ),
+                        )
+                        .help(help),
+                    );
+                }
+            }
             schema.migrations = Some(MigrationsConfig {
                 dir,
                 format,
                 naming,
                 split,
+                online,
+                lock_timeout,
+                statement_timeout,
+                long_statement_timeout,
+                allow_hazards,
             });
         }
 

@@ -403,9 +403,66 @@ pub struct MigrationsConfig {
     pub naming: Option<String>,
     /// `"tables"`: one migration per created or altered table; `"none"` (the default): one for the change.
     pub split: Option<String>,
+    /// `online = true`: plans avoid long locks on tables that exist (see docs/online.md).
+    pub online: bool,
+    /// `lock_timeout` set at the top of each online migration (default [`MigrationsConfig::LOCK_TIMEOUT`]).
+    pub lock_timeout: Option<String>,
+    /// `statement_timeout` set at the top of each online migration (default
+    /// [`MigrationsConfig::STATEMENT_TIMEOUT`]).
+    pub statement_timeout: Option<String>,
+    /// The `statement_timeout` of an online migration's long steps: concurrent index builds and drops,
+    /// validations (default [`MigrationsConfig::LONG_STATEMENT_TIMEOUT`], no limit).
+    pub long_statement_timeout: Option<String>,
+    /// Hazards allowed without asking (their codes, see docs/hazards.md).
+    pub allow_hazards: Vec<String>,
 }
 
 impl MigrationsConfig {
+    pub const LOCK_TIMEOUT: &'static str = "5s";
+    pub const STATEMENT_TIMEOUT: &'static str = "1min";
+    pub const LONG_STATEMENT_TIMEOUT: &'static str = "0";
+    /// Every hazard code (the `Hazard` enum of schemadiff-diff; a test there keeps them equal).
+    pub const HAZARDS: [&'static str; 15] = [
+        "deletes_data",
+        "rewrites_table",
+        "access_exclusive_lock",
+        "share_lock",
+        "share_row_exclusive_lock",
+        "builds_index",
+        "builds_index_blocking_writes",
+        "drops_index",
+        "may_fail_on_existing_data",
+        "untrackable_dependencies",
+        "changes_access",
+        "upgrades_extension",
+        "not_transactional",
+        "recomputes_materialized_view",
+        "needs_hand_written_step",
+    ];
+
+    /// Whether PostgreSQL reads `text` as a duration setting: a whole number, then optionally a unit.
+    pub fn is_duration(text: &str) -> bool {
+        let t = text.trim();
+        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+        digits > 0 && ["", "ms", "s", "min", "h", "d"].contains(&t[digits..].trim_start())
+    }
+
+    pub fn lock_timeout(&self) -> &str {
+        self.lock_timeout.as_deref().unwrap_or(Self::LOCK_TIMEOUT)
+    }
+
+    pub fn statement_timeout(&self) -> &str {
+        self.statement_timeout
+            .as_deref()
+            .unwrap_or(Self::STATEMENT_TIMEOUT)
+    }
+
+    pub fn long_statement_timeout(&self) -> &str {
+        self.long_statement_timeout
+            .as_deref()
+            .unwrap_or(Self::LONG_STATEMENT_TIMEOUT)
+    }
+
     pub const FORMATS: [&'static str; 8] = [
         "plain",
         "mybatis",

@@ -263,6 +263,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
         schemas: Vec::new(),
         scratch: args.scratch.clone(),
         filter: args.filter.clone(),
+        online: false,
     };
     let dir = crate::plan::migrations_dir(&source, &loaded);
     let config = loaded.schema.migrations.clone().unwrap_or_default();

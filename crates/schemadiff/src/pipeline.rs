@@ -114,7 +114,8 @@ pub fn refuse_breaking(plan: &Plan, found: &[Unsupported]) -> Result<(), String>
                         matches!(r, Res::Column(t, col) if t == q && col == c)
                             || matches!(r, Res::Table(t) if t == q)
                     }) || (change.kind == schemadiff_diff::ChangeKind::AlterColumn
-                        && change.hazards.contains(&Hazard::RewritesTable)
+                        && (change.hazards.contains(&Hazard::RewritesTable)
+                            || change.statements.iter().any(|s| s.contains(" TYPE ")))
                         && change.object == format!("column {}.{}", q.sql(), quote_ident(c)))
                 }
             });
@@ -454,6 +455,16 @@ pub fn schema_difference(expected: &Schema, actual: &Schema) -> String {
         .to_string()
 }
 
+/// Whether plans are made for online mode (`[migrations] online`, or `--online`).
+pub fn is_online(directives: &Directives) -> bool {
+    directives.migrations.as_ref().is_some_and(|m| m.online)
+}
+
+/// The timeouts of online migrations.
+pub fn timeouts(directives: &Directives) -> schemadiff_diff::online::Timeouts {
+    schemadiff_diff::online::Timeouts::of(&directives.migrations.clone().unwrap_or_default())
+}
+
 /// Plan `current` -> `desired` and its rollback, and verify both on a scratch copy of `current`: the plan
 /// applies, the result equals `desired`, planning again finds nothing, and the rollback restores `current`.
 pub async fn plan(
@@ -512,6 +523,15 @@ pub async fn plan(
             }
         }
     }
+    // Online mode: the plan and its rollback rewritten to take no long lock on a table that exists; what is
+    // verified and written is the rewritten plan.
+    // The rollback is written plainly: it undoes a migration that just ran, in one transaction wherever
+    // the format allows it (see docs/online.md).
+    let forward = if is_online(&directives) {
+        forward.online(desired)
+    } else {
+        forward
+    };
     drop(planning);
     let _stage = crate::progress::stage("verifying the plan on a scratch copy");
     verify(current, desired, &forward, &rollback, scratch).await?;
@@ -556,6 +576,52 @@ pub async fn plan_in_parts(
     // already in the steps after, where the old name is gone).
     for target in targets {
         out.push(plan(&from, &target, directives, scratch).await?);
+        from = target;
+    }
+    Ok(out)
+}
+
+/// Consecutive slices of one verified plan (`slices`, in order, are its changes) as migrations: each slice is
+/// its migration's up part as it is (an online plan's statements stay as they were verified), and its
+/// rollback is planned plainly from the state the slice leaves back to the state before it, and verified (on
+/// a scratch copy, the slices applied in turn).
+pub async fn plan_in_slices(
+    current: &Schema,
+    desired: &Schema,
+    directives: &Directives,
+    slices: &[Plan],
+    scratch: &ScratchServer,
+) -> Result<Vec<Planned>, PipelineError> {
+    let all: Vec<&Plan> = slices.iter().collect();
+    let states = match apply_to_copy(scratch, current, &all).await? {
+        Ok(states) => states,
+        Err((_, change, sql, message)) => {
+            return Err(PipelineError::Verify(format!(
+                "error: `{change}` does not apply to a copy of the current schema after the migrations before it: {message}\n  statement: {sql}"
+            )));
+        }
+    };
+    // The rollback of a slice, planned and verified plainly.
+    let mut plainly = directives.clone();
+    if let Some(m) = plainly.migrations.as_mut() {
+        m.online = false;
+    }
+    let last = states.len().saturating_sub(1);
+    let mut from = current.clone();
+    let mut out = Vec::with_capacity(slices.len());
+    for (i, (slice, state)) in slices.iter().zip(states).enumerate() {
+        let target = if i == last {
+            desired.clone()
+        } else {
+            canonicalize(state, scratch).await?
+        };
+        let step = plan(&from, &target, &plainly, scratch).await?;
+        out.push(Planned {
+            plan: slice.clone(),
+            rollback: step.rollback,
+            current_fingerprint: step.current_fingerprint,
+            desired_fingerprint: step.desired_fingerprint,
+        });
         from = target;
     }
     Ok(out)

@@ -7,7 +7,9 @@ use schemadiff::pipeline::{self, Planned};
 use schemadiff::report::{self, Style};
 use schemadiff_catalog::connect::{ConnectOptions, connect};
 use schemadiff_catalog::introspect::IntrospectOptions;
+use schemadiff_diff::Hazard;
 use schemadiff_model::LoadedSchema;
+use std::collections::BTreeSet;
 
 use crate::{FilterArgs, ScratchArgs};
 
@@ -37,6 +39,77 @@ pub struct SourceArgs {
     pub scratch: ScratchArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Plan for a busy database: concurrent index builds, constraints added NOT VALID then validated, SET
+    /// NOT NULL through a check, lock and statement timeouts (default: `[migrations] online`).
+    #[arg(long)]
+    pub online: bool,
+}
+
+/// schema.toml, with the settings that flags override (`--online`).
+pub fn load(args: &SourceArgs) -> Result<LoadedSchema, String> {
+    let mut loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
+    if args.online {
+        loaded
+            .schema
+            .migrations
+            .get_or_insert_with(Default::default)
+            .online = true;
+    }
+    Ok(loaded)
+}
+
+/// Which hazards a plan may carry: `--allow-hazards`, `--allow-destructive` and `[migrations] allow_hazards`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct HazardArgs {
+    /// Allow changes that delete data (dropped tables, columns, sequences...): `--allow-hazards deletes_data`.
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// Allow these hazards (codes, comma-separated: `deletes_data,rewrites_table`; docs/hazards.md lists
+    /// them). Without it, a plan that deletes data is refused, and in online mode also one that still
+    /// rewrites a table or blocks writes while it builds an index or checks rows.
+    #[arg(long, value_delimiter = ',', value_name = "HAZARD,...")]
+    pub allow_hazards: Vec<String>,
+}
+
+/// The hazards refused unless allowed: data loss always; in online mode, what still blocks writes for long.
+pub const GUARDED: [Hazard; 1] = [Hazard::DeletesData];
+pub const GUARDED_ONLINE: [Hazard; 4] = [
+    Hazard::RewritesTable,
+    Hazard::BuildsIndexBlockingWrites,
+    Hazard::ShareLock,
+    Hazard::ShareRowExclusiveLock,
+];
+
+impl HazardArgs {
+    /// The allowed hazards, from the flags and schema.toml; an unknown code is an error naming the known ones.
+    pub fn allowed(&self, loaded: &LoadedSchema) -> Result<BTreeSet<Hazard>, String> {
+        let mut allowed = BTreeSet::new();
+        if self.allow_destructive {
+            allowed.insert(Hazard::DeletesData);
+        }
+        let configured = loaded
+            .schema
+            .migrations
+            .as_ref()
+            .map(|m| m.allow_hazards.clone())
+            .unwrap_or_default();
+        for code in self.allow_hazards.iter().chain(&configured) {
+            let code = code.trim();
+            match Hazard::from_code(code) {
+                Some(h) => {
+                    allowed.insert(h);
+                }
+                None => {
+                    let codes: Vec<&str> = Hazard::ALL.iter().map(|h| h.code()).collect();
+                    return Err(format!(
+                        "error: --allow-hazards: unknown hazard `{code}`\n  the hazards are: {}",
+                        codes.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(allowed)
+    }
 }
 
 #[derive(Args, Debug)]
@@ -46,9 +119,8 @@ pub struct PlanArgs {
     /// Output: grouped text with hazards and SQL, the SQL script only, or JSON.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Allow changes that delete data (dropped tables, columns, sequences...).
-    #[arg(long)]
-    pub allow_destructive: bool,
+    #[command(flatten)]
+    pub hazards: HazardArgs,
     /// Exit 1 when there are changes (0 when none, 2 on an error), like `git diff --exit-code`.
     #[arg(long)]
     pub exit_code: bool,
@@ -129,7 +201,7 @@ pub fn warn_unsupported(found: &[schemadiff_catalog::unsupported::Unsupported]) 
 
 /// Load schema.toml, bring both sides to canonical form, and plan with verification.
 pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), String> {
-    let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
+    let loaded = load(args)?;
     let client = connect_live(args.database_url.as_deref()).await?;
     let dir = migrations_dir(args, &loaded);
     let filter = args.filter.filter(&loaded.schema)?;
@@ -157,20 +229,53 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
     Ok((loaded, planned))
 }
 
-/// Refuse data loss unless allowed, naming what would be lost.
-pub fn check_destructive(planned: &Planned, allow: bool) -> Result<(), String> {
-    let destructive = planned.plan.destructive();
-    if allow || destructive.is_empty() {
+/// Refuse a plan with hazards that are guarded and not allowed, naming each change and what allows it.
+pub fn check_hazards(
+    planned: &Planned,
+    allowed: &BTreeSet<Hazard>,
+    online: bool,
+) -> Result<(), String> {
+    let guarded: Vec<Hazard> = GUARDED
+        .iter()
+        .chain(if online { &GUARDED_ONLINE[..] } else { &[] })
+        .copied()
+        .filter(|h| !allowed.contains(h))
+        .collect();
+    let mut refused: BTreeSet<Hazard> = BTreeSet::new();
+    let mut list = Vec::new();
+    for c in &planned.plan.changes {
+        let hit: Vec<Hazard> = c
+            .hazards
+            .iter()
+            .copied()
+            .filter(|h| guarded.contains(h))
+            .collect();
+        if hit.is_empty() {
+            continue;
+        }
+        refused.extend(&hit);
+        let what: Vec<&str> = hit.iter().map(|h| h.description()).collect();
+        list.push(format!("  - {}: {}", c.describe(), what.join(", ")));
+    }
+    if list.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = destructive
-        .iter()
-        .map(|c| format!("  - {}", c.describe()))
-        .collect();
-    Err(format!(
-        "error: the plan deletes data, so it is refused:\n{}\nIf that is intended, run again with --allow-destructive.",
-        list.join("\n")
-    ))
+    let codes: Vec<&str> = refused.iter().map(|h| h.code()).collect();
+    let (head, tail) = if refused.iter().all(|h| *h == Hazard::DeletesData) {
+        (
+            "the plan deletes data, so it is refused",
+            "If that is intended, run again with --allow-destructive.".to_string(),
+        )
+    } else {
+        (
+            "the plan has hazards that are not allowed, so it is refused",
+            format!(
+                "If that is intended, run again with --allow-hazards {} (or list them in `allow_hazards` under [migrations] in schema.toml).",
+                codes.join(",")
+            ),
+        )
+    };
+    Err(format!("error: {head}:\n{}\n{tail}", list.join("\n")))
 }
 
 pub fn style() -> Style {
@@ -181,8 +286,9 @@ pub fn style() -> Style {
 
 /// Print the plan; with --exit-code, say whether it has changes (exit 1).
 pub async fn run(args: PlanArgs) -> Result<std::process::ExitCode, String> {
-    let (_, planned) = planned(&args.source).await?;
-    check_destructive(&planned, args.allow_destructive)?;
+    let (loaded, planned) = planned(&args.source).await?;
+    let online = loaded.schema.migrations.as_ref().is_some_and(|m| m.online);
+    check_hazards(&planned, &args.hazards.allowed(&loaded)?, online)?;
     let text = match args.format {
         Format::Human => {
             let mut t = report::human(&planned.plan, style());
@@ -191,6 +297,18 @@ pub async fn run(args: PlanArgs) -> Result<std::process::ExitCode, String> {
             }
             t
         }
+        // Online: statements that cannot run in a transaction block run one by one, under the timeouts.
+        Format::Sql if online && !planned.plan.is_empty() => schemadiff_diff::online::script(
+            &planned.plan.changes,
+            &schemadiff_diff::online::Timeouts::of(
+                loaded
+                    .schema
+                    .migrations
+                    .as_ref()
+                    .expect("online is set there"),
+            ),
+            true,
+        ),
         Format::Sql => planned.plan.transactional_script(),
         Format::Json => report::json(&planned),
     };

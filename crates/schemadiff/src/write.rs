@@ -5,11 +5,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use schemadiff::pipeline::{self, Planned};
-use schemadiff_diff::{Hazard, Plan, split};
+use schemadiff_diff::{Hazard, Plan, online, split};
 use schemadiff_migrate::write::{self, NewMigration, supports_no_transaction};
-use schemadiff_migrate::{Format, Layout, sum};
+use schemadiff_migrate::{Format, Layout, sum, transaction};
 
-use crate::plan::{SourceArgs, check_destructive, connect_live, current, migrations_dir};
+use crate::plan::{SourceArgs, check_hazards, connect_live, current, migrations_dir};
 
 #[derive(Args, Debug)]
 pub struct WriteArgs {
@@ -19,9 +19,8 @@ pub struct WriteArgs {
     /// its main change.
     #[arg(long)]
     pub name: Option<String>,
-    /// Allow changes that delete data (dropped tables, columns, sequences...).
-    #[arg(long)]
-    pub allow_destructive: bool,
+    #[command(flatten)]
+    pub hazards: crate::plan::HazardArgs,
     /// `tables`: one migration per created or altered table, in dependency order, each named after its table
     /// (default: `[migrations] split` of schema.toml, else `none`, one migration for the whole change).
     #[arg(long, value_enum, value_name = "HOW")]
@@ -62,6 +61,7 @@ pub fn rehash(args: &RehashArgs) -> Result<String, String> {
         schemas: Vec::new(),
         scratch: Default::default(),
         filter: Default::default(),
+        online: false,
     };
     let dir = migrations_dir(&source, &loaded);
     let config = loaded.schema.migrations.clone().unwrap_or_default();
@@ -165,10 +165,11 @@ fn derived_name(plan: &Plan) -> String {
     name
 }
 
+/// Whether the plan adds enum values (which must not be used in the transaction that adds them).
 fn no_transaction(plan: &Plan) -> bool {
     plan.changes
         .iter()
-        .any(|c| c.hazards.contains(&Hazard::NotTransactional))
+        .any(|c| c.hazards.contains(&Hazard::NotTransactional) && !online::outside_transaction(c))
 }
 
 /// An exclusive lock on the migrations directory, held for the whole of `write`: two writes at once would
@@ -223,8 +224,8 @@ fn flock(file: &std::fs::File, operation: libc::c_int) -> std::io::Result<()> {
 }
 
 pub async fn run(args: WriteArgs) -> Result<(), String> {
-    let loaded =
-        schemadiff_model::load_file(&args.source.schema_file).map_err(|e| e.to_string())?;
+    let loaded = crate::plan::load(&args.source)?;
+    let allowed = args.hazards.allowed(&loaded)?;
     let dir = migrations_dir(&args.source, &loaded);
     // Held until the files are written; the directory is read only once it is held.
     let _lock = lock_directory(&dir).await?;
@@ -312,11 +313,11 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
             parts = parts
                 .into_iter()
                 .flat_map(|(name, note, plan)| {
-                    let (apart, rest): (Vec<_>, Vec<_>) = plan
-                        .changes
-                        .iter()
-                        .cloned()
-                        .partition(|c| c.hazards.contains(&Hazard::NotTransactional));
+                    let (apart, rest): (Vec<_>, Vec<_>) =
+                        plan.changes.iter().cloned().partition(|c| {
+                            c.hazards.contains(&Hazard::NotTransactional)
+                                && !online::outside_transaction(c)
+                        });
                     if apart.is_empty() || rest.is_empty() {
                         return vec![(name, note, plan)];
                     }
@@ -332,6 +333,60 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
                     ]
                 })
                 .collect();
+        }
+        // Online: where the format's runner sends a file as one transaction, even when marked, each statement
+        // that cannot run in a transaction block goes in a migration of its own, between the ones before and
+        // after it (each with its rollback, verified in turn).
+        if pipeline::is_online(&directives)
+            && transaction::alone(layout.format)
+            && planned.plan.outside_transactions()
+        {
+            let mut slices: Vec<(Option<String>, Option<String>, Plan)> = Vec::new();
+            for (name, note, plan) in parts {
+                let mut first = true;
+                let mut run: Vec<schemadiff_diff::Change> = Vec::new();
+                let mut segments: Vec<Plan> = Vec::new();
+                for c in plan.changes {
+                    if online::outside_transaction(&c) {
+                        if !run.is_empty() {
+                            segments.push(Plan {
+                                changes: std::mem::take(&mut run),
+                            });
+                        }
+                        segments.push(Plan { changes: vec![c] });
+                    } else {
+                        run.push(c);
+                    }
+                }
+                if !run.is_empty() {
+                    segments.push(Plan { changes: run });
+                }
+                // Each named after what it does, after the part's name when there is one.
+                for seg in segments {
+                    let what = derived_name(&seg);
+                    let n = match &name {
+                        Some(base) => format!("{base}: {what}"),
+                        None => what,
+                    };
+                    let t = if first { note.clone() } else { None };
+                    first = false;
+                    slices.push((Some(n), t, seg));
+                }
+            }
+            let plans: Vec<Plan> = slices.iter().map(|(_, _, p)| p.clone()).collect();
+            let planned =
+                pipeline::plan_in_slices(&current, &desired, &directives, &plans, scratch)
+                    .await
+                    .map_err(err)?;
+            return Ok(slices
+                .into_iter()
+                .zip(planned)
+                .map(|((name, note, plan), planned)| Step {
+                    name: name.unwrap_or_else(|| derived_name(&plan)),
+                    note,
+                    planned,
+                })
+                .collect());
         }
         if parts.len() == 1 {
             let (name, note, plan) = parts.remove(0);
@@ -368,9 +423,10 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         return Ok(());
     }
     for s in &steps {
-        check_destructive(&s.planned, args.allow_destructive)?;
+        check_hazards(&s.planned, &allowed, config.online)?;
     }
 
+    let timeouts = config.online.then(|| online::Timeouts::of(&config));
     let mut version_layout = layout.clone();
     let mut all_files = Vec::new();
     let mut written = Vec::new();
@@ -381,7 +437,19 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
             Some(base) => format!("{}_enum_values", write::slug(base)),
             None => write::slug(&step.name),
         };
-        let mut up = p.plan.script();
+        let outside = p.plan.outside_transactions();
+        // Online: the timeouts first and the long steps under their own, unless the statement must be alone.
+        let (mut up, down) = match &timeouts {
+            Some(t) => (
+                online::script(
+                    &p.plan.changes,
+                    t,
+                    !(outside && transaction::alone(layout.format)),
+                ),
+                online::script(&p.rollback.changes, t, true),
+            ),
+            None => (p.plan.script(), p.rollback.script()),
+        };
         if let Some(note) = &step.note {
             up = format!("{}\n{up}", commented(note));
         }
@@ -390,8 +458,11 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
             slug: slug.clone(),
             description: step.name.clone(),
             up,
-            down: p.rollback.script(),
-            no_transaction: no_transaction(&p.plan),
+            down,
+            no_transaction: match layout.format {
+                Format::Goose | Format::Dbmate => no_transaction(&p.plan) || outside,
+                _ => outside,
+            },
         };
         let files = write::files(&layout, &m);
         written.extend(files.iter().map(|(path, _)| path.clone()));
@@ -426,12 +497,15 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         println!("wrote {}", path.display());
     }
     let enum_apart = steps.iter().any(|s| s.name.ends_with(ENUM_VALUES_FIRST));
+    let online_apart = transaction::alone(layout.format)
+        && steps.iter().any(|s| s.planned.plan.outside_transactions());
     let what = match (split, steps.len()) {
         (Split::Tables, n) => format!(
             "{n} migration{}, one per table",
             if n == 1 { "" } else { "s" }
         ),
         (Split::None, 1) => "One migration".into(),
+        (Split::None, n) if online_apart => format!("{n} migrations"),
         (Split::None, _) => "Two files for one migration".into(),
     };
     let each = split == Split::Tables && steps.len() > 1;
@@ -463,6 +537,21 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
     {
         println!(
             "The migration is marked to run outside a transaction: it adds enum values that it may use."
+        );
+    }
+    if online_apart {
+        println!(
+            "Each statement that cannot run inside a transaction block (a concurrent index build or drop) is in a migration of its own: {} runs a file as one transaction{}.",
+            layout.format.name(),
+            if layout.format == Format::MyBatis {
+                " (run those with auto_commit=true, as each says)"
+            } else {
+                ", so those are marked to run outside one"
+            }
+        );
+    } else if config.online && steps.iter().any(|s| s.planned.plan.outside_transactions()) {
+        println!(
+            "The migration runs statement by statement outside a transaction: it builds or drops indexes concurrently."
         );
     }
     for s in steps.iter().filter(|s| s.note.is_some()) {

@@ -6,6 +6,11 @@
 //! `pg_dump --schema-only` of the migrated database must also equal that of a database built from `after.sql`:
 //! a detail the model does not hold (and so never plans) shows up there. A `check_after.sql` then runs on the
 //! migrated database (statements that must succeed with its rows, e.g. an insert taking the next number).
+//!
+//! A case with a file `online` (or `[migrations] online = true` in its schema.toml) is planned in online mode:
+//! its plan (not its rollback, which is written plainly) must then carry none of the hazards that online mode refuses (a rewrite, a write-blocking index
+//! build or check), and the real database gets the migration as it is written (timeouts first, each long step
+//! under the long statement timeout, statement by statement).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,6 +21,7 @@ use schemadiff_catalog::conninfo::with_dbname;
 use schemadiff_catalog::introspect::{IntrospectOptions, introspect, server_message};
 use schemadiff_catalog::normalize::canonicalize;
 use schemadiff_catalog::scratch::ScratchServer;
+use schemadiff_diff::{Hazard, online};
 use schemadiff_model::Schema;
 
 fn repo_root() -> PathBuf {
@@ -145,13 +151,53 @@ async fn run_case(dir: &Path) -> Result<String, String> {
             canonicalize(s, &scratch).await.map_err(|e| e.to_string())?
         };
 
+        if dir.join("online").exists() {
+            directives
+                .migrations
+                .get_or_insert_with(Default::default)
+                .online = true;
+        }
+        let online = pipeline::is_online(&directives);
         let planned = pipeline::plan(&current, &desired, &directives, &scratch)
             .await
             .map_err(|e| e.to_string())?;
+        if online {
+            let blocking: Vec<String> = planned
+                .plan
+                .changes
+                .iter()
+                .filter(|c| {
+                    c.hazards.iter().any(|h| {
+                        matches!(
+                            h,
+                            Hazard::RewritesTable
+                                | Hazard::BuildsIndexBlockingWrites
+                                | Hazard::ShareLock
+                                | Hazard::ShareRowExclusiveLock
+                        )
+                    })
+                })
+                .map(|c| c.describe())
+                .collect();
+            if !blocking.is_empty() {
+                return Err(format!(
+                    "online mode left changes that block writes: {blocking:?}"
+                ));
+            }
+        }
 
-        // The real thing: the plan on the database with its rows.
+        // The real thing: the plan on the database with its rows (online: as written, with its timeouts).
         let rows_before = row_count(&before, &current).await;
-        for sql in planned.plan.statements() {
+        let statements: Vec<String> = if online {
+            online::statements(
+                &planned.plan.changes,
+                &pipeline::timeouts(&directives),
+                true,
+            )
+        } else {
+            planned.plan.statements().map(str::to_string).collect()
+        };
+        for sql in &statements {
             before.batch_execute(sql).await.map_err(|e| {
                 format!(
                     "applying to the real database: {}\n  statement: {sql}",
@@ -196,6 +242,14 @@ async fn run_case(dir: &Path) -> Result<String, String> {
 
         let style = Style { color: false };
         let mut text = report::human(&planned.plan, style);
+        if online {
+            text.push_str("\n-- As written (online):\n");
+            text.push_str(&online::script(
+                &planned.plan.changes,
+                &pipeline::timeouts(&directives),
+                true,
+            ));
+        }
         text.push_str("\n-- Rollback:\n");
         text.push_str(&planned.rollback.script());
         Ok(text)

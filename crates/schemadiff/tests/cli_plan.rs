@@ -249,3 +249,92 @@ async fn exit_code_says_whether_there_are_changes() {
     assert_eq!(broken.status.code(), Some(2));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn hazards_are_an_allow_list_and_online_refuses_what_still_blocks_writes() {
+    let (_db, dev) = dev_url().await;
+    // users.email becomes an integer (a rewrite online mode cannot avoid), notes gets an index (concurrent).
+    let schema = "[tables.users]\nprimary_key = [\"id\"]\n[tables.users.columns]\nid = \"bigint\"\nemail = { type = \"text\", not_null = true }\nlegacy = { type = \"integer\", using = \"length(legacy)\" }\n[tables.notes]\nprimary_key = [\"id\"]\n[tables.notes.columns]\nid = \"bigint\"\nbody = \"text\"\n[[tables.notes.indexes]]\ncolumns = [\"body\"]\n";
+    let dir = temp_project("hazards", schema, &[("001_init.sql", HISTORY)]);
+
+    // Without --online, only data loss is guarded: this plan goes through.
+    let plain = schemadiff(&dir, &["plan", "--dev-url", &dev]);
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+
+    // Online, the rewrite is refused, naming the change and the flag that allows it.
+    let refused = schemadiff(&dir, &["plan", "--dev-url", &dev, "--online"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("alter column public.users.legacy: rewrites the table"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--allow-hazards rewrites_table"),
+        "{stderr}"
+    );
+    assert!(refused.stdout.is_empty());
+
+    // Allowed by flag, the SQL is the online migration: timeouts, no transaction block, a concurrent build.
+    let allowed = schemadiff(
+        &dir,
+        &[
+            "plan",
+            "--dev-url",
+            &dev,
+            "--online",
+            "--allow-hazards",
+            "rewrites_table",
+            "--format",
+            "sql",
+        ],
+    );
+    let sql = String::from_utf8_lossy(&allowed.stdout);
+    assert!(
+        allowed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    assert!(
+        sql.starts_with("SET lock_timeout = '5s';\nSET statement_timeout = '1min';\n"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE INDEX CONCURRENTLY notes_body_idx ON public.notes (body);"),
+        "{sql}"
+    );
+    assert!(!sql.contains("BEGIN"), "{sql}");
+
+    // Or by schema.toml.
+    fs::write(
+        dir.join("schema.toml"),
+        format!("[migrations]\nonline = true\nallow_hazards = [\"rewrites_table\"]\n{schema}"),
+    )
+    .unwrap();
+    let configured = schemadiff(&dir, &["plan", "--dev-url", &dev]);
+    let stdout = String::from_utf8_lossy(&configured.stdout);
+    assert!(
+        configured.status.success(),
+        "{}",
+        String::from_utf8_lossy(&configured.stderr)
+    );
+    assert!(
+        stdout.contains("create index public.notes_body_idx  ⚠ builds an index concurrently"),
+        "{stdout}"
+    );
+
+    // An unknown hazard is an error that lists the known ones.
+    let unknown = schemadiff(
+        &dir,
+        &["plan", "--dev-url", &dev, "--allow-hazards", "rewrite"],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("unknown hazard `rewrite`"), "{stderr}");
+    assert!(stderr.contains("rewrites_table"), "{stderr}");
+    fs::remove_dir_all(&dir).unwrap();
+}

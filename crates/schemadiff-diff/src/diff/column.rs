@@ -70,9 +70,16 @@ pub(super) fn alter_column(
         change = change
             .sql(alter(sql))
             .invalidates([Res::Column(t.clone(), new.name.clone())])
-            .hazard(Hazard::RewritesTable)
-            .hazard(Hazard::AccessExclusiveLock)
-            .hazard(Hazard::MayFailOnExistingData);
+            .hazard(Hazard::AccessExclusiveLock);
+        // A varchar made longer, a numeric given more digits: PostgreSQL keeps the stored values as they are.
+        if using.is_some()
+            || old.collation != new.collation
+            || crate::rewrites::type_change_rewrites(&old.data_type, &new.data_type)
+        {
+            change = change
+                .hazard(Hazard::RewritesTable)
+                .hazard(Hazard::MayFailOnExistingData);
+        }
     }
     Some(finish_column(
         change,

@@ -777,7 +777,14 @@ pub(super) fn alter_table_changes(
                 {
                     change = change.hazard(Hazard::MayFailOnExistingData);
                 }
-                if col.generated.is_some() || col.identity.is_some() {
+                // A non-volatile default is stored once (PostgreSQL 11+); a volatile one is computed per row.
+                if col.generated.is_some()
+                    || col.identity.is_some()
+                    || col
+                        .default
+                        .as_deref()
+                        .is_some_and(crate::rewrites::volatile_default)
+                {
                     change = change.hazard(Hazard::RewritesTable);
                 }
                 out.push(change);
