@@ -66,6 +66,9 @@ fn inline(pairs: &[(&str, String)]) -> String {
 /// Write `schema` as schema.toml text.
 pub fn to_toml(schema: &Schema) -> String {
     let mut out = String::new();
+    if let Some(v) = schema.postgres_version {
+        let _ = writeln!(out, "postgres_version = {v}\n");
+    }
     if let Some(m) = &schema.migrations {
         out.push_str("[migrations]\n");
         for (k, v) in [

@@ -19,6 +19,9 @@ pub struct Schema {
     pub filter: Option<FilterConfig>,
     /// Where the entity-relationship diagram is kept (`[erd]`); not part of the database.
     pub erd: Option<ErdConfig>,
+    /// The major version of the PostgreSQL the schema is for (`postgres_version = 17`): the scratch server's
+    /// when no live database says otherwise. Not part of the database.
+    pub postgres_version: Option<u32>,
 }
 
 /// `[filter]`: globs of objects (`schema.name`, or a name alone) schemadiff manages or leaves alone, and schemas

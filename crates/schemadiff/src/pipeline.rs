@@ -36,6 +36,8 @@ pub enum PipelineError {
     Verify(String),
     #[error("{0}")]
     Unsupported(String),
+    #[error("{0}")]
+    TooNew(String),
 }
 
 /// The desired schema in canonical form, with the directives of schema.toml (`renamed_from`, `using`, an
@@ -45,6 +47,9 @@ pub async fn desired(
     scratch: &ScratchServer,
 ) -> Result<Schema, PipelineError> {
     let _stage = crate::progress::stage(format!("normalizing {}", loaded.file.name));
+    let major = scratch.major().await?;
+    crate::versions::check(&loaded.schema, major, scratch.label())
+        .map_err(PipelineError::TooNew)?;
     let mut canonical = normalize_desired(loaded, scratch).await?;
     overlay_directives(&mut canonical, &loaded.schema);
     Ok(canonical)
@@ -56,6 +61,7 @@ pub fn overlay_directives(canonical: &mut Schema, written: &Schema) {
     canonical.migrations = written.migrations.clone();
     canonical.filter = written.filter.clone();
     canonical.erd = written.erd.clone();
+    canonical.postgres_version = written.postgres_version;
     for e in &mut canonical.extensions {
         if let Some(w) = written.extensions.iter().find(|w| w.name == e.name) {
             e.version = w.version.clone();
@@ -527,6 +533,7 @@ pub fn strip_directives(schema: &Schema) -> Schema {
     s.migrations = None;
     s.filter = None;
     s.erd = None;
+    s.postgres_version = None;
     for e in &mut s.enums {
         e.renamed_from = None;
         e.values.iter_mut().for_each(|v| v.renamed_from = None);
