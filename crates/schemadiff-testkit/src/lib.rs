@@ -315,43 +315,6 @@ pub fn snapshot(name: &str, actual: &str) -> Result<(), String> {
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replaces_dbname_in_urls() {
-        assert_eq!(
-            with_dbname("postgres://u:p@h:5433/orig?sslmode=disable", "x"),
-            "postgres://u:p@h:5433/x?sslmode=disable"
-        );
-        assert_eq!(with_dbname("postgresql://h", "x"), "postgresql://h/x");
-        assert_eq!(with_dbname("postgres://h/", "x"), "postgres://h/x");
-        assert_eq!(
-            with_dbname("postgres://h/a?dbname=b&user=u", "x"),
-            "postgres://h/x?user=u"
-        );
-        assert_eq!(
-            with_dbname("host=/tmp user=me dbname=orig", "x"),
-            "host=/tmp user=me dbname=orig dbname=x"
-        );
-        let config: tokio_postgres::Config =
-            with_dbname("host=/tmp dbname=orig", "x").parse().unwrap();
-        assert_eq!(config.get_dbname(), Some("x"));
-        let config: tokio_postgres::Config =
-            with_dbname("postgres://u@%2Ftmp%2Fsock:5433/orig?sslmode=disable", "x")
-                .parse()
-                .unwrap();
-        assert_eq!(config.get_dbname(), Some("x"));
-    }
-
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(redact("host=h password=secret"), "host=h password=***");
-    }
-}
-
 /// Environment variable listing extensions (comma-separated, e.g. `postgis`) that tests may find missing on the
 /// test server: the version matrix sets it for majors without PostGIS. Unset, a missing extension fails the
 /// test that needs it, as on the full suite.
@@ -475,4 +438,41 @@ pub fn pg_dump_for(major: u32) -> Result<PathBuf, String> {
             if seen.is_empty() { "none".to_string() } else { seen.join(", ") }
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_dbname_in_urls() {
+        assert_eq!(
+            with_dbname("postgres://u:p@h:5433/orig?sslmode=disable", "x"),
+            "postgres://u:p@h:5433/x?sslmode=disable"
+        );
+        assert_eq!(with_dbname("postgresql://h", "x"), "postgresql://h/x");
+        assert_eq!(with_dbname("postgres://h/", "x"), "postgres://h/x");
+        assert_eq!(
+            with_dbname("postgres://h/a?dbname=b&user=u", "x"),
+            "postgres://h/x?user=u"
+        );
+        assert_eq!(
+            with_dbname("host=/tmp user=me dbname=orig", "x"),
+            "host=/tmp user=me dbname=orig dbname=x"
+        );
+        let config: tokio_postgres::Config =
+            with_dbname("host=/tmp dbname=orig", "x").parse().unwrap();
+        assert_eq!(config.get_dbname(), Some("x"));
+        let config: tokio_postgres::Config =
+            with_dbname("postgres://u@%2Ftmp%2Fsock:5433/orig?sslmode=disable", "x")
+                .parse()
+                .unwrap();
+        assert_eq!(config.get_dbname(), Some("x"));
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("host=h password=secret"), "host=h password=***");
+    }
 }

@@ -6,6 +6,9 @@
 //! `pg_dump --schema-only` of the migrated database must also equal that of a database built from `after.sql`:
 //! a detail the model does not hold (and so never plans) shows up there. A `check_after.sql` then runs on the
 //! migrated database (statements that must succeed with its rows, e.g. an insert taking the next number).
+//! A case using what older PostgreSQL majors lack names the first major with it in `needs` (`15 NULLS NOT
+//! DISTINCT`): on an older server, a case from `schema.toml` must be refused with an error naming that version,
+//! and a case from SQL is skipped, saying so (see docs/versions.md).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -110,6 +113,50 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
     let needs_postgis = ["before.sql", "after.sql", "schema.toml"].iter().any(|f| {
         fs::read_to_string(dir.join(f)).is_ok_and(|t| t.to_lowercase().contains("postgis"))
     });
+    // A case that uses what older majors lack says so in `needs`: `<major> <what>`. On an older server, a case
+    // from schema.toml must be refused with the error naming the version; one from SQL cannot run at all.
+    if let Ok(needs) = fs::read_to_string(dir.join("needs")) {
+        let (since, what) = needs.trim().split_once(' ').unwrap_or((needs.trim(), ""));
+        let since: u32 = since
+            .parse()
+            .map_err(|_| format!("{name}/needs: {needs:?}"))?;
+        let client = before_db.client().await;
+        let major = client
+            .query_one(
+                "SELECT current_setting('server_version_num')::int / 10000",
+                &[],
+            )
+            .await
+            .map_err(|e| server_message(&e))?
+            .get::<_, i32>(0) as u32;
+        if major < since {
+            if dir.join("schema.toml").exists() {
+                let loaded = schemadiff_model::load_file(&dir.join("schema.toml"))
+                    .map_err(|e| e.to_string())?;
+                let scratch = ScratchServer::existing(
+                    &with_dbname(before_db.conninfo(), "postgres"),
+                    "the test cluster",
+                )
+                .unwrap();
+                let refused = pipeline::desired(&loaded, &scratch).await;
+                scratch.cleanup().await.map_err(|e| e.to_string())?;
+                let want = format!("needs PostgreSQL {since} or later");
+                return match refused {
+                    Err(e) if e.to_string().contains(&want) => Ok(None),
+                    Err(e) => Err(format!(
+                        "{name}: on PostgreSQL {major}, expected an error saying it {want}, got: {e}"
+                    )),
+                    Ok(_) => Err(format!(
+                        "{name}: on PostgreSQL {major}, expected an error saying it {want}, but it was accepted"
+                    )),
+                };
+            }
+            schemadiff_testkit::note_skip(&format!(
+                "SKIPPED on PostgreSQL {major}: case {name} (needs PostgreSQL {since}: {what})"
+            ));
+            return Ok(None);
+        }
+    }
     if needs_postgis
         && !schemadiff_testkit::extension_available(
             &before_db.client().await,
