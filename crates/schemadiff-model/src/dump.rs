@@ -263,6 +263,9 @@ fn table(out: &mut String, t: &Table) {
             }
             if let Some(g) = &c.generated {
                 pairs.push(("generated", toml_string(g)));
+                if c.generated_virtual {
+                    pairs.push(("virtual", "true".to_string()));
+                }
             }
             if let Some(coll) = &c.collation {
                 pairs.push(("collation", toml_string(coll)));

@@ -38,6 +38,15 @@ pub fn too_new(schema: &Schema, major: u32) -> Vec<TooNew> {
                 );
             }
         }
+        for c in &t.columns {
+            if c.generated.is_some() && c.generated_virtual {
+                need(
+                    format!("column {} of table {}", c.name, t.name),
+                    "VIRTUAL generated columns (`virtual = true`)",
+                    18,
+                );
+            }
+        }
         for fk in &t.foreign_keys {
             if !fk.on_delete_columns.is_empty() {
                 let name = fk
@@ -115,5 +124,51 @@ nulls_not_distinct = true
         ] {
             assert!(err.contains(needle), "{needle:?} missing from:\n{err}");
         }
+    }
+
+    #[test]
+    fn postgres_version_is_read_and_checked() {
+        let table = "\n[tables.t.columns]\na = \"int\"\n";
+        let ok =
+            schemadiff_model::load_str("schema.toml", &format!("postgres_version = 17\n{table}"))
+                .unwrap();
+        assert_eq!(ok.schema.postgres_version, Some(17));
+        // It is not part of the database: the schema text round-trips it.
+        assert!(schemadiff_model::to_toml(&ok.schema).starts_with("postgres_version = 17\n"));
+        for bad in ["12", "19", "\"17\""] {
+            let err = schemadiff_model::load_str(
+                "schema.toml",
+                &format!("postgres_version = {bad}\n{table}"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(err.contains("postgres_version"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn virtual_columns_need_18_and_an_expression() {
+        let loaded = schemadiff_model::load_str(
+            "schema.toml",
+            "[tables.t.columns]\na = \"int\"\nb = { type = \"int\", generated = \"a * 2\", virtual = true }\n",
+        )
+        .unwrap();
+        assert!(check(&loaded.schema, 18, "x").is_ok());
+        let err = check(&loaded.schema, 17, "x").unwrap_err();
+        assert!(
+            err.contains("column b of table t: VIRTUAL generated columns"),
+            "{err}"
+        );
+        assert!(err.contains("PostgreSQL 18 or later"), "{err}");
+        let err = schemadiff_model::load_str(
+            "schema.toml",
+            "[tables.t.columns]\nb = { type = \"int\", virtual = true }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("has `virtual` but no `generated` expression"),
+            "{err}"
+        );
     }
 }
