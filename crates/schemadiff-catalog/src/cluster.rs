@@ -257,30 +257,61 @@ impl PgBinaries {
         Ok(found)
     }
 
-    /// The installation to start a scratch server from, for a target server of major version `target`
-    /// (`None`: the newest found). The same major when there is one; else the nearest (the newer on a tie),
-    /// with a warning that names both versions and how to point at matching binaries.
+    /// The installation to start a scratch server from, for a target server of major version `target`.
+    /// The same major when there is one; else the nearest (the newer on a tie), with a warning that names both
+    /// versions and how to point at matching binaries. Without a target, the newest that has every one of
+    /// `extensions` (else the newest). Among installations of one major, one with the extensions first.
     pub fn choose(
         found: &[PgBinaries],
         target: Option<u32>,
+        extensions: &[String],
     ) -> Option<(PgBinaries, Option<String>)> {
+        let complete = |b: &PgBinaries| extensions.iter().all(|e| b.has_extension(e));
         let Some(target) = target else {
-            return found
+            let best = found
                 .iter()
+                .filter(|b| complete(b))
                 .max_by_key(|b| b.version_major)
-                .cloned()
-                .map(|b| (b, None));
+                .or_else(|| found.iter().max_by_key(|b| b.version_major))?;
+            return Some((best.clone(), None));
         };
-        if let Some(b) = found.iter().find(|b| b.version_major == target) {
-            return Some((b.clone(), None));
+        let of_major = |m: u32| {
+            let mut all = found.iter().filter(move |b| b.version_major == m);
+            let first = all.clone().next();
+            all.find(|b| complete(b)).or(first).cloned()
+        };
+        if let Some(b) = of_major(target) {
+            return Some((b, None));
         }
-        let nearest = found.iter().min_by_key(|b| {
-            (
-                b.version_major.abs_diff(target),
-                std::cmp::Reverse(b.version_major),
-            )
-        })?;
-        Some((nearest.clone(), Some(mismatch_warning(target, nearest))))
+        let nearest = found
+            .iter()
+            .map(|b| b.version_major)
+            .min_by_key(|m| (m.abs_diff(target), std::cmp::Reverse(*m)))?;
+        let b = of_major(nearest)?;
+        let warning = mismatch_warning(target, &b);
+        Some((b, Some(warning)))
+    }
+
+    /// The directory of the server's extension control files, when found: `<bindir>/../share/postgresql/extension`
+    /// (relocatable builds), `<bindir>/../share/extension`, or Debian's `/usr/share/postgresql/<major>/extension`.
+    pub fn extension_dir(&self) -> Option<PathBuf> {
+        let prefix = self.bindir.parent()?;
+        [
+            prefix.join("share/postgresql/extension"),
+            prefix.join("share/extension"),
+            PathBuf::from(format!(
+                "/usr/share/postgresql/{}/extension",
+                self.version_major
+            )),
+        ]
+        .into_iter()
+        .find(|d| d.join("plpgsql.control").exists())
+    }
+
+    /// Whether the server offers `extension` (its control file is there).
+    pub fn has_extension(&self, extension: &str) -> bool {
+        self.extension_dir()
+            .is_some_and(|d| d.join(format!("{extension}.control")).exists())
     }
     /// Uses the binaries in `dir`, which must contain `initdb` and `postgres`.
     pub fn from_bindir(dir: impl AsRef<Path>) -> Result<PgBinaries, ClusterError> {
@@ -1332,6 +1363,54 @@ mod tests {
         want.sort();
         assert_eq!(removed, want);
         assert!(live.exists() && project.exists() && not_a_cluster.exists());
+        fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn chooses_the_targets_major_else_the_nearest_with_a_warning() {
+        let tmp =
+            std::env::temp_dir().join(format!("schemadiff-choose-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        let install = |name: &str, major: u32, extensions: &[&str]| {
+            let dir = tmp.join(name);
+            let ext = dir.join("share/postgresql/extension");
+            fs::create_dir_all(&ext).unwrap();
+            for e in ["plpgsql"].iter().chain(extensions) {
+                fs::write(ext.join(format!("{e}.control")), "").unwrap();
+            }
+            PgBinaries {
+                bindir: dir.join("bin"),
+                version: format!("postgres (PostgreSQL) {major}.1"),
+                version_major: major,
+                found_via: name.into(),
+            }
+        };
+        let found = vec![
+            install("a15", 15, &["postgis"]),
+            install("a17", 17, &[]),
+            install("a13", 13, &[]),
+        ];
+        let pick = |target, ext: &[&str]| {
+            let ext: Vec<String> = ext.iter().map(|e| e.to_string()).collect();
+            let (b, w) = PgBinaries::choose(&found, target, &ext).unwrap();
+            (b.version_major, w)
+        };
+        assert_eq!(pick(Some(17), &[]), (17, None));
+        assert_eq!(pick(Some(15), &["postgis"]), (15, None));
+        // No target: the newest, or the newest with the schema's extensions.
+        assert_eq!(pick(None, &[]), (17, None));
+        assert_eq!(pick(None, &["postgis"]), (15, None));
+        assert_eq!(pick(None, &["absent"]), (17, None));
+        // Another major: the nearest (the newer on a tie), with a warning naming both.
+        let (m, w) = pick(Some(16), &[]);
+        assert_eq!(m, 17);
+        let w = w.unwrap();
+        for needle in ["PostgreSQL 16", "PostgreSQL 17", BINDIR_ENV, "--dev-url"] {
+            assert!(w.contains(needle), "{needle:?} missing from {w}");
+        }
+        assert_eq!(pick(Some(14), &[]).0, 15);
+        assert_eq!(pick(Some(18), &[]).0, 17);
+        assert!(PgBinaries::choose(&[], None, &[]).is_none());
         fs::remove_dir_all(&tmp).unwrap();
     }
 

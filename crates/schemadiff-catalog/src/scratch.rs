@@ -130,11 +130,14 @@ async fn open(
 impl ScratchServer {
     /// Start an ephemeral local cluster from the server binaries found on this machine: of major version
     /// `target` when there are such (see [`PgBinaries::choose`]), else the nearest, with a warning
-    /// ([`ScratchServer::warning`]); without a target, the newest.
-    pub fn start_local(target: Option<u32>) -> Result<ScratchServer, ScratchError> {
+    /// ([`ScratchServer::warning`]); without a target, the newest that offers `extensions` (the schema's).
+    pub fn start_local(
+        target: Option<u32>,
+        extensions: &[String],
+    ) -> Result<ScratchServer, ScratchError> {
         let found = PgBinaries::discover_all()?;
-        let (binaries, warning) =
-            PgBinaries::choose(&found, target).expect("discover_all finds at least one");
+        let (binaries, warning) = PgBinaries::choose(&found, target, extensions)
+            .expect("discover_all finds at least one");
         tracing::info!(
             "scratch server: PostgreSQL {} from {} ({})",
             binaries.version_major(),

@@ -12,15 +12,18 @@ use crate::ScratchArgs;
 pub struct Target {
     pub major: Option<u32>,
     pub from: String,
+    /// The extensions the schema declares: without a major, a local installation that has them is preferred.
+    pub extensions: Vec<String>,
 }
 
 impl Target {
     /// The live database's major version when connected; else `postgres_version` of schema.toml; else none
-    /// (the newest local binaries).
+    /// (the newest local binaries that have the schema's extensions).
     pub async fn of(
         client: Option<&tokio_postgres::Client>,
         schema: &schemadiff_model::Schema,
     ) -> Result<Target, String> {
+        let extensions: Vec<String> = schema.extensions.iter().map(|e| e.name.clone()).collect();
         if let Some(client) = client {
             let num: i32 = client
                 .query_one("SELECT current_setting('server_version_num')::int", &[])
@@ -35,14 +38,19 @@ impl Target {
             return Ok(Target {
                 major: Some(num as u32 / 10000),
                 from: "the live database".into(),
+                extensions,
             });
         }
         Ok(match schema.postgres_version {
             Some(v) => Target {
                 major: Some(v),
                 from: "`postgres_version` in schema.toml".into(),
+                extensions,
             },
-            None => Target::default(),
+            None => Target {
+                extensions,
+                ..Target::default()
+            },
         })
     }
 }
@@ -80,8 +88,8 @@ pub async fn start(args: &ScratchArgs, target: &Target) -> Result<ScratchServer,
             server
         }
         None => {
-            let major = target.major;
-            tokio::task::spawn_blocking(move || ScratchServer::start_local(major))
+            let (major, extensions) = (target.major, target.extensions.clone());
+            tokio::task::spawn_blocking(move || ScratchServer::start_local(major, &extensions))
                 .await
                 .map_err(|e| format!("error: starting the scratch cluster failed: {e}"))?
                 .map_err(|e| format!("error: {e}"))?
