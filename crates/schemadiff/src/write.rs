@@ -256,106 +256,105 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         .collect();
     // One verified plan, or several: one per table with --split tables, and the enum values apart when
     // statements that cannot share a transaction must go in a file of their own.
-    let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
-    let steps: Vec<Step> =
-        crate::scratch::with_scratch(&source.scratch, &target, async |scratch| {
-            let err = |e: pipeline::PipelineError| e.to_string();
-            let desired = pipeline::desired(&loaded, scratch).await.map_err(err)?;
-            // The layout is already read (and checked): replay it rather than reading the directory again.
-            let policy = source.filter.policy(&loaded.schema);
-            let current = match &client {
-                Some(c) => current(Some(c), &source.schemas, &layout.dir, scratch, policy).await?,
-                None => {
-                    let c = pipeline::current_from_layout(&layout, scratch, policy)
-                        .await
-                        .map_err(err)?;
-                    crate::plan::warn_unsupported(&c.unsupported);
-                    c
-                }
-            };
-            let unsupported = current.unsupported.clone();
-            let current = current.schema;
-            let desired = filter.overlay(&current, &desired);
-            let planned = pipeline::plan(&current, &desired, scratch)
-                .await
-                .map_err(err)?;
-            pipeline::refuse_breaking(&planned.plan, &unsupported)?;
-            if planned.plan.is_empty() {
-                return Ok(vec![]);
+    let tgt = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
+    let steps: Vec<Step> = crate::scratch::with_scratch(&source.scratch, &tgt, async |scratch| {
+        let err = |e: pipeline::PipelineError| e.to_string();
+        let desired = pipeline::desired(&loaded, scratch).await.map_err(err)?;
+        // The layout is already read (and checked): replay it rather than reading the directory again.
+        let policy = source.filter.policy(&loaded.schema);
+        let current = match &client {
+            Some(c) => current(Some(c), &source.schemas, &layout.dir, scratch, policy).await?,
+            None => {
+                let c = pipeline::current_from_layout(&layout, scratch, policy)
+                    .await
+                    .map_err(err)?;
+                crate::plan::warn_unsupported(&c.unsupported);
+                c
             }
-            // Each part: (name, note, plan).
-            let mut parts: Vec<(Option<String>, Option<String>, Plan)> = match split {
-                Split::None => vec![(args.name.clone(), None, planned.plan.clone())],
-                Split::Tables => {
-                    // Tables that depend on nothing between them go in schema.toml's order; dropped ones after.
-                    let rank = |q: &schemadiff_model::QualifiedName| {
-                        written_tables
-                            .iter()
-                            .position(|t| t == q)
-                            .unwrap_or(written_tables.len())
-                    };
-                    split::by_table(&planned.plan, rank)
-                        .into_iter()
-                        .map(|p| {
-                            let note = p.is_cycle().then(|| cycle_note(&p));
-                            (p.name(), note, p.plan)
-                        })
-                        .collect()
-                }
-            };
-            // Enum values added in a part that also uses them go in a migration of their own before it, when
-            // the format cannot mark a file as not transactional.
-            if !supports_no_transaction(layout.format) {
-                parts = parts
+        };
+        let unsupported = current.unsupported.clone();
+        let current = current.schema;
+        let desired = filter.overlay(&current, &desired);
+        let planned = pipeline::plan(&current, &desired, scratch)
+            .await
+            .map_err(err)?;
+        pipeline::refuse_breaking(&planned.plan, &unsupported)?;
+        if planned.plan.is_empty() {
+            return Ok(vec![]);
+        }
+        // Each part: (name, note, plan).
+        let mut parts: Vec<(Option<String>, Option<String>, Plan)> = match split {
+            Split::None => vec![(args.name.clone(), None, planned.plan.clone())],
+            Split::Tables => {
+                // Tables that depend on nothing between them go in schema.toml's order; dropped ones after.
+                let rank = |q: &schemadiff_model::QualifiedName| {
+                    written_tables
+                        .iter()
+                        .position(|t| t == q)
+                        .unwrap_or(written_tables.len())
+                };
+                split::by_table(&planned.plan, rank)
                     .into_iter()
-                    .flat_map(|(name, note, plan)| {
-                        let (apart, rest): (Vec<_>, Vec<_>) = plan
-                            .changes
-                            .iter()
-                            .cloned()
-                            .partition(|c| c.hazards.contains(&Hazard::NotTransactional));
-                        if apart.is_empty() || rest.is_empty() {
-                            return vec![(name, note, plan)];
-                        }
-                        let rest = Plan { changes: rest };
-                        let name = name.unwrap_or_else(|| derived_name(&rest));
-                        vec![
-                            (
-                                Some(format!("{name}{ENUM_VALUES_FIRST}")),
-                                None,
-                                Plan { changes: apart },
-                            ),
-                            (Some(name), note, rest),
-                        ]
+                    .map(|p| {
+                        let note = p.is_cycle().then(|| cycle_note(&p));
+                        (p.name(), note, p.plan)
                     })
-                    .collect();
+                    .collect()
             }
-            if parts.len() == 1 {
-                let (name, note, plan) = parts.remove(0);
-                let name = name.unwrap_or_else(|| derived_name(&plan));
-                return Ok(vec![Step {
-                    name,
-                    note,
-                    planned,
-                }]);
-            }
-            let plans: Vec<Plan> = parts.iter().map(|(_, _, p)| p.clone()).collect();
-            let planned = pipeline::plan_in_parts(&current, &desired, &plans, scratch)
-                .await
-                .map_err(err)?;
-            Ok(parts
+        };
+        // Enum values added in a part that also uses them go in a migration of their own before it, when
+        // the format cannot mark a file as not transactional.
+        if !supports_no_transaction(layout.format) {
+            parts = parts
                 .into_iter()
-                .zip(planned)
-                // A part that leaves nothing to do once the ones before it are applied gets no (empty) file.
-                .filter(|(_, planned)| !planned.plan.is_empty())
-                .map(|((name, note, plan), planned)| Step {
-                    name: name.unwrap_or_else(|| derived_name(&plan)),
-                    note,
-                    planned,
+                .flat_map(|(name, note, plan)| {
+                    let (apart, rest): (Vec<_>, Vec<_>) = plan
+                        .changes
+                        .iter()
+                        .cloned()
+                        .partition(|c| c.hazards.contains(&Hazard::NotTransactional));
+                    if apart.is_empty() || rest.is_empty() {
+                        return vec![(name, note, plan)];
+                    }
+                    let rest = Plan { changes: rest };
+                    let name = name.unwrap_or_else(|| derived_name(&rest));
+                    vec![
+                        (
+                            Some(format!("{name}{ENUM_VALUES_FIRST}")),
+                            None,
+                            Plan { changes: apart },
+                        ),
+                        (Some(name), note, rest),
+                    ]
                 })
-                .collect())
-        })
-        .await?;
+                .collect();
+        }
+        if parts.len() == 1 {
+            let (name, note, plan) = parts.remove(0);
+            let name = name.unwrap_or_else(|| derived_name(&plan));
+            return Ok(vec![Step {
+                name,
+                note,
+                planned,
+            }]);
+        }
+        let plans: Vec<Plan> = parts.iter().map(|(_, _, p)| p.clone()).collect();
+        let planned = pipeline::plan_in_parts(&current, &desired, &plans, scratch)
+            .await
+            .map_err(err)?;
+        Ok(parts
+            .into_iter()
+            .zip(planned)
+            // A part that leaves nothing to do once the ones before it are applied gets no (empty) file.
+            .filter(|(_, planned)| !planned.plan.is_empty())
+            .map(|((name, note, plan), planned)| Step {
+                name: name.unwrap_or_else(|| derived_name(&plan)),
+                note,
+                planned,
+            })
+            .collect())
+    })
+    .await?;
     if steps.is_empty() {
         println!(
             "No changes: {} already builds the schema of {}. Nothing written.",
