@@ -288,6 +288,31 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Like [`snapshot`], for output that may differ on one PostgreSQL major: `<stem>.pg<major>.<ext>` when that file
+/// exists (e.g. `dump/03_defaults.pg13.toml`), else `name`.
+pub fn snapshot_for_major(name: &str, major: u32, actual: &str) -> Result<(), String> {
+    let per_major = match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.pg{major}.{ext}"),
+        None => format!("{name}.pg{major}"),
+    };
+    if repo_root().join("snapshots").join(&per_major).exists() {
+        return snapshot(&per_major, actual);
+    }
+    snapshot(name, actual)
+}
+
+/// The server's major version (`server_version_num / 10000`).
+pub async fn server_major(client: &tokio_postgres::Client) -> u32 {
+    client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int / 10000",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("schemadiff-testkit: {}", describe(&e)))
+        .get::<_, i32>(0) as u32
+}
+
 /// Compare `actual` with `snapshots/<name>`: `Ok` when equal, else an error with a unified diff. With
 /// `SCHEMADIFF_UPDATE_SNAPSHOTS` set, the snapshot is (re)written instead; review the change with `git diff`.
 pub fn snapshot(name: &str, actual: &str) -> Result<(), String> {
