@@ -48,7 +48,6 @@ CREATE TABLE all_types (
     c_tsrange tsrange,
     c_tstzrange tstzrange,
     c_daterange daterange,
-    c_int4multirange int4multirange,
     c_oid oid,
     c_pg_lsn pg_lsn
 );

@@ -1,3 +1,4 @@
+-- needs PostgreSQL 15: NULLS NOT DISTINCT
 -- Primary keys (single, composite, named) and UNIQUE constraints: multi-column, NULLS NOT DISTINCT, DEFERRABLE, INITIALLY DEFERRED, column-level.
 CREATE TABLE accounts (
     id integer PRIMARY KEY,

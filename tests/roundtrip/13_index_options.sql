@@ -1,3 +1,4 @@
+-- needs PostgreSQL 15: NULLS NOT DISTINCT
 -- Index options: ASC/DESC, NULLS FIRST/LAST, expression keys, partial (WHERE), INCLUDE, opclasses, COLLATE, NULLS NOT DISTINCT.
 CREATE EXTENSION pg_trgm;
 

@@ -1,3 +1,4 @@
+-- needs PostgreSQL 15: NULLS NOT DISTINCT
 -- Realistic app: an online shop with customers, addresses, products, variants, carts, orders, payments; enums, checks, FKs, partial and expression indexes.
 CREATE EXTENSION citext;
 

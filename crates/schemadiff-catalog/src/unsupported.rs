@@ -80,6 +80,16 @@ pub(crate) fn query(version: i32) -> String {
     } else {
         ""
     };
+    // PostgreSQL 18 keeps NOT NULL as constraints, which may be NOT VALID: `attnotnull` is true for those too,
+    // but existing rows may hold nulls, so reading them as NOT NULL would be wrong.
+    let not_valid_not_null = if version >= 180000 {
+        "UNION ALL SELECT 'NOT VALID not-null constraint', ns.nspname, co.conname || ' on ' || c.relname, \
+                'pg_constraint'::regclass, co.oid, NULL::regclass, NULL::oid, false \
+         FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid JOIN ns ON ns.oid = c.relnamespace \
+         WHERE co.contype = 'n' AND NOT co.convalidated"
+    } else {
+        ""
+    };
     let stattarget = if version >= 170000 {
         "a.attstattarget IS NOT NULL"
     } else {
@@ -131,6 +141,7 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {stattarget} \
            {compression} \
+           {not_valid_not_null} \
            UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'function' END, \
                   ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
                   'pg_proc'::regclass, p.oid, 'pg_proc'::regclass, p.oid, \

@@ -102,6 +102,15 @@ async fn statement_count_does_not_grow_with_the_schema() {
 async fn schema_filter_and_extension_objects() {
     let db = schemadiff_testkit::fresh_database().await;
     let client = db.client().await;
+    if !schemadiff_testkit::extension_available(
+        &client,
+        "postgis",
+        "introspect::schema_filter_and_extension_objects",
+    )
+    .await
+    {
+        return;
+    }
     client
         .batch_execute(
             "CREATE EXTENSION postgis; CREATE SCHEMA billing; CREATE SCHEMA audit;
@@ -191,4 +200,82 @@ note     = { type = "text", collation = "no-such-collation" }
             "{at} is pointed at:\n{rendered}"
         );
     }
+}
+
+async fn server_major(client: &tokio_postgres::Client) -> i32 {
+    client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int / 10000",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
+/// PostgreSQL 18 stores NOT NULL as constraints: named ones read as plain NOT NULL, and a NOT VALID one (rows
+/// may hold nulls) is reported as unsupported rather than read as NOT NULL. Before 18 there is no such syntax.
+#[tokio::test]
+async fn not_null_constraints_of_postgresql_18() {
+    let db = schemadiff_testkit::fresh_database().await;
+    let client = db.client().await;
+    client
+        .batch_execute("CREATE TABLE t (id int CONSTRAINT id_must NOT NULL, b int)")
+        .await
+        .unwrap();
+    let added = client
+        .batch_execute("ALTER TABLE t ADD CONSTRAINT b_nn NOT NULL b NOT VALID")
+        .await;
+    if server_major(&client).await < 18 {
+        assert!(added.is_err(), "NOT VALID NOT NULL before PostgreSQL 18");
+        let read = introspect(&client, &IntrospectOptions::default())
+            .await
+            .unwrap();
+        assert!(read.schema.tables[0].columns[0].not_null);
+        assert!(read.unsupported.is_empty(), "{:?}", read.unsupported);
+        return;
+    }
+    added.unwrap();
+    let read = introspect(&client, &IntrospectOptions::default())
+        .await
+        .unwrap();
+    let t = &read.schema.tables[0];
+    assert!(t.columns[0].not_null, "a named NOT NULL constraint");
+    let found: Vec<String> = read.unsupported.iter().map(|u| u.to_string()).collect();
+    assert_eq!(found, ["NOT VALID not-null constraint public.b_nn on t"]);
+}
+
+/// VIRTUAL generated columns (PostgreSQL 18) read as such, STORED ones as before; before 18 there are none.
+#[tokio::test]
+async fn virtual_generated_columns() {
+    let db = schemadiff_testkit::fresh_database().await;
+    let client = db.client().await;
+    let created = client
+        .batch_execute(
+            "CREATE TABLE boxes (w int, h int, area int GENERATED ALWAYS AS (w * h) VIRTUAL, \
+             twice int GENERATED ALWAYS AS (w * 2) STORED)",
+        )
+        .await;
+    if server_major(&client).await < 18 {
+        assert!(
+            created.is_err(),
+            "VIRTUAL generated columns before PostgreSQL 18"
+        );
+        return;
+    }
+    created.unwrap();
+    let read = introspect(&client, &IntrospectOptions::default())
+        .await
+        .unwrap();
+    let cols = &read.schema.tables[0].columns;
+    assert_eq!(cols[2].generated.as_deref(), Some("(w * h)"));
+    assert!(cols[2].generated_virtual);
+    assert_eq!(cols[3].generated.as_deref(), Some("(w * 2)"));
+    assert!(!cols[3].generated_virtual);
+    let text = schemadiff_model::to_toml(&read.schema);
+    assert!(
+        text.contains(r#"generated = "(w * h)", virtual = true }"#)
+            && text.contains(r#"generated = "(w * 2)" }"#),
+        "{text}"
+    );
 }

@@ -66,6 +66,9 @@ fn inline(pairs: &[(&str, String)]) -> String {
 /// Write `schema` as schema.toml text.
 pub fn to_toml(schema: &Schema) -> String {
     let mut out = String::new();
+    if let Some(v) = schema.postgres_version {
+        let _ = writeln!(out, "postgres_version = {v}\n");
+    }
     if let Some(m) = &schema.migrations {
         out.push_str("[migrations]\n");
         for (k, v) in [
@@ -280,6 +283,9 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
             }
             if let Some(g) = &c.generated {
                 pairs.push(("generated", toml_string(g)));
+                if c.generated_virtual {
+                    pairs.push(("virtual", "true".to_string()));
+                }
             }
             if let Some(coll) = &c.collation {
                 pairs.push(("collation", toml_string(coll)));

@@ -172,8 +172,13 @@ fn shifted(mut d: Diagnostic, by: usize) -> Diagnostic {
     d
 }
 
+/// The oldest PostgreSQL major version schemadiff supports (see docs/versions.md).
+pub const MIN_POSTGRES_VERSION: u32 = 13;
+/// The newest PostgreSQL major version schemadiff supports.
+pub const MAX_POSTGRES_VERSION: u32 = 18;
+
 /// Keys only the main file may hold.
-const MAIN_ONLY_KEYS: &[&str] = &["migrations", "filter", "erd", "include"];
+const MAIN_ONLY_KEYS: &[&str] = &["migrations", "filter", "erd", "include", "postgres_version"];
 
 /// The files an `include` entry names: a file, a directory (its `*.toml` files), or a glob in its last part
 /// (`tables/*.toml`); sorted.
@@ -438,6 +443,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "include",
     "filter",
     "erd",
+    "postgres_version",
 ];
 const FILTER_KEYS: &[&str] = &[
     "include",
@@ -478,6 +484,7 @@ const COLUMN_KEYS: &[&str] = &[
     "default",
     "identity",
     "generated",
+    "virtual",
     "collation",
     "comment",
     "renamed_from",
@@ -923,6 +930,25 @@ impl Decoder {
         };
         self.check_keys(&top, TOP_KEYS);
         let mut schema = Schema::default();
+        if let Some(v) = self.integer(&top, "postgres_version") {
+            let span = top
+                .get("postgres_version")
+                .map(|v| v.span())
+                .unwrap_or_default();
+            if (MIN_POSTGRES_VERSION as i64..=MAX_POSTGRES_VERSION as i64).contains(&v) {
+                schema.postgres_version = Some(v as u32);
+            } else {
+                self.error(
+                    Diagnostic::new(
+                        span,
+                        format!("`postgres_version` must be a supported PostgreSQL major version, found {v}"),
+                    )
+                    .help(format!(
+                        "write the major version alone, {MIN_POSTGRES_VERSION} to {MAX_POSTGRES_VERSION}, e.g. `postgres_version = 17`"
+                    )),
+                );
+            }
+        }
 
         for (k, v) in self.section(
             root,
@@ -1488,6 +1514,7 @@ impl Decoder {
             identity,
             identity_options,
             generated: self.opt_string(&obj, "generated"),
+            generated_virtual: self.boolean(&obj, "virtual"),
             collation: self.reference(&obj, "collation"),
             comment: self.opt_string(&obj, "comment"),
             renamed_from: self.opt_string(&obj, "renamed_from"),

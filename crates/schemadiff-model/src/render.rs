@@ -357,7 +357,12 @@ pub fn column_definition(c: &Column) -> String {
         sql.push_str(&format!(" DEFAULT {}", inert(d)));
     }
     if let Some(g) = &c.generated {
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", inert(g)));
+        let kind = if c.generated_virtual {
+            "VIRTUAL"
+        } else {
+            "STORED"
+        };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", inert(g)));
     }
     if c.not_null {
         sql.push_str(" NOT NULL");

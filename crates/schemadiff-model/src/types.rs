@@ -23,6 +23,9 @@ pub struct Schema {
     pub filter: Option<FilterConfig>,
     /// Where the entity-relationship diagram is kept (`[erd]`); not part of the database.
     pub erd: Option<ErdConfig>,
+    /// The major version of the PostgreSQL the schema is for (`postgres_version = 17`): the scratch server's
+    /// when no live database says otherwise. Not part of the database.
+    pub postgres_version: Option<u32>,
 }
 
 /// `[filter]`: globs of objects (`schema.name`, or a name alone) schemadiff manages or leaves alone, and schemas
@@ -144,8 +147,10 @@ pub struct Column {
     pub identity: Option<Identity>,
     /// The options of the identity's sequence (only those that differ from the defaults for the column's type).
     pub identity_options: IdentityOptions,
-    /// `GENERATED ALWAYS AS (expression) STORED`.
+    /// `GENERATED ALWAYS AS (expression) STORED`, or `VIRTUAL` with `generated_virtual` (PostgreSQL 18).
     pub generated: Option<String>,
+    /// The generated column is computed when read (`VIRTUAL`, PostgreSQL 18) rather than stored.
+    pub generated_virtual: bool,
     pub collation: Option<String>,
     pub comment: Option<String>,
     /// The column's previous name: the change is a rename that keeps the data.
@@ -164,6 +169,7 @@ impl Column {
             identity: None,
             identity_options: IdentityOptions::default(),
             generated: None,
+            generated_virtual: false,
             collation: None,
             comment: None,
             renamed_from: None,

@@ -488,6 +488,14 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
                     .help = Some(help.into());
             }
         }
+        if col.generated_virtual && col.generated.is_none() {
+            c.err(
+                &p,
+                "virtual",
+                format!("{what} has `virtual` but no `generated` expression"),
+            )
+            .help = Some("add `generated = \"...\"`, or remove `virtual`".into());
+        }
         if let Some(r) = &col.renamed_from {
             if t.column(r).is_some() {
                 c.err(

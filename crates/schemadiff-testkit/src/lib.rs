@@ -288,6 +288,31 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Like [`snapshot`], for output that may differ on one PostgreSQL major: `<stem>.pg<major>.<ext>` when that file
+/// exists (e.g. `dump/03_defaults.pg13.toml`), else `name`.
+pub fn snapshot_for_major(name: &str, major: u32, actual: &str) -> Result<(), String> {
+    let per_major = match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.pg{major}.{ext}"),
+        None => format!("{name}.pg{major}"),
+    };
+    if repo_root().join("snapshots").join(&per_major).exists() {
+        return snapshot(&per_major, actual);
+    }
+    snapshot(name, actual)
+}
+
+/// The server's major version (`server_version_num / 10000`).
+pub async fn server_major(client: &tokio_postgres::Client) -> u32 {
+    client
+        .query_one(
+            "SELECT current_setting('server_version_num')::int / 10000",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("schemadiff-testkit: {}", describe(&e)))
+        .get::<_, i32>(0) as u32
+}
+
 /// Compare `actual` with `snapshots/<name>`: `Ok` when equal, else an error with a unified diff. With
 /// `SCHEMADIFF_UPDATE_SNAPSHOTS` set, the snapshot is (re)written instead; review the change with `git diff`.
 pub fn snapshot(name: &str, actual: &str) -> Result<(), String> {
@@ -313,6 +338,131 @@ pub fn snapshot(name: &str, actual: &str) -> Result<(), String> {
     Err(format!(
         "snapshots/{name} differs (SCHEMADIFF_UPDATE_SNAPSHOTS=1 rewrites it):\n{diff}"
     ))
+}
+
+/// Environment variable listing extensions (comma-separated, e.g. `postgis`) that tests may find missing on the
+/// test server: the version matrix sets it for majors without PostGIS. Unset, a missing extension fails the
+/// test that needs it, as on the full suite.
+pub const ALLOW_MISSING_ENV: &str = "SCHEMADIFF_TEST_ALLOW_MISSING_EXTENSIONS";
+
+/// Environment variable naming a file each skip is appended to (one line each), so that a CI log can list what
+/// a run skipped (test output is only shown for failures).
+pub const SKIP_LOG_ENV: &str = "SCHEMADIFF_TEST_SKIP_LOG";
+
+/// Whether `extension` can be created on the server of `client`. When it cannot and `SCHEMADIFF_TEST_ALLOW_
+/// MISSING_EXTENSIONS` lists it, says that `what` is skipped (on stderr and in `SCHEMADIFF_TEST_SKIP_LOG`) and
+/// returns false; when it cannot and the variable does not list it, panics: nothing is skipped silently.
+pub async fn extension_available(
+    client: &tokio_postgres::Client,
+    extension: &str,
+    what: &str,
+) -> bool {
+    let row = client
+        .query_one(
+            "SELECT EXISTS (SELECT FROM pg_available_extensions WHERE name = $1), \
+             current_setting('server_version')",
+            &[&extension],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("schemadiff-testkit: {}", describe(&e)));
+    let (available, version): (bool, String) = (row.get(0), row.get(1));
+    if available {
+        return true;
+    }
+    let allowed = std::env::var(ALLOW_MISSING_ENV).unwrap_or_default();
+    if !allowed.split(',').any(|a| a.trim() == extension) {
+        panic!(
+            "{what} needs the {extension} extension, which this PostgreSQL {version} server does not have \
+             (install it, e.g. with scripts/setup; set {ALLOW_MISSING_ENV}={extension} to skip instead)"
+        );
+    }
+    note_skip(&format!(
+        "SKIPPED on PostgreSQL {version}: {what} (needs {extension}, not installed for this server)"
+    ));
+    false
+}
+
+/// Says on stderr, and in the file named by `SCHEMADIFF_TEST_SKIP_LOG` when set, that something was skipped.
+pub fn note_skip(line: &str) {
+    eprintln!("{line}");
+    if let Some(path) = std::env::var_os(SKIP_LOG_ENV).filter(|p| !p.is_empty()) {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+/// A `pg_dump` that can dump a server of major version `major`: the same major's when there is one, else the
+/// oldest newer one (pg_dump reads older servers, never newer ones). Looked for beside every server found by
+/// [`PgBinaries::discover_all`], in `/usr/lib/postgresql/*/bin`, in `$SCHEMADIFF_PG_ROOT/*/bin` (where
+/// `scripts/setup --versions` puts a recent pg_dump, as `client-<major>`), and on `PATH`.
+pub fn pg_dump_for(major: u32) -> Result<PathBuf, String> {
+    let mut dirs: Vec<PathBuf> = PgBinaries::discover_all()
+        .map(|all| all.iter().map(|b| b.bindir().to_path_buf()).collect())
+        .unwrap_or_default();
+    for parent in [
+        PathBuf::from("/usr/lib/postgresql"),
+        schemadiff_catalog::cluster::install_root(),
+    ] {
+        if let Ok(entries) = std::fs::read_dir(&parent) {
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin"))
+                .collect();
+            found.sort();
+            dirs.extend(found);
+        }
+    }
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let mut best: Option<(u32, PathBuf)> = None;
+    let mut seen = Vec::new();
+    for dir in dirs {
+        let exe = dir.join("pg_dump");
+        if !exe.is_file() {
+            continue;
+        }
+        let Some(v) = std::process::Command::new(&exe)
+            .arg("--version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| {
+                let text = String::from_utf8_lossy(&o.stdout).to_string();
+                let token = text
+                    .split(')')
+                    .nth(1)?
+                    .split_whitespace()
+                    .next()?
+                    .to_string();
+                token
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect::<String>()
+                    .parse::<u32>()
+                    .ok()
+            })
+        else {
+            continue;
+        };
+        seen.push(format!("{} ({v})", exe.display()));
+        if v >= major && best.as_ref().is_none_or(|(b, _)| v < *b) {
+            best = Some((v, exe));
+        }
+    }
+    best.map(|(_, p)| p).ok_or_else(|| {
+        format!(
+            "no pg_dump of PostgreSQL {major} or later found (seen: {}); `scripts/setup --versions {major}` \
+             installs one",
+            if seen.is_empty() { "none".to_string() } else { seen.join(", ") }
+        )
+    })
 }
 
 #[cfg(test)]

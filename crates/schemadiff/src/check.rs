@@ -272,7 +272,8 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
             .map_err(|e| e.to_string())?;
     let history = schemadiff_migrate::sum::verify(&layout)?;
     let filter = args.filter.filter(&loaded.schema)?;
-    let sides = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+    let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
+    let sides = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
         let desired = pipeline::desired(&loaded, scratch)
             .await
             .map_err(|e| e.to_string())?;

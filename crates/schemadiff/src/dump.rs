@@ -58,7 +58,9 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         exclude: args.filter.exclude.clone(),
         exclude_schemas: args.filter.exclude_schema.clone(),
     })?;
-    let text: (schemadiff_model::Schema, String) = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+    let target =
+        crate::scratch::Target::of(Some(&client), &schemadiff_model::Schema::default()).await?;
+    let text: (schemadiff_model::Schema, String) = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
         let current = schemadiff::pipeline::current_from_database(
             &client,
             &introspect_options,

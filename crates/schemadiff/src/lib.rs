@@ -5,3 +5,4 @@ pub mod filter;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod versions;

@@ -35,6 +35,8 @@ pub enum PipelineError {
     Verify(String),
     #[error("{0}")]
     Unsupported(String),
+    #[error("{0}")]
+    TooNew(String),
 }
 
 /// The desired schema in canonical form, with the extension versions schema.toml pins (an unpinned one is
@@ -44,6 +46,9 @@ pub async fn desired(
     scratch: &ScratchServer,
 ) -> Result<Schema, PipelineError> {
     let _stage = crate::progress::stage(format!("normalizing {}", loaded.file.name));
+    let major = scratch.major().await?;
+    crate::versions::check(&loaded.schema, major, scratch.label())
+        .map_err(PipelineError::TooNew)?;
     let mut canonical = normalize_desired(loaded, scratch).await?;
     for e in &mut canonical.extensions {
         if let Some(w) = loaded.schema.extensions.iter().find(|w| w.name == e.name) {

@@ -205,7 +205,8 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
     let client = connect_live(args.database_url.as_deref()).await?;
     let dir = migrations_dir(args, &loaded);
     let filter = args.filter.filter(&loaded.schema)?;
-    let planned = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+    let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
+    let planned = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
         let desired = pipeline::desired(&loaded, scratch)
             .await
             .map_err(|e| e.to_string())?;
@@ -325,7 +326,8 @@ pub async fn fingerprint(args: SourceArgs) -> Result<(), String> {
     let loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
     let client = connect_live(args.database_url.as_deref()).await?;
     let dir = migrations_dir(&args, &loaded);
-    let current = crate::scratch::with_scratch(&args.scratch, async |scratch| {
+    let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
+    let current = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
         current(
             client.as_ref(),
             &args.schemas,

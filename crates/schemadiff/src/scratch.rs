@@ -7,21 +7,101 @@ use schemadiff_catalog::scratch::ScratchServer;
 
 use crate::ScratchArgs;
 
-/// Start the scratch server `args` asks for.
-pub async fn start(args: &ScratchArgs) -> Result<ScratchServer, String> {
+/// The server a scratch server should match: its major version, and where that was read.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub major: Option<u32>,
+    pub from: String,
+    /// The extensions the schema declares: without a major, a local installation that has them is preferred.
+    pub extensions: Vec<String>,
+}
+
+impl Target {
+    /// The live database's major version when connected; else `postgres_version` of schema.toml; else none
+    /// (the newest local binaries that have the schema's extensions).
+    pub async fn of(
+        client: Option<&tokio_postgres::Client>,
+        schema: &schemadiff_model::Schema,
+    ) -> Result<Target, String> {
+        let extensions: Vec<String> = schema.extensions.iter().map(|e| e.name.clone()).collect();
+        if let Some(client) = client {
+            let num: i32 = client
+                .query_one("SELECT current_setting('server_version_num')::int", &[])
+                .await
+                .map_err(|e| {
+                    format!(
+                        "error: cannot read the live database's version: {}",
+                        schemadiff_catalog::introspect::server_message(&e)
+                    )
+                })?
+                .get(0);
+            return Ok(Target {
+                major: Some(num as u32 / 10000),
+                from: "the live database".into(),
+                extensions,
+            });
+        }
+        Ok(match schema.postgres_version {
+            Some(v) => Target {
+                major: Some(v),
+                from: "`postgres_version` in schema.toml".into(),
+                extensions,
+            },
+            None => Target {
+                extensions,
+                ..Target::default()
+            },
+        })
+    }
+}
+
+fn warn(message: &str) {
+    if !crate::quiet() {
+        schemadiff::progress::clear();
+        eprintln!("warning: {message}");
+    }
+}
+
+/// Start the scratch server `args` asks for, of the major version of `target` when it can.
+pub async fn start(args: &ScratchArgs, target: &Target) -> Result<ScratchServer, String> {
     let _stage = schemadiff::progress::stage(match &args.dev_url {
         Some(_) => "using the --dev-url server for scratch databases",
         None => "starting a scratch PostgreSQL cluster",
     });
-    match &args.dev_url {
+    let server = match &args.dev_url {
         Some(url) => {
-            ScratchServer::existing(url, "the --dev-url server").map_err(|e| format!("error: {e}"))
+            let server = ScratchServer::existing(url, "the --dev-url server")
+                .map_err(|e| format!("error: {e}"))?;
+            if let Some(want) = target.major {
+                let got = server.major().await.map_err(|e| format!("error: {e}"))?;
+                if got != want {
+                    warn(&format!(
+                        "the target server ({}) is PostgreSQL {want}, but the --dev-url server is PostgreSQL \
+                         {got}: normalizing and verifying there may accept, reject or print some definitions \
+                         differently. Pass --dev-url to a PostgreSQL {want} server, or leave it out to use local \
+                         PostgreSQL {want} server binaries (set {} to their bin directory).",
+                        target.from,
+                        schemadiff_catalog::cluster::BINDIR_ENV
+                    ));
+                }
+            }
+            server
         }
-        None => tokio::task::spawn_blocking(ScratchServer::start_local)
-            .await
-            .map_err(|e| format!("error: starting the scratch cluster failed: {e}"))?
-            .map_err(|e| format!("error: {e}")),
+        None => {
+            let (major, extensions) = (target.major, target.extensions.clone());
+            tokio::task::spawn_blocking(move || ScratchServer::start_local(major, &extensions))
+                .await
+                .map_err(|e| format!("error: starting the scratch cluster failed: {e}"))?
+                .map_err(|e| format!("error: {e}"))?
+        }
+    };
+    if let Some(w) = server.warning() {
+        warn(&format!(
+            "{w} (the target's version is that of {})",
+            target.from
+        ));
     }
+    Ok(server)
 }
 
 /// Resolves when the process is asked to stop (SIGINT or SIGTERM), with the signal's name. Creating it
@@ -41,13 +121,14 @@ pub fn stop_signal() -> Result<impl Future<Output = &'static str>, String> {
 /// Run `work` with a scratch server, then clean it up, also when the work fails or a signal ends it.
 pub async fn with_scratch<T>(
     args: &ScratchArgs,
+    target: &Target,
     work: impl AsyncFnOnce(&ScratchServer) -> Result<T, String>,
 ) -> Result<T, String> {
     let stop = stop_signal()?;
     tokio::pin!(stop);
     // A signal while the cluster starts: let the start finish (initdb cannot be cut short cleanly), then
     // stop and remove it.
-    let starting = start(args);
+    let starting = start(args, target);
     tokio::pin!(starting);
     let (scratch, stopped) = tokio::select! {
         s = &mut starting => (s?, None),

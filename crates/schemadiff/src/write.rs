@@ -261,7 +261,8 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         .collect();
     // One verified plan, or several: one per table with --split tables, and the enum values apart when
     // statements that cannot share a transaction must go in a file of their own.
-    let steps: Vec<Step> = crate::scratch::with_scratch(&source.scratch, async |scratch| {
+    let tgt = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
+    let steps: Vec<Step> = crate::scratch::with_scratch(&source.scratch, &tgt, async |scratch| {
         let err = |e: pipeline::PipelineError| e.to_string();
         let desired = pipeline::desired(&loaded, scratch).await.map_err(err)?;
         // The layout is already read (and checked): replay it rather than reading the directory again.

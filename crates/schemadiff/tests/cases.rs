@@ -11,6 +11,10 @@
 //! its plan (not its rollback, which is written plainly) must then carry none of the hazards that online mode refuses (a rewrite, a write-blocking index
 //! build or check), and the real database gets the migration as it is written (timeouts first, each long step
 //! under the long statement timeout, statement by statement).
+//!
+//! A case using what older PostgreSQL majors lack names the first major with it in `needs` (`15 NULLS NOT
+//! DISTINCT`): on an older server, a case from `schema.toml` must be refused with an error naming that version,
+//! and a case from SQL is skipped, saying so (see docs/versions.md).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -57,12 +61,9 @@ async fn row_count(client: &tokio_postgres::Client, schema: &Schema) -> i64 {
 
 /// `pg_dump --schema-only` of a database, without what differs between two equal schemas: comments (the header
 /// with versions and each object's `-- Name: ...` line), session `SET`s, `\restrict` keys and blank lines.
-fn schema_dump(conninfo: &str) -> Result<String, String> {
-    let pg_dump = schemadiff_testkit::cluster::PgBinaries::discover()
-        .map(|b| b.bindir().join("pg_dump"))
-        .ok()
-        .filter(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from("pg_dump"));
+/// `major` is the server's: the pg_dump is of that major or a newer one (see `pg_dump_for`).
+fn schema_dump(conninfo: &str, major: u32) -> Result<String, String> {
+    let pg_dump = schemadiff_testkit::pg_dump_for(major)?;
     let out = std::process::Command::new(&pg_dump)
         .args([
             "--schema-only",
@@ -111,9 +112,68 @@ fn compare_dumps(expected: &str, actual: &str) -> Result<(), String> {
     ))
 }
 
-async fn run_case(dir: &Path) -> Result<String, String> {
+/// The case's text for its snapshot, or `None` when it is skipped (it needs PostGIS, absent on this server and
+/// allowed to be: see `schemadiff_testkit::extension_available`).
+async fn run_case(dir: &Path) -> Result<Option<String>, String> {
     let name = dir.file_name().unwrap().to_string_lossy().to_string();
     let before_db = schemadiff_testkit::fresh_database().await;
+    let needs_postgis = ["before.sql", "after.sql", "schema.toml"].iter().any(|f| {
+        fs::read_to_string(dir.join(f)).is_ok_and(|t| t.to_lowercase().contains("postgis"))
+    });
+    // A case that uses what older majors lack says so in `needs`: `<major> <what>`. On an older server, a case
+    // from schema.toml must be refused with the error naming the version; one from SQL cannot run at all.
+    if let Ok(needs) = fs::read_to_string(dir.join("needs")) {
+        let (since, what) = needs.trim().split_once(' ').unwrap_or((needs.trim(), ""));
+        let since: u32 = since
+            .parse()
+            .map_err(|_| format!("{name}/needs: {needs:?}"))?;
+        let client = before_db.client().await;
+        let major = client
+            .query_one(
+                "SELECT current_setting('server_version_num')::int / 10000",
+                &[],
+            )
+            .await
+            .map_err(|e| server_message(&e))?
+            .get::<_, i32>(0) as u32;
+        if major < since {
+            if dir.join("schema.toml").exists() {
+                let loaded = schemadiff_model::load_file(&dir.join("schema.toml"))
+                    .map_err(|e| e.to_string())?;
+                let scratch = ScratchServer::existing(
+                    &with_dbname(before_db.conninfo(), "postgres"),
+                    "the test cluster",
+                )
+                .unwrap();
+                let refused = pipeline::desired(&loaded, &scratch).await;
+                scratch.cleanup().await.map_err(|e| e.to_string())?;
+                let want = format!("needs PostgreSQL {since} or later");
+                return match refused {
+                    Err(e) if e.to_string().contains(&want) => Ok(None),
+                    Err(e) => Err(format!(
+                        "{name}: on PostgreSQL {major}, expected an error saying it {want}, got: {e}"
+                    )),
+                    Ok(_) => Err(format!(
+                        "{name}: on PostgreSQL {major}, expected an error saying it {want}, but it was accepted"
+                    )),
+                };
+            }
+            schemadiff_testkit::note_skip(&format!(
+                "SKIPPED on PostgreSQL {major}: case {name} (needs PostgreSQL {since}: {what})"
+            ));
+            return Ok(None);
+        }
+    }
+    if needs_postgis
+        && !schemadiff_testkit::extension_available(
+            &before_db.client().await,
+            "postgis",
+            &format!("case {name}"),
+        )
+        .await
+    {
+        return Ok(None);
+    }
     let scratch = ScratchServer::existing(
         &with_dbname(before_db.conninfo(), "postgres"),
         "the test cluster",
@@ -121,6 +181,14 @@ async fn run_case(dir: &Path) -> Result<String, String> {
     .unwrap();
     let result = async {
         let before = before_db.client().await;
+        let major = before
+            .query_one(
+                "SELECT current_setting('server_version_num')::int / 10000",
+                &[],
+            )
+            .await
+            .map_err(|e| server_message(&e))?
+            .get::<_, i32>(0) as u32;
         run_sql(&before, &dir.join("before.sql")).await?;
         let live = introspect(&before, &IntrospectOptions::default())
             .await
@@ -143,7 +211,7 @@ async fn run_case(dir: &Path) -> Result<String, String> {
             let after_db = schemadiff_testkit::fresh_database().await;
             let after = after_db.client().await;
             run_sql(&after, &dir.join("after.sql")).await?;
-            after_dump = Some(schema_dump(after_db.conninfo())?);
+            after_dump = Some(schema_dump(after_db.conninfo(), major)?);
             let s = introspect(&after, &IntrospectOptions::default())
                 .await
                 .map_err(|e| e.to_string())?
@@ -222,7 +290,7 @@ async fn run_case(dir: &Path) -> Result<String, String> {
             ));
         }
         if let Some(expected) = &after_dump {
-            compare_dumps(expected, &schema_dump(before_db.conninfo())?)?;
+            compare_dumps(expected, &schema_dump(before_db.conninfo(), major)?)?;
         }
         if planned.plan.destructive().is_empty() {
             let rows_after = row_count(&before, &after).await;
@@ -252,15 +320,17 @@ async fn run_case(dir: &Path) -> Result<String, String> {
         }
         text.push_str("\n-- Rollback:\n");
         text.push_str(&planned.rollback.script());
-        Ok(text)
+        Ok(Some(text))
     }
     .await;
     scratch.cleanup().await.map_err(|e| e.to_string())?;
     result.map_err(|e| format!("{name}: {e}"))
 }
 
-fn check_snapshot(name: &str, actual: &str) -> Result<(), String> {
-    schemadiff_testkit::snapshot(&format!("cases/{name}.txt"), actual)
+/// The snapshot of a case: `snapshots/cases/<name>.txt`, or `<name>.pg<major>.txt` where a major's output differs
+/// (an unpinned extension's default version, say).
+fn check_snapshot(name: &str, major: u32, actual: &str) -> Result<(), String> {
+    schemadiff_testkit::snapshot_for_major(&format!("cases/{name}.txt"), major, actual)
 }
 
 #[tokio::test]
@@ -287,12 +357,25 @@ async fn every_case_plans_verifies_and_matches_its_snapshot() {
             dirs.len()
         );
     }
+    let major = {
+        let db = schemadiff_testkit::fresh_database().await;
+        db.client()
+            .await
+            .query_one(
+                "SELECT current_setting('server_version_num')::int / 10000",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get::<_, i32>(0) as u32
+    };
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         match run_case(dir).await {
-            Ok(text) => {
-                if let Err(e) = check_snapshot(&name, &text) {
+            Ok(None) => {}
+            Ok(Some(text)) => {
+                if let Err(e) = check_snapshot(&name, major, &text) {
                     failures.push(e);
                 }
             }

@@ -14,7 +14,8 @@ pub(super) fn alter_column(
     let col = quote_ident(&new.name);
     let alter = |what: String| format!("ALTER TABLE {q} ALTER COLUMN {col} {what}");
     let type_changed = old.data_type != new.data_type || old.collation != new.collation;
-    let generated_changed = old.generated != new.generated;
+    let generated_changed =
+        old.generated != new.generated || old.generated_virtual != new.generated_virtual;
     if generated_changed {
         // A generated column is computed from others: made anew (its values are recomputed).
         let mut change = Change::new(
