@@ -477,7 +477,10 @@ fn set_not_null(c: &Change, table: &QualifiedName) -> Vec<Change> {
         .rsplit_once('.')
         .map(|(_, col)| col.trim_matches('"').replace("\"\"", "\""))
         .unwrap_or_default();
-    let check = quote_ident(&temp_name(&format!("{}_{col}", table.name), "_not_null"));
+    let check = quote_ident(&temp_name(
+        &format!("{}_{col}", table.name),
+        "_not_null_check",
+    ));
     let q = table.sql();
     let retyped = c.statements[..at].iter().any(|s| s.contains(" TYPE "));
     let mut before = c.clone();
