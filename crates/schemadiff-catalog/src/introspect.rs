@@ -706,6 +706,15 @@ async fn read_all(
         .into_iter()
         .filter_map(|oid| views.remove(&oid))
         .collect();
+    // Functions and procedures, with what they use and what uses them; then triggers.
+    let rows = s
+        .query("reading functions", &crate::function::query(version), p)
+        .await?;
+    schema.functions = crate::function::from_rows(&rows);
+    let rows = s
+        .query("reading triggers", &crate::trigger::query(), p)
+        .await?;
+    schema.triggers = crate::trigger::from_rows(&rows);
     // What the model cannot represent: listed, so that nothing is lost without a word.
     let rows = s
         .query(

@@ -3,10 +3,12 @@
 
 pub mod cluster;
 pub mod connect;
+pub mod function;
 pub mod conninfo;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;
 pub mod scratch;
+pub mod trigger;
 pub mod unsupported;
 pub mod view;

@@ -439,6 +439,8 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::Exclusion(t, i) => format!("exclusion constraint #{} of table `{t}`", i + 1),
         ObjectPath::Index(t, i) => format!("index #{} of `{t}`", i + 1),
         ObjectPath::View(n) => format!("view `{n}`"),
+        ObjectPath::Function(n, a) => format!("function `{n}({a})`"),
+        ObjectPath::Trigger(t, n) => format!("trigger `{n}` of `{t}`"),
         ObjectPath::Migrations => "`[migrations]`".into(),
         ObjectPath::Erd => "`[erd]`".into(),
     }

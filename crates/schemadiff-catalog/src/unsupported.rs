@@ -85,12 +85,6 @@ pub(crate) fn query(version: i32) -> String {
     } else {
         "a.attstattarget >= 0"
     };
-    // A SQL function's body is tracked only in its SQL-standard form (14+).
-    let sql_opaque = if version >= 140000 {
-        "l.lanname <> 'sql' OR p.prosqlbody IS NULL"
-    } else {
-        "true"
-    };
     format!(
         "WITH ns AS (SELECT n.oid, n.nspname::text AS nspname FROM pg_catalog.pg_namespace n WHERE {filter}), \
          objs(kind, nsp, name, classid, objid, dep_classid, dep_objid, opaque) AS ( \
@@ -131,13 +125,21 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {stattarget} \
            {compression} \
-           UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'function' END, \
+           UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
                   ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
-                  'pg_proc'::regclass, p.oid, 'pg_proc'::regclass, p.oid, \
-                  p.prokind IN ('f', 'p') AND l.lanname NOT IN ('internal', 'c') AND ({sql_opaque}) \
-           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang \
+                  'pg_proc'::regclass, p.oid, 'pg_proc'::regclass, p.oid, false \
+           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') \
+           UNION ALL SELECT 'grants on ' || CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, \
+                  ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
+                  'pg_proc'::regclass, p.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL \
            UNION ALL SELECT 'trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, 'pg_trigger'::regclass, t.oid, false \
-           FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace WHERE NOT t.tgisinternal \
+           FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
+           WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind NOT IN ('r', 'v') \
+           UNION ALL SELECT 'table of constraint trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, NULL, NULL, false \
+           FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
+           WHERE NOT t.tgisinternal AND t.tgconstrrelid <> 0 AND t.tgconstraint <> 0 \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.oid = t.tgconstraint AND k.contype = 'f') \
            UNION ALL SELECT 'rule', ns.nspname, r.rulename || ' on ' || c.relname, 'pg_rewrite'::regclass, r.oid, 'pg_rewrite'::regclass, r.oid, false \
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN ns ON ns.oid = c.relnamespace WHERE r.rulename <> '_RETURN' \
            UNION ALL SELECT 'policy', ns.nspname, pol.polname || ' on ' || c.relname, 'pg_policy'::regclass, pol.oid, 'pg_policy'::regclass, pol.oid, false \

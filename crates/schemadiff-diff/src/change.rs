@@ -26,6 +26,12 @@ pub enum Hazard {
     /// No cast converts the values: the step goes through their text form, which fits only some values; a
     /// person should write it (a rollback's conversion back, typically).
     NeedsHandWrittenStep,
+    /// A function body in a procedural language is opaque: what it names (tables, columns, other functions)
+    /// is not recorded by the server, so a change to it, or under it, cannot be checked against its users.
+    UntrackableDependencies,
+    /// A SECURITY DEFINER function without a pinned `search_path`: a caller's schemas can shadow what its
+    /// body names and run code with its owner's rights.
+    SecurityDefinerWithoutSearchPath,
 }
 
 impl Hazard {
@@ -39,6 +45,8 @@ impl Hazard {
             Hazard::NotTransactional => "not_transactional",
             Hazard::NeedsHandWrittenStep => "needs_hand_written_step",
             Hazard::RecomputesMaterializedView => "recomputes_materialized_view",
+            Hazard::UntrackableDependencies => "untrackable_dependencies",
+            Hazard::SecurityDefinerWithoutSearchPath => "security_definer_without_search_path",
         }
     }
 
@@ -53,6 +61,12 @@ impl Hazard {
             Hazard::RecomputesMaterializedView => "recomputes the materialized view's data",
             Hazard::NeedsHandWrittenStep => {
                 "needs a hand-written step (no cast converts the values back)"
+            }
+            Hazard::UntrackableDependencies => {
+                "a function body names things the server does not track"
+            }
+            Hazard::SecurityDefinerWithoutSearchPath => {
+                "SECURITY DEFINER without `set = { search_path = ... }`: callers' schemas can shadow its names"
             }
         }
     }
@@ -84,6 +98,10 @@ pub enum Res {
     Relation(String, String),
     /// A view or materialized view (its columns are `Column`s of its name).
     View(QualifiedName),
+    /// A function or procedure: its name and input argument types.
+    Function(QualifiedName, String),
+    /// A trigger: its relation and name.
+    Trigger(QualifiedName, String),
 }
 
 impl Res {
@@ -103,9 +121,11 @@ pub enum Phase {
     Rename,
     CreateType,
     CreateSequence,
+    DropTrigger,
     DropView,
     DropForeignKey,
     DropIndexOrConstraint,
+    CreateFunction,
     CreateTable,
     AlterColumn,
     DropColumn,
@@ -113,9 +133,11 @@ pub enum Phase {
     CreateIndex,
     AddForeignKey,
     CreateView,
+    CreateTrigger,
     Ownership,
     Comment,
     DropTable,
+    DropFunction,
     DropSequence,
     DropType,
     DropNamespace,

@@ -28,7 +28,9 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Change> {
     tables(current, desired, &types, &mut out);
     serial_identity_swaps(current, desired, &mut out);
     owned_sequences_go_with_owners(current, desired, &mut out);
+    crate::function::functions(current, desired, &mut out);
     crate::view::views(current, desired, &mut out);
+    crate::trigger::triggers(current, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
     out
 }

@@ -6,6 +6,8 @@
 
 pub mod change;
 pub mod diff;
+mod function;
+mod trigger;
 pub mod order;
 pub mod renames;
 pub mod split;

@@ -3,12 +3,14 @@
 
 pub mod dump;
 pub mod fragment;
+pub mod function;
 pub mod ident;
 pub mod kinds;
 pub mod load;
 pub mod naming;
 pub mod render;
 pub mod source;
+pub mod trigger;
 pub mod types;
 mod validate;
 pub mod view;
@@ -20,4 +22,6 @@ pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_s
 pub use render::{Statement, create_script, script_text};
 pub use source::{Diagnostic, Diagnostics, SourceFile, printable};
 pub use types::*;
+pub use function::{Function, FunctionUse, FunctionUser};
+pub use trigger::Trigger;
 pub use view::{View, ViewColumn, ViewUse};

@@ -54,6 +54,15 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for s in &schema.sequences {
         push(ObjectPath::Sequence(s.name.clone()), create_sequence(s));
     }
+    // Functions with a quoted body before the tables whose defaults, checks and indexes may call them (their
+    // bodies are checked when called: run with `check_function_bodies = off`); SQL-standard bodies, which
+    // the server resolves at once, after the tables and views they read.
+    let function_path = |f: &crate::function::Function| {
+        ObjectPath::Function(f.name.clone(), f.arguments.clone())
+    };
+    for f in schema.functions.iter().filter(|f| !f.sql_standard_body()) {
+        push(function_path(f), crate::function::create_function(f, false));
+    }
     for t in &schema.tables {
         push(ObjectPath::Table(t.name.clone()), create_table(t));
         for (origin, sql) in table_additions(t) {
@@ -86,6 +95,16 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
                 ObjectPath::Index(v.name.clone(), i),
                 create_index(&v.name, idx),
             );
+        }
+    }
+    for f in schema.functions.iter().filter(|f| f.sql_standard_body()) {
+        push(function_path(f), crate::function::create_function(f, false));
+    }
+    for t in &schema.triggers {
+        let p = ObjectPath::Trigger(t.relation.clone(), t.name.clone());
+        push(p.clone(), crate::trigger::create_trigger(t));
+        if t.enabled.is_some() {
+            push(p, crate::trigger::enable_trigger(t));
         }
     }
     for s in &schema.sequences {
@@ -195,6 +214,22 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
                 );
                 push(p, target, &idx.comment);
             }
+        }
+    }
+    for f in &schema.functions {
+        if f.comment.is_some() {
+            out.push(Statement {
+                sql: crate::function::comment_on_function(f, &f.comment),
+                origin: ObjectPath::Function(f.name.clone(), f.arguments.clone()),
+            });
+        }
+    }
+    for t in &schema.triggers {
+        if t.comment.is_some() {
+            out.push(Statement {
+                sql: crate::trigger::comment_on_trigger(t, &t.comment),
+                origin: ObjectPath::Trigger(t.relation.clone(), t.name.clone()),
+            });
         }
     }
     for v in &schema.views {

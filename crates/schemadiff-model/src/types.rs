@@ -15,6 +15,10 @@ pub struct Schema {
     pub tables: Vec<Table>,
     /// Views and materialized views (see [`crate::view`]).
     pub views: Vec<crate::view::View>,
+    /// Functions and procedures (see [`crate::function`]).
+    pub functions: Vec<crate::function::Function>,
+    /// Triggers of tables and views (see [`crate::trigger`]).
+    pub triggers: Vec<crate::trigger::Trigger>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
     pub migrations: Option<MigrationsConfig>,
     /// The objects schemadiff leaves to other tools (`[filter]`); not part of the database.
@@ -41,6 +45,17 @@ impl Schema {
 
     pub fn view(&self, name: &QualifiedName) -> Option<&crate::view::View> {
         self.views.iter().find(|v| &v.name == name)
+    }
+
+    /// The function or procedure of this name and input argument types (`oidvectortypes` form).
+    pub fn function(
+        &self,
+        name: &QualifiedName,
+        signature: &str,
+    ) -> Option<&crate::function::Function> {
+        self.functions
+            .iter()
+            .find(|f| &f.name == name && f.signature == signature)
     }
 }
 

@@ -27,6 +27,15 @@ fn sample(kind: Kind) -> &'static str {
         Kind::MaterializedView => {
             "[tables.base.columns]\nid = \"integer\"\n\n[materialized_views.sample]\nquery = \"SELECT id FROM base\"\n\n[[materialized_views.sample.indexes]]\ncolumns = [\"id\"]\n"
         }
+        Kind::Function => {
+            "[functions.\"sample(a integer)\"]\nreturns = \"integer\"\nlanguage = \"plpgsql\"\nbody = '''\nBEGIN\n  RETURN a + 1;\nEND;\n'''\n"
+        }
+        Kind::Procedure => {
+            "[tables.base.columns]\nid = \"integer\"\n\n[procedures.\"sample(p integer)\"]\nlanguage = \"sql\"\nbody = \"BEGIN ATOMIC INSERT INTO base VALUES (p); END\"\n"
+        }
+        Kind::Trigger => {
+            "[tables.base.columns]\nid = \"integer\"\n\n[[tables.base.triggers]]\nname = \"sample\"\ntiming = \"before\"\nevents = [\"insert\"]\nfor_each = \"row\"\nfunction = \"touch\"\n\n[functions.\"touch()\"]\nreturns = \"trigger\"\nlanguage = \"plpgsql\"\nbody = \"BEGIN RETURN NEW; END\"\n"
+        }
     }
 }
 
@@ -34,7 +43,10 @@ fn expected_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Extension => "hstore",
         Kind::Schema => "sample",
-        _ => "public.sample",
+        Kind::Function | Kind::Procedure => "sample(integer)",
+        Kind::Trigger => "base.sample",
+        // Names in `public` are written without it.
+        _ => "sample",
     }
 }
 
@@ -111,7 +123,18 @@ async fn every_registered_kind_round_trips_through_every_stage() {
         );
 
         // Check: in sync with the applied database, drift against an empty one.
-        let dir = common::project("kinds", kind.section(), toml, &[]);
+        // The migrations directory holds the plan as its one migration, so that it is in sync too.
+        let script: String = planned
+            .plan
+            .statements()
+            .map(|s| format!("{s};\n"))
+            .collect();
+        let dir = common::project(
+            "kinds",
+            kind.label(),
+            toml,
+            &[("migrations/0001_sample.sql", &script)],
+        );
         let empty_db = schemadiff_testkit::fresh_database().await;
         for (url, code) in [(db.conninfo(), 0), (empty_db.conninfo(), 1)] {
             let out = common::schemadiff(
