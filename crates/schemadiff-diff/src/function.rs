@@ -39,9 +39,14 @@ pub(crate) fn functions(current: &Schema, desired: &Schema, out: &mut Vec<Change
     let cur: BTreeMap<Key, &Function> = current.functions.iter().map(|f| (key(f), f)).collect();
     let des: BTreeMap<Key, &Function> = desired.functions.iter().map(|f| (key(f), f)).collect();
 
-    let gone: BTreeSet<Res> = out
+    let removed: BTreeSet<Res> = out
         .iter()
-        .flat_map(|c| c.removes.iter().chain(&c.invalidates))
+        .flat_map(|c| c.removes.iter())
+        .cloned()
+        .collect();
+    let invalidated: BTreeSet<Res> = out
+        .iter()
+        .flat_map(|c| c.invalidates.iter())
         .cloned()
         .collect();
 
@@ -50,8 +55,13 @@ pub(crate) fn functions(current: &Schema, desired: &Schema, out: &mut Vec<Change
     let mut rebuild: BTreeSet<Key> = BTreeSet::new();
     for (k, old) in &cur {
         let replaced_in_place = des.get(k).is_some_and(|new| !needs_recreate(old, new));
-        let reads_gone = uses(old, current).iter().any(|r| gone.contains(r));
-        if !replaced_in_place || reads_gone {
+        // A body that reads what is removed is replaced before (its new version cannot read it), but one
+        // that reads a column made anew (a type change) must be gone while it changes.
+        let old_uses = uses(old, current);
+        let reads_remade = old_uses.iter().any(|r| invalidated.contains(r));
+        let reads_removed = old_uses.iter().any(|r| removed.contains(r));
+        let unchanged = des.get(k).is_some_and(|new| same_definition(old, new));
+        if !replaced_in_place || reads_remade || (reads_removed && unchanged) {
             rebuild.insert(*k);
         }
     }
@@ -96,7 +106,35 @@ pub(crate) fn functions(current: &Schema, desired: &Schema, out: &mut Vec<Change
             out.extend(create_changes(new, desired));
         }
     }
+    users_wait(desired, out);
     opaque_body_warnings(current, out);
+}
+
+/// The changes that make what calls a desired function (a table with such a default or check, an added
+/// constraint or index, a column default) wait for it: otherwise an expression could bind to another
+/// overload that still exists, or fail.
+fn users_wait(desired: &Schema, out: &mut [Change]) {
+    for f in &desired.functions {
+        let needed = resource(f);
+        for user in &f.used_by {
+            let targets: Vec<Res> = match user {
+                FunctionUser::Default(t, c) => vec![Res::Table(t.clone()), Res::Column(t.clone(), c.clone())],
+                FunctionUser::Constraint(t, n) | FunctionUser::Index(t, n) => {
+                    vec![Res::Table(t.clone()), Res::Named(t.clone(), n.clone())]
+                }
+                _ => continue,
+            };
+            for c in out.iter_mut() {
+                let makes = c.provides.iter().any(|r| targets.contains(r));
+                let sets_default = matches!(user, FunctionUser::Default(..))
+                    && matches!(c.kind, "alter_column" | "set_default")
+                    && c.requires.iter().any(|r| targets.contains(r));
+                if (makes || sets_default) && !c.requires.contains(&needed) && !c.provides.contains(&needed) {
+                    c.requires.push(needed.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Everything but the comment and what the catalog says it uses.
@@ -156,7 +194,7 @@ fn drop_change(f: &Function, current: &Schema) -> Change {
     )
     .group(group(f))
     .sql(drop_function(f))
-    .removes([resource(f), Res::Function(f.name.clone(), String::new())])
+    .removes([resource(f)])
     .releases(uses(f, current));
     if opaque(f) {
         change = change.hazard(Hazard::UntrackableDependencies);
@@ -183,7 +221,7 @@ fn create_changes(f: &Function, desired: &Schema) -> Vec<Change> {
     create = create
         .sql(create_function(f, false))
         .requires(uses(f, desired))
-        .provides([resource(f), Res::Function(f.name.clone(), String::new())]);
+        .provides([resource(f)]);
     if f.definer_without_search_path() {
         create = create.hazard(Hazard::SecurityDefinerWithoutSearchPath);
     }
@@ -277,7 +315,7 @@ fn dependents(
                     continue;
                 }
                 let alter = format!("ALTER TABLE {} ALTER COLUMN {}", t.sql(), quote_ident(c));
-                let object = format!("column {}.{}", t.sql(), quote_ident(c));
+                let object = format!("default of column {}.{}", t.sql(), quote_ident(c));
                 out.push(
                     Change::new("drop_default", Action::Alter, Phase::DropIndexOrConstraint, object.clone())
                         .group(group.clone())
