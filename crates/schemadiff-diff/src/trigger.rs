@@ -56,17 +56,17 @@ pub(crate) fn triggers(current: &Schema, desired: &Schema, out: &mut Vec<Change>
             continue;
         }
         match new {
-            None => out.push(drop_change(old)),
+            None => out.push(drop_change(old, current)),
             Some(new) if function_goes || columns_go || !same_definition(old, new) => {
-                out.push(drop_change(old));
+                out.push(drop_change(old, current));
                 out.extend(create_changes(new, desired));
             }
             Some(new) => {
                 if old.enabled != new.enabled {
-                    out.push(enable_change(new));
+                    out.push(enable_change(new, desired));
                 }
                 if old.comment != new.comment {
-                    out.push(comment_change(new));
+                    out.push(comment_change(new, desired));
                 }
             }
         }
@@ -96,8 +96,12 @@ fn resource(t: &Trigger) -> Res {
     Res::Trigger(t.relation.clone(), t.name.clone())
 }
 
-fn group(t: &Trigger) -> String {
-    format!("table {}", t.relation.sql())
+/// Shown under its table or view.
+fn group(t: &Trigger, schema: &Schema) -> String {
+    match schema.view(&t.relation) {
+        Some(v) => v.label(),
+        None => format!("table {}", t.relation.sql()),
+    }
 }
 
 fn relation(t: &Trigger, schema_has_view: bool) -> Res {
@@ -108,9 +112,9 @@ fn relation(t: &Trigger, schema_has_view: bool) -> Res {
     }
 }
 
-fn drop_change(t: &Trigger) -> Change {
+fn drop_change(t: &Trigger, current: &Schema) -> Change {
     Change::new("drop_trigger", Action::Drop, Phase::DropTrigger, t.label())
-        .group(group(t))
+        .group(group(t, current))
         .sql(drop_trigger(t))
         .hazard(Hazard::AccessExclusiveLock)
         .removes([resource(t)])
@@ -125,7 +129,7 @@ fn drop_change(t: &Trigger) -> Change {
 fn create_changes(t: &Trigger, desired: &Schema) -> Vec<Change> {
     let on_view = desired.view(&t.relation).is_some();
     let mut create = Change::new("create_trigger", Action::Create, Phase::CreateTrigger, t.label())
-        .group(group(t))
+        .group(group(t, desired))
         .sql(create_trigger(t))
         .requires([relation(t, on_view), function(t)])
         .requires(
@@ -139,21 +143,26 @@ fn create_changes(t: &Trigger, desired: &Schema) -> Vec<Change> {
     }
     let mut out = vec![create];
     if t.comment.is_some() {
-        out.push(comment_change(t));
+        out.push(comment_change(t, desired));
     }
     out
 }
 
-fn enable_change(t: &Trigger) -> Change {
-    Change::new("enable_trigger", Action::Alter, Phase::CreateTrigger, t.label())
-        .group(group(t))
+fn enable_change(t: &Trigger, desired: &Schema) -> Change {
+    Change::new(
+        "set_trigger_state",
+        Action::Alter,
+        Phase::CreateTrigger,
+        format!("state of {}", t.label()),
+    )
+    .group(group(t, desired))
         .sql(enable_trigger(t))
         .requires([resource(t)])
 }
 
-fn comment_change(t: &Trigger) -> Change {
+fn comment_change(t: &Trigger, schema: &Schema) -> Change {
     Change::new("set_comment", Action::Alter, Phase::Comment, t.label())
-        .group(group(t))
+        .group(group(t, schema))
         .sql(comment_on_trigger(t, &t.comment))
         .requires([resource(t)])
 }

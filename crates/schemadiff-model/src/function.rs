@@ -249,6 +249,19 @@ pub fn without_defaults(arguments: &str) -> String {
     parts.join(", ")
 }
 
+/// Whether `text` holds `name` as a word (letter case aside), as an unquoted or quoted name would be written.
+pub fn mentions(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let text = text.to_lowercase();
+    let name = name.to_lowercase();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    text.match_indices(&name).any(|(i, _)| {
+        !word(text[..i].chars().next_back()) && !word(text[i + name.len()..].chars().next())
+    })
+}
+
 /// Whether `body` is a SQL-standard body.
 pub fn sql_standard(body: &str) -> bool {
     let words: Vec<String> = body
@@ -558,6 +571,24 @@ fn marker_like(line: &str) -> bool {
     };
     let rest = rest.trim_start();
     rest.starts_with('+') || rest.starts_with("migrate:") || rest.starts_with("//") || rest.starts_with('@')
+}
+
+/// Functions in an order that creates each after the functions its SQL-standard body calls (known from
+/// `uses` once read from a catalog), else in the order given.
+pub fn creation_order(mut left: Vec<&Function>) -> Vec<&Function> {
+    let mut done: Vec<&Function> = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let ready = left.iter().position(|f| {
+            f.uses.iter().all(|u| match u {
+                FunctionUse::Function(n, s) => {
+                    !left.iter().any(|o| &o.name == n && &o.signature == s) || (n == &f.name && s == &f.signature)
+                }
+                _ => true,
+            })
+        });
+        done.push(left.remove(ready.unwrap_or(0)));
+    }
+    done
 }
 
 /// `COMMENT ON FUNCTION f(types) IS ...`.

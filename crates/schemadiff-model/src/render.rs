@@ -54,13 +54,34 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for s in &schema.sequences {
         push(ObjectPath::Sequence(s.name.clone()), create_sequence(s));
     }
-    // Functions with a quoted body before the tables whose defaults, checks and indexes may call them (their
-    // bodies are checked when called: run with `check_function_bodies = off`); SQL-standard bodies, which
-    // the server resolves at once, after the tables and views they read.
+    // Functions before the tables whose defaults, checks and indexes may call them (quoted bodies are not
+    // checked: scratch sessions run with `check_function_bodies = off`), except those known (read from a
+    // catalog) to read a table or view or to take or return a row type, which come after the tables and
+    // views. Written in schema.toml, such a function fails first and is tried again after the rest
+    // (`normalize_desired`).
     let function_path = |f: &crate::function::Function| {
         ObjectPath::Function(f.name.clone(), f.arguments.clone())
     };
-    for f in schema.functions.iter().filter(|f| !f.sql_standard_body()) {
+    let relations: Vec<&str> = schema
+        .tables
+        .iter()
+        .map(|t| t.name.name.as_str())
+        .chain(schema.views.iter().map(|v| v.name.name.as_str()))
+        .collect();
+    let late = |f: &crate::function::Function| {
+        // Written in schema.toml, nothing is known: a row type in the arguments or result, or a relation
+        // named in a body of language sql (checked when created), by its name.
+        let named = |text: &str| relations.iter().any(|r| crate::function::mentions(text, r));
+        named(&f.arguments)
+            || f.returns.as_deref().is_some_and(named)
+            || (f.language == "sql" && named(&f.body))
+            || f.uses.iter().any(|u| match u {
+                crate::function::FunctionUse::Type(q) => schema.table(q).is_some() || schema.view(q).is_some(),
+                crate::function::FunctionUse::Relation(_) | crate::function::FunctionUse::Column(..) => true,
+                crate::function::FunctionUse::Function(..) => false,
+            })
+    };
+    for f in schema.functions.iter().filter(|f| !late(f)) {
         push(function_path(f), crate::function::create_function(f, false));
     }
     for t in &schema.tables {
@@ -97,7 +118,7 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
             );
         }
     }
-    for f in schema.functions.iter().filter(|f| f.sql_standard_body()) {
+    for f in crate::function::creation_order(schema.functions.iter().filter(|f| late(f)).collect()) {
         push(function_path(f), crate::function::create_function(f, false));
     }
     for t in &schema.triggers {
