@@ -3,8 +3,8 @@
 
 pub mod cluster;
 pub mod connect;
-pub mod function;
 pub mod conninfo;
+pub mod function;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;

@@ -39,11 +39,7 @@ pub(crate) fn functions(current: &Schema, desired: &Schema, out: &mut Vec<Change
     let cur: BTreeMap<Key, &Function> = current.functions.iter().map(|f| (key(f), f)).collect();
     let des: BTreeMap<Key, &Function> = desired.functions.iter().map(|f| (key(f), f)).collect();
 
-    let removed: BTreeSet<Res> = out
-        .iter()
-        .flat_map(|c| c.removes.iter())
-        .cloned()
-        .collect();
+    let removed: BTreeSet<Res> = out.iter().flat_map(|c| c.removes.iter()).cloned().collect();
     let invalidated: BTreeSet<Res> = out
         .iter()
         .flat_map(|c| c.invalidates.iter())
@@ -118,7 +114,9 @@ fn users_wait(desired: &Schema, out: &mut [Change]) {
         let needed = resource(f);
         for user in &f.used_by {
             let targets: Vec<Res> = match user {
-                FunctionUser::Default(t, c) => vec![Res::Table(t.clone()), Res::Column(t.clone(), c.clone())],
+                FunctionUser::Default(t, c) => {
+                    vec![Res::Table(t.clone()), Res::Column(t.clone(), c.clone())]
+                }
                 FunctionUser::Constraint(t, n) | FunctionUser::Index(t, n) => {
                     vec![Res::Table(t.clone()), Res::Named(t.clone(), n.clone())]
                 }
@@ -129,7 +127,10 @@ fn users_wait(desired: &Schema, out: &mut [Change]) {
                 let sets_default = matches!(user, FunctionUser::Default(..))
                     && matches!(c.kind, "alter_column" | "set_default")
                     && c.requires.iter().any(|r| targets.contains(r));
-                if (makes || sets_default) && !c.requires.contains(&needed) && !c.provides.contains(&needed) {
+                if (makes || sets_default)
+                    && !c.requires.contains(&needed)
+                    && !c.provides.contains(&needed)
+                {
                     c.requires.push(needed.clone());
                 }
             }
@@ -282,10 +283,14 @@ fn dependents(
     let needed: Vec<Res> = new.map(resource).into_iter().collect();
     for user in &old.used_by {
         let (table, handled_by): (&QualifiedName, Vec<Res>) = match user {
-            FunctionUser::Default(t, c) => (t, vec![Res::Table(t.clone()), Res::Column(t.clone(), c.clone())]),
-            FunctionUser::Constraint(t, n) | FunctionUser::Index(t, n) => {
-                (t, vec![Res::Table(t.clone()), Res::Named(t.clone(), n.clone())])
-            }
+            FunctionUser::Default(t, c) => (
+                t,
+                vec![Res::Table(t.clone()), Res::Column(t.clone(), c.clone())],
+            ),
+            FunctionUser::Constraint(t, n) | FunctionUser::Index(t, n) => (
+                t,
+                vec![Res::Table(t.clone()), Res::Named(t.clone(), n.clone())],
+            ),
             // Views, triggers and functions follow by their own diffs.
             _ => continue,
         };
@@ -317,17 +322,25 @@ fn dependents(
                 let alter = format!("ALTER TABLE {} ALTER COLUMN {}", t.sql(), quote_ident(c));
                 let object = format!("default of column {}.{}", t.sql(), quote_ident(c));
                 out.push(
-                    Change::new("drop_default", Action::Alter, Phase::DropIndexOrConstraint, object.clone())
-                        .group(group.clone())
-                        .sql(format!("{alter} DROP DEFAULT"))
-                        .requires([Res::Column(t.clone(), c.clone())])
-                        .releases([released.clone()]),
+                    Change::new(
+                        "drop_default",
+                        Action::Alter,
+                        Phase::DropIndexOrConstraint,
+                        object.clone(),
+                    )
+                    .group(group.clone())
+                    .sql(format!("{alter} DROP DEFAULT"))
+                    .requires([Res::Column(t.clone(), c.clone())])
+                    .releases([released.clone()]),
                 );
                 if let Some(d) = &des_col.default {
                     out.push(
                         Change::new("set_default", Action::Alter, Phase::AlterColumn, object)
                             .group(group)
-                            .sql(format!("{alter} SET DEFAULT {}", schemadiff_model::render::inert(d)))
+                            .sql(format!(
+                                "{alter} SET DEFAULT {}",
+                                schemadiff_model::render::inert(d)
+                            ))
                             .requires([Res::Column(t.clone(), c.clone())])
                             .requires(needed.clone())
                             .requires(function_resources(desired)),
@@ -341,24 +354,42 @@ fn dependents(
                 }
                 let object = format!("constraint {} on {}", quote_ident(n), t.sql());
                 out.push(
-                    Change::new("drop_constraint", Action::Drop, Phase::DropIndexOrConstraint, object.clone())
-                        .group(group.clone())
-                        .sql(format!("ALTER TABLE {} DROP CONSTRAINT {}", t.sql(), quote_ident(n)))
-                        .hazard(Hazard::AccessExclusiveLock)
-                        .removes([Res::Named(t.clone(), n.clone())])
-                        .releases([released.clone()]),
+                    Change::new(
+                        "drop_constraint",
+                        Action::Drop,
+                        Phase::DropIndexOrConstraint,
+                        object.clone(),
+                    )
+                    .group(group.clone())
+                    .sql(format!(
+                        "ALTER TABLE {} DROP CONSTRAINT {}",
+                        t.sql(),
+                        quote_ident(n)
+                    ))
+                    .hazard(Hazard::AccessExclusiveLock)
+                    .removes([Res::Named(t.clone(), n.clone())])
+                    .releases([released.clone()]),
                 );
                 if let Some(check) = des_t.checks.iter().find(same) {
                     out.push(
-                        Change::new("add_constraint", Action::Create, Phase::AddConstraint, object)
-                            .group(group)
-                            .sql(format!("ALTER TABLE {} ADD {}", t.sql(), check_clause(check)))
-                            .hazard(Hazard::AccessExclusiveLock)
-                            .hazard(Hazard::MayFailOnExistingData)
-                            .requires([Res::Table(t.clone())])
-                            .requires(needed.clone())
-                            .requires(function_resources(desired))
-                            .provides([Res::Named(t.clone(), n.clone())]),
+                        Change::new(
+                            "add_constraint",
+                            Action::Create,
+                            Phase::AddConstraint,
+                            object,
+                        )
+                        .group(group)
+                        .sql(format!(
+                            "ALTER TABLE {} ADD {}",
+                            t.sql(),
+                            check_clause(check)
+                        ))
+                        .hazard(Hazard::AccessExclusiveLock)
+                        .hazard(Hazard::MayFailOnExistingData)
+                        .requires([Res::Table(t.clone())])
+                        .requires(needed.clone())
+                        .requires(function_resources(desired))
+                        .provides([Res::Named(t.clone(), n.clone())]),
                     );
                 }
             }
@@ -370,12 +401,17 @@ fn dependents(
                 let name = QualifiedName::new(t.schema.clone(), n.clone());
                 let object = format!("index {}", name.sql());
                 out.push(
-                    Change::new("drop_index", Action::Drop, Phase::DropIndexOrConstraint, object.clone())
-                        .group(group.clone())
-                        .sql(format!("DROP INDEX {}", name.sql()))
-                        .hazard(Hazard::AccessExclusiveLock)
-                        .removes([Res::Named(t.clone(), n.clone()), Res::relation_of(&name)])
-                        .releases([released.clone()]),
+                    Change::new(
+                        "drop_index",
+                        Action::Drop,
+                        Phase::DropIndexOrConstraint,
+                        object.clone(),
+                    )
+                    .group(group.clone())
+                    .sql(format!("DROP INDEX {}", name.sql()))
+                    .hazard(Hazard::AccessExclusiveLock)
+                    .removes([Res::Named(t.clone(), n.clone()), Res::relation_of(&name)])
+                    .releases([released.clone()]),
                 );
                 if let Some(idx) = des_t.indexes.iter().find(same) {
                     out.push(
@@ -438,7 +474,12 @@ fn opaque_body_warnings(current: &Schema, out: &mut [Change]) {
             Res::Column(_, col) => named(col),
             _ => false,
         });
-        if hit && matches!(c.kind, "drop_table" | "drop_column" | "alter_column" | "recreate_column") {
+        if hit
+            && matches!(
+                c.kind,
+                "drop_table" | "drop_column" | "alter_column" | "recreate_column"
+            )
+        {
             c.hazards.push(Hazard::UntrackableDependencies);
             c.hazards.sort();
             c.hazards.dedup();

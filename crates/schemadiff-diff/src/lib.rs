@@ -7,10 +7,10 @@
 pub mod change;
 pub mod diff;
 mod function;
-mod trigger;
 pub mod order;
 pub mod renames;
 pub mod split;
+mod trigger;
 pub mod view;
 
 pub use change::{Action, Change, Hazard, Phase, Res};

@@ -128,16 +128,21 @@ fn drop_change(t: &Trigger, current: &Schema) -> Change {
 
 fn create_changes(t: &Trigger, desired: &Schema) -> Vec<Change> {
     let on_view = desired.view(&t.relation).is_some();
-    let mut create = Change::new("create_trigger", Action::Create, Phase::CreateTrigger, t.label())
-        .group(group(t, desired))
-        .sql(create_trigger(t))
-        .requires([relation(t, on_view), function(t)])
-        .requires(
-            t.columns
-                .iter()
-                .map(|c| Res::Column(t.relation.clone(), c.clone())),
-        )
-        .provides([resource(t)]);
+    let mut create = Change::new(
+        "create_trigger",
+        Action::Create,
+        Phase::CreateTrigger,
+        t.label(),
+    )
+    .group(group(t, desired))
+    .sql(create_trigger(t))
+    .requires([relation(t, on_view), function(t)])
+    .requires(
+        t.columns
+            .iter()
+            .map(|c| Res::Column(t.relation.clone(), c.clone())),
+    )
+    .provides([resource(t)]);
     if t.enabled.is_some() {
         create = create.sql(enable_trigger(t));
     }
@@ -156,8 +161,8 @@ fn enable_change(t: &Trigger, desired: &Schema) -> Change {
         format!("state of {}", t.label()),
     )
     .group(group(t, desired))
-        .sql(enable_trigger(t))
-        .requires([resource(t)])
+    .sql(enable_trigger(t))
+    .requires([resource(t)])
 }
 
 fn comment_change(t: &Trigger, schema: &Schema) -> Change {

@@ -103,7 +103,9 @@ impl Words {
         self.count += 1;
         let f = &self.first;
         let routine = f[0] == b'c'
-            && (f[1] == b'f' || f[1] == b'p' || (f[1] == b'o' && f[2] == b'r' && (f[3] == b'f' || f[3] == b'p')));
+            && (f[1] == b'f'
+                || f[1] == b'p'
+                || (f[1] == b'o' && f[2] == b'r' && (f[3] == b'f' || f[3] == b'p')));
         if !routine || self.parens > 0 {
             return;
         }

@@ -440,7 +440,7 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
                         FragmentKind::Expression => "an expression outside parentheses",
                         FragmentKind::Operator | FragmentKind::Query | FragmentKind::AtomicBody => {
                             "an operator"
-                        },
+                        }
                     };
                     return Err(FragmentError::new(
                         at,
@@ -497,7 +497,10 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
 /// A SQL-standard body: `RETURN` and an expression, or `BEGIN ATOMIC`, statements each ended by `;`, and the
 /// `END` that closes it last. Depth counts as psql counts it (outside parentheses, BEGIN and CASE open, END
 /// closes), so a `;` at depth 0 would end the statement in psql and in every runner that splits as it does.
-fn atomic_body(text: &str, tokens: &[(Token, std::ops::Range<usize>)]) -> Result<(), FragmentError> {
+fn atomic_body(
+    text: &str,
+    tokens: &[(Token, std::ops::Range<usize>)],
+) -> Result<(), FragmentError> {
     let words: Vec<(String, usize)> = tokens
         .iter()
         .filter(|(t, _)| matches!(t, Token::Word))
@@ -840,12 +843,26 @@ mod tests {
     fn atomic_bodies_end_where_psql_ends_them() {
         check("BEGIN ATOMIC\n SELECT CASE WHEN true THEN 1 END;\n SELECT (CASE WHEN true THEN 2 END);\nEND", FragmentKind::AtomicBody).unwrap();
         check("RETURN a + 1", FragmentKind::AtomicBody).unwrap();
-        assert!(refused("BEGIN ATOMIC SELECT 1; END; DROP TABLE t", FragmentKind::AtomicBody).contains("after the `END`"));
-        assert!(refused("BEGIN ATOMIC SELECT 1; END; DROP TABLE t; END", FragmentKind::AtomicBody).contains("after the `END`"));
+        assert!(
+            refused(
+                "BEGIN ATOMIC SELECT 1; END; DROP TABLE t",
+                FragmentKind::AtomicBody
+            )
+            .contains("after the `END`")
+        );
+        assert!(
+            refused(
+                "BEGIN ATOMIC SELECT 1; END; DROP TABLE t; END",
+                FragmentKind::AtomicBody
+            )
+            .contains("after the `END`")
+        );
         assert!(refused("BEGIN ATOMIC SELECT 1;", FragmentKind::AtomicBody).contains("no `END`"));
         assert!(refused("RETURN 1; DROP TABLE t", FragmentKind::AtomicBody).contains("`;`"));
         assert!(refused("SELECT 1", FragmentKind::AtomicBody).contains("BEGIN ATOMIC"));
-        assert!(refused("BEGIN ATOMIC SELECT (1; END", FragmentKind::AtomicBody).contains("no `END`"));
+        assert!(
+            refused("BEGIN ATOMIC SELECT (1; END", FragmentKind::AtomicBody).contains("no `END`")
+        );
     }
 
     #[test]

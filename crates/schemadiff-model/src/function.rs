@@ -351,7 +351,9 @@ impl Decoder {
         let mut f = Function::new(name, procedure);
         f.arguments = arguments.to_string();
         if !procedure {
-            f.returns = self.opt_string(&obj, "returns").map(|r| r.trim().to_string());
+            f.returns = self
+                .opt_string(&obj, "returns")
+                .map(|r| r.trim().to_string());
             if f.returns.is_none() && obj.get("returns").is_none() {
                 self.error(
                     Diagnostic::new(k.span(), format!("{what} has no `returns`"))
@@ -546,7 +548,9 @@ pub fn list_items(value: &str) -> Option<Vec<String>> {
 /// line).
 pub fn quoted_body(body: &str) -> String {
     if body.lines().any(marker_like)
-        || body.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        || body
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
         || body.contains(['\u{2028}', '\u{2029}'])
     {
         return escape_literal(body);
@@ -570,7 +574,10 @@ fn marker_like(line: &str) -> bool {
         return false;
     };
     let rest = rest.trim_start();
-    rest.starts_with('+') || rest.starts_with("migrate:") || rest.starts_with("//") || rest.starts_with('@')
+    rest.starts_with('+')
+        || rest.starts_with("migrate:")
+        || rest.starts_with("//")
+        || rest.starts_with('@')
 }
 
 /// Functions in an order that creates each after the functions its SQL-standard body calls (known from
@@ -581,7 +588,8 @@ pub fn creation_order(mut left: Vec<&Function>) -> Vec<&Function> {
         let ready = left.iter().position(|f| {
             f.uses.iter().all(|u| match u {
                 FunctionUse::Function(n, s) => {
-                    !left.iter().any(|o| &o.name == n && &o.signature == s) || (n == &f.name && s == &f.signature)
+                    !left.iter().any(|o| &o.name == n && &o.signature == s)
+                        || (n == &f.name && s == &f.signature)
                 }
                 _ => true,
             })
@@ -766,7 +774,10 @@ mod tests {
             without_defaults("a integer DEFAULT 1, b text = 'x, y', \"default\" int"),
             "a integer, b text, \"default\" int"
         );
-        assert_eq!(without_defaults("VARIADIC v integer[]"), "VARIADIC v integer[]");
+        assert_eq!(
+            without_defaults("VARIADIC v integer[]"),
+            "VARIADIC v integer[]"
+        );
     }
 
     #[test]
@@ -799,7 +810,10 @@ mod tests {
             "BEGIN\r-- +goose Down\rEND;",
         ] {
             let q = quoted_body(body);
-            assert!(q.starts_with("E'") && !q.contains('\n') && !q.contains('\r'), "{q}");
+            assert!(
+                q.starts_with("E'") && !q.contains('\n') && !q.contains('\r'),
+                "{q}"
+            );
         }
         // An ordinary comment keeps the readable form.
         assert!(quoted_body("BEGIN\n  -- bump it\nEND;").starts_with("$$"));

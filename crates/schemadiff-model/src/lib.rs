@@ -16,12 +16,12 @@ mod validate;
 pub mod view;
 
 pub use dump::to_toml;
+pub use function::{Function, FunctionUse, FunctionUser};
 pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use kinds::Kind;
 pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_str};
 pub use render::{Statement, create_script, script_text};
 pub use source::{Diagnostic, Diagnostics, SourceFile, printable};
-pub use types::*;
-pub use function::{Function, FunctionUse, FunctionUser};
 pub use trigger::Trigger;
+pub use types::*;
 pub use view::{View, ViewColumn, ViewUse};

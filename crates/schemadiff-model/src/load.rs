@@ -382,10 +382,17 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             take!(views, View, "view");
             for o in part.functions {
                 let seen = schema.functions.iter().any(|x| {
-                    x.name == o.name && x.arguments.split_whitespace().eq(o.arguments.split_whitespace())
+                    x.name == o.name
+                        && x.arguments
+                            .split_whitespace()
+                            .eq(o.arguments.split_whitespace())
                 });
                 let what = format!("{} `{}`", o.kind_sql().to_lowercase(), o.key());
-                if again(ObjectPath::Function(o.name.clone(), o.arguments.clone()), what, seen) {
+                if again(
+                    ObjectPath::Function(o.name.clone(), o.arguments.clone()),
+                    what,
+                    seen,
+                ) {
                     schema.functions.push(o);
                 }
             }
@@ -656,7 +663,12 @@ impl Decoder {
         Some(obj)
     }
 
-    pub(crate) fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str, hint: &str) -> Option<&'a DeTable<'i>> {
+    pub(crate) fn table<'a, 'i>(
+        &mut self,
+        v: &'a Val<'i>,
+        what: &str,
+        hint: &str,
+    ) -> Option<&'a DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
@@ -960,7 +972,11 @@ impl Decoder {
                 DeValue::Boolean(b) => out.push((k.get_ref().to_string(), b.to_string())),
                 other => self.error(Diagnostic::new(
                     val.span(),
-                    format!("`{}` in {what} must be a string, found {}", k.get_ref(), kind(other)),
+                    format!(
+                        "`{}` in {what} must be a string, found {}",
+                        k.get_ref(),
+                        kind(other)
+                    ),
                 )),
             }
         }
@@ -1088,9 +1104,15 @@ impl Decoder {
 
         for procedure in [false, true] {
             let (key, hint) = if procedure {
-                ("procedures", "write `[procedures.\"name(arguments)\"]` for each procedure")
+                (
+                    "procedures",
+                    "write `[procedures.\"name(arguments)\"]` for each procedure",
+                )
             } else {
-                ("functions", "write `[functions.\"name(arguments)\"]` for each function")
+                (
+                    "functions",
+                    "write `[functions.\"name(arguments)\"]` for each function",
+                )
             };
             for (k, v) in self.section(root, key, hint) {
                 if let Some(f) = self.function(k, v, procedure) {

@@ -59,9 +59,8 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     // catalog) to read a table or view or to take or return a row type, which come after the tables and
     // views. Written in schema.toml, such a function fails first and is tried again after the rest
     // (`normalize_desired`).
-    let function_path = |f: &crate::function::Function| {
-        ObjectPath::Function(f.name.clone(), f.arguments.clone())
-    };
+    let function_path =
+        |f: &crate::function::Function| ObjectPath::Function(f.name.clone(), f.arguments.clone());
     let relations: Vec<&str> = schema
         .tables
         .iter()
@@ -76,8 +75,11 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
             || f.returns.as_deref().is_some_and(named)
             || (f.language == "sql" && named(&f.body))
             || f.uses.iter().any(|u| match u {
-                crate::function::FunctionUse::Type(q) => schema.table(q).is_some() || schema.view(q).is_some(),
-                crate::function::FunctionUse::Relation(_) | crate::function::FunctionUse::Column(..) => true,
+                crate::function::FunctionUse::Type(q) => {
+                    schema.table(q).is_some() || schema.view(q).is_some()
+                }
+                crate::function::FunctionUse::Relation(_)
+                | crate::function::FunctionUse::Column(..) => true,
                 crate::function::FunctionUse::Function(..) => false,
             })
     };
@@ -118,7 +120,8 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
             );
         }
     }
-    for f in crate::function::creation_order(schema.functions.iter().filter(|f| late(f)).collect()) {
+    for f in crate::function::creation_order(schema.functions.iter().filter(|f| late(f)).collect())
+    {
         push(function_path(f), crate::function::create_function(f, false));
     }
     for t in &schema.triggers {

@@ -77,13 +77,22 @@ const ENABLED: [&str; 4] = ["origin", "replica", "always", "disabled"];
 impl Trigger {
     /// `trigger t_upd on public.t`, for people.
     pub fn label(&self) -> String {
-        format!("trigger {} on {}", quote_ident(&self.name), self.relation.sql())
+        format!(
+            "trigger {} on {}",
+            quote_ident(&self.name),
+            self.relation.sql()
+        )
     }
 }
 
 impl Decoder {
     /// One entry of `[[tables.t.triggers]]` or `[[views.v.triggers]]`.
-    pub(crate) fn trigger(&mut self, relation: &QualifiedName, i: usize, v: &Val) -> Option<Trigger> {
+    pub(crate) fn trigger(
+        &mut self,
+        relation: &QualifiedName,
+        i: usize,
+        v: &Val,
+    ) -> Option<Trigger> {
         let what = format!("trigger #{} of `{relation}`", i + 1);
         let name_of = match v.get_ref() {
             toml::de::DeValue::Table(t) => t
@@ -237,11 +246,7 @@ pub fn create_trigger(t: &Trigger) -> String {
             let _ = write!(sql, " NEW TABLE AS {}", quote_ident(n));
         }
     }
-    let _ = write!(
-        sql,
-        " FOR EACH {}",
-        if t.row { "ROW" } else { "STATEMENT" }
-    );
+    let _ = write!(sql, " FOR EACH {}", if t.row { "ROW" } else { "STATEMENT" });
     if let Some(w) = &t.when {
         let _ = write!(sql, " WHEN ({})", inert(w));
     }
@@ -321,7 +326,8 @@ pub(crate) fn dump(out: &mut String, section: &str, t: &Trigger) {
         out,
         "function = {}",
         toml_string(&QualifiedName::reference_text(
-            (t.function.schema != crate::ident::DEFAULT_SCHEMA).then_some(t.function.schema.as_str()),
+            (t.function.schema != crate::ident::DEFAULT_SCHEMA)
+                .then_some(t.function.schema.as_str()),
             &t.function.name
         ))
     );
@@ -347,7 +353,12 @@ pub(crate) fn check(c: &mut crate::validate::Checker, t: &Trigger) {
         c.name(&p, "columns", &format!("a column of {what}"), col);
     }
     for n in t.old_table.iter().chain(&t.new_table) {
-        c.name(&p, "referencing", &format!("a transition table of {what}"), n);
+        c.name(
+            &p,
+            "referencing",
+            &format!("a transition table of {what}"),
+            n,
+        );
     }
     c.fragment(
         &p,
@@ -357,12 +368,20 @@ pub(crate) fn check(c: &mut crate::validate::Checker, t: &Trigger) {
         FragmentKind::Expression,
     );
     if !t.constraint && (t.deferrable || t.initially_deferred) {
-        c.err(&p, "deferrable", format!("{what} is deferrable but not a constraint trigger"))
-            .help = Some("add `constraint = true`, or remove `deferrable`".into());
+        c.err(
+            &p,
+            "deferrable",
+            format!("{what} is deferrable but not a constraint trigger"),
+        )
+        .help = Some("add `constraint = true`, or remove `deferrable`".into());
     }
     if t.initially_deferred && !t.deferrable {
-        c.err(&p, "initially_deferred", format!("{what} is initially deferred but not deferrable"))
-            .help = Some("add `deferrable = true`".into());
+        c.err(
+            &p,
+            "initially_deferred",
+            format!("{what} is initially deferred but not deferrable"),
+        )
+        .help = Some("add `deferrable = true`".into());
     }
     for a in &t.arguments {
         c.no_nul(&p, "arguments", "an argument", Some(a));

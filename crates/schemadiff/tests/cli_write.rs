@@ -506,11 +506,17 @@ async fn function_bodies_replay_in_every_format() {
     let dbmate = format!("-- migrate:up\n{T1}\n-- migrate:down\n{T1_DOWN}");
     let goose = format!("-- +goose Up\n{T1}\n-- +goose Down\n{T1_DOWN}");
     let histories: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        ("mybatis", vec![("migrations/001_tasks.sql", mybatis.as_str())]),
+        (
+            "mybatis",
+            vec![("migrations/001_tasks.sql", mybatis.as_str())],
+        ),
         ("plain", vec![("migrations/0001_tasks.sql", T1)]),
         (
             "flyway",
-            vec![("migrations/V1__tasks.sql", T1), ("migrations/U1__tasks.sql", T1_DOWN)],
+            vec![
+                ("migrations/V1__tasks.sql", T1),
+                ("migrations/U1__tasks.sql", T1_DOWN),
+            ],
         ),
         (
             "golang_migrate",
@@ -519,8 +525,14 @@ async fn function_bodies_replay_in_every_format() {
                 ("migrations/000001_tasks.down.sql", T1_DOWN),
             ],
         ),
-        ("dbmate", vec![("migrations/20250101000000_tasks.sql", dbmate.as_str())]),
-        ("goose", vec![("migrations/00001_tasks.sql", goose.as_str())]),
+        (
+            "dbmate",
+            vec![("migrations/20250101000000_tasks.sql", dbmate.as_str())],
+        ),
+        (
+            "goose",
+            vec![("migrations/00001_tasks.sql", goose.as_str())],
+        ),
         (
             "diesel",
             vec![
@@ -555,9 +567,15 @@ async fn function_bodies_replay_in_every_format() {
                 ("-- migrate:down", "dbmate"),
                 ("-- //@UNDO", "mybatis"),
             ] {
-                let n = body.lines().filter(|l| l.trim_start().starts_with(marker)).count();
+                let n = body
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with(marker))
+                    .count();
                 let allowed = usize::from(format == name);
-                assert!(n <= allowed, "{name}: {path}: `{marker}` {n} times:\n{body}");
+                assert!(
+                    n <= allowed,
+                    "{name}: {path}: `{marker}` {n} times:\n{body}"
+                );
             }
             if name == "goose" {
                 assert!(body.contains("-- +goose StatementBegin"), "{body}");

@@ -58,7 +58,13 @@ async fn the_job_scheduler_gets_its_next_golang_migrate_pair() {
     let drift = run(&["check", "--dev-url", &dev]);
     assert_eq!(drift.status.code(), Some(1), "{}", text(&drift));
 
-    let out = run(&["write", "--dev-url", &dev, "--name", "job priorities and stats"]);
+    let out = run(&[
+        "write",
+        "--dev-url",
+        &dev,
+        "--name",
+        "job priorities and stats",
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     let migrations = dir.join("migrations");
     let up = migrations.join("000003_job_priorities_and_stats.up.sql");
@@ -86,13 +92,21 @@ async fn the_job_scheduler_gets_its_next_golang_migrate_pair() {
     ] {
         apply(&db, &migrations.join(f)).await;
     }
-    let two = common::schemadiff(&dir, &["dump", "--dev-url", &dev, "--database-url", db.conninfo()], &[]);
+    let two = common::schemadiff(
+        &dir,
+        &["dump", "--dev-url", &dev, "--database-url", db.conninfo()],
+        &[],
+    );
     assert!(two.status.success(), "{}", text(&two));
     apply(&db, &up).await;
     let live = run(&["check", "--dev-url", &dev, "--database-url", db.conninfo()]);
     assert_eq!(live.status.code(), Some(0), "{}", text(&live));
     apply(&db, &down).await;
-    let back = common::schemadiff(&dir, &["dump", "--dev-url", &dev, "--database-url", db.conninfo()], &[]);
+    let back = common::schemadiff(
+        &dir,
+        &["dump", "--dev-url", &dev, "--database-url", db.conninfo()],
+        &[],
+    );
     assert_eq!(
         String::from_utf8_lossy(&back.stdout),
         String::from_utf8_lossy(&two.stdout),
