@@ -367,7 +367,7 @@ pub(crate) fn check(c: &mut crate::validate::Checker, t: &Trigger) {
         t.when.as_deref(),
         FragmentKind::Expression,
     );
-    if !t.constraint && (t.deferrable || t.initially_deferred) {
+    if !t.constraint && t.deferrable {
         c.err(
             &p,
             "deferrable",
