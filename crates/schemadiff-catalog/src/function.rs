@@ -1,6 +1,6 @@
 //! Functions and procedures, the catalog stage: one query reads every function and procedure (not
 //! aggregates or window functions, which `unsupported` names) with its argument list and result as the server
-//! prints them, its options, its body (`prosrc`, or `pg_get_function_sqlbody` for a SQL-standard body), what
+//! prints them (not the constructors the server makes for a range type, which belong to it), its options, its body (`prosrc`, or `pg_get_function_sqlbody` for a SQL-standard body), what
 //! it uses and what uses it (`pg_depend`, both ways). The model is `schemadiff_model::function`, the diff
 //! `schemadiff_diff::function`.
 
@@ -90,7 +90,10 @@ pub(crate) fn query(version: i32) -> String {
          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
          JOIN pg_catalog.pg_language l ON l.oid = p.prolang \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0 \
-         WHERE p.prokind IN ('f', 'p') AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3, 6",
+         WHERE p.prokind IN ('f', 'p') AND {NAMESPACE_FILTER} AND {} \
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_proc'::regclass \
+                           AND i.objid = p.oid AND i.deptype = 'i') \
+         ORDER BY 2, 3, 6",
         crate::introspect::not_in_extension("pg_proc", "p.oid")
     )
 }
