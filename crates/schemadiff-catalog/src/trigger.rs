@@ -105,14 +105,70 @@ fn arguments(hex: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
-/// The condition of `... FOR EACH ROW WHEN (cond) EXECUTE FUNCTION f(...)`, without its parentheses.
+/// The condition of `... FOR EACH ROW WHEN (cond) EXECUTE FUNCTION f(...)`, without its parentheses: found
+/// outside quoted names and strings (a trigger, table or transition table may be named `FOR EACH ROW WHEN (`),
+/// and ended at its balancing parenthesis (an argument may hold `) EXECUTE FUNCTION `).
 fn when_condition(def: &str) -> Option<String> {
-    let start = [" FOR EACH ROW WHEN (", " FOR EACH STATEMENT WHEN ("]
-        .iter()
-        .filter_map(|m| def.find(m).map(|i| i + m.len()))
-        .min()?;
-    let end = def.rfind(") EXECUTE FUNCTION ")?;
-    (end >= start).then(|| def[start..end].to_string())
+    let b = def.as_bytes();
+    let mut i = 0;
+    let mut start = None;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'') => i = skip_quoted(b, i, q),
+            _ => {
+                if let Some(m) = [" FOR EACH ROW WHEN (", " FOR EACH STATEMENT WHEN ("]
+                    .iter()
+                    .find(|m| def[i..].starts_with(**m))
+                {
+                    start = Some(i + m.len());
+                    break;
+                }
+                i += 1;
+            }
+        }
+    }
+    let start = start?;
+    let mut depth = 1usize;
+    let mut i = start;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'') => {
+                i = skip_quoted(b, i, q);
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(def[start..i].to_string());
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Just after the quote that closes the one at `open` (a doubled quote is part of the text; the server
+/// prints strings with standard_conforming_strings' rules, `E'...'` with a backslash doubled).
+fn skip_quoted(b: &[u8], open: usize, quote: u8) -> usize {
+    let escapes = quote == b'\'' && open > 0 && matches!(b[open - 1], b'E' | b'e');
+    let mut i = open + 1;
+    while i < b.len() {
+        if escapes && b[i] == b'\\' {
+            i += 2;
+        } else if b[i] == quote {
+            if b.get(i + 1) == Some(&quote) {
+                i += 2;
+            } else {
+                return i + 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    b.len()
 }
 
 #[cfg(test)]
@@ -127,6 +183,17 @@ mod tests {
             )
             .as_deref(),
             Some("(old.* IS DISTINCT FROM new.*)")
+        );
+        assert_eq!(
+            when_condition(
+                "CREATE TRIGGER \"x FOR EACH ROW WHEN (\" AFTER UPDATE ON t FOR EACH ROW WHEN ((new.a <> ')')) EXECUTE FUNCTION f(') EXECUTE FUNCTION ')"
+            )
+            .as_deref(),
+            Some("(new.a <> ')')")
+        );
+        assert_eq!(
+            when_condition("CREATE TRIGGER x AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()"),
+            None
         );
         assert_eq!(arguments("610062630000", 3), vec!["a", "bc", ""]);
         assert!(arguments("", 0).is_empty());
