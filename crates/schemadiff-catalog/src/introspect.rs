@@ -698,6 +698,15 @@ async fn read_all(
         .into_iter()
         .filter_map(|oid| views.remove(&oid))
         .collect();
+    // Functions and procedures, with what they use and what uses them; then triggers.
+    let rows = s
+        .query("reading functions", &crate::function::query(version), p)
+        .await?;
+    schema.functions = crate::function::from_rows(&rows);
+    let rows = s
+        .query("reading triggers", &crate::trigger::query(), p)
+        .await?;
+    schema.triggers = crate::trigger::from_rows(&rows);
     // What uses what, for the order of changes.
     let rows = s
         .query("reading dependencies", &crate::deps::query(), p)

@@ -60,7 +60,8 @@ pub async fn normalize_desired(
                 continue;
             }
             let waiting = table_of(&stmt.origin)
-                .is_some_and(|t| deferred.iter().any(|(d, _)| table_of(&d.origin) == Some(t)));
+                .is_some_and(|t| deferred.iter().any(|(d, _)| table_of(&d.origin) == Some(t)))
+                || deferred.iter().any(|(d, _)| d.origin == stmt.origin);
             if waiting {
                 deferred.push((stmt, None));
                 continue;
@@ -68,8 +69,20 @@ pub async fn normalize_desired(
             let Err(e) = run_statement(&client, &stmt.sql).await else {
                 continue;
             };
-            if is_view(&stmt.origin)
-                && e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
+            // A function whose arguments or result name a table's row type, or a trigger of such a
+            // function, also waits (the file does not say what a function's types are).
+            let routine = matches!(
+                stmt.origin,
+                ObjectPath::Function(..) | ObjectPath::Trigger(..)
+            ) && matches!(
+                e.code(),
+                Some(&tokio_postgres::error::SqlState::UNDEFINED_OBJECT)
+                    | Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
+                    | Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION)
+            );
+            if routine
+                || (is_view(&stmt.origin)
+                    && e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE))
             {
                 deferred.push((stmt, Some(e)));
                 continue;
@@ -121,8 +134,14 @@ pub async fn normalize_desired(
             }
         }
         let mut reported: Vec<&schemadiff_model::QualifiedName> = Vec::new();
+        let mut reported_routines: Vec<&ObjectPath> = Vec::new();
         for (stmt, e) in &deferred {
-            let (Some(t), Some(e)) = (table_of(&stmt.origin), e) else {
+            let Some(e) = e else { continue };
+            let Some(t) = table_of(&stmt.origin) else {
+                if !reported_routines.contains(&&stmt.origin) {
+                    reported_routines.push(&stmt.origin);
+                    problems.push(rejection(loaded, stmt.origin.clone(), "", &stmt.sql, e));
+                }
                 continue;
             };
             if reported.contains(&t) {
@@ -439,6 +458,8 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::Exclusion(t, i) => format!("exclusion constraint #{} of table `{t}`", i + 1),
         ObjectPath::Index(t, i) => format!("index #{} of `{t}`", i + 1),
         ObjectPath::View(n) => format!("view `{n}`"),
+        ObjectPath::Function(n, a) => format!("function `{n}({a})`"),
+        ObjectPath::Trigger(t, n) => format!("trigger `{n}` of `{t}`"),
         ObjectPath::Migrations => "`[migrations]`".into(),
         ObjectPath::Erd => "`[erd]`".into(),
     }

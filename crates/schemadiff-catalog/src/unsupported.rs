@@ -4,8 +4,8 @@
 //!
 //! Commands stop on them unless told to go on (`--ignore-unsupported`); when they go on, a plan that would
 //! drop or retype something an unsupported object uses is refused, since the scratch copy the plan is verified
-//! on cannot hold that object. A procedural function body (plpgsql) is opaque: `pg_depend` records nothing of
-//! what it names, so a change under it cannot be seen; SQL-standard bodies (`BEGIN ATOMIC`) are recorded.
+//! on cannot hold that object. (Functions are modelled: what a procedural body names is its diff's concern,
+//! see `schemadiff_diff`'s `untrackable_dependencies`.)
 
 use schemadiff_model::QualifiedName;
 
@@ -20,8 +20,6 @@ pub struct Unsupported {
     pub name: String,
     /// What it uses, by `pg_depend`.
     pub uses: Vec<Used>,
-    /// A function with a procedural body, whose uses `pg_depend` cannot know.
-    pub opaque: bool,
 }
 
 /// A modelled object that an unsupported one uses.
@@ -62,19 +60,16 @@ impl std::fmt::Display for Unsupported {
                 schemadiff_model::printable(&uses.join(", "))
             )?;
         }
-        if self.opaque {
-            write!(f, " (its body is opaque: what it names is not tracked)")?;
-        }
         Ok(())
     }
 }
 
-/// The query: one row per unsupported object (kind, schema, name, uses, opaque). `$1` is the schema filter;
+/// The query: one row per unsupported object (kind, schema, name, uses). `$1` is the schema filter;
 /// `{compression}` and `{stattarget}` adapt to the server version.
 pub(crate) fn query(version: i32) -> String {
     let compression = if version >= 140000 {
         "UNION ALL SELECT 'compression of column', ns.nspname, c.relname || '.' || a.attname || ' (' || a.attcompression::text || ')', \
-                'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid, false \
+                'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid \
          FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
          WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''"
     } else {
@@ -84,7 +79,7 @@ pub(crate) fn query(version: i32) -> String {
     // but existing rows may hold nulls, so reading them as NOT NULL would be wrong.
     let not_valid_not_null = if version >= 180000 {
         "UNION ALL SELECT 'NOT VALID not-null constraint', ns.nspname, co.conname || ' on ' || c.relname, \
-                'pg_constraint'::regclass, co.oid, NULL::regclass, NULL::oid, false \
+                'pg_constraint'::regclass, co.oid, NULL::regclass, NULL::oid \
          FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid JOIN ns ON ns.oid = c.relnamespace \
          WHERE co.contype = 'n' AND NOT co.convalidated"
     } else {
@@ -95,101 +90,103 @@ pub(crate) fn query(version: i32) -> String {
     } else {
         "a.attstattarget >= 0"
     };
-    // A SQL function's body is tracked only in its SQL-standard form (14+).
-    let sql_opaque = if version >= 140000 {
-        "l.lanname <> 'sql' OR p.prosqlbody IS NULL"
-    } else {
-        "true"
-    };
     format!(
         "WITH ns AS (SELECT n.oid, n.nspname::text AS nspname FROM pg_catalog.pg_namespace n WHERE {filter}), \
-         objs(kind, nsp, name, classid, objid, dep_classid, dep_objid, opaque) AS ( \
+         objs(kind, nsp, name, classid, objid, dep_classid, dep_objid) AS ( \
            SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' \
                   WHEN 'p' THEN 'partitioned table' WHEN 'c' THEN 'composite type' END, \
-                  ns.nspname, c.relname::text, 'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid, false \
+                  ns.nspname, c.relname::text, 'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('f', 'p', 'c') \
-           UNION ALL SELECT 'comment on column of', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           UNION ALL SELECT 'comment on column of', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('v', 'm') AND d.objsubid > 0 \
            UNION ALL SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table with inheritance' END, ns.nspname, c.relname, \
-                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) \
-           UNION ALL SELECT 'unlogged table', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           UNION ALL SELECT 'unlogged table', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relpersistence = 'u' \
            UNION ALL SELECT 'storage parameters of', ns.nspname, c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')', \
-                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'm') AND c.reloptions IS NOT NULL \
            UNION ALL SELECT 'row-level security on', ns.nspname, c.relname || CASE WHEN c.relforcerowsecurity THEN ' (forced)' ELSE '' END, \
-                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relrowsecurity OR c.relforcerowsecurity \
            UNION ALL SELECT 'replica identity of', ns.nspname, c.relname || ' (' || CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' ELSE 'index' END || ')', \
-                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' \
-           UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND c.relacl IS NOT NULL \
-           UNION ALL SELECT 'grants on column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           UNION ALL SELECT 'grants on column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL \
            UNION ALL SELECT 'storage of column', ns.nspname, c.relname || '.' || a.attname || ' (' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END || ')', \
-                  'pg_class'::regclass, c.oid, NULL, NULL, false \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
            JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> t.typstorage \
-           UNION ALL SELECT 'statistics target of column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
+           UNION ALL SELECT 'statistics target of column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {stattarget} \
            {compression} \
            {not_valid_not_null} \
-           UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'function' END, \
+           UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
                   ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
-                  'pg_proc'::regclass, p.oid, 'pg_proc'::regclass, p.oid, \
-                  p.prokind IN ('f', 'p') AND l.lanname NOT IN ('internal', 'c') AND ({sql_opaque}) \
-           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang \
-           UNION ALL SELECT 'trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, 'pg_trigger'::regclass, t.oid, false \
-           FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace WHERE NOT t.tgisinternal \
-           UNION ALL SELECT 'rule', ns.nspname, r.rulename || ' on ' || c.relname, 'pg_rewrite'::regclass, r.oid, 'pg_rewrite'::regclass, r.oid, false \
+                  'pg_proc'::regclass, p.oid, 'pg_proc'::regclass, p.oid \
+           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') \
+           UNION ALL SELECT 'grants on ' || CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, \
+                  ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
+                  'pg_proc'::regclass, p.oid, NULL, NULL \
+           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL \
+           UNION ALL SELECT 'trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, 'pg_trigger'::regclass, t.oid \
+           FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
+           WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind NOT IN ('r', 'v') \
+           UNION ALL SELECT 'table of constraint trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, NULL, NULL \
+           FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
+           WHERE NOT t.tgisinternal AND t.tgconstrrelid <> 0 AND t.tgconstraint <> 0 \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.oid = t.tgconstraint AND k.contype = 'f') \
+           UNION ALL SELECT 'rule', ns.nspname, r.rulename || ' on ' || c.relname, 'pg_rewrite'::regclass, r.oid, 'pg_rewrite'::regclass, r.oid \
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN ns ON ns.oid = c.relnamespace WHERE r.rulename <> '_RETURN' \
-           UNION ALL SELECT 'policy', ns.nspname, pol.polname || ' on ' || c.relname, 'pg_policy'::regclass, pol.oid, 'pg_policy'::regclass, pol.oid, false \
+           UNION ALL SELECT 'policy', ns.nspname, pol.polname || ' on ' || c.relname, 'pg_policy'::regclass, pol.oid, 'pg_policy'::regclass, pol.oid \
            FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN ns ON ns.oid = c.relnamespace \
            UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'base type' END, ns.nspname, t.typname, \
-                  'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid, false \
+                  'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid \
            FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \
            WHERE t.typtype IN ('d', 'r') OR (t.typtype = 'b' AND t.typelem = 0 AND t.typarray <> 0) \
-           UNION ALL SELECT 'collation', ns.nspname, co.collname, 'pg_collation'::regclass, co.oid, NULL, NULL, false \
+           UNION ALL SELECT 'collation', ns.nspname, co.collname, 'pg_collation'::regclass, co.oid, NULL, NULL \
            FROM pg_catalog.pg_collation co JOIN ns ON ns.oid = co.collnamespace \
-           UNION ALL SELECT 'operator', ns.nspname, o.oprname, 'pg_operator'::regclass, o.oid, NULL, NULL, false \
+           UNION ALL SELECT 'operator', ns.nspname, o.oprname, 'pg_operator'::regclass, o.oid, NULL, NULL \
            FROM pg_catalog.pg_operator o JOIN ns ON ns.oid = o.oprnamespace \
-           UNION ALL SELECT 'operator class', ns.nspname, oc.opcname, 'pg_opclass'::regclass, oc.oid, NULL, NULL, false \
+           UNION ALL SELECT 'operator class', ns.nspname, oc.opcname, 'pg_opclass'::regclass, oc.oid, NULL, NULL \
            FROM pg_catalog.pg_opclass oc JOIN ns ON ns.oid = oc.opcnamespace \
-           UNION ALL SELECT 'operator family', ns.nspname, f.opfname, 'pg_opfamily'::regclass, f.oid, NULL, NULL, false \
+           UNION ALL SELECT 'operator family', ns.nspname, f.opfname, 'pg_opfamily'::regclass, f.oid, NULL, NULL \
            FROM pg_catalog.pg_opfamily f JOIN ns ON ns.oid = f.opfnamespace \
-           UNION ALL SELECT 'text search configuration', ns.nspname, c.cfgname, 'pg_ts_config'::regclass, c.oid, NULL, NULL, false \
+           UNION ALL SELECT 'text search configuration', ns.nspname, c.cfgname, 'pg_ts_config'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_ts_config c JOIN ns ON ns.oid = c.cfgnamespace \
-           UNION ALL SELECT 'text search dictionary', ns.nspname, d.dictname, 'pg_ts_dict'::regclass, d.oid, NULL, NULL, false \
+           UNION ALL SELECT 'text search dictionary', ns.nspname, d.dictname, 'pg_ts_dict'::regclass, d.oid, NULL, NULL \
            FROM pg_catalog.pg_ts_dict d JOIN ns ON ns.oid = d.dictnamespace \
-           UNION ALL SELECT 'conversion', ns.nspname, cv.conname, 'pg_conversion'::regclass, cv.oid, NULL, NULL, false \
+           UNION ALL SELECT 'conversion', ns.nspname, cv.conname, 'pg_conversion'::regclass, cv.oid, NULL, NULL \
            FROM pg_catalog.pg_conversion cv JOIN ns ON ns.oid = cv.connamespace \
-           UNION ALL SELECT 'extended statistics', ns.nspname, st.stxname, 'pg_statistic_ext'::regclass, st.oid, 'pg_statistic_ext'::regclass, st.oid, false \
+           UNION ALL SELECT 'extended statistics', ns.nspname, st.stxname, 'pg_statistic_ext'::regclass, st.oid, 'pg_statistic_ext'::regclass, st.oid \
            FROM pg_catalog.pg_statistic_ext st JOIN ns ON ns.oid = st.stxnamespace \
-           UNION ALL SELECT 'grants on schema', '', ns.nspname, 'pg_namespace'::regclass, n.oid, NULL, NULL, false \
+           UNION ALL SELECT 'grants on schema', '', ns.nspname, 'pg_namespace'::regclass, n.oid, NULL, NULL \
            FROM pg_catalog.pg_namespace n JOIN ns ON ns.oid = n.oid \
            WHERE n.nspacl IS NOT NULL AND NOT (n.nspname = 'public' AND n.nspacl::text[] IN ( \
                  ARRAY['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner'], \
                  ARRAY[format('%1$s=UC/%1$s', pg_catalog.pg_get_userbyid(n.nspowner)), format('=UC/%s', pg_catalog.pg_get_userbyid(n.nspowner))])) \
-           UNION ALL SELECT 'grants on type', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL, false \
+           UNION ALL SELECT 'grants on type', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL \
            FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype = 'e' \
            UNION ALL SELECT 'default privileges', '', \
-                  coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole), 'pg_default_acl'::regclass, d.oid, NULL, NULL, false \
+                  coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole), 'pg_default_acl'::regclass, d.oid, NULL, NULL \
            FROM pg_catalog.pg_default_acl d \
            WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM ns) \
-           UNION ALL SELECT 'event trigger', '', e.evtname, 'pg_event_trigger'::regclass, e.oid, NULL, NULL, false \
+           UNION ALL SELECT 'event trigger', '', e.evtname, 'pg_event_trigger'::regclass, e.oid, NULL, NULL \
            FROM pg_catalog.pg_event_trigger e \
-           UNION ALL SELECT 'publication', '', p.pubname, 'pg_publication'::regclass, p.oid, NULL, NULL, false \
+           UNION ALL SELECT 'publication', '', p.pubname, 'pg_publication'::regclass, p.oid, NULL, NULL \
            FROM pg_catalog.pg_publication p \
          ) \
-         SELECT o.kind, o.nsp, o.name, o.opaque, array( \
+         SELECT o.kind, o.nsp, o.name, array( \
              SELECT DISTINCT CASE \
                WHEN rc.oid IS NOT NULL AND d.refobjsubid > 0 THEN 'c' || chr(31) || rn.nspname || chr(31) || rc.relname || chr(31) || a.attname \
                WHEN rc.oid IS NOT NULL THEN 'r' || chr(31) || rn.nspname || chr(31) || rc.relname \
@@ -222,12 +219,11 @@ pub(crate) fn query(version: i32) -> String {
 pub(crate) fn from_rows(rows: &[tokio_postgres::Row]) -> Vec<Unsupported> {
     rows.iter()
         .map(|r| {
-            let uses: Vec<String> = r.get(4);
+            let uses: Vec<String> = r.get(3);
             Unsupported {
                 kind: r.get(0),
                 schema: r.get(1),
                 name: r.get(2),
-                opaque: r.get(3),
                 uses: {
                     let mut u: Vec<Used> = uses.iter().filter_map(|u| parse_use(u)).collect();
                     u.sort();

@@ -28,8 +28,8 @@ pub enum Hazard {
     DropsIndex,
     /// The change checks existing rows and fails if one does not fit (SET NOT NULL, new CHECK, UNIQUE, FK).
     MayFailOnExistingData,
-    /// Objects that schemadiff does not track (functions, views' text, application queries) may use what
-    /// the change drops or retypes.
+    /// Objects whose uses schemadiff cannot see (procedural function bodies, application queries) may use
+    /// what the change drops or retypes: the server records nothing of what such a body names.
     UntrackableDependencies,
     /// Who may do what changes (grants, policies, security definers).
     ChangesAccess,
@@ -43,10 +43,13 @@ pub enum Hazard {
     /// No cast converts the values: the step goes through their text form, which fits only some values; a
     /// person should write it (a rollback's conversion back, typically).
     NeedsHandWrittenStep,
+    /// A SECURITY DEFINER function without a pinned `search_path`: a caller's schemas can shadow what its
+    /// body names and run code with its owner's rights.
+    SecurityDefinerWithoutSearchPath,
 }
 
 impl Hazard {
-    pub const ALL: [Hazard; 15] = [
+    pub const ALL: [Hazard; 16] = [
         Hazard::DeletesData,
         Hazard::RewritesTable,
         Hazard::AccessExclusiveLock,
@@ -62,6 +65,7 @@ impl Hazard {
         Hazard::NotTransactional,
         Hazard::RecomputesMaterializedView,
         Hazard::NeedsHandWrittenStep,
+        Hazard::SecurityDefinerWithoutSearchPath,
     ];
 
     pub fn code(self) -> &'static str {
@@ -81,6 +85,7 @@ impl Hazard {
             Hazard::NotTransactional => "not_transactional",
             Hazard::NeedsHandWrittenStep => "needs_hand_written_step",
             Hazard::RecomputesMaterializedView => "recomputes_materialized_view",
+            Hazard::SecurityDefinerWithoutSearchPath => "security_definer_without_search_path",
         }
     }
 
@@ -110,6 +115,9 @@ impl Hazard {
             Hazard::NeedsHandWrittenStep => {
                 "needs a hand-written step (no cast converts the values back)"
             }
+            Hazard::SecurityDefinerWithoutSearchPath => {
+                "SECURITY DEFINER without `set = { search_path = ... }`: callers' schemas can shadow its names"
+            }
         }
     }
 }
@@ -127,20 +135,27 @@ pub enum ChangeKind {
     AlterSequence,
     CreateEnum,
     CreateExtension,
+    CreateFunction,
     CreateIndex,
+    CreateProcedure,
     CreateSchema,
     CreateSequence,
     CreateTable,
+    CreateTrigger,
     CreateView,
     DropColumn,
     DropConstraint,
+    DropDefault,
     DropEnum,
     DropExtension,
     DropForeignKey,
+    DropFunction,
     DropIndex,
+    DropProcedure,
     DropSchema,
     DropSequence,
     DropTable,
+    DropTrigger,
     DropType,
     DropView,
     RecreateColumn,
@@ -152,9 +167,13 @@ pub enum ChangeKind {
     RenameIndex,
     RenameSequence,
     RenameTable,
+    ReplaceFunction,
+    ReplaceProcedure,
     ReplaceView,
     SetComment,
+    SetDefault,
     SetSequenceOwner,
+    SetTriggerState,
     UpdateExtension,
     ValidateConstraint,
 }
@@ -172,20 +191,27 @@ impl ChangeKind {
             ChangeKind::AlterSequence => "alter_sequence",
             ChangeKind::CreateEnum => "create_enum",
             ChangeKind::CreateExtension => "create_extension",
+            ChangeKind::CreateFunction => "create_function",
             ChangeKind::CreateIndex => "create_index",
+            ChangeKind::CreateProcedure => "create_procedure",
             ChangeKind::CreateSchema => "create_schema",
             ChangeKind::CreateSequence => "create_sequence",
             ChangeKind::CreateTable => "create_table",
+            ChangeKind::CreateTrigger => "create_trigger",
             ChangeKind::CreateView => "create_view",
             ChangeKind::DropColumn => "drop_column",
             ChangeKind::DropConstraint => "drop_constraint",
+            ChangeKind::DropDefault => "drop_default",
             ChangeKind::DropEnum => "drop_enum",
             ChangeKind::DropExtension => "drop_extension",
             ChangeKind::DropForeignKey => "drop_foreign_key",
+            ChangeKind::DropFunction => "drop_function",
             ChangeKind::DropIndex => "drop_index",
+            ChangeKind::DropProcedure => "drop_procedure",
             ChangeKind::DropSchema => "drop_schema",
             ChangeKind::DropSequence => "drop_sequence",
             ChangeKind::DropTable => "drop_table",
+            ChangeKind::DropTrigger => "drop_trigger",
             ChangeKind::DropType => "drop_type",
             ChangeKind::DropView => "drop_view",
             ChangeKind::RecreateColumn => "recreate_column",
@@ -197,9 +223,13 @@ impl ChangeKind {
             ChangeKind::RenameIndex => "rename_index",
             ChangeKind::RenameSequence => "rename_sequence",
             ChangeKind::RenameTable => "rename_table",
+            ChangeKind::ReplaceFunction => "replace_function",
+            ChangeKind::ReplaceProcedure => "replace_procedure",
             ChangeKind::ReplaceView => "replace_view",
             ChangeKind::SetComment => "set_comment",
+            ChangeKind::SetDefault => "set_default",
             ChangeKind::SetSequenceOwner => "set_sequence_owner",
+            ChangeKind::SetTriggerState => "set_trigger_state",
             ChangeKind::UpdateExtension => "update_extension",
             ChangeKind::ValidateConstraint => "validate_constraint",
         }
@@ -238,6 +268,10 @@ pub enum Res {
     Relation(String, String),
     /// A view or materialized view (its columns are `Column`s of its name).
     View(QualifiedName),
+    /// A function or procedure: its name and input argument types.
+    Function(QualifiedName, String),
+    /// A trigger: its relation and name.
+    Trigger(QualifiedName, String),
 }
 
 impl Res {
@@ -257,9 +291,11 @@ pub enum Phase {
     Rename,
     CreateType,
     CreateSequence,
+    DropTrigger,
     DropView,
     DropForeignKey,
     DropIndexOrConstraint,
+    CreateFunction,
     CreateTable,
     AlterColumn,
     DropColumn,
@@ -267,9 +303,11 @@ pub enum Phase {
     CreateIndex,
     AddForeignKey,
     CreateView,
+    CreateTrigger,
     Ownership,
     Comment,
     DropTable,
+    DropFunction,
     DropSequence,
     DropType,
     DropNamespace,

@@ -20,9 +20,11 @@ use crate::change::{Action, Change, ChangeKind, Hazard, Phase, Res};
 mod column;
 mod enum_type;
 mod extension;
+mod function;
 mod schema;
 mod sequence;
 mod table;
+mod trigger;
 mod view;
 
 use column::*;
@@ -44,7 +46,9 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     tables(current, desired, &types, directives, &mut out);
     serial_identity_swaps(current, desired, &mut out);
     owned_sequences_go_with_owners(current, desired, &mut out);
+    function::functions(current, desired, &mut out);
     view::views(current, desired, &mut out);
+    trigger::triggers(current, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
     out
 }

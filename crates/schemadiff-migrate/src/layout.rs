@@ -205,7 +205,12 @@ pub fn read(
                 .map_err(io(p))
         })
         .collect::<Result<_, _>>()?;
-    let any_text = |marker: &str| texts.values().any(|t| t.contains(marker));
+    // A marker is a line of its own: the text inside a statement (an escaped function body) is not one.
+    let any_text = |marker: &str| {
+        texts
+            .values()
+            .any(|t| t.lines().any(|l| l.trim_start().starts_with(marker)))
+    };
 
     let format = if dirs.iter().any(|d| d.join("up.sql").is_file()) {
         Format::Diesel

@@ -3,14 +3,36 @@
 
 /// The statements of `script`, without their terminating `;`, trimmed, empty ones left out. Semicolons inside
 /// string literals (`'...'`, `E'...'`), quoted identifiers, dollar-quoted bodies (`$$...$$`, `$tag$...$tag$`)
-/// and comments (`--`, nested `/* */`) do not end a statement.
+/// and comments (`--`, nested `/* */`) do not end a statement, nor do those of a SQL-standard function body
+/// (`CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ATOMIC ...; ...; END`), which psql recognizes by the
+/// same rule: in a statement that starts so, BEGIN (and CASE within it) opens and END closes, outside
+/// parentheses.
 pub fn split_statements(script: &str) -> Vec<&str> {
     let bytes = script.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    let mut words = Words::default();
     while i < bytes.len() {
         match bytes[i] {
+            b if (b.is_ascii_alphabetic() || b == b'_' || b >= 0x80)
+                && !is_ident_byte(bytes, i.wrapping_sub(1)) =>
+            {
+                let end = (i..bytes.len())
+                    .find(|&j| !(is_ident_byte(bytes, j) || bytes[j] == b'$'))
+                    .unwrap_or(bytes.len());
+                words.word(&script[i..end]);
+                i = end;
+            }
+            b'(' => {
+                words.parens += 1;
+                i += 1;
+            }
+            b')' => {
+                words.parens = words.parens.saturating_sub(1);
+                i += 1;
+            }
+            b';' if words.parens > 0 || words.begin > 0 => i += 1,
             b'\'' => {
                 let escapes = i > 0
                     && matches!(bytes[i - 1], b'e' | b'E')
@@ -49,12 +71,51 @@ pub fn split_statements(script: &str) -> Vec<&str> {
                 push(&mut out, &script[start..i]);
                 i += 1;
                 start = i;
+                words = Words::default();
             }
             _ => i += 1,
         }
     }
     push(&mut out, &script[start..]);
     out
+}
+
+/// What psql tracks of a statement's words to find the end of a SQL-standard function body.
+#[derive(Default)]
+struct Words {
+    /// The first letters of the first words when they are CREATE, OR, REPLACE, FUNCTION or PROCEDURE.
+    first: [u8; 4],
+    count: usize,
+    parens: usize,
+    begin: usize,
+}
+
+impl Words {
+    fn word(&mut self, word: &str) {
+        let lower = word.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "create" | "function" | "procedure" | "or" | "replace"
+        ) && self.count < self.first.len()
+        {
+            self.first[self.count] = lower.as_bytes()[0];
+        }
+        self.count += 1;
+        let f = &self.first;
+        let routine = f[0] == b'c'
+            && (f[1] == b'f'
+                || f[1] == b'p'
+                || (f[1] == b'o' && f[2] == b'r' && (f[3] == b'f' || f[3] == b'p')));
+        if !routine || self.parens > 0 {
+            return;
+        }
+        match lower.as_str() {
+            "begin" => self.begin += 1,
+            "case" if self.begin >= 1 => self.begin += 1,
+            "end" if self.begin > 0 => self.begin -= 1,
+            _ => {}
+        }
+    }
 }
 
 fn push<'a>(out: &mut Vec<&'a str>, stmt: &'a str) {
@@ -122,6 +183,32 @@ mod tests {
                 "/* block; /* nested; */ still */ SELECT 1",
                 "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql",
                 "SELECT $$;$$",
+            ]
+        );
+    }
+
+    #[test]
+    fn sql_standard_bodies_are_one_statement_as_in_psql() {
+        let sql = "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END;\n SELECT (CASE WHEN true THEN a END);\nEND;\nCREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END;\nBEGIN;\nSELECT 1;\nEND;\nCREATE TABLE begin_end (\"end\" int);\nCREATE FUNCTION g() RETURNS int LANGUAGE sql RETURN 1;";
+        assert_eq!(
+            split_statements(sql),
+            [
+                "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END;\n SELECT (CASE WHEN true THEN a END);\nEND",
+                "CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END",
+                "BEGIN",
+                "SELECT 1",
+                "END",
+                "CREATE TABLE begin_end (\"end\" int)",
+                "CREATE FUNCTION g() RETURNS int LANGUAGE sql RETURN 1",
+            ]
+        );
+        // Tagged dollar quotes, with `$$` and the other tag inside.
+        let sql = "CREATE FUNCTION h() RETURNS text LANGUAGE plpgsql AS $body$BEGIN RETURN '$$;' || $x$;$x$; END;$body$;\nSELECT 2;";
+        assert_eq!(
+            split_statements(sql),
+            [
+                "CREATE FUNCTION h() RETURNS text LANGUAGE plpgsql AS $body$BEGIN RETURN '$$;' || $x$;$x$; END;$body$",
+                "SELECT 2",
             ]
         );
     }

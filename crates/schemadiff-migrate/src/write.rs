@@ -65,6 +65,35 @@ fn one_line(text: &str) -> String {
     }
 }
 
+/// A script for goose, which ends a statement at any line that ends with `;` (quotes and dollar quotes
+/// aside): a statement with such a line inside (a function body) goes between `-- +goose StatementBegin` and
+/// `-- +goose StatementEnd`. A script without one stays as it is.
+fn goose_statements(script: &str) -> String {
+    let statements = crate::sql::split_statements(script);
+    let inner_end = |stmt: &str| {
+        let lines: Vec<&str> = stmt.lines().collect();
+        lines.len() > 1
+            && lines[..lines.len() - 1]
+                .iter()
+                .any(|l| l.trim_end().ends_with(';'))
+    };
+    if !statements.iter().any(|s| inner_end(s)) {
+        return script.to_string();
+    }
+    let mut out = String::new();
+    for stmt in statements {
+        if inner_end(stmt) {
+            out.push_str("-- +goose StatementBegin\n");
+            out.push_str(stmt);
+            out.push_str(";\n-- +goose StatementEnd\n");
+        } else {
+            out.push_str(stmt);
+            out.push_str(";\n");
+        }
+    }
+    out
+}
+
 /// Lines of SQL as comments.
 fn commented(sql: &str) -> String {
     sql.lines()
@@ -125,7 +154,11 @@ pub fn files(layout: &Layout, m: &NewMigration) -> Vec<(PathBuf, String)> {
             };
             vec![(
                 dir.join(format!("{base}.sql")),
-                format!("{tx}-- +goose Up\n{}\n-- +goose Down\n{}", m.up, m.down),
+                format!(
+                    "{tx}-- +goose Up\n{}\n-- +goose Down\n{}",
+                    goose_statements(&m.up),
+                    goose_statements(&m.down)
+                ),
             )]
         }
         Format::Flyway => {
@@ -280,6 +313,17 @@ pub fn write_all(files: &[(PathBuf, String)]) -> Result<(), WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn goose_gets_statement_blocks_around_bodies_only() {
+        let plain = "CREATE TABLE a (x int);\nDROP TABLE b;\n";
+        assert_eq!(goose_statements(plain), plain);
+        let body = "CREATE TABLE a (x int);\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;\n";
+        assert_eq!(
+            goose_statements(body),
+            "CREATE TABLE a (x int);\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;\n-- +goose StatementEnd\n"
+        );
+    }
 
     #[test]
     fn slugs() {

@@ -183,12 +183,22 @@ pub fn to_toml(schema: &Schema) -> String {
         }
         out.push('\n');
     }
+    let triggers = |out: &mut String, section: &str, relation: &QualifiedName| {
+        for tr in schema.triggers.iter().filter(|tr| &tr.relation == relation) {
+            crate::trigger::dump(out, &format!("{section}.{}", qualified_key(relation)), tr);
+        }
+    };
     for t in &schema.tables {
         table(&mut out, schema, t);
+        triggers(&mut out, "tables", &t.name);
     }
     // Each view after the views it reads, so that the file creates in its own order.
     for v in crate::view::creation_order(&schema.views) {
         crate::view::dump(&mut out, v);
+        triggers(&mut out, v.section(), &v.name);
+    }
+    for f in &schema.functions {
+        crate::function::dump(&mut out, f);
     }
     while out.ends_with("\n\n") {
         out.pop();

@@ -32,6 +32,10 @@ pub enum FragmentKind {
     /// are its own; a `;`, a clause of the statement around it (`WITH CHECK OPTION`, `WITH [NO] DATA`) and
     /// a start other than a query's are not.
     Query,
+    /// A SQL-standard function body: `BEGIN ATOMIC stmt; ... END` (its `;` between the statements are its
+    /// own, as psql counts BEGIN/CASE against END) or `RETURN expr` (an expression). Nothing may follow
+    /// the `END` that closes it.
+    AtomicBody,
 }
 
 /// Why a fragment was refused: the byte offset in the fragment, what is wrong, and what to do.
@@ -361,6 +365,12 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
     if kind == FragmentKind::Query {
         query_shape(text, &tokens)?;
     }
+    if kind == FragmentKind::AtomicBody {
+        if let Some(e) = cut_short {
+            return Err(e);
+        }
+        return atomic_body(text, &tokens);
+    }
     let mut open: Vec<(u8, usize)> = Vec::new();
     for (token, range) in &tokens {
         let at = range.start;
@@ -428,7 +438,9 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
                     let what = match kind {
                         FragmentKind::TypeName => "a type name",
                         FragmentKind::Expression => "an expression outside parentheses",
-                        FragmentKind::Operator | FragmentKind::Query => "an operator",
+                        FragmentKind::Operator | FragmentKind::Query | FragmentKind::AtomicBody => {
+                            "an operator"
+                        }
                     };
                     return Err(FragmentError::new(
                         at,
@@ -477,6 +489,94 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
             at,
             format!("`{}` is never closed", c as char),
             "close it: an open parenthesis would take in the rest of the statement",
+        ));
+    }
+    Ok(())
+}
+
+/// A SQL-standard body: `RETURN` and an expression, or `BEGIN ATOMIC`, statements each ended by `;`, and the
+/// `END` that closes it last. Depth counts as psql counts it (outside parentheses, BEGIN and CASE open, END
+/// closes), so a `;` at depth 0 would end the statement in psql and in every runner that splits as it does.
+fn atomic_body(
+    text: &str,
+    tokens: &[(Token, std::ops::Range<usize>)],
+) -> Result<(), FragmentError> {
+    let words: Vec<(String, usize)> = tokens
+        .iter()
+        .filter(|(t, _)| matches!(t, Token::Word))
+        .map(|(_, r)| (text[r.clone()].to_ascii_lowercase(), r.start))
+        .collect();
+    if words.first().is_some_and(|(w, _)| w == "return") {
+        let start = words[0].1 + "return".len();
+        return check(&text[start..], FragmentKind::Expression).map_err(|mut e| {
+            e.offset += start;
+            e
+        });
+    }
+    if words.len() < 2 || words[0].0 != "begin" || words[1].0 != "atomic" {
+        return Err(FragmentError::new(
+            0,
+            "a SQL-standard body starts with `BEGIN ATOMIC` or `RETURN`",
+            "write `BEGIN ATOMIC ... END` or `RETURN expression`",
+        ));
+    }
+    let mut depth = 0usize;
+    let mut parens = 0usize;
+    let mut closed = false;
+    for (token, range) in tokens {
+        let at = range.start;
+        if closed && !matches!(token, Token::Space | Token::Comment) {
+            return Err(FragmentError::new(
+                at,
+                "text after the `END` that closes the body would be another statement",
+                "end the body with `END`",
+            ));
+        }
+        match token {
+            Token::Word if parens == 0 => match text[range.clone()].to_ascii_lowercase().as_str() {
+                "begin" => depth += 1,
+                "case" if depth >= 1 => depth += 1,
+                "end" => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        if parens > 0 {
+                            return Err(FragmentError::new(
+                                at,
+                                "a parenthesis is left open",
+                                "balance the parentheses",
+                            ));
+                        }
+                        closed = true;
+                    }
+                }
+                _ => {}
+            },
+            Token::Open(_) => parens += 1,
+            Token::Close(_) => {
+                if parens == 0 {
+                    return Err(FragmentError::new(
+                        at,
+                        "a parenthesis closes what the body did not open",
+                        "balance the parentheses",
+                    ));
+                }
+                parens -= 1;
+            }
+            Token::Semicolon if depth == 0 => {
+                return Err(FragmentError::new(
+                    at,
+                    "a `;` would end the statement",
+                    "write the body's statements between `BEGIN ATOMIC` and `END`",
+                ));
+            }
+            _ => {}
+        }
+    }
+    if !closed {
+        return Err(FragmentError::new(
+            text.len(),
+            "the body has no `END` that closes its `BEGIN ATOMIC`",
+            "end the body with `END`",
         ));
     }
     Ok(())
@@ -737,6 +837,32 @@ mod tests {
             Ok(()) => panic!("{text:?} was accepted"),
             Err(e) => e.message,
         }
+    }
+
+    #[test]
+    fn atomic_bodies_end_where_psql_ends_them() {
+        check("BEGIN ATOMIC\n SELECT CASE WHEN true THEN 1 END;\n SELECT (CASE WHEN true THEN 2 END);\nEND", FragmentKind::AtomicBody).unwrap();
+        check("RETURN a + 1", FragmentKind::AtomicBody).unwrap();
+        assert!(
+            refused(
+                "BEGIN ATOMIC SELECT 1; END; DROP TABLE t",
+                FragmentKind::AtomicBody
+            )
+            .contains("after the `END`")
+        );
+        assert!(
+            refused(
+                "BEGIN ATOMIC SELECT 1; END; DROP TABLE t; END",
+                FragmentKind::AtomicBody
+            )
+            .contains("after the `END`")
+        );
+        assert!(refused("BEGIN ATOMIC SELECT 1;", FragmentKind::AtomicBody).contains("no `END`"));
+        assert!(refused("RETURN 1; DROP TABLE t", FragmentKind::AtomicBody).contains("`;`"));
+        assert!(refused("SELECT 1", FragmentKind::AtomicBody).contains("BEGIN ATOMIC"));
+        assert!(
+            refused("BEGIN ATOMIC SELECT (1; END", FragmentKind::AtomicBody).contains("no `END`")
+        );
     }
 
     #[test]

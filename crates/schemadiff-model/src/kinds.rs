@@ -15,11 +15,14 @@ pub enum Kind {
     Table,
     View,
     MaterializedView,
+    Function,
+    Procedure,
+    Trigger,
 }
 
 impl Kind {
     /// Every kind, in the order schema.toml and dump list them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Extension,
         Kind::Schema,
         Kind::Enum,
@@ -27,6 +30,9 @@ impl Kind {
         Kind::Table,
         Kind::View,
         Kind::MaterializedView,
+        Kind::Function,
+        Kind::Procedure,
+        Kind::Trigger,
     ];
 
     /// Its section in schema.toml.
@@ -39,6 +45,10 @@ impl Kind {
             Kind::Table => "tables",
             Kind::View => "views",
             Kind::MaterializedView => "materialized_views",
+            Kind::Function => "functions",
+            Kind::Procedure => "procedures",
+            // Triggers are written under their table or view: `[[tables.t.triggers]]`.
+            Kind::Trigger => "tables",
         }
     }
 
@@ -52,6 +62,9 @@ impl Kind {
             Kind::Table => "table",
             Kind::View => "view",
             Kind::MaterializedView => "materialized view",
+            Kind::Function => "function",
+            Kind::Procedure => "procedure",
+            Kind::Trigger => "trigger",
         }
     }
 
@@ -73,6 +86,17 @@ impl Kind {
                 .iter()
                 .filter(|v| v.materialized == (self == Kind::MaterializedView))
                 .map(|o| o.name.to_string())
+                .collect(),
+            Kind::Function | Kind::Procedure => schema
+                .functions
+                .iter()
+                .filter(|f| f.procedure == (self == Kind::Procedure))
+                .map(|f| f.identity())
+                .collect(),
+            Kind::Trigger => schema
+                .triggers
+                .iter()
+                .map(|t| format!("{}.{}", t.relation, t.name))
                 .collect(),
         }
     }

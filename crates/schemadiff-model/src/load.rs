@@ -32,6 +32,10 @@ pub enum ObjectPath {
     Index(QualifiedName, usize),
     /// A view or materialized view (its indexes are `Index` of its name).
     View(QualifiedName),
+    /// A function or procedure: its name and its argument list as written in its key.
+    Function(QualifiedName, String),
+    /// A trigger of a table or view: the relation and the trigger's name.
+    Trigger(QualifiedName, String),
     Migrations,
     Erd,
 }
@@ -237,6 +241,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
         errors: Vec::new(),
         spans: SourceMap::default(),
         declared: BTreeMap::new(),
+        triggers: Vec::new(),
     };
     let mut schema = d.document(root.get_ref(), root.span());
     let (mut errors, mut spans) = (d.errors, d.spans);
@@ -340,6 +345,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 errors: Vec::new(),
                 spans: SourceMap::default(),
                 declared: BTreeMap::new(),
+                triggers: Vec::new(),
             };
             let part = d.document(root.get_ref(), root.span());
             errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
@@ -379,6 +385,23 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             take!(extensions, Extension, "extension");
             take!(schemas, Schema, "schema");
             take!(views, View, "view");
+            for o in part.functions {
+                let seen = schema.functions.iter().any(|x| {
+                    x.name == o.name
+                        && x.arguments
+                            .split_whitespace()
+                            .eq(o.arguments.split_whitespace())
+                });
+                let what = format!("{} `{}`", o.kind_sql().to_lowercase(), o.key());
+                if again(
+                    ObjectPath::Function(o.name.clone(), o.arguments.clone()),
+                    what,
+                    seen,
+                ) {
+                    schema.functions.push(o);
+                }
+            }
+            schema.triggers.extend(part.triggers);
             spans.merge(part_spans, &twice);
         }
     }
@@ -429,6 +452,8 @@ pub(crate) struct Decoder {
     spans: SourceMap,
     /// Where each qualified name was first declared, per section: `users` and `public.users` are one table.
     declared: BTreeMap<(&'static str, QualifiedName), Span>,
+    /// Triggers decoded under their tables and views, for `Schema::triggers`.
+    pub(crate) triggers: Vec<crate::trigger::Trigger>,
 }
 
 pub(crate) const TOP_KEYS: &[&str] = &[
@@ -439,6 +464,8 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "tables",
     "views",
     "materialized_views",
+    "functions",
+    "procedures",
     "migrations",
     "include",
     "filter",
@@ -469,6 +496,7 @@ const SEQUENCE_KEYS: &[&str] = &[
 ];
 const TABLE_KEYS: &[&str] = &[
     "columns",
+    "triggers",
     "primary_key",
     "unique",
     "foreign_keys",
@@ -652,7 +680,12 @@ impl Decoder {
         Some(obj)
     }
 
-    fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str, hint: &str) -> Option<&'a DeTable<'i>> {
+    pub(crate) fn table<'a, 'i>(
+        &mut self,
+        v: &'a Val<'i>,
+        what: &str,
+        hint: &str,
+    ) -> Option<&'a DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
@@ -881,18 +914,90 @@ impl Decoder {
         k: &Key,
     ) -> Option<QualifiedName> {
         let name = self.parse_name(k.get_ref(), k.span())?;
+        let shown = name.to_string();
+        self.declare_name(section, what, name.clone(), &shown, k.span())?;
+        Some(name)
+    }
+
+    /// Record `name` as declared in `section` at `span`; `None` (and an error) when it already is.
+    pub(crate) fn declare_name(
+        &mut self,
+        section: &'static str,
+        what: &str,
+        name: QualifiedName,
+        shown: &str,
+        span: Span,
+    ) -> Option<()> {
         if let Some(first) = self.declared.get(&(section, name.clone())) {
             let first = first.clone();
             self.error(
-                Diagnostic::new(k.span(), format!("{what} `{name}` is declared twice"))
+                Diagnostic::new(span, format!("{what} `{shown}` is declared twice"))
                     .label("second declaration")
                     .note(first.clone(), "first declared here")
                     .help("a name without a schema is in `public`; keep one of them"),
             );
             return None;
         }
-        self.declared.insert((section, name.clone()), k.span());
-        Some(name)
+        self.declared.insert((section, name), span);
+        Some(())
+    }
+
+    /// A number (`cost = 10`, `rows = 2.5`), as SQL writes it.
+    pub(crate) fn number(&mut self, obj: &Obj, key: &str) -> Option<String> {
+        let v = obj.get(key)?;
+        let text = match v.get_ref() {
+            DeValue::Integer(_) => self.integer(obj, key).map(|n| n.to_string()),
+            DeValue::Float(f) => {
+                let text = f.as_str().replace('_', "");
+                match text.parse::<f64>() {
+                    Ok(n) if n.is_finite() && n >= 0.0 => Some(format!("{n}")),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match text {
+            Some(t) if !t.starts_with('-') => {
+                self.record(obj, key, v.span());
+                Some(t)
+            }
+            _ => {
+                self.error(Diagnostic::new(
+                    v.span(),
+                    format!("`{key}` in {} must be a positive number", obj.what),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A table of strings (`set = { search_path = "public, pg_temp" }`), as (key, value) pairs.
+    pub(crate) fn string_map(&mut self, obj: &Obj, key: &str) -> Vec<(String, String)> {
+        let Some(v) = obj.get(key) else {
+            return Vec::new();
+        };
+        let what = format!("`{key}` of {}", obj.what);
+        let Some(t) = self.table(v, &what, "write `{ name = \"value\" }`") else {
+            return Vec::new();
+        };
+        self.record(obj, key, v.span());
+        let mut out = Vec::new();
+        for (k, val) in t.iter() {
+            match val.get_ref() {
+                DeValue::String(s) => out.push((k.get_ref().to_string(), s.to_string())),
+                DeValue::Integer(i) => out.push((k.get_ref().to_string(), i.as_str().to_string())),
+                DeValue::Boolean(b) => out.push((k.get_ref().to_string(), b.to_string())),
+                other => self.error(Diagnostic::new(
+                    val.span(),
+                    format!(
+                        "`{}` in {what} must be a string, found {}",
+                        k.get_ref(),
+                        kind(other)
+                    ),
+                )),
+            }
+        }
+        out
     }
 
     fn parse_name(&mut self, text: &str, span: Span) -> Option<QualifiedName> {
@@ -1029,6 +1134,25 @@ impl Decoder {
             for (k, v) in self.section(root, key, hint) {
                 if let Some(view) = self.view(k, v, materialized) {
                     schema.views.push(view);
+                }
+            }
+        }
+
+        for procedure in [false, true] {
+            let (key, hint) = if procedure {
+                (
+                    "procedures",
+                    "write `[procedures.\"name(arguments)\"]` for each procedure",
+                )
+            } else {
+                (
+                    "functions",
+                    "write `[functions.\"name(arguments)\"]` for each function",
+                )
+            };
+            for (k, v) in self.section(root, key, hint) {
+                if let Some(f) = self.function(k, v, procedure) {
+                    schema.functions.push(f);
                 }
             }
         }
@@ -1170,6 +1294,7 @@ impl Decoder {
                 ignore_unsupported: self.boolean(&obj, "ignore_unsupported"),
             });
         }
+        schema.triggers = std::mem::take(&mut self.triggers);
         schema
     }
 
@@ -1367,6 +1492,8 @@ impl Decoder {
         table.exclusions =
             self.array_of(&obj, "exclusions", |d, i, item| d.exclusion(&name, i, item));
         table.indexes = self.array_of(&obj, "indexes", |d, i, item| d.index(&name, i, item));
+        let triggers = self.array_of(&obj, "triggers", |d, i, item| d.trigger(&name, i, item));
+        self.triggers.extend(triggers);
         Some(table)
     }
 

@@ -54,6 +54,38 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for s in &schema.sequences {
         push(ObjectPath::Sequence(s.name.clone()), create_sequence(s));
     }
+    // Functions before the tables whose defaults, checks and indexes may call them (quoted bodies are not
+    // checked: scratch sessions run with `check_function_bodies = off`), except those known (read from a
+    // catalog) to read a table or view or to take or return a row type, which come after the tables and
+    // views. Written in schema.toml, such a function fails first and is tried again after the rest
+    // (`normalize_desired`).
+    let function_path =
+        |f: &crate::function::Function| ObjectPath::Function(f.name.clone(), f.arguments.clone());
+    let relations: Vec<&str> = schema
+        .tables
+        .iter()
+        .map(|t| t.name.name.as_str())
+        .chain(schema.views.iter().map(|v| v.name.name.as_str()))
+        .collect();
+    let late = |f: &crate::function::Function| {
+        // Written in schema.toml, nothing is known: a row type in the arguments or result, or a relation
+        // named in a body of language sql (checked when created), by its name.
+        let named = |text: &str| relations.iter().any(|r| crate::function::mentions(text, r));
+        named(&f.arguments)
+            || f.returns.as_deref().is_some_and(named)
+            || (f.language == "sql" && named(&f.body))
+            || f.uses.iter().any(|u| match u {
+                crate::function::FunctionUse::Type(q) => {
+                    schema.table(q).is_some() || schema.view(q).is_some()
+                }
+                crate::function::FunctionUse::Relation(_)
+                | crate::function::FunctionUse::Column(..) => true,
+                crate::function::FunctionUse::Function(..) => false,
+            })
+    };
+    for f in schema.functions.iter().filter(|f| !late(f)) {
+        push(function_path(f), crate::function::create_function(f, false));
+    }
     for t in &schema.tables {
         push(ObjectPath::Table(t.name.clone()), create_table(t));
         for (origin, sql) in table_additions(t) {
@@ -86,6 +118,17 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
                 ObjectPath::Index(v.name.clone(), i),
                 create_index(&v.name, idx),
             );
+        }
+    }
+    for f in crate::function::creation_order(schema.functions.iter().filter(|f| late(f)).collect())
+    {
+        push(function_path(f), crate::function::create_function(f, false));
+    }
+    for t in &schema.triggers {
+        let p = ObjectPath::Trigger(t.relation.clone(), t.name.clone());
+        push(p.clone(), crate::trigger::create_trigger(t));
+        if t.enabled.is_some() {
+            push(p, crate::trigger::enable_trigger(t));
         }
     }
     for s in &schema.sequences {
@@ -195,6 +238,22 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
                 );
                 push(p, target, &idx.comment);
             }
+        }
+    }
+    for f in &schema.functions {
+        if f.comment.is_some() {
+            out.push(Statement {
+                sql: crate::function::comment_on_function(f, &f.comment),
+                origin: ObjectPath::Function(f.name.clone(), f.arguments.clone()),
+            });
+        }
+    }
+    for t in &schema.triggers {
+        if t.comment.is_some() {
+            out.push(Statement {
+                sql: crate::trigger::comment_on_trigger(t, &t.comment),
+                origin: ObjectPath::Trigger(t.relation.clone(), t.name.clone()),
+            });
         }
     }
     for v in &schema.views {

@@ -15,6 +15,10 @@ pub struct Schema {
     pub tables: Vec<Table>,
     /// Views and materialized views (see [`crate::view`]).
     pub views: Vec<crate::view::View>,
+    /// Functions and procedures (see [`crate::function`]).
+    pub functions: Vec<crate::function::Function>,
+    /// Triggers of tables and views (see [`crate::trigger`]).
+    pub triggers: Vec<crate::trigger::Trigger>,
     /// What uses what, from the catalog (empty as written; see [`crate::deps`]).
     pub dependencies: Vec<crate::deps::Dependency>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
@@ -46,6 +50,17 @@ impl Schema {
 
     pub fn view(&self, name: &QualifiedName) -> Option<&crate::view::View> {
         self.views.iter().find(|v| &v.name == name)
+    }
+
+    /// The function or procedure of this name and input argument types (`oidvectortypes` form).
+    pub fn function(
+        &self,
+        name: &QualifiedName,
+        signature: &str,
+    ) -> Option<&crate::function::Function> {
+        self.functions
+            .iter()
+            .find(|f| &f.name == name && f.signature == signature)
     }
 }
 
@@ -428,7 +443,7 @@ impl MigrationsConfig {
     pub const STATEMENT_TIMEOUT: &'static str = "1min";
     pub const LONG_STATEMENT_TIMEOUT: &'static str = "0";
     /// Every hazard code (the `Hazard` enum of schemadiff-diff; a test there keeps them equal).
-    pub const HAZARDS: [&'static str; 15] = [
+    pub const HAZARDS: [&'static str; 16] = [
         "deletes_data",
         "rewrites_table",
         "access_exclusive_lock",
@@ -444,6 +459,7 @@ impl MigrationsConfig {
         "not_transactional",
         "recomputes_materialized_view",
         "needs_hand_written_step",
+        "security_definer_without_search_path",
     ];
 
     /// Whether PostgreSQL reads `text` as a duration setting: a whole number, then optionally a unit.

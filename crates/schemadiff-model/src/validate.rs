@@ -363,6 +363,26 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         crate::view::check(&mut c, v);
     }
 
+    for f in &schema.functions {
+        let p = ObjectPath::Function(f.name.clone(), f.arguments.clone());
+        let what = format!("{} `{}`", f.kind_sql().to_lowercase(), f.key());
+        check_schema(&mut c, &p, &f.name, &what);
+        crate::function::check(&mut c, f);
+    }
+    let mut seen_triggers = std::collections::BTreeSet::new();
+    for t in &schema.triggers {
+        let p = ObjectPath::Trigger(t.relation.clone(), t.name.clone());
+        if !seen_triggers.insert((&t.relation, &t.name)) {
+            c.err(
+                &p,
+                "name",
+                format!("trigger `{}` of `{}` is declared twice", t.name, t.relation),
+            )
+            .help = Some("a relation's triggers have different names".into());
+        }
+        crate::trigger::check(&mut c, t);
+    }
+
     // Names the server will give (written or default): duplicates among constraints of a table, and
     // among relations of a schema.
     let names = effective_names(schema);

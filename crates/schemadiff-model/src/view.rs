@@ -124,6 +124,7 @@ pub(crate) const VIEW_KEYS: &[&str] = &[
     "check_option",
     "security_barrier",
     "security_invoker",
+    "triggers",
     "comment",
 ];
 pub(crate) const MATERIALIZED_VIEW_KEYS: &[&str] =
@@ -182,6 +183,8 @@ impl Decoder {
             view.check_option = self.choice(&obj, "check_option", &CHECK_OPTIONS);
             view.security_barrier = self.boolean(&obj, "security_barrier");
             view.security_invoker = self.boolean(&obj, "security_invoker");
+            let triggers = self.array_of(&obj, "triggers", |d, i, item| d.trigger(&name, i, item));
+            self.triggers.extend(triggers);
         }
         Some(view)
     }

@@ -434,6 +434,20 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
         };
         m.insert(ObjectPath::View(v.name.clone()), f);
     }
+    for x in &s.functions {
+        let f = Schema {
+            functions: vec![x.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Function(x.name.clone(), x.arguments.clone()), f);
+    }
+    for t in &s.triggers {
+        let f = Schema {
+            triggers: vec![t.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Trigger(t.relation.clone(), t.name.clone()), f);
+    }
     m
 }
 
@@ -515,6 +529,8 @@ fn object_name(path: &ObjectPath) -> String {
         ObjectPath::Sequence(n) => format!("sequence {n}"),
         ObjectPath::Table(n) => format!("table {n}"),
         ObjectPath::View(n) => format!("view {n}"),
+        ObjectPath::Function(n, a) => format!("function {n}({a})"),
+        ObjectPath::Trigger(t, n) => format!("trigger {n} on {t}"),
         other => format!("{other:?}"),
     };
     schemadiff_model::printable(&name).into_owned()

@@ -100,6 +100,13 @@ impl Filter {
         overlay!(enums);
         overlay!(sequences);
         overlay!(views);
+        overlay!(functions);
+        out.triggers.retain(|o| self.keeps(&o.relation));
+        for o in &current.triggers {
+            if !self.keeps(&o.relation) {
+                out.triggers.push(o.clone());
+            }
+        }
         // A schema stays as it is when it is left out, or holds an object that is.
         let holds_left_out = |schema: &str| {
             let left = |n: &QualifiedName| n.schema == schema && !self.keeps(n);
@@ -107,6 +114,7 @@ impl Filter {
                 || current.enums.iter().any(|o| left(&o.name))
                 || current.sequences.iter().any(|o| left(&o.name))
                 || current.views.iter().any(|o| left(&o.name))
+                || current.functions.iter().any(|o| left(&o.name))
         };
         let untouched = |name: &str| !self.keeps_schema(name) || holds_left_out(name);
         out.schemas.retain(|s| !untouched(&s.name));
@@ -125,6 +133,8 @@ impl Filter {
         out.enums.retain(|o| self.keeps(&o.name));
         out.sequences.retain(|o| self.keeps(&o.name));
         out.views.retain(|o| self.keeps(&o.name));
+        out.functions.retain(|o| self.keeps(&o.name));
+        out.triggers.retain(|o| self.keeps(&o.relation));
         out.schemas.retain(|s| self.keeps_schema(&s.name));
         out
     }

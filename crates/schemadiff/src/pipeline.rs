@@ -444,6 +444,10 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
     s.enums.sort_by(|a, b| a.name.cmp(&b.name));
     s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
     s.views.sort_by(|a, b| a.name.cmp(&b.name));
+    s.functions
+        .sort_by(|a, b| (&a.name, &a.signature).cmp(&(&b.name, &b.signature)));
+    s.triggers
+        .sort_by(|a, b| (&a.relation, &a.name).cmp(&(&b.relation, &b.name)));
     s.schemas.sort_by(|a, b| a.name.cmp(&b.name));
     s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
     s

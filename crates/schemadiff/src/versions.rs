@@ -71,6 +71,20 @@ pub fn too_new(schema: &Schema, major: u32) -> Vec<TooNew> {
             }
         }
     }
+    for f in &schema.functions {
+        if f.sql_standard_body() {
+            need(
+                format!(
+                    "{} {}({})",
+                    f.kind_sql().to_lowercase(),
+                    f.name,
+                    f.arguments
+                ),
+                "a SQL-standard body (`BEGIN ATOMIC ... END`, `RETURN ...`)",
+                14,
+            );
+        }
+    }
     found
 }
 
@@ -170,5 +184,22 @@ nulls_not_distinct = true
             err.contains("has `virtual` but no `generated` expression"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn sql_standard_bodies_need_14() {
+        let loaded = schemadiff_model::load_str(
+            "schema.toml",
+            "[functions.\"add(a integer, b integer)\"]\nreturns = \"integer\"\nlanguage = \"sql\"\nbody = \"RETURN a + b\"\n\
+             [functions.\"quoted(a integer)\"]\nreturns = \"integer\"\nlanguage = \"sql\"\nbody = \"SELECT a\"\n",
+        )
+        .unwrap();
+        assert!(check(&loaded.schema, 14, "x").is_ok());
+        let err = check(&loaded.schema, 13, "x").unwrap_err();
+        assert!(
+            err.contains("function add(a integer, b integer): a SQL-standard body"),
+            "{err}"
+        );
+        assert!(!err.contains("quoted"), "a quoted body runs on 13: {err}");
     }
 }

@@ -428,3 +428,160 @@ unsafe extern "C" {
     #[link_name = "geteuid"]
     fn libc_geteuid() -> u32;
 }
+
+/// The schema of the function replay test: a trigger function, a BEGIN ATOMIC function, a procedure, a body
+/// with `$$` inside and one with lines that look like the runners' markers.
+const FUNCTIONS: &str = r#"
+[tables.tasks]
+primary_key = ["id"]
+
+[tables.tasks.columns]
+id         = "bigint"
+title      = { type = "text", not_null = true }
+updated_at = { type = "timestamptz", not_null = true, default = "now()" }
+
+[[tables.tasks.triggers]]
+name = "tasks_updated_at"
+timing = "before"
+events = ["update"]
+for_each = "row"
+function = "set_updated_at"
+
+[functions."set_updated_at()"]
+returns = "trigger"
+language = "plpgsql"
+body = '''
+BEGIN
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+'''
+
+[functions."task_count()"]
+returns = "bigint"
+language = "sql"
+volatility = "stable"
+body = '''
+BEGIN ATOMIC
+  SELECT count(*) FROM tasks;
+  SELECT count(*) FROM tasks WHERE title <> '';
+END'''
+
+[functions."dollars(t text)"]
+returns = "text"
+language = "plpgsql"
+body = '''
+BEGIN
+  RETURN '$$' || t || $x$;$x$;
+END;
+'''
+
+[functions."markers()"]
+returns = "text"
+language = "plpgsql"
+body = '''
+BEGIN
+-- +goose Down
+-- migrate:down
+-- //@UNDO
+  RETURN 'x';
+END;
+'''
+
+[procedures."rename_all(p text)"]
+language = "sql"
+body = '''
+BEGIN ATOMIC
+  UPDATE tasks SET title = p;
+END'''
+"#;
+
+/// `write` of a plan with function bodies, in every directory format: the written files replay (as each
+/// runner splits them) to the desired schema, and no line of them is a marker but the format's own.
+#[tokio::test]
+async fn function_bodies_replay_in_every_format() {
+    const T1: &str = "CREATE TABLE tasks (id bigint PRIMARY KEY, title text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());\n";
+    const T1_DOWN: &str = "DROP TABLE tasks;\n";
+    let mybatis = format!("-- // tasks\n{T1}\n-- //@UNDO\n{T1_DOWN}");
+    let dbmate = format!("-- migrate:up\n{T1}\n-- migrate:down\n{T1_DOWN}");
+    let goose = format!("-- +goose Up\n{T1}\n-- +goose Down\n{T1_DOWN}");
+    let histories: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        (
+            "mybatis",
+            vec![("migrations/001_tasks.sql", mybatis.as_str())],
+        ),
+        ("plain", vec![("migrations/0001_tasks.sql", T1)]),
+        (
+            "flyway",
+            vec![
+                ("migrations/V1__tasks.sql", T1),
+                ("migrations/U1__tasks.sql", T1_DOWN),
+            ],
+        ),
+        (
+            "golang_migrate",
+            vec![
+                ("migrations/000001_tasks.up.sql", T1),
+                ("migrations/000001_tasks.down.sql", T1_DOWN),
+            ],
+        ),
+        (
+            "dbmate",
+            vec![("migrations/20250101000000_tasks.sql", dbmate.as_str())],
+        ),
+        (
+            "goose",
+            vec![("migrations/00001_tasks.sql", goose.as_str())],
+        ),
+        (
+            "diesel",
+            vec![
+                ("migrations/2025-01-01-000000_tasks/up.sql", T1),
+                ("migrations/2025-01-01-000000_tasks/down.sql", T1_DOWN),
+            ],
+        ),
+    ];
+    let (_db, dev) = dev_url().await;
+    for (name, files) in histories {
+        let dir = project(&format!("functions-{name}"), FUNCTIONS, &files);
+        let before = tree(&dir);
+        let out = schemadiff(&dir, &["write", "--dev-url", &dev, "--name", "functions"]);
+        assert!(out.status.success(), "{name}: {}", text(&out));
+        let written: Vec<(String, String)> = tree(&dir)
+            .into_iter()
+            .filter(|(p, _)| !before.contains_key(p) && p != "schemadiff.sum")
+            .collect();
+        assert!(!written.is_empty(), "{name}: nothing written");
+        for (path, body) in &written {
+            assert!(body.contains("set_updated_at()"), "{name}: {path}:\n{body}");
+            // The body with marker-like lines is there, as one escaped string.
+            assert!(
+                !body.contains("CREATE FUNCTION public.markers()")
+                    || body.contains("-- +goose Down\\n"),
+                "{name}: {path}:\n{body}"
+            );
+            // The body's marker-like lines are never lines of the file: each marker is there at most once,
+            // and only in its own format.
+            for (marker, format) in [
+                ("-- +goose Down", "goose"),
+                ("-- migrate:down", "dbmate"),
+                ("-- //@UNDO", "mybatis"),
+            ] {
+                let n = body
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with(marker))
+                    .count();
+                let allowed = usize::from(format == name);
+                assert!(
+                    n <= allowed,
+                    "{name}: {path}: `{marker}` {n} times:\n{body}"
+                );
+            }
+            if name == "goose" {
+                assert!(body.contains("-- +goose StatementBegin"), "{body}");
+            }
+        }
+        assert_in_sync(&dir, &dev);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -27,12 +27,24 @@ fn sample(kind: Kind) -> &'static str {
         Kind::MaterializedView => {
             "[tables.base.columns]\nid = \"integer\"\n\n[materialized_views.sample]\nquery = \"SELECT id FROM base\"\n\n[[materialized_views.sample.indexes]]\ncolumns = [\"id\"]\n"
         }
+        Kind::Function => {
+            "[functions.\"sample(a integer)\"]\nreturns = \"integer\"\nlanguage = \"plpgsql\"\nbody = '''\nBEGIN\n  RETURN a + 1;\nEND;\n'''\n"
+        }
+        Kind::Procedure => {
+            "[tables.base.columns]\nid = \"integer\"\n\n[procedures.\"sample(p integer)\"]\nlanguage = \"sql\"\nbody = \"BEGIN ATOMIC INSERT INTO base VALUES (p); END\"\n"
+        }
+        Kind::Trigger => {
+            "[tables.base.columns]\nid = \"integer\"\n\n[[tables.base.triggers]]\nname = \"sample\"\ntiming = \"before\"\nevents = [\"insert\"]\nfor_each = \"row\"\nfunction = \"touch\"\n\n[functions.\"touch()\"]\nreturns = \"trigger\"\nlanguage = \"plpgsql\"\nbody = \"BEGIN RETURN NEW; END\"\n"
+        }
     }
 }
 
 fn expected_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Extension => "hstore",
+        Kind::Schema => "sample",
+        Kind::Function | Kind::Procedure => "sample(integer)",
+        Kind::Trigger => "base.sample",
         // Names in `public` are written bare.
         _ => "sample",
     }
@@ -115,7 +127,7 @@ async fn every_registered_kind_round_trips_through_every_stage() {
         );
 
         // Check: in sync with the applied database, drift against an empty one.
-        let dir = common::project("kinds", kind.section(), toml, &[]);
+        let dir = common::project("kinds", kind.label(), toml, &[]);
         // The migrations directory gets the object through `write`, so both sides of `check` can be in sync.
         let write = common::schemadiff(&dir, &["write", "--dev-url", &dev, "--name", "init"], &[]);
         assert!(

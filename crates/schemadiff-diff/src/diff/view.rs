@@ -162,6 +162,17 @@ fn uses(v: &View, schema: &Schema) -> Vec<Res> {
     if v.name.schema != schemadiff_model::ident::DEFAULT_SCHEMA {
         out.push(Res::Schema(v.name.schema.clone()));
     }
+    // The functions it calls, from their side of the catalog's dependencies.
+    out.extend(
+        schema
+            .functions
+            .iter()
+            .filter(|f| {
+                f.used_by
+                    .contains(&schemadiff_model::FunctionUser::View(v.name.clone()))
+            })
+            .map(super::function::resource),
+    );
     out
 }
 

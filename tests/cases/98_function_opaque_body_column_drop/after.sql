@@ -1,0 +1,6 @@
+CREATE TABLE members (id bigint PRIMARY KEY, email text NOT NULL);
+CREATE FUNCTION member_label(p_id bigint) RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT coalesce(nickname, email) FROM members WHERE id = p_id);
+END;
+$$;
