@@ -1,0 +1,41 @@
+//! Schemas, the catalog stage: one query for every schema but the system ones, with its comment. `public`
+//! exists in every database and is listed only when its comment was changed.
+
+use schemadiff_model::SchemaDef;
+use tokio_postgres::types::ToSql;
+
+use crate::introspect::{IntrospectError, NAMESPACE_FILTER, Session, not_in_extension};
+
+/// The schemas; `p` holds the schema filter.
+pub(crate) async fn read(
+    s: &mut Session<'_>,
+    p: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<SchemaDef>, IntrospectError> {
+    let mut out = Vec::new();
+    // Schemas. `public` exists everywhere; it is listed only when its comment was changed.
+    let rows = s
+        .query(
+            "reading schemas",
+            &format!(
+                "SELECT n.nspname::text, d.description FROM pg_catalog.pg_namespace n \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass \
+                 WHERE {NAMESPACE_FILTER} AND {} ORDER BY 1",
+                not_in_extension("pg_namespace", "n.oid")
+            ),
+            p,
+        )
+        .await?;
+    for r in rows {
+        let name: String = r.get(0);
+        let comment: Option<String> = r.get(1);
+        if name == "public"
+            && comment
+                .as_deref()
+                .is_none_or(|c| c == "standard public schema")
+        {
+            continue;
+        }
+        out.push(SchemaDef { name, comment });
+    }
+    Ok(out)
+}

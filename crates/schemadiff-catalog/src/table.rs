@@ -1,0 +1,417 @@
+//! Tables, the catalog stage: one query each for the tables, their columns (with identity sequences),
+//! their constraints and their indexes (one row per index column, through joins), whatever the number of
+//! tables. The indexes of materialized views come with them (`views`).
+
+use std::collections::BTreeMap;
+
+use schemadiff_model::{
+    Check, Column, Exclusion, ExclusionElement, FkAction, ForeignKey, Identity, IdentityOptions,
+    Index, IndexKey, IndexTarget, PrimaryKey, QualifiedName, Table, Unique, View,
+};
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+use crate::introspect::strip_outer_parens;
+use crate::introspect::{IntrospectError, NAMESPACE_FILTER, Session, not_in_extension};
+use crate::sequence::sequence_defaults;
+
+/// The tables, in name order; the indexes of materialized views go to `views` (by oid). `p` holds the
+/// schema filter; `version` is the server's `server_version_num`.
+pub(crate) async fn read(
+    s: &mut Session<'_>,
+    p: &[&(dyn ToSql + Sync)],
+    version: i32,
+    views: &mut BTreeMap<u32, View>,
+) -> Result<Vec<Table>, IntrospectError> {
+    // Tables.
+    let rows = s
+        .query(
+            "reading tables",
+            &format!(
+                "SELECT c.oid, n.nspname::text, c.relname::text, d.description \
+                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+                 WHERE c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
+                not_in_extension("pg_class", "c.oid")
+            ),
+            p,
+        )
+        .await?;
+    let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
+    let mut order: Vec<u32> = Vec::new();
+    for r in rows {
+        let oid: u32 = r.get(0);
+        let mut t = Table::new(QualifiedName::new(
+            r.get::<_, String>(1),
+            r.get::<_, String>(2),
+        ));
+        t.comment = r.get(3);
+        tables.insert(oid, t);
+        order.push(oid);
+    }
+    let table_filter = format!(
+        "c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {}",
+        not_in_extension("pg_class", "c.oid")
+    );
+    let index_filter = format!(
+        "((c.relkind = 'r' AND NOT c.relispartition) OR c.relkind = 'm') AND {NAMESPACE_FILTER} AND {}",
+        not_in_extension("pg_class", "c.oid")
+    );
+
+    // Columns of every table.
+    let generated = "a.attgenerated::text";
+    let rows = s
+        .query(
+            "reading columns",
+            &format!(
+                "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+                        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, {generated}, \
+                        CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
+                        d.description, \
+                        CASE WHEN cn.nspname NOT IN ('pg_catalog', 'public') THEN cn.nspname::text END, \
+                        a.attnum, \
+                        pg_catalog.format_type(idq.seqtypid, NULL), idq.seqstart, idq.seqincrement, idq.seqmin, \
+                        idq.seqmax, idq.seqcache, idq.seqcycle \
+                 FROM pg_catalog.pg_attribute a \
+                 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
+                 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
+                 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation \
+                 LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum \
+                 LEFT JOIN LATERAL ( \
+                     SELECT q.* FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_sequence q ON q.seqrelid = dep.objid \
+                     WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass \
+                       AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) idq ON true \
+                 WHERE a.attnum > 0 AND NOT a.attisdropped AND {table_filter} \
+                 ORDER BY a.attrelid, a.attnum"
+            ),
+            p,
+        )
+        .await?;
+    // Column names by (table, number), for the constraints below.
+    let mut attnames: BTreeMap<(u32, i16), String> = BTreeMap::new();
+    for r in rows {
+        attnames.insert((r.get(0), r.get(10)), r.get(1));
+        let Some(t) = tables.get_mut(&r.get::<_, u32>(0)) else {
+            continue;
+        };
+        let expr: Option<String> = r.get(4);
+        let identity: String = r.get(5);
+        let generated: String = r.get(6);
+        // 's': STORED; 'v': VIRTUAL (PostgreSQL 18).
+        let is_generated = generated == "s" || generated == "v";
+        let mut c = Column::new(r.get::<_, String>(1), r.get::<_, String>(2));
+        c.not_null = r.get(3);
+        c.identity = match identity.as_str() {
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            _ => None,
+        };
+        if c.identity.is_some() {
+            if let Some(seq_type) = r.get::<_, Option<String>>(11) {
+                let (start, increment, min, max, cache): (i64, i64, i64, i64, i64) =
+                    (r.get(12), r.get(13), r.get(14), r.get(15), r.get(16));
+                let (default_min, default_max, default_start) =
+                    sequence_defaults(&seq_type, increment, min, max);
+                c.identity_options = IdentityOptions {
+                    start: (start != default_start).then_some(start),
+                    increment: (increment != 1).then_some(increment),
+                    min_value: (min != default_min).then_some(min),
+                    max_value: (max != default_max).then_some(max),
+                    cache: (cache != 1).then_some(cache),
+                    cycle: r.get(17),
+                };
+            }
+        }
+        if is_generated {
+            c.generated = expr;
+            c.generated_virtual = generated == "v";
+        } else {
+            c.default = expr;
+        }
+        c.collation = r.get::<_, Option<String>>(7).map(|name| {
+            QualifiedName::reference_text(r.get::<_, Option<String>>(9).as_deref(), &name)
+        });
+        c.comment = r.get(8);
+        t.columns.push(c);
+    }
+
+    // Constraints of every table.
+    let nulls_not_distinct = if version >= 150000 {
+        "COALESCE(ix.indnullsnotdistinct, false)"
+    } else {
+        "false"
+    };
+    let delete_set_columns = if version >= 150000 {
+        "co.confdelsetcols"
+    } else {
+        "NULL::int2[]"
+    };
+    let rows = s
+        .query(
+            "reading constraints",
+            &format!(
+                "SELECT co.conrelid, co.conname::text, co.contype::text, \
+                        co.conkey, \
+                        fn.nspname::text, f.relname::text, \
+                        CASE WHEN co.contype = 'f' THEN \
+                             array(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(num, ord) \
+                                   JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num ORDER BY k.ord) END, \
+                        co.confdeltype::text, co.confupdtype::text, co.condeferrable, co.condeferred, \
+                        CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, \
+                        {nulls_not_distinct}, \
+                        CASE WHEN co.contype = 'x' THEN \
+                             array(SELECT op.oprname::text FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) \
+                                   JOIN pg_catalog.pg_operator op ON op.oid = k.op ORDER BY k.ord) END, \
+                        co.conindid, d.description, \
+                        co.convalidated, co.connoinherit, co.confmatchtype::text, {delete_set_columns} \
+                 FROM pg_catalog.pg_constraint co \
+                 JOIN pg_catalog.pg_class c ON c.oid = co.conrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 LEFT JOIN pg_catalog.pg_class f ON f.oid = co.confrelid \
+                 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_constraint'::regclass \
+                 LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = co.conindid \
+                 WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND {table_filter} \
+                 ORDER BY co.conrelid, co.conname"
+            ),
+            p,
+        )
+        .await?;
+    // Exclusion constraints take their keys from their index, read below.
+    let mut exclusions: BTreeMap<u32, (u32, usize, Vec<String>)> = BTreeMap::new();
+    // Unique constraints by their index, for their INCLUDE columns.
+    let mut unique_indexes: BTreeMap<u32, (u32, usize)> = BTreeMap::new();
+    for r in rows {
+        let table_oid: u32 = r.get(0);
+        let Some(t) = tables.get_mut(&table_oid) else {
+            continue;
+        };
+        let name: String = r.get(1);
+        let kind: String = r.get(2);
+        let numbers: Vec<i16> = r.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
+        let columns: Vec<String> = numbers
+            .iter()
+            .filter_map(|n| attnames.get(&(table_oid, *n)).cloned())
+            .collect();
+        let deferrable: bool = r.get(9);
+        let initially_deferred: bool = r.get(10);
+        let comment: Option<String> = r.get(15);
+        let not_valid = !r.get::<_, bool>(16);
+        match kind.as_str() {
+            "p" => {
+                t.primary_key = Some(PrimaryKey {
+                    name: Some(name),
+                    columns,
+                    deferrable,
+                    initially_deferred,
+                    comment,
+                })
+            }
+            "u" => t.uniques.push({
+                // INCLUDE columns come from the index, read below.
+                unique_indexes.insert(r.get::<_, u32>(14), (table_oid, t.uniques.len()));
+                Unique {
+                    name: Some(name),
+                    columns,
+                    include: Vec::new(),
+                    nulls_not_distinct: r.get(12),
+                    deferrable,
+                    initially_deferred,
+                    comment,
+                    renamed_from: None,
+                }
+            }),
+            "f" => t.foreign_keys.push(ForeignKey {
+                name: Some(name),
+                columns,
+                references: QualifiedName::new(r.get::<_, String>(4), r.get::<_, String>(5)),
+                referenced_columns: r.get(6),
+                on_delete: fk_action(&r.get::<_, String>(7)),
+                on_delete_columns: r
+                    .get::<_, Option<Vec<i16>>>(19)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|n| attnames.get(&(table_oid, *n)).cloned())
+                    .collect(),
+                on_update: fk_action(&r.get::<_, String>(8)),
+                match_full: r.get::<_, String>(18) == "f",
+                deferrable,
+                initially_deferred,
+                not_valid,
+                comment,
+                renamed_from: None,
+            }),
+            "c" => t.checks.push(Check {
+                name: Some(name),
+                expression: strip_outer_parens(&r.get::<_, String>(11)).to_string(),
+                no_inherit: r.get(17),
+                not_valid,
+                comment,
+                renamed_from: None,
+            }),
+            "x" => {
+                let index_oid: u32 = r.get(14);
+                exclusions.insert(index_oid, (table_oid, t.exclusions.len(), r.get(13)));
+                t.exclusions.push(Exclusion {
+                    name: Some(name),
+                    method: None,
+                    elements: Vec::new(),
+                    include: Vec::new(),
+                    where_clause: None,
+                    deferrable,
+                    initially_deferred,
+                    comment,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    // Indexes of every table, one row per index column (joins, not per-row subqueries): plain indexes become
+    // `indexes`; those behind exclusion constraints give their keys; those of keys and uniques are skipped.
+    let index_nulls = if version >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    };
+    let rows = s
+        .query(
+            "reading indexes",
+            &format!(
+                "SELECT i.indrelid, ic.relname::text, i.indexrelid, i.indisunique, am.amname::text, i.indnkeyatts::int, \
+                        k.ord::int, ta.attname::text, \
+                        CASE WHEN k.num = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END, \
+                        COALESCE((i.indoption::int2[])[k.ord - 1], 0)::int, \
+                        CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END, \
+                        CASE WHEN ons.nspname NOT IN ('pg_catalog', 'public') THEN ons.nspname::text END, \
+                        CASE WHEN ia.attcollation = COALESCE(NULLIF(ta.attcollation, 0), it.typcollation) THEN NULL \
+                             ELSE coll.collname::text END, \
+                        CASE WHEN cns.nspname NOT IN ('pg_catalog', 'public') THEN cns.nspname::text END, \
+                        CASE WHEN k.ord = 1 THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END, \
+                        {index_nulls}, d.description, con.oid IS NOT NULL \
+                 FROM pg_catalog.pg_index i \
+                 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
+                 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, ord) \
+                 JOIN pg_catalog.pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.ord \
+                 JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid \
+                 LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = k.num AND k.num > 0 \
+                 LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = (i.indclass::oid[])[k.ord - 1] \
+                 LEFT JOIN pg_catalog.pg_namespace ons ON ons.oid = opc.opcnamespace \
+                 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
+                 LEFT JOIN pg_catalog.pg_namespace cns ON cns.oid = coll.collnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
+                                                      AND d.objsubid = 0 AND k.ord = 1 \
+                 LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') \
+                 WHERE {index_filter} \
+                 ORDER BY i.indrelid, ic.relname, k.ord"
+            ),
+            p,
+        )
+        .await?;
+    // Rows come grouped by index, in key order.
+    let mut rows = rows.into_iter().peekable();
+    while let Some(first) = rows.next() {
+        let index_oid: u32 = first.get(2);
+        let mut group = vec![first];
+        while rows.peek().is_some_and(|r| r.get::<_, u32>(2) == index_oid) {
+            group.push(rows.next().expect("peeked"));
+        }
+        let head = &group[0];
+        let table_oid: u32 = head.get(0);
+        let key_count = head.get::<_, i32>(5) as usize;
+        let reference = |r: &Row, name: usize, schema: usize| {
+            r.get::<_, Option<String>>(name).map(|n| {
+                QualifiedName::reference_text(r.get::<_, Option<String>>(schema).as_deref(), &n)
+            })
+        };
+        let mut keys = Vec::new();
+        let mut include = Vec::new();
+        for r in &group {
+            let position = r.get::<_, i32>(6) as usize;
+            let column: Option<String> = r.get(7);
+            if position > key_count {
+                include.extend(column);
+                continue;
+            }
+            let option: i32 = r.get(9);
+            let (descending, nulls_first) = (option & 1 != 0, option & 2 != 0);
+            keys.push(IndexKey {
+                target: match column {
+                    Some(c) => IndexTarget::Column(c),
+                    None => {
+                        IndexTarget::Expression(r.get::<_, Option<String>>(8).unwrap_or_default())
+                    }
+                },
+                collation: reference(r, 12, 13),
+                opclass: reference(r, 10, 11),
+                descending,
+                // Only a non-default placement is written: NULLS LAST is the default for ASC, FIRST for DESC.
+                nulls_first: (nulls_first != descending).then_some(nulls_first),
+            });
+        }
+        let where_clause: Option<String> = head.get(14);
+        let method: String = head.get(4);
+        if let Some((t_oid, pos, operators)) = exclusions.get(&index_oid) {
+            if let Some(t) = tables.get_mut(t_oid) {
+                let x = &mut t.exclusions[*pos];
+                x.method = (method != "gist").then_some(method);
+                x.elements = keys
+                    .into_iter()
+                    .zip(operators.iter())
+                    .map(|(key, operator)| ExclusionElement {
+                        key,
+                        operator: operator.clone(),
+                    })
+                    .collect();
+                x.include = include;
+                x.where_clause = where_clause;
+            }
+            continue;
+        }
+        if let Some((t_oid, pos)) = unique_indexes.get(&index_oid) {
+            if let Some(t) = tables.get_mut(t_oid) {
+                t.uniques[*pos].include = include;
+            }
+            continue;
+        }
+        if head.get::<_, bool>(17) {
+            continue; // the index of a primary key or unique constraint
+        }
+        let indexes = match (tables.get_mut(&table_oid), views.get_mut(&table_oid)) {
+            (Some(t), _) => &mut t.indexes,
+            (None, Some(v)) => &mut v.indexes,
+            (None, None) => continue,
+        };
+        indexes.push(Index {
+            name: Some(head.get(1)),
+            unique: head.get(3),
+            method: (method != "btree").then_some(method),
+            keys,
+            include,
+            where_clause,
+            nulls_not_distinct: head.get(15),
+            comment: head.get(16),
+            renamed_from: None,
+        });
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|oid| tables.remove(&oid))
+        .collect())
+}
+
+fn fk_action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
