@@ -4,6 +4,7 @@
 pub mod deps;
 pub mod directives;
 pub mod dump;
+mod enum_type;
 pub mod fragment;
 pub mod function;
 pub mod ident;
@@ -11,7 +12,9 @@ pub mod kinds;
 pub mod load;
 pub mod naming;
 pub mod render;
+mod sequence;
 pub mod source;
+mod table;
 pub mod trigger;
 pub mod types;
 mod validate;
