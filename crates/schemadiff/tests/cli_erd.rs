@@ -5,14 +5,12 @@
 
 mod common;
 
+use common::repo_root;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn schemadiff(dir: &Path, args: &[&str]) -> Output {
     common::schemadiff(dir, args, &[])

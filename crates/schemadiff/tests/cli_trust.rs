@@ -4,17 +4,11 @@
 
 mod common;
 
+use common::text;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn example_project(name: &str) -> PathBuf {
     let root = schemadiff_testkit::repo_root();

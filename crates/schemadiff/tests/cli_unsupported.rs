@@ -4,16 +4,9 @@
 
 mod common;
 
-use std::fs;
-use std::process::Output;
+use common::text;
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use std::fs;
 
 const LIVE: &str = r#"
 CREATE TABLE users (id integer PRIMARY KEY, email text, nickname text, updated timestamptz);

@@ -3,17 +3,11 @@
 
 mod common;
 
+use common::text;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn small_project(name: &str) -> std::path::PathBuf {
     common::project_with_migrations(

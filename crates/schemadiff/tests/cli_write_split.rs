@@ -6,28 +6,18 @@
 
 mod common;
 
+use common::{repo_root, text};
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use schemadiff_catalog::introspect::{IntrospectOptions, introspect};
 use schemadiff_model::Schema;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn schemadiff(dir: &Path, args: &[&str]) -> Output {
     common::schemadiff(dir, args, &[("SCHEMADIFF_NOW", "20251110150000")])
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// The migration files of `dir/migrations`, by name (schemadiff.sum, which records them, is tested apart).

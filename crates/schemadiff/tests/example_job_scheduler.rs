@@ -5,12 +5,10 @@
 
 mod common;
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use common::repo_root;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::fs;
+use std::path::Path;
 
 fn text(o: &std::process::Output) -> String {
     format!(

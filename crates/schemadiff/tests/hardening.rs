@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::text;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -13,14 +15,6 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use schemadiff_catalog::scratch::run_statement;
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn project(name: &str, schema: &str) -> PathBuf {
     common::project("hardening", name, schema, &[])

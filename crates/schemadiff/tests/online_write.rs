@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::text;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -17,14 +19,6 @@ use schemadiff_migrate::{Format, sections, split_statements, transaction};
 
 fn schemadiff(dir: &Path, args: &[&str]) -> Output {
     common::schemadiff(dir, args, &[("SCHEMADIFF_NOW", "20251110150000")])
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 const V1: &str = r#"
