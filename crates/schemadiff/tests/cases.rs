@@ -128,14 +128,7 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
             .parse()
             .map_err(|_| format!("{name}/needs: {needs:?}"))?;
         let client = before_db.client().await;
-        let major = client
-            .query_one(
-                "SELECT current_setting('server_version_num')::int / 10000",
-                &[],
-            )
-            .await
-            .map_err(|e| server_message(&e))?
-            .get::<_, i32>(0) as u32;
+        let major = schemadiff_testkit::server_major(&client).await;
         if major < since {
             if dir.join("schema.toml").exists() {
                 let loaded = schemadiff_model::load_file(&dir.join("schema.toml"))
@@ -181,14 +174,7 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
     .unwrap();
     let result = async {
         let before = before_db.client().await;
-        let major = before
-            .query_one(
-                "SELECT current_setting('server_version_num')::int / 10000",
-                &[],
-            )
-            .await
-            .map_err(|e| server_message(&e))?
-            .get::<_, i32>(0) as u32;
+        let major = schemadiff_testkit::server_major(&before).await;
         run_sql(&before, &dir.join("before.sql")).await?;
         let live = introspect(&before, &IntrospectOptions::default())
             .await
