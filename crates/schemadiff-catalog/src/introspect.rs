@@ -250,6 +250,12 @@ async fn read_all(
         });
     }
 
+    // Domains.
+    let rows = s
+        .query("reading domains", &crate::domain::query(), p)
+        .await?;
+    schema.domains = crate::domain::from_rows(&rows);
+
     // Sequences, except those of identity columns (an internal dependency).
     let rows = s
         .query(

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod connect;
 pub mod conninfo;
 pub mod deps;
+pub mod domain;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;

@@ -429,6 +429,7 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::Extension(n) => format!("extension `{n}`"),
         ObjectPath::Schema(n) => format!("schema `{n}`"),
         ObjectPath::Enum(n) => format!("enum `{n}`"),
+        ObjectPath::Domain(n) => format!("domain `{n}`"),
         ObjectPath::Sequence(n) => format!("sequence `{n}`"),
         ObjectPath::Table(n) => format!("table `{n}`"),
         ObjectPath::Column(t, c) => format!("column `{c}` of table `{t}`"),

@@ -152,6 +152,9 @@ pub fn to_toml(schema: &Schema) -> String {
         }
         out.push('\n');
     }
+    for d in crate::domain::creation_order(&schema.domains) {
+        crate::domain::dump(&mut out, d);
+    }
     for s in &schema.sequences {
         let _ = writeln!(out, "[sequences.{}]", qualified_key(&s.name));
         if let Some(t) = &s.data_type {

@@ -11,6 +11,7 @@ pub enum Kind {
     Extension,
     Schema,
     Enum,
+    Domain,
     Sequence,
     Table,
     View,
@@ -19,10 +20,11 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order schema.toml and dump list them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Extension,
         Kind::Schema,
         Kind::Enum,
+        Kind::Domain,
         Kind::Sequence,
         Kind::Table,
         Kind::View,
@@ -35,6 +37,7 @@ impl Kind {
             Kind::Extension => "extensions",
             Kind::Schema => "schemas",
             Kind::Enum => "enums",
+            Kind::Domain => "domains",
             Kind::Sequence => "sequences",
             Kind::Table => "tables",
             Kind::View => "views",
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Extension => "extension",
             Kind::Schema => "schema",
             Kind::Enum => "enum",
+            Kind::Domain => "domain",
             Kind::Sequence => "sequence",
             Kind::Table => "table",
             Kind::View => "view",
@@ -62,6 +66,7 @@ impl Kind {
             Kind::Extension => schema.extensions.iter().map(|o| o.name.clone()).collect(),
             Kind::Schema => schema.schemas.iter().map(|o| o.name.clone()).collect(),
             Kind::Enum => schema.enums.iter().map(|o| o.name.to_string()).collect(),
+            Kind::Domain => schema.domains.iter().map(|o| o.name.to_string()).collect(),
             Kind::Sequence => schema
                 .sequences
                 .iter()

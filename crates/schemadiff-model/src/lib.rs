@@ -3,6 +3,7 @@
 
 pub mod deps;
 pub mod directives;
+pub mod domain;
 pub mod dump;
 pub mod fragment;
 pub mod ident;
@@ -17,6 +18,7 @@ pub mod view;
 
 pub use deps::{Dependency, ObjectRef};
 pub use directives::{Directives, Target};
+pub use domain::{Domain, DomainCheck};
 pub use dump::to_toml;
 pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use kinds::Kind;

@@ -21,6 +21,8 @@ pub enum ObjectPath {
     Extension(String),
     Schema(String),
     Enum(QualifiedName),
+    /// A domain (its checks are fields `checks.<i>`).
+    Domain(QualifiedName),
     Sequence(QualifiedName),
     Table(QualifiedName),
     Column(QualifiedName, String),
@@ -375,6 +377,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             }
             take!(tables, Table, "table");
             take!(enums, Enum, "enum");
+            take!(domains, Domain, "domain");
             take!(sequences, Sequence, "sequence");
             take!(extensions, Extension, "extension");
             take!(schemas, Schema, "schema");
@@ -435,6 +438,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "extensions",
     "schemas",
     "enums",
+    "domains",
     "sequences",
     "tables",
     "views",
@@ -998,6 +1002,16 @@ impl Decoder {
         for (k, v) in self.section(root, "enums", "write `[enums.name]` with `values = [...]`") {
             if let Some(e) = self.enum_type(k, v) {
                 schema.enums.push(e);
+            }
+        }
+
+        for (k, v) in self.section(
+            root,
+            "domains",
+            "write `[domains.name]` with `type = \"...\"`",
+        ) {
+            if let Some(d) = self.domain(k, v) {
+                schema.domains.push(d);
             }
         }
 

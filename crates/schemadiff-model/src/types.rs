@@ -11,6 +11,8 @@ pub struct Schema {
     pub extensions: Vec<Extension>,
     pub schemas: Vec<SchemaDef>,
     pub enums: Vec<EnumType>,
+    /// Domains (see [`crate::domain`]).
+    pub domains: Vec<crate::domain::Domain>,
     pub sequences: Vec<Sequence>,
     pub tables: Vec<Table>,
     /// Views and materialized views (see [`crate::view`]).

@@ -266,6 +266,15 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
         c.no_nul(&p, "comment", "the comment", e.comment.as_deref());
     }
+    for d in &schema.domains {
+        let p = ObjectPath::Domain(d.name.clone());
+        let what = format!("domain `{}`", d.name);
+        check_schema(&mut c, &p, &d.name, &what);
+        if let Some(prev) = types.insert(&d.name, p.clone()) {
+            duplicate(&mut c, &p, &prev, &what);
+        }
+        crate::domain::check(&mut c, d);
+    }
 
     // Relations: tables, sequences, indexes and index-backed constraints share a namespace per schema.
     let mut relations: BTreeMap<(String, String), (ObjectPath, &'static str)> = BTreeMap::new();

@@ -98,6 +98,7 @@ impl Filter {
         }
         overlay!(tables);
         overlay!(enums);
+        overlay!(domains);
         overlay!(sequences);
         overlay!(views);
         // A schema stays as it is when it is left out, or holds an object that is.
@@ -105,6 +106,7 @@ impl Filter {
             let left = |n: &QualifiedName| n.schema == schema && !self.keeps(n);
             current.tables.iter().any(|o| left(&o.name))
                 || current.enums.iter().any(|o| left(&o.name))
+                || current.domains.iter().any(|o| left(&o.name))
                 || current.sequences.iter().any(|o| left(&o.name))
                 || current.views.iter().any(|o| left(&o.name))
         };
@@ -123,6 +125,7 @@ impl Filter {
         let mut out = schema.clone();
         out.tables.retain(|o| self.keeps(&o.name));
         out.enums.retain(|o| self.keeps(&o.name));
+        out.domains.retain(|o| self.keeps(&o.name));
         out.sequences.retain(|o| self.keeps(&o.name));
         out.views.retain(|o| self.keeps(&o.name));
         out.schemas.retain(|s| self.keeps_schema(&s.name));
