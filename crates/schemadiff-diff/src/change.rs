@@ -250,6 +250,9 @@ pub enum Res {
     Relation(String, String),
     /// A view or materialized view (its columns are `Column`s of its name).
     View(QualifiedName),
+    /// The types made of a type (domains over it): released by their drops, removed when the type is made
+    /// anew, so that those going away go first.
+    MadeOf(QualifiedName),
 }
 
 impl Res {

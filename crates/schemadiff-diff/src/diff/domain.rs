@@ -71,7 +71,8 @@ pub(super) fn domains(current: &Schema, desired: &Schema, out: &mut Vec<Change>)
                 .sql(drop_domain(d))
                 .removes([Res::Type(d.name.clone())])
                 .releases([in_schema(&d.name)])
-                .releases(d.uses.iter().map(|u| Res::Type(u.clone()))),
+                .releases(d.uses.iter().map(|u| Res::Type(u.clone())))
+                .releases(d.uses.iter().map(|u| Res::MadeOf(u.clone()))),
             );
         }
     }
@@ -190,12 +191,18 @@ fn recreate_domain(old: &Domain, new: &Domain, current: &Schema, desired: &Schem
     .sql(create_domain(new))
     .requires(new.uses.iter().map(|u| Res::Type(u.clone())))
     .releases(old.uses.iter().map(|u| Res::Type(u.clone())))
+    // The old domain goes: a type made of it that goes too goes first.
+    .removes([Res::MadeOf(old.name.clone())])
     .provides([Res::Type(new.name.clone())]);
     if new.comment.is_some() {
         change = change.sql(comment_on_domain(new, &new.comment));
     }
-    // Domains made of this one keep pointing at the old one, which then cannot be dropped.
-    if current.domains.iter().any(|o| o.uses.contains(&old.name)) {
+    // Domains made of this one that stay keep pointing at the old one, which then cannot be dropped.
+    if current
+        .domains
+        .iter()
+        .any(|o| o.uses.contains(&old.name) && desired.domains.iter().any(|n| n.name == o.name))
+    {
         change = change.hazard(Hazard::NeedsHandWrittenStep);
     }
     let text = type_text(&new.name);
