@@ -256,6 +256,12 @@ async fn read_all(
         .await?;
     schema.domains = crate::domain::from_rows(&rows);
 
+    // Composite types.
+    let rows = s
+        .query("reading composite types", &crate::composite::query(), p)
+        .await?;
+    schema.composite_types = crate::composite::from_rows(&rows);
+
     // Sequences, except those of identity columns (an internal dependency).
     let rows = s
         .query(

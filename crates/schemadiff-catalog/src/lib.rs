@@ -2,6 +2,7 @@
 //! tests and the scratch server.
 
 pub mod cluster;
+pub mod composite;
 pub mod connect;
 pub mod conninfo;
 pub mod deps;

@@ -105,13 +105,13 @@ pub(crate) fn query(version: i32) -> String {
         "WITH ns AS (SELECT n.oid, n.nspname::text AS nspname FROM pg_catalog.pg_namespace n WHERE {filter}), \
          objs(kind, nsp, name, classid, objid, dep_classid, dep_objid, opaque) AS ( \
            SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' \
-                  WHEN 'p' THEN 'partitioned table' WHEN 'c' THEN 'composite type' END, \
+                  WHEN 'p' THEN 'partitioned table' END, \
                   ns.nspname, c.relname::text, 'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid, false \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('f', 'p', 'c') \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('f', 'p') \
            UNION ALL SELECT 'comment on column of', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL, false \
            FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid JOIN ns ON ns.oid = c.relnamespace \
-           WHERE c.relkind IN ('v', 'm') AND d.objsubid > 0 \
+           WHERE c.relkind IN ('v', 'm', 'c') AND d.objsubid > 0 \
            UNION ALL SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table with inheritance' END, ns.nspname, c.relname, \
                   'pg_class'::regclass, c.oid, NULL, NULL, false \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \
@@ -183,7 +183,7 @@ pub(crate) fn query(version: i32) -> String {
                  ARRAY['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner'], \
                  ARRAY[format('%1$s=UC/%1$s', pg_catalog.pg_get_userbyid(n.nspowner)), format('=UC/%s', pg_catalog.pg_get_userbyid(n.nspowner))])) \
            UNION ALL SELECT 'grants on type', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL, false \
-           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd') \
+           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c') \
            UNION ALL SELECT 'default privileges', '', \
                   coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole), 'pg_default_acl'::regclass, d.oid, NULL, NULL, false \
            FROM pg_catalog.pg_default_acl d \
@@ -203,7 +203,7 @@ pub(crate) fn query(version: i32) -> String {
                   AND rc.relkind IN ('r', 'p', 'S', 'v', 'm') AND rc.oid <> o.objid \
              LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid \
-             LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid AND ty.typtype IN ('e', 'd') \
+             LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid AND ty.typtype IN ('e', 'd', 'c') \
              LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace \
              WHERE d.classid = o.dep_classid AND d.objid = o.dep_objid AND d.deptype IN ('n', 'a') \
                AND (rc.oid IS NOT NULL OR ty.oid IS NOT NULL) \

@@ -18,6 +18,7 @@ use schemadiff_model::{
 use crate::change::{Action, Change, ChangeKind, Hazard, Phase, Res};
 
 mod column;
+mod composite;
 mod domain;
 mod enum_type;
 mod extension;
@@ -42,6 +43,7 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     extensions(current, desired, &mut out);
     enums(current, desired, &types, &mut out);
     domain::domains(current, desired, &mut out);
+    composite::composite_types(current, desired, &mut out);
     sequences(current, desired, &mut out);
     tables(current, desired, &types, directives, &mut out);
     serial_identity_swaps(current, desired, &mut out);

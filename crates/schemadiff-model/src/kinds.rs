@@ -12,6 +12,7 @@ pub enum Kind {
     Schema,
     Enum,
     Domain,
+    CompositeType,
     Sequence,
     Table,
     View,
@@ -20,11 +21,12 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order schema.toml and dump list them.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Extension,
         Kind::Schema,
         Kind::Enum,
         Kind::Domain,
+        Kind::CompositeType,
         Kind::Sequence,
         Kind::Table,
         Kind::View,
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Schema => "schemas",
             Kind::Enum => "enums",
             Kind::Domain => "domains",
+            Kind::CompositeType => "composite_types",
             Kind::Sequence => "sequences",
             Kind::Table => "tables",
             Kind::View => "views",
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Schema => "schema",
             Kind::Enum => "enum",
             Kind::Domain => "domain",
+            Kind::CompositeType => "composite type",
             Kind::Sequence => "sequence",
             Kind::Table => "table",
             Kind::View => "view",
@@ -67,6 +71,11 @@ impl Kind {
             Kind::Schema => schema.schemas.iter().map(|o| o.name.clone()).collect(),
             Kind::Enum => schema.enums.iter().map(|o| o.name.to_string()).collect(),
             Kind::Domain => schema.domains.iter().map(|o| o.name.to_string()).collect(),
+            Kind::CompositeType => schema
+                .composite_types
+                .iter()
+                .map(|o| o.name.to_string())
+                .collect(),
             Kind::Sequence => schema
                 .sequences
                 .iter()

@@ -1,6 +1,7 @@
 //! The schemadiff model: the types of a database schema, loading and validating schema.toml with precise
 //! errors, and rendering a schema to CREATE DDL.
 
+pub mod composite;
 pub mod deps;
 pub mod directives;
 pub mod domain;
@@ -16,6 +17,7 @@ pub mod types;
 mod validate;
 pub mod view;
 
+pub use composite::{Attribute, CompositeType};
 pub use deps::{Dependency, ObjectRef};
 pub use directives::{Directives, Target};
 pub use domain::{Domain, DomainCheck};

@@ -23,6 +23,8 @@ pub enum ObjectPath {
     Enum(QualifiedName),
     /// A domain (its checks are fields `checks.<i>`).
     Domain(QualifiedName),
+    /// A composite type (its attributes are fields `attributes.<name>`).
+    CompositeType(QualifiedName),
     Sequence(QualifiedName),
     Table(QualifiedName),
     Column(QualifiedName, String),
@@ -378,6 +380,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             take!(tables, Table, "table");
             take!(enums, Enum, "enum");
             take!(domains, Domain, "domain");
+            take!(composite_types, CompositeType, "composite type");
             take!(sequences, Sequence, "sequence");
             take!(extensions, Extension, "extension");
             take!(schemas, Schema, "schema");
@@ -439,6 +442,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "schemas",
     "enums",
     "domains",
+    "composite_types",
     "sequences",
     "tables",
     "views",
@@ -1012,6 +1016,16 @@ impl Decoder {
         ) {
             if let Some(d) = self.domain(k, v) {
                 schema.domains.push(d);
+            }
+        }
+
+        for (k, v) in self.section(
+            root,
+            "composite_types",
+            "write `[composite_types.name.attributes]` for each composite type",
+        ) {
+            if let Some(t) = self.composite_type(k, v) {
+                schema.composite_types.push(t);
             }
         }
 

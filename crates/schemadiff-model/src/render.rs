@@ -51,11 +51,8 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for e in &schema.enums {
         push(ObjectPath::Enum(e.name.clone()), create_enum(e));
     }
-    for d in crate::domain::creation_order(&schema.domains) {
-        push(
-            ObjectPath::Domain(d.name.clone()),
-            crate::domain::create_domain(d),
-        );
+    for (origin, sql) in crate::composite::create_types(schema) {
+        push(origin, sql);
     }
     for s in &schema.sequences {
         push(ObjectPath::Sequence(s.name.clone()), create_sequence(s));
@@ -201,6 +198,14 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
                 );
                 push(p, target, &idx.comment);
             }
+        }
+    }
+    for t in &schema.composite_types {
+        if t.comment.is_some() {
+            out.push(Statement {
+                sql: crate::composite::comment_on_composite(t, &t.comment),
+                origin: ObjectPath::CompositeType(t.name.clone()),
+            });
         }
     }
     for d in &schema.domains {

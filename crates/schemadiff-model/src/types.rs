@@ -13,6 +13,8 @@ pub struct Schema {
     pub enums: Vec<EnumType>,
     /// Domains (see [`crate::domain`]).
     pub domains: Vec<crate::domain::Domain>,
+    /// Composite types (see [`crate::composite`]).
+    pub composite_types: Vec<crate::composite::CompositeType>,
     pub sequences: Vec<Sequence>,
     pub tables: Vec<Table>,
     /// Views and materialized views (see [`crate::view`]).

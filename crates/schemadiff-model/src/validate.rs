@@ -275,6 +275,15 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
         crate::domain::check(&mut c, d);
     }
+    for t in &schema.composite_types {
+        let p = ObjectPath::CompositeType(t.name.clone());
+        let what = format!("composite type `{}`", t.name);
+        check_schema(&mut c, &p, &t.name, &what);
+        if let Some(prev) = types.insert(&t.name, p.clone()) {
+            duplicate(&mut c, &p, &prev, &what);
+        }
+        crate::composite::check(&mut c, t);
+    }
 
     // Relations: tables, sequences, indexes and index-backed constraints share a namespace per schema.
     let mut relations: BTreeMap<(String, String), (ObjectPath, &'static str)> = BTreeMap::new();

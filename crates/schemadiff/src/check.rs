@@ -409,6 +409,13 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
         };
         m.insert(ObjectPath::Domain(d.name.clone()), f);
     }
+    for t in &s.composite_types {
+        let f = Schema {
+            composite_types: vec![t.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::CompositeType(t.name.clone()), f);
+    }
     for q in &s.sequences {
         let f = Schema {
             sequences: vec![q.clone()],
@@ -521,6 +528,7 @@ fn object_name(path: &ObjectPath) -> String {
         ObjectPath::Schema(n) => format!("schema {n}"),
         ObjectPath::Enum(n) => format!("enum {n}"),
         ObjectPath::Domain(n) => format!("domain {n}"),
+        ObjectPath::CompositeType(n) => format!("composite type {n}"),
         ObjectPath::Sequence(n) => format!("sequence {n}"),
         ObjectPath::Table(n) => format!("table {n}"),
         ObjectPath::View(n) => format!("view {n}"),

@@ -99,6 +99,7 @@ impl Filter {
         overlay!(tables);
         overlay!(enums);
         overlay!(domains);
+        overlay!(composite_types);
         overlay!(sequences);
         overlay!(views);
         // A schema stays as it is when it is left out, or holds an object that is.
@@ -107,6 +108,7 @@ impl Filter {
             current.tables.iter().any(|o| left(&o.name))
                 || current.enums.iter().any(|o| left(&o.name))
                 || current.domains.iter().any(|o| left(&o.name))
+                || current.composite_types.iter().any(|o| left(&o.name))
                 || current.sequences.iter().any(|o| left(&o.name))
                 || current.views.iter().any(|o| left(&o.name))
         };
@@ -126,6 +128,7 @@ impl Filter {
         out.tables.retain(|o| self.keeps(&o.name));
         out.enums.retain(|o| self.keeps(&o.name));
         out.domains.retain(|o| self.keeps(&o.name));
+        out.composite_types.retain(|o| self.keeps(&o.name));
         out.sequences.retain(|o| self.keeps(&o.name));
         out.views.retain(|o| self.keeps(&o.name));
         out.schemas.retain(|s| self.keeps_schema(&s.name));

@@ -443,6 +443,7 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
     s.tables.sort_by(|a, b| a.name.cmp(&b.name));
     s.enums.sort_by(|a, b| a.name.cmp(&b.name));
     s.domains.sort_by(|a, b| a.name.cmp(&b.name));
+    s.composite_types.sort_by(|a, b| a.name.cmp(&b.name));
     s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
     s.views.sort_by(|a, b| a.name.cmp(&b.name));
     s.schemas.sort_by(|a, b| a.name.cmp(&b.name));

@@ -22,6 +22,9 @@ fn sample(kind: Kind) -> &'static str {
         Kind::Domain => {
             "[domains.sample]\ntype = \"integer\"\nnot_null = true\nchecks = [{ name = \"positive\", expression = \"VALUE > 0\" }]\n\n[tables.base.columns]\nv = \"sample\"\n"
         }
+        Kind::CompositeType => {
+            "[domains.code]\ntype = \"text\"\n\n[composite_types.sample.attributes]\nstreet = \"text\"\nzip = { type = \"code\", collation = \"C\" }\n\n[tables.base.columns]\naddress = \"sample\"\n"
+        }
         Kind::Sequence => "[sequences.sample]\nstart = 10\n",
         Kind::Table => "[tables.sample.columns]\nid = \"integer\"\n",
         Kind::View => {

@@ -202,6 +202,9 @@ fn recreate_domain(old: &Domain, new: &Domain, current: &Schema, desired: &Schem
         .domains
         .iter()
         .any(|o| o.uses.contains(&old.name) && desired.domains.iter().any(|n| n.name == o.name))
+        || current.composite_types.iter().any(|o| {
+            o.uses.contains(&old.name) && desired.composite_types.iter().any(|n| n.name == o.name)
+        })
     {
         change = change.hazard(Hazard::NeedsHandWrittenStep);
     }
