@@ -19,3 +19,15 @@ CREATE TABLE billing.invoices (
     currency billing."Money Currency",
     history amount[]
 );
+-- Composite types: attributes of built-in types, a domain, an enum, another composite, arrays, a collation;
+-- a comment; a domain over a composite; columns of them.
+CREATE TYPE billing.address AS (street text, zip billing.code, country char(2) COLLATE "C", lines text[]);
+COMMENT ON TYPE billing.address IS 'a postal address';
+CREATE TYPE "Contact Card" AS (name text, home billing.address, currency currency, emails varchar(320)[]);
+CREATE DOMAIN billing.eu_address AS billing.address CHECK ((VALUE).country IN ('DE', 'FR'));
+CREATE TABLE customers (
+    id integer PRIMARY KEY,
+    card "Contact Card",
+    billing_address billing.eu_address,
+    addresses billing.address[]
+);
