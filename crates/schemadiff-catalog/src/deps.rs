@@ -37,7 +37,7 @@ pub(crate) fn query() -> String {
          JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_catalog.pg_type'::regclass AND ty.oid = d.refobjid \
          JOIN pg_catalog.pg_type ut ON ut.oid = CASE WHEN ty.typcategory = 'A' THEN ty.typelem ELSE ty.oid END \
          JOIN pg_catalog.pg_namespace un ON un.oid = ut.typnamespace \
-         WHERE d.deptype = 'n' AND d.objsubid > 0 AND ut.typtype IN ('d', 'e', 'c', 'r') \
+         WHERE d.deptype = 'n' AND d.objsubid > 0 AND ut.typtype IN ('d', 'e', 'c', 'r', 'm') \
            AND un.nspname <> 'information_schema' AND un.nspname NOT LIKE 'pg\\_%' AND {NAMESPACE_FILTER} \
          ORDER BY 1, 2, 3, 4, 5, 6"
     )

@@ -256,6 +256,12 @@ async fn read_all(
         .await?;
     schema.domains = crate::domain::from_rows(&rows);
 
+    // Range types.
+    let rows = s
+        .query("reading range types", &crate::range::query(version), p)
+        .await?;
+    schema.range_types = crate::range::from_rows(&rows);
+
     // Composite types.
     let rows = s
         .query("reading composite types", &crate::composite::query(), p)

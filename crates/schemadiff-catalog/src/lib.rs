@@ -10,6 +10,7 @@ pub mod domain;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;
+pub mod range;
 pub mod scratch;
 pub mod unsupported;
 pub mod view;

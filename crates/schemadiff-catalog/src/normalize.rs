@@ -431,6 +431,7 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::Enum(n) => format!("enum `{n}`"),
         ObjectPath::Domain(n) => format!("domain `{n}`"),
         ObjectPath::CompositeType(n) => format!("composite type `{n}`"),
+        ObjectPath::RangeType(n) => format!("range type `{n}`"),
         ObjectPath::Sequence(n) => format!("sequence `{n}`"),
         ObjectPath::Table(n) => format!("table `{n}`"),
         ObjectPath::Column(t, c) => format!("column `{c}` of table `{t}`"),

@@ -147,16 +147,22 @@ pub(crate) fn query(version: i32) -> String {
                   'pg_proc'::regclass, p.oid, 'pg_proc'::regclass, p.oid, \
                   p.prokind IN ('f', 'p') AND l.lanname NOT IN ('internal', 'c') AND ({sql_opaque}) \
            FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang \
+           WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid \
+                             AND i.refclassid = 'pg_type'::regclass AND i.deptype = 'i') \
            UNION ALL SELECT 'trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, 'pg_trigger'::regclass, t.oid, false \
            FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace WHERE NOT t.tgisinternal \
            UNION ALL SELECT 'rule', ns.nspname, r.rulename || ' on ' || c.relname, 'pg_rewrite'::regclass, r.oid, 'pg_rewrite'::regclass, r.oid, false \
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN ns ON ns.oid = c.relnamespace WHERE r.rulename <> '_RETURN' \
            UNION ALL SELECT 'policy', ns.nspname, pol.polname || ' on ' || c.relname, 'pg_policy'::regclass, pol.oid, 'pg_policy'::regclass, pol.oid, false \
            FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN ns ON ns.oid = c.relnamespace \
-           UNION ALL SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'base type' END, ns.nspname, t.typname, \
+           UNION ALL SELECT 'base type', ns.nspname, t.typname, \
                   'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid, false \
            FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \
-           WHERE t.typtype = 'r' OR (t.typtype = 'b' AND t.typelem = 0 AND t.typarray <> 0) \
+           WHERE t.typtype = 'b' AND t.typelem = 0 AND t.typarray <> 0 \
+           UNION ALL SELECT 'range type with a canonical or subtype_diff function of its own', ns.nspname, t.typname, \
+                  'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid, false \
+           FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid JOIN ns ON ns.oid = t.typnamespace \
+           WHERE NOT ({modelled}) \
            UNION ALL SELECT 'NOT VALID constraint of domain', ns.nspname, co.conname || ' on ' || t.typname, \
                   'pg_constraint'::regclass, co.oid, NULL::regclass, NULL::oid, false \
            FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_type t ON t.oid = co.contypid JOIN ns ON ns.oid = t.typnamespace \
@@ -183,7 +189,7 @@ pub(crate) fn query(version: i32) -> String {
                  ARRAY['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner'], \
                  ARRAY[format('%1$s=UC/%1$s', pg_catalog.pg_get_userbyid(n.nspowner)), format('=UC/%s', pg_catalog.pg_get_userbyid(n.nspowner))])) \
            UNION ALL SELECT 'grants on type', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL, false \
-           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c') \
+           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c', 'r') \
            UNION ALL SELECT 'default privileges', '', \
                   coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole), 'pg_default_acl'::regclass, d.oid, NULL, NULL, false \
            FROM pg_catalog.pg_default_acl d \
@@ -203,7 +209,7 @@ pub(crate) fn query(version: i32) -> String {
                   AND rc.relkind IN ('r', 'p', 'S', 'v', 'm') AND rc.oid <> o.objid \
              LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid \
-             LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid AND ty.typtype IN ('e', 'd', 'c') \
+             LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid AND ty.typtype IN ('e', 'd', 'c', 'r') \
              LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace \
              WHERE d.classid = o.dep_classid AND d.objid = o.dep_objid AND d.deptype IN ('n', 'a') \
                AND (rc.oid IS NOT NULL OR ty.oid IS NOT NULL) \
@@ -219,6 +225,7 @@ pub(crate) fn query(version: i32) -> String {
                      AND e.objid = (SELECT reltype FROM pg_catalog.pg_class WHERE oid = o.objid)))) \
          ORDER BY 2, 3, 1",
         filter = crate::introspect::NAMESPACE_FILTER,
+        modelled = crate::range::MODELLED,
     )
 }
 

@@ -22,6 +22,7 @@ mod composite;
 mod domain;
 mod enum_type;
 mod extension;
+mod range;
 mod schema;
 mod sequence;
 mod table;
@@ -43,6 +44,7 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     extensions(current, desired, &mut out);
     enums(current, desired, &types, &mut out);
     domain::domains(current, desired, &mut out);
+    range::range_types(current, desired, &mut out);
     composite::composite_types(current, desired, &mut out);
     sequences(current, desired, &mut out);
     tables(current, desired, &types, directives, &mut out);

@@ -152,6 +152,9 @@ pub fn to_toml(schema: &Schema) -> String {
         }
         out.push('\n');
     }
+    for r in &schema.range_types {
+        crate::range::dump(&mut out, r);
+    }
     for d in crate::domain::creation_order(&schema.domains) {
         crate::domain::dump(&mut out, d);
     }

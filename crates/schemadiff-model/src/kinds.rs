@@ -13,6 +13,7 @@ pub enum Kind {
     Enum,
     Domain,
     CompositeType,
+    RangeType,
     Sequence,
     Table,
     View,
@@ -21,12 +22,13 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order schema.toml and dump list them.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Extension,
         Kind::Schema,
         Kind::Enum,
         Kind::Domain,
         Kind::CompositeType,
+        Kind::RangeType,
         Kind::Sequence,
         Kind::Table,
         Kind::View,
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Enum => "enums",
             Kind::Domain => "domains",
             Kind::CompositeType => "composite_types",
+            Kind::RangeType => "range_types",
             Kind::Sequence => "sequences",
             Kind::Table => "tables",
             Kind::View => "views",
@@ -56,6 +59,7 @@ impl Kind {
             Kind::Enum => "enum",
             Kind::Domain => "domain",
             Kind::CompositeType => "composite type",
+            Kind::RangeType => "range type",
             Kind::Sequence => "sequence",
             Kind::Table => "table",
             Kind::View => "view",
@@ -73,6 +77,11 @@ impl Kind {
             Kind::Domain => schema.domains.iter().map(|o| o.name.to_string()).collect(),
             Kind::CompositeType => schema
                 .composite_types
+                .iter()
+                .map(|o| o.name.to_string())
+                .collect(),
+            Kind::RangeType => schema
+                .range_types
                 .iter()
                 .map(|o| o.name.to_string())
                 .collect(),

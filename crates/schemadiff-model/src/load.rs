@@ -25,6 +25,8 @@ pub enum ObjectPath {
     Domain(QualifiedName),
     /// A composite type (its attributes are fields `attributes.<name>`).
     CompositeType(QualifiedName),
+    /// A range type.
+    RangeType(QualifiedName),
     Sequence(QualifiedName),
     Table(QualifiedName),
     Column(QualifiedName, String),
@@ -381,6 +383,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             take!(enums, Enum, "enum");
             take!(domains, Domain, "domain");
             take!(composite_types, CompositeType, "composite type");
+            take!(range_types, RangeType, "range type");
             take!(sequences, Sequence, "sequence");
             take!(extensions, Extension, "extension");
             take!(schemas, Schema, "schema");
@@ -443,6 +446,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "enums",
     "domains",
     "composite_types",
+    "range_types",
     "sequences",
     "tables",
     "views",
@@ -1016,6 +1020,16 @@ impl Decoder {
         ) {
             if let Some(d) = self.domain(k, v) {
                 schema.domains.push(d);
+            }
+        }
+
+        for (k, v) in self.section(
+            root,
+            "range_types",
+            "write `[range_types.name]` with `subtype = \"...\"`",
+        ) {
+            if let Some(r) = self.range_type(k, v) {
+                schema.range_types.push(r);
             }
         }
 

@@ -51,6 +51,12 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for e in &schema.enums {
         push(ObjectPath::Enum(e.name.clone()), create_enum(e));
     }
+    for r in &schema.range_types {
+        push(
+            ObjectPath::RangeType(r.name.clone()),
+            crate::range::create_range(r),
+        );
+    }
     for (origin, sql) in crate::composite::create_types(schema) {
         push(origin, sql);
     }
@@ -198,6 +204,14 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
                 );
                 push(p, target, &idx.comment);
             }
+        }
+    }
+    for r in &schema.range_types {
+        if r.comment.is_some() {
+            out.push(Statement {
+                sql: crate::range::comment_on_range(r, &r.comment),
+                origin: ObjectPath::RangeType(r.name.clone()),
+            });
         }
     }
     for t in &schema.composite_types {

@@ -15,6 +15,8 @@ pub struct Schema {
     pub domains: Vec<crate::domain::Domain>,
     /// Composite types (see [`crate::composite`]).
     pub composite_types: Vec<crate::composite::CompositeType>,
+    /// Range types (see [`crate::range`]).
+    pub range_types: Vec<crate::range::RangeType>,
     pub sequences: Vec<Sequence>,
     pub tables: Vec<Table>,
     /// Views and materialized views (see [`crate::view`]).

@@ -275,6 +275,15 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
         crate::domain::check(&mut c, d);
     }
+    for r in &schema.range_types {
+        let p = ObjectPath::RangeType(r.name.clone());
+        let what = format!("range type `{}`", r.name);
+        check_schema(&mut c, &p, &r.name, &what);
+        if let Some(prev) = types.insert(&r.name, p.clone()) {
+            duplicate(&mut c, &p, &prev, &what);
+        }
+        crate::range::check(&mut c, r);
+    }
     for t in &schema.composite_types {
         let p = ObjectPath::CompositeType(t.name.clone());
         let what = format!("composite type `{}`", t.name);

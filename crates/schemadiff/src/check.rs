@@ -416,6 +416,13 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
         };
         m.insert(ObjectPath::CompositeType(t.name.clone()), f);
     }
+    for r in &s.range_types {
+        let f = Schema {
+            range_types: vec![r.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::RangeType(r.name.clone()), f);
+    }
     for q in &s.sequences {
         let f = Schema {
             sequences: vec![q.clone()],
@@ -529,6 +536,7 @@ fn object_name(path: &ObjectPath) -> String {
         ObjectPath::Enum(n) => format!("enum {n}"),
         ObjectPath::Domain(n) => format!("domain {n}"),
         ObjectPath::CompositeType(n) => format!("composite type {n}"),
+        ObjectPath::RangeType(n) => format!("range type {n}"),
         ObjectPath::Sequence(n) => format!("sequence {n}"),
         ObjectPath::Table(n) => format!("table {n}"),
         ObjectPath::View(n) => format!("view {n}"),

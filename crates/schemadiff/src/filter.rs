@@ -100,6 +100,7 @@ impl Filter {
         overlay!(enums);
         overlay!(domains);
         overlay!(composite_types);
+        overlay!(range_types);
         overlay!(sequences);
         overlay!(views);
         // A schema stays as it is when it is left out, or holds an object that is.
@@ -109,6 +110,7 @@ impl Filter {
                 || current.enums.iter().any(|o| left(&o.name))
                 || current.domains.iter().any(|o| left(&o.name))
                 || current.composite_types.iter().any(|o| left(&o.name))
+                || current.range_types.iter().any(|o| left(&o.name))
                 || current.sequences.iter().any(|o| left(&o.name))
                 || current.views.iter().any(|o| left(&o.name))
         };
@@ -129,6 +131,7 @@ impl Filter {
         out.enums.retain(|o| self.keeps(&o.name));
         out.domains.retain(|o| self.keeps(&o.name));
         out.composite_types.retain(|o| self.keeps(&o.name));
+        out.range_types.retain(|o| self.keeps(&o.name));
         out.sequences.retain(|o| self.keeps(&o.name));
         out.views.retain(|o| self.keeps(&o.name));
         out.schemas.retain(|s| self.keeps_schema(&s.name));

@@ -444,6 +444,7 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
     s.enums.sort_by(|a, b| a.name.cmp(&b.name));
     s.domains.sort_by(|a, b| a.name.cmp(&b.name));
     s.composite_types.sort_by(|a, b| a.name.cmp(&b.name));
+    s.range_types.sort_by(|a, b| a.name.cmp(&b.name));
     s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
     s.views.sort_by(|a, b| a.name.cmp(&b.name));
     s.schemas.sort_by(|a, b| a.name.cmp(&b.name));
