@@ -186,3 +186,72 @@ fn quote_collation(text: &str) -> String {
         Err(_) => quote_ident(text),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schemadiff_model::{Attribute, Dependency};
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    fn composite(attrs: &[(&str, &str)]) -> CompositeType {
+        let mut t = CompositeType::new(q("pair"));
+        t.attributes = attrs
+            .iter()
+            .map(|(n, ty)| Attribute {
+                name: n.to_string(),
+                data_type: ty.to_string(),
+                collation: None,
+            })
+            .collect();
+        t
+    }
+
+    fn plan(current: Schema, new: CompositeType) -> Vec<Change> {
+        let desired = Schema {
+            composite_types: vec![new],
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        composite_types(&current, &desired, &mut out);
+        out
+    }
+
+    #[test]
+    fn attributes_change_in_place_and_a_new_order_remakes_the_type() {
+        let current = Schema {
+            composite_types: vec![composite(&[("a", "integer"), ("b", "text")])],
+            ..Default::default()
+        };
+        let out = plan(
+            current.clone(),
+            composite(&[("a", "bigint"), ("c", "text")]),
+        );
+        assert_eq!(
+            out[0].statements,
+            vec![
+                "ALTER TYPE public.pair DROP ATTRIBUTE b, ALTER ATTRIBUTE a TYPE bigint, ADD ATTRIBUTE c text"
+            ]
+        );
+        assert!(out[0].hazards.is_empty());
+        let out = plan(current, composite(&[("b", "text"), ("a", "integer")]));
+        assert_eq!(out[0].kind, ChangeKind::RecreateCompositeType);
+        assert_eq!(out[0].statements[0], "DROP TYPE public.pair");
+    }
+
+    #[test]
+    fn retyping_an_attribute_of_a_type_in_use_needs_a_hand() {
+        let mut current = Schema {
+            composite_types: vec![composite(&[("a", "integer")])],
+            ..Default::default()
+        };
+        current.dependencies.push(Dependency {
+            dependent: ObjectRef::Column(q("t"), "p".into()),
+            referenced: ObjectRef::Type(q("pair")),
+        });
+        let out = plan(current, composite(&[("a", "bigint")]));
+        assert!(out[0].hazards.contains(&Hazard::NeedsHandWrittenStep));
+    }
+}

@@ -247,3 +247,82 @@ fn recreate_domain(old: &Domain, new: &Domain, current: &Schema, desired: &Schem
     }
     change.sql(format!("DROP DOMAIN {}", old_name.sql()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schemadiff_model::{Dependency, DomainCheck};
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    fn domain(name: &str, base: &str) -> Domain {
+        Domain::new(q(name), base)
+    }
+
+    fn schema(domains: Vec<Domain>) -> Schema {
+        Schema {
+            domains,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_new_check_is_added_not_valid_then_validated() {
+        let old = domain("amount", "numeric");
+        let mut new = old.clone();
+        new.checks.push(DomainCheck {
+            name: Some("positive".into()),
+            expression: "(VALUE > (0)::numeric)".into(),
+        });
+        let mut out = Vec::new();
+        domains(&schema(vec![old]), &schema(vec![new]), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].statements,
+            vec![
+                "ALTER DOMAIN public.amount ADD CONSTRAINT positive CHECK ((VALUE > (0)::numeric)) NOT VALID",
+                "ALTER DOMAIN public.amount VALIDATE CONSTRAINT positive",
+            ]
+        );
+        assert!(out[0].hazards.contains(&Hazard::MayFailOnExistingData));
+    }
+
+    #[test]
+    fn a_new_base_type_converts_the_columns_and_names_the_hazard_of_domains_built_on_it() {
+        let old = domain("code", "text");
+        let mut over = domain("short_code", "code");
+        over.uses.push(q("code"));
+        let mut table = Table::new(q("t"));
+        table.columns.push(Column::new("c", "code"));
+        let mut current = schema(vec![old, over.clone()]);
+        current.tables.push(table.clone());
+        current.dependencies.push(Dependency {
+            dependent: ObjectRef::Column(q("t"), "c".into()),
+            referenced: ObjectRef::Type(q("code")),
+        });
+        let mut desired = schema(vec![domain("code", "varchar(10)"), over]);
+        desired.tables.push(table);
+        let mut out = Vec::new();
+        domains(&current, &desired, &mut out);
+        assert_eq!(out.len(), 1);
+        let c = &out[0];
+        assert_eq!(c.kind, ChangeKind::RecreateDomain);
+        assert!(c.statements.contains(
+            &"ALTER TABLE public.t ALTER COLUMN c TYPE public.code USING c::varchar(10)::public.code"
+                .to_string()
+        ));
+        assert!(c.hazards.contains(&Hazard::NeedsHandWrittenStep));
+        assert!(c.hazards.contains(&Hazard::RewritesTable));
+
+        // Without the domain built on it, nothing needs a hand.
+        let mut alone = current.clone();
+        alone.domains.truncate(1);
+        let mut want = desired.clone();
+        want.domains.truncate(1);
+        let mut out = Vec::new();
+        domains(&alone, &want, &mut out);
+        assert!(!out[0].hazards.contains(&Hazard::NeedsHandWrittenStep));
+    }
+}
