@@ -1,5 +1,6 @@
 //! Dependencies between objects, the catalog stage: one query over `pg_depend` for the dependencies the diff
-//! orders by (see `schemadiff_model::deps`): column defaults on sequences, check constraints on columns.
+//! orders by (see `schemadiff_model::deps`): column defaults on sequences, check constraints on columns,
+//! columns on the types defined in the database they are of (domains, enums; the element type of an array).
 
 use schemadiff_model::{Dependency, ObjectRef, QualifiedName};
 use tokio_postgres::Row;
@@ -27,6 +28,17 @@ pub(crate) fn query() -> String {
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = d.refobjsubid \
          WHERE con.contype = 'c' AND d.deptype IN ('n', 'a') AND {NAMESPACE_FILTER} \
+         UNION ALL \
+         SELECT 't', n.nspname::text, c.relname::text, a.attname::text, un.nspname::text, ut.typname::text \
+         FROM pg_catalog.pg_depend d \
+         JOIN pg_catalog.pg_class c ON d.classid = 'pg_catalog.pg_class'::regclass AND c.oid = d.objid AND c.relkind IN ('r', 'p', 'c') \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid \
+         JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_catalog.pg_type'::regclass AND ty.oid = d.refobjid \
+         JOIN pg_catalog.pg_type ut ON ut.oid = CASE WHEN ty.typcategory = 'A' THEN ty.typelem ELSE ty.oid END \
+         JOIN pg_catalog.pg_namespace un ON un.oid = ut.typnamespace \
+         WHERE d.deptype = 'n' AND d.objsubid > 0 AND ut.typtype IN ('d', 'e', 'c', 'r', 'm') \
+           AND un.nspname <> 'information_schema' AND un.nspname NOT LIKE 'pg\\_%' AND {NAMESPACE_FILTER} \
          ORDER BY 1, 2, 3, 4, 5, 6"
     )
 }
@@ -37,7 +49,16 @@ pub(crate) fn from_rows(rows: &[Row]) -> Vec<Dependency> {
         .map(|r| {
             let table = QualifiedName::new(r.get::<_, String>(1), r.get::<_, String>(2));
             let name: String = r.get(3);
-            if r.get::<_, String>(0) == "d" {
+            let kind: String = r.get(0);
+            if kind == "t" {
+                Dependency {
+                    dependent: ObjectRef::Column(table, name),
+                    referenced: ObjectRef::Type(QualifiedName::new(
+                        r.get::<_, String>(4),
+                        r.get::<_, String>(5),
+                    )),
+                }
+            } else if kind == "d" {
                 Dependency {
                     dependent: ObjectRef::Column(table, name),
                     referenced: ObjectRef::Sequence(QualifiedName::new(

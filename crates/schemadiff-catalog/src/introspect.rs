@@ -169,6 +169,18 @@ async fn read_all(
     schema.schemas = crate::schema::read(s, p).await?;
     schema.extensions = crate::extension::read(s, p).await?;
     schema.enums = crate::enum_type::read(s, p).await?;
+    let rows = s
+        .query("reading domains", &crate::domain::query(), p)
+        .await?;
+    schema.domains = crate::domain::from_rows(&rows);
+    let rows = s
+        .query("reading range types", &crate::range::query(version), p)
+        .await?;
+    schema.range_types = crate::range::from_rows(&rows);
+    let rows = s
+        .query("reading composite types", &crate::composite::query(), p)
+        .await?;
+    schema.composite_types = crate::composite::from_rows(&rows);
     schema.sequences = crate::sequence::read(s, p).await?;
     // Views and materialized views first: the indexes of the latter come with the tables'.
     let rows = s.query("reading views", &crate::view::query(), p).await?;

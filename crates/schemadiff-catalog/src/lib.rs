@@ -2,15 +2,18 @@
 //! tests and the scratch server.
 
 pub mod cluster;
+pub mod composite;
 pub mod connect;
 pub mod conninfo;
 pub mod deps;
+pub mod domain;
 mod enum_type;
 mod extension;
 pub mod function;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;
+pub mod range;
 mod schema;
 pub mod scratch;
 mod sequence;

@@ -94,13 +94,13 @@ pub(crate) fn query(version: i32) -> String {
         "WITH ns AS (SELECT n.oid, n.nspname::text AS nspname FROM pg_catalog.pg_namespace n WHERE {filter}), \
          objs(kind, nsp, name, classid, objid, dep_classid, dep_objid) AS ( \
            SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' \
-                  WHEN 'p' THEN 'partitioned table' WHEN 'c' THEN 'composite type' END, \
+                  WHEN 'p' THEN 'partitioned table' END, \
                   ns.nspname, c.relname::text, 'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('f', 'p', 'c') \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('f', 'p') \
            UNION ALL SELECT 'comment on column of', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid JOIN ns ON ns.oid = c.relnamespace \
-           WHERE c.relkind IN ('v', 'm') AND d.objsubid > 0 \
+           WHERE c.relkind IN ('v', 'm', 'c') AND d.objsubid > 0 \
            UNION ALL SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table with inheritance' END, ns.nspname, c.relname, \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \
@@ -150,10 +150,18 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN ns ON ns.oid = c.relnamespace WHERE r.rulename <> '_RETURN' \
            UNION ALL SELECT 'policy', ns.nspname, pol.polname || ' on ' || c.relname, 'pg_policy'::regclass, pol.oid, 'pg_policy'::regclass, pol.oid \
            FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN ns ON ns.oid = c.relnamespace \
-           UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'base type' END, ns.nspname, t.typname, \
+           UNION ALL SELECT 'base type', ns.nspname, t.typname, \
                   'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid \
            FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \
-           WHERE t.typtype IN ('d', 'r') OR (t.typtype = 'b' AND t.typelem = 0 AND t.typarray <> 0) \
+           WHERE t.typtype = 'b' AND t.typelem = 0 AND t.typarray <> 0 \
+           UNION ALL SELECT 'range type with a canonical or subtype_diff function of its own', ns.nspname, t.typname, \
+                  'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid \
+           FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid JOIN ns ON ns.oid = t.typnamespace \
+           WHERE NOT ({modelled}) \
+           UNION ALL SELECT 'NOT VALID constraint of domain', ns.nspname, co.conname || ' on ' || t.typname, \
+                  'pg_constraint'::regclass, co.oid, NULL::regclass, NULL::oid \
+           FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_type t ON t.oid = co.contypid JOIN ns ON ns.oid = t.typnamespace \
+           WHERE NOT co.convalidated \
            UNION ALL SELECT 'collation', ns.nspname, co.collname, 'pg_collation'::regclass, co.oid, NULL, NULL \
            FROM pg_catalog.pg_collation co JOIN ns ON ns.oid = co.collnamespace \
            UNION ALL SELECT 'operator', ns.nspname, o.oprname, 'pg_operator'::regclass, o.oid, NULL, NULL \
@@ -176,7 +184,7 @@ pub(crate) fn query(version: i32) -> String {
                  ARRAY['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner'], \
                  ARRAY[format('%1$s=UC/%1$s', pg_catalog.pg_get_userbyid(n.nspowner)), format('=UC/%s', pg_catalog.pg_get_userbyid(n.nspowner))])) \
            UNION ALL SELECT 'grants on type', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL \
-           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype = 'e' \
+           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c', 'r') \
            UNION ALL SELECT 'default privileges', '', \
                   coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole), 'pg_default_acl'::regclass, d.oid, NULL, NULL \
            FROM pg_catalog.pg_default_acl d \
@@ -196,7 +204,7 @@ pub(crate) fn query(version: i32) -> String {
                   AND rc.relkind IN ('r', 'p', 'S', 'v', 'm') AND rc.oid <> o.objid \
              LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace \
              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid \
-             LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid AND ty.typtype = 'e' \
+             LEFT JOIN pg_catalog.pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid AND ty.typtype IN ('e', 'd', 'c', 'r') \
              LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace \
              WHERE d.classid = o.dep_classid AND d.objid = o.dep_objid AND d.deptype IN ('n', 'a') \
                AND (rc.oid IS NOT NULL OR ty.oid IS NOT NULL) \
@@ -212,6 +220,7 @@ pub(crate) fn query(version: i32) -> String {
                      AND e.objid = (SELECT reltype FROM pg_catalog.pg_class WHERE oid = o.objid)))) \
          ORDER BY 2, 3, 1",
         filter = crate::introspect::NAMESPACE_FILTER,
+        modelled = crate::range::MODELLED,
     )
 }
 

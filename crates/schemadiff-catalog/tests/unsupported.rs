@@ -29,9 +29,12 @@ CREATE PROCEDURE pr() LANGUAGE sql AS $$ SELECT 1 $$;
 CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer);
 CREATE TRIGGER t_trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION trg();
 CREATE RULE no_delete AS ON DELETE TO parent DO INSTEAD NOTHING;
-CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
-CREATE TYPE span AS RANGE (subtype = integer);
+CREATE DOMAIN positive AS integer;
+ALTER DOMAIN positive ADD CONSTRAINT positive_nv CHECK (VALUE > 0) NOT VALID;
+CREATE FUNCTION span_diff(a integer, b integer) RETURNS float8 LANGUAGE sql IMMUTABLE RETURN (a - b)::float8;
+CREATE TYPE span AS RANGE (subtype = integer, subtype_diff = span_diff);
 CREATE TYPE pair AS (a integer, b integer);
+COMMENT ON COLUMN pair.a IS 'attribute comments are not modelled';
 CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 CREATE OPERATOR === (LEFTARG = integer, RIGHTARG = integer, FUNCTION = int4eq);
 CREATE TEXT SEARCH CONFIGURATION mycfg (COPY = pg_catalog.simple);
@@ -75,9 +78,9 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "aggregate public.total(integer)",
         "grants on function public.f(a integer)",
         "rule public.no_delete on parent (uses public.parent)",
-        "domain public.positive",
-        "range type public.span",
-        "composite type public.pair",
+        "NOT VALID constraint of domain public.positive_nv on positive",
+        "range type with a canonical or subtype_diff function of its own public.span",
+        "comment on column of public.pair.a",
         "collation public.ci",
         "operator public.===",
         "text search configuration public.mycfg",
@@ -108,7 +111,11 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
             found.join("\n")
         );
     }
-    assert_eq!(read.schema.functions.len(), 4, "f, trg, pr, on_ddl");
+    assert_eq!(
+        read.schema.functions.len(),
+        5,
+        "f, trg, pr, on_ddl, span_diff"
+    );
     assert_eq!(read.schema.triggers.len(), 1);
 }
 
@@ -125,7 +132,11 @@ async fn modelled_objects_and_extension_members_are_not_listed() {
              CREATE INDEX ON a USING gist (g); COMMENT ON TABLE a IS 'x'; CREATE SCHEMA other; \
              CREATE VIEW v WITH (security_barrier = true) AS SELECT id, m FROM a WITH CHECK OPTION; \
              CREATE MATERIALIZED VIEW mv AS SELECT id FROM v; CREATE UNIQUE INDEX ON mv (id); \
-             COMMENT ON VIEW v IS 'views are modelled';",
+             COMMENT ON VIEW v IS 'views are modelled'; \
+             CREATE DOMAIN positive AS integer NOT NULL CHECK (VALUE > 0); \
+             CREATE TYPE pair AS (a positive, b mood); COMMENT ON TYPE pair IS 'composites are modelled'; \
+             CREATE TYPE span AS RANGE (subtype = float8, subtype_diff = float8mi); \
+             CREATE TABLE b (p pair, s span, d positive[]);",
         )
         .await
         .unwrap();

@@ -18,9 +18,12 @@ use schemadiff_model::{
 use crate::change::{Action, Change, ChangeKind, Hazard, Phase, Res};
 
 mod column;
+mod composite;
+mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod range;
 mod schema;
 mod sequence;
 mod table;
@@ -42,6 +45,9 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     schemas(current, desired, &mut out);
     extensions(current, desired, &mut out);
     enums(current, desired, &types, &mut out);
+    domain::domains(current, desired, &mut out);
+    range::range_types(current, desired, &mut out);
+    composite::composite_types(current, desired, &mut out);
     sequences(current, desired, &mut out);
     tables(current, desired, &types, directives, &mut out);
     serial_identity_swaps(current, desired, &mut out);
@@ -58,6 +64,8 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
 /// of defaults as the catalog records them (`Schema::dependencies`).
 struct TypeNames {
     enums: BTreeMap<String, QualifiedName>,
+    /// The types defined in the database each column is of, by the catalog (either side).
+    column_types: BTreeMap<(QualifiedName, String), BTreeSet<QualifiedName>>,
     sequences: BTreeMap<(QualifiedName, String), BTreeSet<QualifiedName>>,
 }
 
@@ -68,7 +76,18 @@ impl TypeNames {
             enums.insert(type_text(&e.name), e.name.clone());
         }
         let mut sequences: BTreeMap<_, BTreeSet<QualifiedName>> = BTreeMap::new();
+        let mut column_types: BTreeMap<_, BTreeSet<QualifiedName>> = BTreeMap::new();
         for d in a.dependencies.iter().chain(&b.dependencies) {
+            if let (
+                schemadiff_model::ObjectRef::Column(t, c),
+                schemadiff_model::ObjectRef::Type(ty),
+            ) = (&d.dependent, &d.referenced)
+            {
+                column_types
+                    .entry((t.clone(), c.clone()))
+                    .or_default()
+                    .insert(ty.clone());
+            }
             if let (
                 schemadiff_model::ObjectRef::Column(t, c),
                 schemadiff_model::ObjectRef::Sequence(s),
@@ -80,7 +99,11 @@ impl TypeNames {
                     .insert(s.clone());
             }
         }
-        TypeNames { enums, sequences }
+        TypeNames {
+            enums,
+            column_types,
+            sequences,
+        }
     }
 
     /// The sequences the default of `table.column` takes values from (on either side).
@@ -90,6 +113,16 @@ impl TypeNames {
             .into_iter()
             .flatten()
             .map(|s| Res::Sequence(s.clone()))
+            .collect()
+    }
+
+    /// The types defined in the database that `table.column` is of (on either side), by the catalog.
+    fn column_types(&self, table: &QualifiedName, column: &str) -> Vec<Res> {
+        self.column_types
+            .get(&(table.clone(), column.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|q| Res::Type(q.clone()))
             .collect()
     }
 

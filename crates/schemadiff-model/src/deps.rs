@@ -14,6 +14,8 @@ pub enum ObjectRef {
     Sequence(QualifiedName),
     /// A constraint of a table, by name.
     Constraint(QualifiedName, String),
+    /// A type defined in the database (a domain, an enum, ...): what a column is of.
+    Type(QualifiedName),
 }
 
 /// `dependent` uses `referenced`.
@@ -35,6 +37,23 @@ impl Schema {
             .filter_map(move |d| match (&d.dependent, &d.referenced) {
                 (ObjectRef::Column(t, c), ObjectRef::Sequence(s)) if t == table && c == column => {
                     Some(s)
+                }
+                _ => None,
+            })
+    }
+
+    /// The types defined in the database that the column `table.column` is of (its element type for an
+    /// array), by the catalog.
+    pub fn column_types<'a>(
+        &'a self,
+        table: &'a QualifiedName,
+        column: &'a str,
+    ) -> impl Iterator<Item = &'a QualifiedName> + 'a {
+        self.dependencies
+            .iter()
+            .filter_map(move |d| match (&d.dependent, &d.referenced) {
+                (ObjectRef::Column(t, c), ObjectRef::Type(ty)) if t == table && c == column => {
+                    Some(ty)
                 }
                 _ => None,
             })

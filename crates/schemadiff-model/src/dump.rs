@@ -55,7 +55,7 @@ pub(crate) fn qualified_key(name: &QualifiedName) -> String {
 }
 
 /// `{ a = 1, b = "x" }` from (key, value) pairs already rendered.
-fn inline(pairs: &[(&str, String)]) -> String {
+pub(crate) fn inline(pairs: &[(&str, String)]) -> String {
     if pairs.is_empty() {
         return "{}".into();
     }
@@ -151,6 +151,15 @@ pub fn to_toml(schema: &Schema) -> String {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
         out.push('\n');
+    }
+    for r in &schema.range_types {
+        crate::range::dump(&mut out, r);
+    }
+    for d in crate::domain::creation_order(&schema.domains) {
+        crate::domain::dump(&mut out, d);
+    }
+    for t in &schema.composite_types {
+        crate::composite::dump(&mut out, t);
     }
     for s in &schema.sequences {
         let _ = writeln!(out, "[sequences.{}]", qualified_key(&s.name));

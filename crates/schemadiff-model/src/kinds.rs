@@ -11,6 +11,9 @@ pub enum Kind {
     Extension,
     Schema,
     Enum,
+    Domain,
+    CompositeType,
+    RangeType,
     Sequence,
     Table,
     View,
@@ -22,10 +25,13 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order schema.toml and dump list them.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Extension,
         Kind::Schema,
         Kind::Enum,
+        Kind::Domain,
+        Kind::CompositeType,
+        Kind::RangeType,
         Kind::Sequence,
         Kind::Table,
         Kind::View,
@@ -41,6 +47,9 @@ impl Kind {
             Kind::Extension => "extensions",
             Kind::Schema => "schemas",
             Kind::Enum => "enums",
+            Kind::Domain => "domains",
+            Kind::CompositeType => "composite_types",
+            Kind::RangeType => "range_types",
             Kind::Sequence => "sequences",
             Kind::Table => "tables",
             Kind::View => "views",
@@ -58,6 +67,9 @@ impl Kind {
             Kind::Extension => "extension",
             Kind::Schema => "schema",
             Kind::Enum => "enum",
+            Kind::Domain => "domain",
+            Kind::CompositeType => "composite type",
+            Kind::RangeType => "range type",
             Kind::Sequence => "sequence",
             Kind::Table => "table",
             Kind::View => "view",
@@ -75,6 +87,17 @@ impl Kind {
             Kind::Extension => schema.extensions.iter().map(|o| o.name.clone()).collect(),
             Kind::Schema => schema.schemas.iter().map(|o| o.name.clone()).collect(),
             Kind::Enum => schema.enums.iter().map(|o| o.name.to_string()).collect(),
+            Kind::Domain => schema.domains.iter().map(|o| o.name.to_string()).collect(),
+            Kind::CompositeType => schema
+                .composite_types
+                .iter()
+                .map(|o| o.name.to_string())
+                .collect(),
+            Kind::RangeType => schema
+                .range_types
+                .iter()
+                .map(|o| o.name.to_string())
+                .collect(),
             Kind::Sequence => schema
                 .sequences
                 .iter()

@@ -1,8 +1,10 @@
 //! The schemadiff model: the types of a database schema, loading and validating schema.toml with precise
 //! errors, and rendering a schema to CREATE DDL.
 
+pub mod composite;
 pub mod deps;
 pub mod directives;
+pub mod domain;
 pub mod dump;
 mod enum_type;
 pub mod fragment;
@@ -11,6 +13,7 @@ pub mod ident;
 pub mod kinds;
 pub mod load;
 pub mod naming;
+pub mod range;
 pub mod render;
 mod sequence;
 pub mod source;
@@ -20,13 +23,16 @@ pub mod types;
 mod validate;
 pub mod view;
 
+pub use composite::{Attribute, CompositeType};
 pub use deps::{Dependency, ObjectRef};
 pub use directives::{Directives, Target};
+pub use domain::{Domain, DomainCheck};
 pub use dump::to_toml;
 pub use function::{Function, FunctionUse, FunctionUser};
 pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use kinds::Kind;
 pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_str};
+pub use range::RangeType;
 pub use render::{Statement, create_script, script_text};
 pub use source::{Diagnostic, Diagnostics, SourceFile, printable};
 pub use trigger::Trigger;

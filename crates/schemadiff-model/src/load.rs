@@ -21,6 +21,12 @@ pub enum ObjectPath {
     Extension(String),
     Schema(String),
     Enum(QualifiedName),
+    /// A domain (its checks are fields `checks.<i>`).
+    Domain(QualifiedName),
+    /// A composite type (its attributes are fields `attributes.<name>`).
+    CompositeType(QualifiedName),
+    /// A range type.
+    RangeType(QualifiedName),
     Sequence(QualifiedName),
     Table(QualifiedName),
     Column(QualifiedName, String),
@@ -381,6 +387,9 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             }
             take!(tables, Table, "table");
             take!(enums, Enum, "enum");
+            take!(domains, Domain, "domain");
+            take!(composite_types, CompositeType, "composite type");
+            take!(range_types, RangeType, "range type");
             take!(sequences, Sequence, "sequence");
             take!(extensions, Extension, "extension");
             take!(schemas, Schema, "schema");
@@ -460,6 +469,9 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "extensions",
     "schemas",
     "enums",
+    "domains",
+    "composite_types",
+    "range_types",
     "sequences",
     "tables",
     "views",
@@ -984,6 +996,36 @@ impl Decoder {
         for (k, v) in self.section(root, "enums", "write `[enums.name]` with `values = [...]`") {
             if let Some(e) = self.enum_type(k, v) {
                 schema.enums.push(e);
+            }
+        }
+
+        for (k, v) in self.section(
+            root,
+            "domains",
+            "write `[domains.name]` with `type = \"...\"`",
+        ) {
+            if let Some(d) = self.domain(k, v) {
+                schema.domains.push(d);
+            }
+        }
+
+        for (k, v) in self.section(
+            root,
+            "range_types",
+            "write `[range_types.name]` with `subtype = \"...\"`",
+        ) {
+            if let Some(r) = self.range_type(k, v) {
+                schema.range_types.push(r);
+            }
+        }
+
+        for (k, v) in self.section(
+            root,
+            "composite_types",
+            "write `[composite_types.name.attributes]` for each composite type",
+        ) {
+            if let Some(t) = self.composite_type(k, v) {
+                schema.composite_types.push(t);
             }
         }
 

@@ -51,6 +51,15 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for e in &schema.enums {
         push(ObjectPath::Enum(e.name.clone()), create_enum(e));
     }
+    for r in &schema.range_types {
+        push(
+            ObjectPath::RangeType(r.name.clone()),
+            crate::range::create_range(r),
+        );
+    }
+    for (origin, sql) in crate::composite::create_types(schema) {
+        push(origin, sql);
+    }
     for s in &schema.sequences {
         push(ObjectPath::Sequence(s.name.clone()), create_sequence(s));
     }
@@ -256,6 +265,30 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
             });
         }
     }
+    for r in &schema.range_types {
+        if r.comment.is_some() {
+            out.push(Statement {
+                sql: crate::range::comment_on_range(r, &r.comment),
+                origin: ObjectPath::RangeType(r.name.clone()),
+            });
+        }
+    }
+    for t in &schema.composite_types {
+        if t.comment.is_some() {
+            out.push(Statement {
+                sql: crate::composite::comment_on_composite(t, &t.comment),
+                origin: ObjectPath::CompositeType(t.name.clone()),
+            });
+        }
+    }
+    for d in &schema.domains {
+        if d.comment.is_some() {
+            out.push(Statement {
+                sql: crate::domain::comment_on_domain(d, &d.comment),
+                origin: ObjectPath::Domain(d.name.clone()),
+            });
+        }
+    }
     for v in &schema.views {
         let p = ObjectPath::View(v.name.clone());
         if v.comment.is_some() {
@@ -390,7 +423,7 @@ pub fn create_table(t: &Table) -> String {
 
 /// A collation or operator class as written in schema.toml (`C`, `ext.gin_trgm_ops`, `"en_US.utf8"`), in SQL.
 /// Without a schema it is found through the search path (`pg_catalog` first).
-fn dotted(text: &str) -> String {
+pub(crate) fn dotted(text: &str) -> String {
     match QualifiedName::parse_reference(text) {
         Ok((Some(schema), name)) => format!("{}.{}", quote_ident(&schema), quote_ident(&name)),
         Ok((None, name)) => quote_ident(&name),

@@ -11,6 +11,12 @@ pub struct Schema {
     pub extensions: Vec<Extension>,
     pub schemas: Vec<SchemaDef>,
     pub enums: Vec<EnumType>,
+    /// Domains (see [`crate::domain`]).
+    pub domains: Vec<crate::domain::Domain>,
+    /// Composite types (see [`crate::composite`]).
+    pub composite_types: Vec<crate::composite::CompositeType>,
+    /// Range types (see [`crate::range`]).
+    pub range_types: Vec<crate::range::RangeType>,
     pub sequences: Vec<Sequence>,
     pub tables: Vec<Table>,
     /// Views and materialized views (see [`crate::view`]).

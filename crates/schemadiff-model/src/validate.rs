@@ -266,6 +266,33 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
         c.no_nul(&p, "comment", "the comment", e.comment.as_deref());
     }
+    for d in &schema.domains {
+        let p = ObjectPath::Domain(d.name.clone());
+        let what = format!("domain `{}`", d.name);
+        check_schema(&mut c, &p, &d.name, &what);
+        if let Some(prev) = types.insert(&d.name, p.clone()) {
+            duplicate(&mut c, &p, &prev, &what);
+        }
+        crate::domain::check(&mut c, d);
+    }
+    for r in &schema.range_types {
+        let p = ObjectPath::RangeType(r.name.clone());
+        let what = format!("range type `{}`", r.name);
+        check_schema(&mut c, &p, &r.name, &what);
+        if let Some(prev) = types.insert(&r.name, p.clone()) {
+            duplicate(&mut c, &p, &prev, &what);
+        }
+        crate::range::check(&mut c, r);
+    }
+    for t in &schema.composite_types {
+        let p = ObjectPath::CompositeType(t.name.clone());
+        let what = format!("composite type `{}`", t.name);
+        check_schema(&mut c, &p, &t.name, &what);
+        if let Some(prev) = types.insert(&t.name, p.clone()) {
+            duplicate(&mut c, &p, &prev, &what);
+        }
+        crate::composite::check(&mut c, t);
+    }
 
     // Relations: tables, sequences, indexes and index-backed constraints share a namespace per schema.
     let mut relations: BTreeMap<(String, String), (ObjectPath, &'static str)> = BTreeMap::new();

@@ -402,6 +402,27 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
         };
         m.insert(ObjectPath::Enum(e.name.clone()), f);
     }
+    for d in &s.domains {
+        let f = Schema {
+            domains: vec![d.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Domain(d.name.clone()), f);
+    }
+    for t in &s.composite_types {
+        let f = Schema {
+            composite_types: vec![t.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::CompositeType(t.name.clone()), f);
+    }
+    for r in &s.range_types {
+        let f = Schema {
+            range_types: vec![r.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::RangeType(r.name.clone()), f);
+    }
     for q in &s.sequences {
         let f = Schema {
             sequences: vec![q.clone()],
@@ -419,7 +440,8 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
                 .filter(|d| match &d.dependent {
                     schemadiff_model::ObjectRef::Column(o, _)
                     | schemadiff_model::ObjectRef::Constraint(o, _) => *o == t.name,
-                    schemadiff_model::ObjectRef::Sequence(_) => false,
+                    schemadiff_model::ObjectRef::Sequence(_)
+                    | schemadiff_model::ObjectRef::Type(_) => false,
                 })
                 .cloned()
                 .collect(),
@@ -526,6 +548,9 @@ fn object_name(path: &ObjectPath) -> String {
         ObjectPath::Extension(n) => format!("extension {n}"),
         ObjectPath::Schema(n) => format!("schema {n}"),
         ObjectPath::Enum(n) => format!("enum {n}"),
+        ObjectPath::Domain(n) => format!("domain {n}"),
+        ObjectPath::CompositeType(n) => format!("composite type {n}"),
+        ObjectPath::RangeType(n) => format!("range type {n}"),
         ObjectPath::Sequence(n) => format!("sequence {n}"),
         ObjectPath::Table(n) => format!("table {n}"),
         ObjectPath::View(n) => format!("view {n}"),

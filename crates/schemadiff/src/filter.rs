@@ -98,6 +98,9 @@ impl Filter {
         }
         overlay!(tables);
         overlay!(enums);
+        overlay!(domains);
+        overlay!(composite_types);
+        overlay!(range_types);
         overlay!(sequences);
         overlay!(views);
         overlay!(functions);
@@ -112,6 +115,9 @@ impl Filter {
             let left = |n: &QualifiedName| n.schema == schema && !self.keeps(n);
             current.tables.iter().any(|o| left(&o.name))
                 || current.enums.iter().any(|o| left(&o.name))
+                || current.domains.iter().any(|o| left(&o.name))
+                || current.composite_types.iter().any(|o| left(&o.name))
+                || current.range_types.iter().any(|o| left(&o.name))
                 || current.sequences.iter().any(|o| left(&o.name))
                 || current.views.iter().any(|o| left(&o.name))
                 || current.functions.iter().any(|o| left(&o.name))
@@ -131,6 +137,9 @@ impl Filter {
         let mut out = schema.clone();
         out.tables.retain(|o| self.keeps(&o.name));
         out.enums.retain(|o| self.keeps(&o.name));
+        out.domains.retain(|o| self.keeps(&o.name));
+        out.composite_types.retain(|o| self.keeps(&o.name));
+        out.range_types.retain(|o| self.keeps(&o.name));
         out.sequences.retain(|o| self.keeps(&o.name));
         out.views.retain(|o| self.keeps(&o.name));
         out.functions.retain(|o| self.keeps(&o.name));

@@ -442,6 +442,9 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
     // Objects are compared by name, whatever order the catalog or a filter listed them in.
     s.tables.sort_by(|a, b| a.name.cmp(&b.name));
     s.enums.sort_by(|a, b| a.name.cmp(&b.name));
+    s.domains.sort_by(|a, b| a.name.cmp(&b.name));
+    s.composite_types.sort_by(|a, b| a.name.cmp(&b.name));
+    s.range_types.sort_by(|a, b| a.name.cmp(&b.name));
     s.sequences.sort_by(|a, b| a.name.cmp(&b.name));
     s.views.sort_by(|a, b| a.name.cmp(&b.name));
     s.functions

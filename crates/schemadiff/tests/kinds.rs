@@ -19,6 +19,15 @@ fn sample(kind: Kind) -> &'static str {
         Kind::Extension => "[extensions]\nhstore = {}\n",
         Kind::Schema => "[schemas.sample]\ncomment = \"a schema\"\n",
         Kind::Enum => "[enums.sample]\nvalues = [\"a\", \"b\"]\n",
+        Kind::Domain => {
+            "[domains.sample]\ntype = \"integer\"\nnot_null = true\nchecks = [{ name = \"positive\", expression = \"VALUE > 0\" }]\n\n[tables.base.columns]\nv = \"sample\"\n"
+        }
+        Kind::CompositeType => {
+            "[domains.code]\ntype = \"text\"\n\n[composite_types.sample.attributes]\nstreet = \"text\"\nzip = { type = \"code\", collation = \"C\" }\n\n[tables.base.columns]\naddress = \"sample\"\n"
+        }
+        Kind::RangeType => {
+            "[range_types.sample]\nsubtype = \"float8\"\nsubtype_diff = \"float8mi\"\n\n[tables.base.columns]\nspan = \"sample\"\n"
+        }
         Kind::Sequence => "[sequences.sample]\nstart = 10\n",
         Kind::Table => "[tables.sample.columns]\nid = \"integer\"\n",
         Kind::View => {

@@ -133,6 +133,20 @@ pub(super) fn recreate_enum(
     ))
     .sql(create_enum(new))
     .provides([Res::Type(new.name.clone())]);
+    // Domains, composite and range types made of the enum keep pointing at the old one, which then cannot
+    // be dropped: a person must take them through.
+    if current.domains.iter().any(|d| d.uses.contains(&old.name))
+        || current
+            .composite_types
+            .iter()
+            .any(|t| t.uses.contains(&old.name))
+        || current
+            .range_types
+            .iter()
+            .any(|r| r.uses.contains(&old.name))
+    {
+        change = change.hazard(Hazard::NeedsHandWrittenStep);
+    }
     let text = type_text(&new.name);
     for t in &current.tables {
         for c in &t.columns {

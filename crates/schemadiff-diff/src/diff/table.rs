@@ -14,6 +14,7 @@ pub(super) fn column_needs(t: &QualifiedName, c: &Column, types: &TypeNames) -> 
 pub(super) fn column_uses(t: &QualifiedName, c: &Column, types: &TypeNames) -> Vec<Res> {
     let mut r = Vec::new();
     r.extend(types.enum_of(&c.data_type));
+    r.extend(types.column_types(t, &c.name));
     if c.default.is_some() {
         r.extend(types.default_sequences(t, &c.name));
     }

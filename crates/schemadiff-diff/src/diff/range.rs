@@ -1,0 +1,101 @@
+//! Range types, the diff stage. PostgreSQL alters nothing of a range type but its comment (and name): any
+//! other change drops the type and creates it again, which PostgreSQL refuses while a column or another type
+//! is of it; such a change carries `needs_hand_written_step`, and the plan stops on the server's refusal.
+
+use schemadiff_model::RangeType;
+use schemadiff_model::range::{comment_on_range, create_range};
+
+use super::*;
+
+/// The types a range type provides: itself and its multirange type.
+fn provided(r: &RangeType) -> [Res; 2] {
+    [Res::Type(r.name.clone()), Res::Type(r.multirange_name())]
+}
+
+pub(super) fn range_types(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
+    let cur: BTreeMap<&QualifiedName, &RangeType> =
+        current.range_types.iter().map(|r| (&r.name, r)).collect();
+    for r in &desired.range_types {
+        let object = format!("type {}", r.name.sql());
+        match cur.get(&r.name) {
+            None => {
+                out.push(
+                    Change::new(
+                        ChangeKind::CreateRangeType,
+                        Action::Create,
+                        Phase::CreateType,
+                        object.clone(),
+                    )
+                    .sql(create_range(r))
+                    .requires([in_schema(&r.name)])
+                    .requires(r.uses.iter().map(|u| Res::Type(u.clone())))
+                    .provides(provided(r)),
+                );
+                if r.comment.is_some() {
+                    out.push(comment_change(
+                        object.clone(),
+                        object,
+                        &format!("TYPE {}", r.name.sql()),
+                        &r.comment,
+                        vec![Res::Type(r.name.clone())],
+                    ));
+                }
+            }
+            Some(c) => {
+                let mut same = (*c).clone();
+                same.comment = r.comment.clone();
+                if &same != r {
+                    let mut change = Change::new(
+                        ChangeKind::RecreateRangeType,
+                        Action::Alter,
+                        Phase::AlterColumn,
+                        object.clone(),
+                    )
+                    .sql(format!("DROP TYPE {}", c.name.sql()))
+                    .sql(create_range(r))
+                    .removes(provided(c))
+                    .releases(c.uses.iter().map(|u| Res::Type(u.clone())))
+                    .requires(r.uses.iter().map(|u| Res::Type(u.clone())))
+                    .provides(provided(r));
+                    if r.comment.is_some() {
+                        change = change.sql(comment_on_range(r, &r.comment));
+                    }
+                    if super::composite::type_in_use(current, &c.name)
+                        || super::composite::type_in_use(current, &c.multirange_name())
+                    {
+                        change = change
+                            .hazard(Hazard::NeedsHandWrittenStep)
+                            .hazard(Hazard::DeletesData);
+                    }
+                    out.push(change);
+                } else if c.comment != r.comment {
+                    out.push(comment_change(
+                        object.clone(),
+                        object,
+                        &format!("TYPE {}", r.name.sql()),
+                        &r.comment,
+                        vec![],
+                    ));
+                }
+            }
+        }
+    }
+    let des: BTreeSet<&QualifiedName> = desired.range_types.iter().map(|r| &r.name).collect();
+    for r in &current.range_types {
+        if !des.contains(&r.name) {
+            out.push(
+                Change::new(
+                    ChangeKind::DropRangeType,
+                    Action::Drop,
+                    Phase::DropType,
+                    format!("type {}", r.name.sql()),
+                )
+                .sql(format!("DROP TYPE {}", r.name.sql()))
+                .removes(provided(r))
+                .releases([in_schema(&r.name)])
+                .releases(r.uses.iter().map(|u| Res::Type(u.clone())))
+                .releases(r.uses.iter().map(|u| Res::MadeOf(u.clone()))),
+            );
+        }
+    }
+}

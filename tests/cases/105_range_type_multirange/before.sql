@@ -1,0 +1,2 @@
+CREATE TABLE rooms (id integer PRIMARY KEY);
+INSERT INTO rooms VALUES (1);
