@@ -51,6 +51,62 @@ pub async fn run_statement(
     client.execute_typed(sql, &[]).await.map(|_| ())
 }
 
+/// How many statements [`run_batch`] sends at once: few enough that the locks one transaction takes (a few
+/// per created table, index or constraint) fit in the shared lock table of any server.
+pub const BATCH: usize = 64;
+
+/// Run `statements`, in order, as one transaction, pipelined: `BEGIN`, the statements and `COMMIT` are sent
+/// together and their results read afterwards, so the batch costs one round trip instead of one per
+/// statement. Each statement still goes through the extended protocol on its own (one command each, as
+/// [`run_statement`]). When one fails, the server rolls the whole batch back (the statements after it fail as
+/// "current transaction is aborted" and `COMMIT` ends as a rollback): the result is the index of the first
+/// that failed and its error, and nothing of the batch is left. Not for statements that cannot run in a
+/// transaction block (`CREATE INDEX CONCURRENTLY`): only for rendered CREATE scripts.
+pub async fn run_batch(
+    client: &tokio_postgres::Client,
+    statements: &[&str],
+) -> Result<(), (usize, tokio_postgres::Error)> {
+    use futures_util::future::join_all;
+    if statements.is_empty() {
+        return Ok(());
+    }
+    for sql in statements {
+        tracing::debug!("scratch: {sql}");
+    }
+    // Each future sends its messages on its first poll, which join_all does in order.
+    let all = std::iter::once("BEGIN")
+        .chain(statements.iter().copied())
+        .chain(std::iter::once("COMMIT"));
+    let mut results = join_all(all.map(|sql| client.execute_typed(sql, &[]))).await;
+    let committed = results.pop().expect("COMMIT was sent");
+    let begun = results.remove(0);
+    if let Err(e) = begun {
+        return Err((0, e));
+    }
+    if let Some((i, e)) = results
+        .into_iter()
+        .enumerate()
+        .find_map(|(i, r)| r.err().map(|e| (i, e)))
+    {
+        return Err((i, e));
+    }
+    committed.map(|_| ()).map_err(|e| (statements.len() - 1, e))
+}
+
+/// Run a rendered CREATE script in batches of [`BATCH`] ([`run_batch`]), stopping at the first statement that
+/// fails: its index in `statements`, and the error. The batches before it are committed, its own is not.
+pub async fn run_script(
+    client: &tokio_postgres::Client,
+    statements: &[&str],
+) -> Result<(), (usize, tokio_postgres::Error)> {
+    for (n, chunk) in statements.chunks(BATCH).enumerate() {
+        run_batch(client, chunk)
+            .await
+            .map_err(|(i, e)| (n * BATCH + i, e))?;
+    }
+    Ok(())
+}
+
 /// A throwaway database on the scratch server.
 #[derive(Debug, Clone)]
 pub struct ScratchDatabase {

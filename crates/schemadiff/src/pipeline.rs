@@ -5,7 +5,7 @@ use std::path::Path;
 
 use schemadiff_catalog::introspect::{IntrospectOptions, introspect, server_message};
 use schemadiff_catalog::normalize::{NormalizeError, canonicalize, normalize_desired};
-use schemadiff_catalog::scratch::{ScratchDatabase, ScratchServer, run_statement};
+use schemadiff_catalog::scratch::{ScratchDatabase, ScratchServer, run_script, run_statement};
 use schemadiff_catalog::unsupported::Unsupported;
 use schemadiff_diff::{Change, CycleError, Plan, diff, renames};
 use schemadiff_model::{Directives, LoadedSchema, Schema, Target, create_script, quote_ident};
@@ -279,15 +279,15 @@ async fn apply_to_copy(
     let db: ScratchDatabase = scratch.create_database().await?;
     let result = async {
         let client = db.connect().await?;
-        for stmt in create_script(schema) {
-            run_statement(&client, &stmt.sql).await.map_err(|e| {
-                PipelineError::Verify(format!(
-                    "schemadiff could not recreate the current schema on the scratch server ({}): {}",
-                    server_message(&e),
-                    stmt.sql
-                ))
-            })?;
-        }
+        let script = create_script(schema);
+        let sqls: Vec<&str> = script.iter().map(|s| s.sql.as_str()).collect();
+        run_script(&client, &sqls).await.map_err(|(i, e)| {
+            PipelineError::Verify(format!(
+                "schemadiff could not recreate the current schema on the scratch server ({}): {}",
+                server_message(&e),
+                sqls[i]
+            ))
+        })?;
         let mut states = Vec::new();
         for (step, plan) in steps.iter().enumerate() {
             for change in &plan.changes {
@@ -297,7 +297,11 @@ async fn apply_to_copy(
                     }
                 }
             }
-            states.push(introspect(&client, &IntrospectOptions::default()).await?.schema);
+            states.push(
+                introspect(&client, &IntrospectOptions::default())
+                    .await?
+                    .schema,
+            );
         }
         Ok::<_, PipelineError>(Ok(states))
     }
