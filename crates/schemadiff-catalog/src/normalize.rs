@@ -392,6 +392,10 @@ pub async fn canonicalize(
     mut schema: Schema,
     scratch: &ScratchServer,
 ) -> Result<Schema, NormalizeError> {
+    if scratch.holds(&schema) {
+        // Built from this very schema, a database read back as it is: it is its own fixpoint.
+        return Ok(schema);
+    }
     for _ in 0..MAX_ROUNDS {
         let db = scratch.create_database().await?;
         let result = async {
@@ -411,10 +415,14 @@ pub async fn canonicalize(
             )
         }
         .await;
-        let dropped = scratch.drop_database(&db).await;
+        // The database of the last round holds the canonical form: kept, a copy of it is the current
+        // schema of a verification, without building it again.
+        let fixpoint = matches!(&result, Ok(next) if *next == schema);
+        if !(fixpoint && scratch.keep_as_template(&db, &schema).await) {
+            scratch.drop_database(&db).await?;
+        }
         let next = result?;
-        dropped?;
-        if next == schema {
+        if fixpoint {
             return Ok(next);
         }
         schema = next;

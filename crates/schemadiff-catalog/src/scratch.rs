@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::cluster::{Cluster, ClusterError, PgBinaries};
 use crate::connect::{ConnectError, ConnectOptions, connect};
 use crate::introspect::server_message;
+use schemadiff_model::Schema;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScratchError {
@@ -136,7 +137,17 @@ pub struct ScratchServer {
     run: u64,
     /// On an existing server: the session that holds this run's advisory lock, opened with the first database.
     keeper: tokio::sync::Mutex<Option<tokio_postgres::Client>>,
+    /// Scratch databases kept as they were built, with the canonical schema each holds (at most
+    /// [`TEMPLATES`], the newest last): a copy of one (`CREATE DATABASE ... TEMPLATE`) holds that schema
+    /// without building it again.
+    templates: Mutex<Vec<(Schema, String)>>,
+    /// Whether [`ScratchServer::keep_as_template`] keeps databases (not for a command that builds each schema
+    /// only once, like `dump`).
+    keep_templates: std::sync::atomic::AtomicBool,
 }
+
+/// How many template databases a run keeps.
+const TEMPLATES: usize = 2;
 
 /// The prefix of scratch database names; the rest is `<run as 16 hex digits>_<n>`.
 const DB_PREFIX: &str = "schemadiff_scratch_";
@@ -220,6 +231,8 @@ impl ScratchServer {
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
             keeper: tokio::sync::Mutex::new(None),
+            templates: Mutex::new(Vec::new()),
+            keep_templates: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -240,6 +253,8 @@ impl ScratchServer {
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
             keeper: tokio::sync::Mutex::new(None),
+            templates: Mutex::new(Vec::new()),
+            keep_templates: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -336,13 +351,24 @@ impl ScratchServer {
 
     /// A new empty database (from `template0`).
     pub async fn create_database(&self) -> Result<ScratchDatabase, ScratchError> {
+        self.create_database_from(None).await
+    }
+
+    /// A new database: a copy of `template` (one of this run's), else empty (from `template0`).
+    async fn create_database_from(
+        &self,
+        template: Option<&str>,
+    ) -> Result<ScratchDatabase, ScratchError> {
         self.claim().await?;
         let admin = open(&self.admin, &self.label).await?;
         loop {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
             let name = format!("{DB_PREFIX}{:016x}_{n}", self.run);
             match admin
-                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+                .batch_execute(&format!(
+                    "CREATE DATABASE {name} TEMPLATE {}",
+                    template.unwrap_or("template0")
+                ))
                 .await
             {
                 Ok(()) => {
@@ -380,6 +406,64 @@ impl ScratchServer {
         }
     }
 
+    /// Keep no template databases (see [`ScratchServer::keep_as_template`]): for a command that builds each
+    /// schema once.
+    pub fn without_templates(&self) {
+        self.keep_templates.store(false, Ordering::Relaxed);
+    }
+
+    /// Keep `db`, which holds exactly `schema` (read back from it), as it is, to copy it for a later
+    /// [`ScratchServer::copy_of`] `schema`; no one may connect to it any more. Returns whether it was kept (else
+    /// the caller drops it). The oldest template beyond the last [`TEMPLATES`] is dropped.
+    pub async fn keep_as_template(&self, db: &ScratchDatabase, schema: &Schema) -> bool {
+        if !self.keep_templates.load(Ordering::Relaxed) {
+            return false;
+        }
+        let evicted = {
+            let mut templates = self.templates.lock().expect("not poisoned");
+            templates.push((schema.clone(), db.name.clone()));
+            (templates.len() > TEMPLATES).then(|| templates.remove(0).1)
+        };
+        if let Some(name) = evicted {
+            let old = ScratchDatabase {
+                options: self.admin.clone(),
+                name,
+            };
+            let _ = self.drop_database(&old).await;
+        }
+        true
+    }
+
+    /// Whether a template database holds `schema`: built from it, it read back as it is (so `schema` is its
+    /// own canonical form).
+    pub fn holds(&self, schema: &Schema) -> bool {
+        self.templates
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .any(|(s, _)| s == schema)
+    }
+
+    /// A new database holding `schema`, copied from a template database that holds it (see
+    /// [`ScratchServer::keep_as_template`]); None when there is none (or the copy failed: build it instead).
+    pub async fn copy_of(&self, schema: &Schema) -> Option<ScratchDatabase> {
+        let template = self
+            .templates
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .rev()
+            .find(|(s, _)| s == schema)
+            .map(|(_, name)| name.clone())?;
+        match self.create_database_from(Some(&template)).await {
+            Ok(db) => Some(db),
+            Err(e) => {
+                tracing::debug!("scratch: copying {template} failed ({e}); building instead");
+                None
+            }
+        }
+    }
+
     /// Drop a scratch database (with any sessions still in it).
     pub async fn drop_database(&self, db: &ScratchDatabase) -> Result<(), ScratchError> {
         let admin = open(&self.admin, &self.label).await?;
@@ -394,6 +478,10 @@ impl ScratchServer {
             .lock()
             .expect("not poisoned")
             .retain(|n| *n != db.name);
+        self.templates
+            .lock()
+            .expect("not poisoned")
+            .retain(|(_, n)| *n != db.name);
         Ok(())
     }
 

@@ -276,18 +276,25 @@ async fn apply_to_copy(
     schema: &Schema,
     steps: &[&Plan],
 ) -> Result<Result<Vec<Schema>, (usize, Change, String, String)>, PipelineError> {
-    let db: ScratchDatabase = scratch.create_database().await?;
+    // A copy of the database that was read back as `schema` when it was brought to its canonical form, else
+    // `schema` built anew.
+    let (db, built): (ScratchDatabase, bool) = match scratch.copy_of(schema).await {
+        Some(db) => (db, true),
+        None => (scratch.create_database().await?, false),
+    };
     let result = async {
         let client = db.connect().await?;
-        let script = create_script(schema);
-        let sqls: Vec<&str> = script.iter().map(|s| s.sql.as_str()).collect();
-        run_script(&client, &sqls).await.map_err(|(i, e)| {
-            PipelineError::Verify(format!(
-                "schemadiff could not recreate the current schema on the scratch server ({}): {}",
-                server_message(&e),
-                sqls[i]
-            ))
-        })?;
+        if !built {
+            let script = create_script(schema);
+            let sqls: Vec<&str> = script.iter().map(|s| s.sql.as_str()).collect();
+            run_script(&client, &sqls).await.map_err(|(i, e)| {
+                PipelineError::Verify(format!(
+                    "schemadiff could not recreate the current schema on the scratch server ({}): {}",
+                    server_message(&e),
+                    sqls[i]
+                ))
+            })?;
+        }
         let mut states = Vec::new();
         for (step, plan) in steps.iter().enumerate() {
             for change in &plan.changes {
