@@ -418,10 +418,13 @@ pub async fn canonicalize(
         // The database of the last round holds the canonical form: kept, a copy of it is the current
         // schema of a verification, without building it again.
         let fixpoint = matches!(&result, Ok(next) if *next == schema);
-        if !(fixpoint && scratch.keep_as_template(&db, &schema).await) {
-            scratch.drop_database(&db).await?;
-        }
+        let dropped = if fixpoint && scratch.keep_as_template(&db, &schema).await {
+            Ok(())
+        } else {
+            scratch.drop_database(&db).await
+        };
         let next = result?;
+        dropped?;
         if fixpoint {
             return Ok(next);
         }
