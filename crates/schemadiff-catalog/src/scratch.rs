@@ -466,14 +466,26 @@ impl ScratchServer {
 
     /// Drop a scratch database (with any sessions still in it).
     pub async fn drop_database(&self, db: &ScratchDatabase) -> Result<(), ScratchError> {
-        let admin = open(&self.admin, &self.label).await?;
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name))
-            .await
-            .map_err(|e| ScratchError::Drop {
-                name: db.name.clone(),
-                message: server_message(&e),
-            })?;
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name);
+        if self.cluster.is_some() {
+            // The local cluster is removed whole at the end, so nothing waits for the drop (seconds for a
+            // freshly built large schema): it runs meanwhile, to keep the disk in use bounded.
+            let admin = self.admin.clone();
+            tokio::spawn(async move {
+                if let Ok((client, _task)) = connect(&admin).await {
+                    let _ = client.batch_execute(&sql).await;
+                }
+            });
+        } else {
+            let admin = open(&self.admin, &self.label).await?;
+            admin
+                .batch_execute(&sql)
+                .await
+                .map_err(|e| ScratchError::Drop {
+                    name: db.name.clone(),
+                    message: server_message(&e),
+                })?;
+        }
         self.created
             .lock()
             .expect("not poisoned")
