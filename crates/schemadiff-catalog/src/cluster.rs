@@ -662,12 +662,17 @@ fn postmaster_alive(data: &Path) -> bool {
 /// Creates a fresh, private directory `<tmp>/schemadiff-cluster-<pid>-<start>-<n>`, after removing the ones
 /// that killed processes left behind (once per process).
 fn create_base_dir() -> Result<PathBuf, ClusterError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
     static SWEPT: std::sync::Once = std::sync::Once::new();
     let tmp = std::env::temp_dir();
     SWEPT.call_once(|| {
         sweep_orphans(&tmp);
     });
+    create_owned_dir(&tmp)
+}
+
+/// Creates a fresh, private directory `<tmp>/schemadiff-cluster-<pid>-<start>-<n>`.
+fn create_owned_dir(tmp: &Path) -> Result<PathBuf, ClusterError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let start = own_start_time();
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -685,6 +690,139 @@ fn create_base_dir() -> Result<PathBuf, ClusterError> {
             }
         }
     }
+}
+
+/// Environment variable for the initdb cache ([`InitdbCache`]): `off` turns it off, a directory puts it there
+/// (default: `<tmp>/schemadiff-initdb-<uid>`).
+pub const INITDB_CACHE_ENV: &str = "SCHEMADIFF_INITDB_CACHE";
+
+/// What initdb made for one set of server binaries, kept so that the next cluster copies it (tens of
+/// milliseconds) instead of running initdb again (about a second). One directory per binaries (their path and
+/// version, the user the server runs as, initdb's arguments), in a directory private to the current user.
+/// It is filled once, atomically: the copy is staged in a directory named like a cluster's
+/// (`schemadiff-cluster-<pid>-<start>-<n>`, swept by [`sweep_orphans`] when its process was killed) and renamed
+/// into place, so that concurrent runs either see a whole copy or none. Nothing ever changes a kept copy;
+/// deleting the cache at any time is safe.
+struct InitdbCache {
+    root: PathBuf,
+    dir: PathBuf,
+}
+
+/// initdb's arguments besides the data directory (part of the cache key).
+const INITDB_ARGS: [&str; 6] = [
+    "-U",
+    SUPERUSER,
+    "--auth=trust",
+    "--encoding=UTF8",
+    "--no-locale",
+    "-N",
+];
+
+impl InitdbCache {
+    fn for_binaries(binaries: &PgBinaries, who: Option<RunAs>) -> Option<InitdbCache> {
+        use std::os::unix::fs::MetadataExt;
+        let setting = std::env::var_os(INITDB_CACHE_ENV).filter(|s| !s.is_empty());
+        if setting.as_deref() == Some("off".as_ref()) {
+            return None;
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::geteuid() };
+        let root = setting
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("schemadiff-initdb-{uid}")));
+        match fs::DirBuilder::new().mode(0o700).create(&root) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(_) => return None,
+        }
+        // Only a directory of ours that no one else can write to: a data directory planted by another user
+        // would run as this user's server.
+        let meta = fs::symlink_metadata(&root).ok()?;
+        if !meta.is_dir() || meta.uid() != uid || meta.mode() & 0o022 != 0 {
+            return None;
+        }
+        static SWEPT: std::sync::Once = std::sync::Once::new();
+        SWEPT.call_once(|| {
+            sweep_orphans(&root);
+        });
+        // FNV-1a: the same key on every run.
+        let mut key: u64 = 0xcbf2_9ce4_8422_2325;
+        let initdb_mtime = fs::metadata(binaries.initdb())
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let parts = [
+            binaries.bindir().to_string_lossy().into_owned(),
+            binaries.version_string().to_string(),
+            format!("{initdb_mtime}"),
+            format!("{:?}", who.map(|w| (w.uid, w.gid))),
+            INITDB_ARGS.join(" "),
+        ];
+        for part in &parts {
+            for b in part.bytes().chain([0]) {
+                key = (key ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        let dir = root.join(format!("pg{}-{key:016x}", binaries.version_major()));
+        Some(InitdbCache { root, dir })
+    }
+
+    /// Copies the kept data directory to `to` (which must not exist). False when there is none, or the copy
+    /// failed (then initdb runs, as without a cache).
+    fn copy_to(&self, to: &Path) -> bool {
+        let from = self.dir.join("data");
+        self.dir.join("complete").is_file() && copy_tree(&from, to).is_ok()
+    }
+
+    /// Keeps a copy of the fresh data directory `data` (before its server ever started), unless there is one.
+    fn keep(&self, data: &Path) {
+        if self.dir.exists() {
+            return;
+        }
+        let Ok(stage) = create_owned_dir(&self.root) else {
+            return;
+        };
+        let staged = copy_tree(data, &stage.join("data")).is_ok()
+            && fs::write(stage.join("complete"), "").is_ok();
+        // Renaming onto a directory another run filled meanwhile fails: theirs stays.
+        if !(staged && fs::rename(&stage, &self.dir).is_ok()) {
+            let _ = fs::remove_dir_all(&stage);
+        }
+    }
+}
+
+/// Copies a directory tree (directories and regular files, with their permissions and, as root, their owner).
+fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let meta = fs::symlink_metadata(from)?;
+    fs::DirBuilder::new().mode(0o700).create(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            fs::copy(entry.path(), &target)?;
+            if root {
+                let m = entry.metadata()?;
+                std::os::unix::fs::chown(&target, Some(m.uid()), Some(m.gid()))?;
+            }
+        } else {
+            return Err(io::Error::other(format!(
+                "{} is neither a file nor a directory",
+                entry.path().display()
+            )));
+        }
+    }
+    fs::set_permissions(to, fs::Permissions::from_mode(meta.mode() & 0o7777))?;
+    if root {
+        std::os::unix::fs::chown(to, Some(meta.uid()), Some(meta.gid()))?;
+    }
+    Ok(())
 }
 
 /// Applies the run-as user, cwd and (on Linux) the parent-death signal.
@@ -840,10 +978,11 @@ fn supervise(
     if let Ok(Some(_)) = child.try_wait() {
         return Ok(());
     }
-    // Fast shutdown: roll back open transactions, disconnect clients.
+    // Immediate shutdown: the directory is removed next, so nothing needs writing. (A fast shutdown's
+    // checkpoint wrote out every buffer a large scratch schema dirtied: seconds for nothing.)
     let pid = child.id() as libc::pid_t;
     // SAFETY: the child has not been reaped (try_wait said so), so pid is ours.
-    unsafe { libc::kill(pid, libc::SIGINT) };
+    unsafe { libc::kill(pid, libc::SIGQUIT) };
     let deadline = Instant::now() + STOP_TIMEOUT;
     while Instant::now() < deadline {
         match child.try_wait() {
@@ -855,7 +994,7 @@ fn supervise(
     let _ = child.kill();
     let _ = child.wait();
     Err(format!(
-        "postgres (pid {pid}) ignored SIGINT for {STOP_TIMEOUT:?} and was killed"
+        "postgres (pid {pid}) ignored SIGQUIT for {STOP_TIMEOUT:?} and was killed"
     ))
 }
 
@@ -1129,36 +1268,15 @@ impl Cluster {
             )))?;
         chown(&self.socket_dir, who)?;
 
-        // initdb
-        let mut initdb = Command::new(binaries.initdb());
-        initdb
-            .arg("-D")
-            .arg(&self.data_dir)
-            .args(["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8"])
-            .args(["--no-locale", "-N"]);
-        prepare_command(&mut initdb, &self.base_dir, who, libc::SIGKILL);
-        with_lib_dir(&mut initdb, bundled_lib_dir(binaries.bindir()).as_deref());
-        let out = initdb.output().map_err(io_err(format!(
-            "cannot run {}",
-            binaries.initdb().display()
-        )))?;
-        if !out.status.success() {
-            let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
-            output.push_str(&String::from_utf8_lossy(&out.stderr));
-            let hint = match who {
-                Some(w) => format!(
-                    " [running as root, so initdb ran as uid {} (nobody); {} must be \
-                     accessible to that user, set TMPDIR otherwise]",
-                    w.uid,
-                    self.base_dir.display()
-                ),
-                None => String::new(),
-            };
-            return Err(ClusterError::Initdb {
-                status: out.status,
-                output,
-                hint,
-            });
+        // A copy of the data directory initdb made for these binaries before, else initdb (whose result is
+        // then kept for the next cluster).
+        let cache = InitdbCache::for_binaries(binaries, who);
+        if !cache.as_ref().is_some_and(|c| c.copy_to(&self.data_dir)) {
+            let _ = fs::remove_dir_all(&self.data_dir);
+            self.initdb(binaries, who)?;
+            if let Some(cache) = &cache {
+                cache.keep(&self.data_dir);
+            }
         }
 
         let extra_settings = options.apply_to_data_dir(&self.data_dir, who)?;
@@ -1215,6 +1333,37 @@ impl Cluster {
             }
             thread::sleep(POLL_INTERVAL);
         }
+    }
+
+    /// Runs initdb into the (not yet existing) data directory.
+    fn initdb(&self, binaries: &PgBinaries, who: Option<RunAs>) -> Result<(), ClusterError> {
+        let mut initdb = Command::new(binaries.initdb());
+        initdb.arg("-D").arg(&self.data_dir).args(INITDB_ARGS);
+        prepare_command(&mut initdb, &self.base_dir, who, libc::SIGKILL);
+        with_lib_dir(&mut initdb, bundled_lib_dir(binaries.bindir()).as_deref());
+        let out = initdb.output().map_err(io_err(format!(
+            "cannot run {}",
+            binaries.initdb().display()
+        )))?;
+        if !out.status.success() {
+            let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
+            output.push_str(&String::from_utf8_lossy(&out.stderr));
+            let hint = match who {
+                Some(w) => format!(
+                    " [running as root, so initdb ran as uid {} (nobody); {} must be \
+                     accessible to that user, set TMPDIR otherwise]",
+                    w.uid,
+                    self.base_dir.display()
+                ),
+                None => String::new(),
+            };
+            return Err(ClusterError::Initdb {
+                status: out.status,
+                output,
+                hint,
+            });
+        }
+        Ok(())
     }
 
     fn start_error(&self, reason: String) -> ClusterError {
@@ -1280,7 +1429,7 @@ impl Cluster {
             .is_some_and(|s| s.exit_status().is_none())
     }
 
-    /// Stops the server (SIGINT = fast shutdown; SIGKILL after 15 s) and
+    /// Stops the server (SIGQUIT = immediate shutdown; SIGKILL after 15 s) and
     /// removes the temporary directory. Idempotent.
     pub fn stop(&mut self) -> Result<(), ClusterError> {
         let stopped = match self.supervisor.take() {

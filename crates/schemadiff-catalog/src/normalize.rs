@@ -12,7 +12,7 @@ use schemadiff_model::{
 };
 
 use crate::introspect::{IntrospectError, IntrospectOptions, introspect, server_message};
-use crate::scratch::{ScratchError, ScratchServer, run_statement};
+use crate::scratch::{BATCH, ScratchError, ScratchServer, run_batch, run_script, run_statement};
 
 /// Rounds of render-apply-read before giving up on a fixpoint (one or two are the rule).
 const MAX_ROUNDS: usize = 5;
@@ -55,65 +55,95 @@ pub async fn normalize_desired(
             Vec::new();
         let is_view =
             |path: &ObjectPath| table_of(path).is_some_and(|t| loaded.schema.view(t).is_some());
-        for stmt in create_script(&loaded.schema) {
-            if table_of(&stmt.origin).is_some_and(|t| missing.contains(&t)) {
-                continue;
-            }
-            let waiting = table_of(&stmt.origin)
-                .is_some_and(|t| deferred.iter().any(|(d, _)| table_of(&d.origin) == Some(t)))
-                || deferred.iter().any(|(d, _)| d.origin == stmt.origin);
-            if waiting {
-                deferred.push((stmt, None));
-                continue;
-            }
-            let Err(e) = run_statement(&client, &stmt.sql).await else {
-                continue;
-            };
-            // A function whose arguments or result name a table's row type, or a trigger of such a
-            // function, also waits (the file does not say what a function's types are).
-            let routine = matches!(
-                stmt.origin,
-                ObjectPath::Function(..) | ObjectPath::Trigger(..)
-            ) && matches!(
-                e.code(),
-                Some(&tokio_postgres::error::SqlState::UNDEFINED_OBJECT)
-                    | Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
-                    | Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION)
-            );
-            if routine
-                || (is_view(&stmt.origin)
-                    && e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE))
+        let script = create_script(&loaded.schema);
+        let mut next = 0;
+        'script: while next < script.len() {
+            // A batch: the statements from `next` on that the statement-by-statement path below would send as
+            // they are (none skipped or deferred). A batch that fails is rolled back whole, and sent again one
+            // statement at a time, so that each problem is found, and reported at its element of schema.toml.
+            let mut end = next;
+            while end < script.len()
+                && end - next < BATCH
+                && !table_of(&script[end].origin).is_some_and(|t| {
+                    missing.contains(&t)
+                        || deferred.iter().any(|(d, _)| table_of(&d.origin) == Some(t))
+                })
+                && !deferred.iter().any(|(d, _)| d.origin == script[end].origin)
             {
-                deferred.push((stmt, Some(e)));
-                continue;
+                end += 1;
             }
-            match &stmt.origin {
-                ObjectPath::Table(name) => {
-                    let table = loaded.schema.table(name).expect("rendered from the schema");
-                    let (found, created, failed) = diagnose_table(&client, loaded, table, &e).await;
-                    problems.extend(found);
-                    failed_columns.extend(failed);
-                    if !created {
-                        missing.push(&table.name);
-                    }
+            if end > next {
+                let sqls: Vec<&str> = script[next..end].iter().map(|s| s.sql.as_str()).collect();
+                if run_batch(&client, &sqls).await.is_ok() {
+                    next = end;
+                    continue;
                 }
-                _ if mentions_failed_column(&e, &failed_columns) => {}
-                origin => {
-                    let field = if matches!(origin, ObjectPath::View(_)) {
-                        "query"
-                    } else {
-                        ""
-                    };
-                    let mut problem = rejection(loaded, origin.clone(), field, &stmt.sql, &e);
-                    if let ObjectPath::Extension(name) = origin {
-                        if let Some(help) = missing_extension_help(&client, name, &e).await {
-                            problem.help = Some(help);
+            } else {
+                end = next + 1;
+            }
+            let one_by_one = next..end;
+            next = end;
+            for stmt in &script[one_by_one] {
+                if table_of(&stmt.origin).is_some_and(|t| missing.contains(&t)) {
+                    continue;
+                }
+                let waiting = table_of(&stmt.origin)
+                    .is_some_and(|t| deferred.iter().any(|(d, _)| table_of(&d.origin) == Some(t)))
+                    || deferred.iter().any(|(d, _)| d.origin == stmt.origin);
+                if waiting {
+                    deferred.push((stmt.clone(), None));
+                    continue;
+                }
+                let Err(e) = run_statement(&client, &stmt.sql).await else {
+                    continue;
+                };
+                // A function whose arguments or result name a table's row type, or a trigger of such a
+                // function, also waits (the file does not say what a function's types are).
+                let routine = matches!(
+                    stmt.origin,
+                    ObjectPath::Function(..) | ObjectPath::Trigger(..)
+                ) && matches!(
+                    e.code(),
+                    Some(&tokio_postgres::error::SqlState::UNDEFINED_OBJECT)
+                        | Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE)
+                        | Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION)
+                );
+                if routine
+                    || (is_view(&stmt.origin)
+                        && e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_TABLE))
+                {
+                    deferred.push((stmt.clone(), Some(e)));
+                    continue;
+                }
+                match &stmt.origin {
+                    ObjectPath::Table(name) => {
+                        let table = loaded.schema.table(name).expect("rendered from the schema");
+                        let (found, created, failed) =
+                            diagnose_table(&client, loaded, table, &e).await;
+                        problems.extend(found);
+                        failed_columns.extend(failed);
+                        if !created {
+                            missing.push(&table.name);
                         }
                     }
-                    problems.push(problem);
-                    // Later statements would mostly fail for the same reason.
-                    if matches!(origin, ObjectPath::Extension(_) | ObjectPath::Schema(_)) {
-                        break;
+                    _ if mentions_failed_column(&e, &failed_columns) => {}
+                    origin => {
+                        let field = if matches!(origin, ObjectPath::View(_)) {
+                            "query"
+                        } else {
+                            ""
+                        };
+                        let mut problem = rejection(loaded, origin.clone(), field, &stmt.sql, &e);
+                        if let ObjectPath::Extension(name) = origin {
+                            if let Some(help) = missing_extension_help(&client, name, &e).await {
+                                problem.help = Some(help);
+                            }
+                        }
+                        problems.push(problem);
+                        // Later statements would mostly fail for the same reason.
+                        if matches!(origin, ObjectPath::Extension(_) | ObjectPath::Schema(_)) {
+                            break 'script;
+                        }
                     }
                 }
             }
@@ -382,18 +412,22 @@ pub async fn canonicalize(
     mut schema: Schema,
     scratch: &ScratchServer,
 ) -> Result<Schema, NormalizeError> {
+    if scratch.holds(&schema) {
+        // Built from this very schema, a database read back as it is: it is its own fixpoint.
+        return Ok(schema);
+    }
     for _ in 0..MAX_ROUNDS {
         let db = scratch.create_database().await?;
         let result = async {
             let client = db.connect().await?;
-            for stmt in create_script(&schema) {
-                run_statement(&client, &stmt.sql)
-                    .await
-                    .map_err(|e| NormalizeError::Recreate {
-                        statement: stmt.sql.clone(),
-                        message: server_message(&e),
-                    })?;
-            }
+            let script = create_script(&schema);
+            let sqls: Vec<&str> = script.iter().map(|s| s.sql.as_str()).collect();
+            run_script(&client, &sqls)
+                .await
+                .map_err(|(i, e)| NormalizeError::Recreate {
+                    statement: sqls[i].to_string(),
+                    message: server_message(&e),
+                })?;
             Ok::<_, NormalizeError>(
                 introspect(&client, &IntrospectOptions::default())
                     .await?
@@ -401,10 +435,17 @@ pub async fn canonicalize(
             )
         }
         .await;
-        let dropped = scratch.drop_database(&db).await;
+        // The database of the last round holds the canonical form: kept, a copy of it is the current
+        // schema of a verification, without building it again.
+        let fixpoint = matches!(&result, Ok(next) if *next == schema);
+        let dropped = if fixpoint && scratch.keep_as_template(&db, &schema).await {
+            Ok(())
+        } else {
+            scratch.drop_database(&db).await
+        };
         let next = result?;
         dropped?;
-        if next == schema {
+        if fixpoint {
             return Ok(next);
         }
         schema = next;

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::cluster::{Cluster, ClusterError, PgBinaries};
 use crate::connect::{ConnectError, ConnectOptions, connect};
 use crate::introspect::server_message;
+use schemadiff_model::Schema;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScratchError {
@@ -49,6 +50,62 @@ pub async fn run_statement(
 ) -> Result<(), tokio_postgres::Error> {
     tracing::debug!("scratch: {sql}");
     client.execute_typed(sql, &[]).await.map(|_| ())
+}
+
+/// How many statements [`run_batch`] sends at once: few enough that the locks one transaction takes (a few
+/// per created table, index or constraint) fit in the shared lock table of any server.
+pub const BATCH: usize = 64;
+
+/// Run `statements`, in order, as one transaction, pipelined: `BEGIN`, the statements and `COMMIT` are sent
+/// together and their results read afterwards, so the batch costs one round trip instead of one per
+/// statement. Each statement still goes through the extended protocol on its own (one command each, as
+/// [`run_statement`]). When one fails, the server rolls the whole batch back (the statements after it fail as
+/// "current transaction is aborted" and `COMMIT` ends as a rollback): the result is the index of the first
+/// that failed and its error, and nothing of the batch is left. Not for statements that cannot run in a
+/// transaction block (`CREATE INDEX CONCURRENTLY`): only for rendered CREATE scripts.
+pub async fn run_batch(
+    client: &tokio_postgres::Client,
+    statements: &[&str],
+) -> Result<(), (usize, tokio_postgres::Error)> {
+    use futures_util::future::join_all;
+    if statements.is_empty() {
+        return Ok(());
+    }
+    for sql in statements {
+        tracing::debug!("scratch: {sql}");
+    }
+    // Each future sends its messages on its first poll, which join_all does in order.
+    let all = std::iter::once("BEGIN")
+        .chain(statements.iter().copied())
+        .chain(std::iter::once("COMMIT"));
+    let mut results = join_all(all.map(|sql| client.execute_typed(sql, &[]))).await;
+    let committed = results.pop().expect("COMMIT was sent");
+    let begun = results.remove(0);
+    if let Err(e) = begun {
+        return Err((0, e));
+    }
+    if let Some((i, e)) = results
+        .into_iter()
+        .enumerate()
+        .find_map(|(i, r)| r.err().map(|e| (i, e)))
+    {
+        return Err((i, e));
+    }
+    committed.map(|_| ()).map_err(|e| (statements.len() - 1, e))
+}
+
+/// Run a rendered CREATE script in batches of [`BATCH`] ([`run_batch`]), stopping at the first statement that
+/// fails: its index in `statements`, and the error. The batches before it are committed, its own is not.
+pub async fn run_script(
+    client: &tokio_postgres::Client,
+    statements: &[&str],
+) -> Result<(), (usize, tokio_postgres::Error)> {
+    for (n, chunk) in statements.chunks(BATCH).enumerate() {
+        run_batch(client, chunk)
+            .await
+            .map_err(|(i, e)| (n * BATCH + i, e))?;
+    }
+    Ok(())
 }
 
 /// A throwaway database on the scratch server.
@@ -87,7 +144,17 @@ pub struct ScratchServer {
     run: u64,
     /// On an existing server: the session that holds this run's advisory lock, opened with the first database.
     keeper: tokio::sync::Mutex<Option<tokio_postgres::Client>>,
+    /// Scratch databases kept as they were built, with the canonical schema each holds (at most
+    /// [`TEMPLATES`], the newest last): a copy of one (`CREATE DATABASE ... TEMPLATE`) holds that schema
+    /// without building it again.
+    templates: Mutex<Vec<(Schema, String)>>,
+    /// Whether [`ScratchServer::keep_as_template`] keeps databases (not for a command that builds each schema
+    /// only once, like `dump`).
+    keep_templates: std::sync::atomic::AtomicBool,
 }
+
+/// How many template databases a run keeps.
+const TEMPLATES: usize = 2;
 
 /// The prefix of scratch database names; the rest is `<run as 16 hex digits>_<n>`.
 const DB_PREFIX: &str = "schemadiff_scratch_";
@@ -171,6 +238,8 @@ impl ScratchServer {
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
             keeper: tokio::sync::Mutex::new(None),
+            templates: Mutex::new(Vec::new()),
+            keep_templates: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -191,6 +260,8 @@ impl ScratchServer {
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
             keeper: tokio::sync::Mutex::new(None),
+            templates: Mutex::new(Vec::new()),
+            keep_templates: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -287,13 +358,24 @@ impl ScratchServer {
 
     /// A new empty database (from `template0`).
     pub async fn create_database(&self) -> Result<ScratchDatabase, ScratchError> {
+        self.create_database_from(None).await
+    }
+
+    /// A new database: a copy of `template` (one of this run's), else empty (from `template0`).
+    async fn create_database_from(
+        &self,
+        template: Option<&str>,
+    ) -> Result<ScratchDatabase, ScratchError> {
         self.claim().await?;
         let admin = open(&self.admin, &self.label).await?;
         loop {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
             let name = format!("{DB_PREFIX}{:016x}_{n}", self.run);
             match admin
-                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+                .batch_execute(&format!(
+                    "CREATE DATABASE {name} TEMPLATE {}",
+                    template.unwrap_or("template0")
+                ))
                 .await
             {
                 Ok(()) => {
@@ -331,20 +413,94 @@ impl ScratchServer {
         }
     }
 
+    /// Keep no template databases (see [`ScratchServer::keep_as_template`]): for a command that builds each
+    /// schema once.
+    pub fn without_templates(&self) {
+        self.keep_templates.store(false, Ordering::Relaxed);
+    }
+
+    /// Keep `db`, which holds exactly `schema` (read back from it), as it is, to copy it for a later
+    /// [`ScratchServer::copy_of`] `schema`; no one may connect to it any more. Returns whether it was kept (else
+    /// the caller drops it). The oldest template beyond the last [`TEMPLATES`] is dropped.
+    pub async fn keep_as_template(&self, db: &ScratchDatabase, schema: &Schema) -> bool {
+        if !self.keep_templates.load(Ordering::Relaxed) {
+            return false;
+        }
+        let evicted = {
+            let mut templates = self.templates.lock().expect("not poisoned");
+            templates.push((schema.clone(), db.name.clone()));
+            (templates.len() > TEMPLATES).then(|| templates.remove(0).1)
+        };
+        if let Some(name) = evicted {
+            let old = ScratchDatabase {
+                options: self.admin.clone(),
+                name,
+            };
+            let _ = self.drop_database(&old).await;
+        }
+        true
+    }
+
+    /// Whether a template database holds `schema`: built from it, it read back as it is (so `schema` is its
+    /// own canonical form).
+    pub fn holds(&self, schema: &Schema) -> bool {
+        self.templates
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .any(|(s, _)| s == schema)
+    }
+
+    /// A new database holding `schema`, copied from a template database that holds it (see
+    /// [`ScratchServer::keep_as_template`]); None when there is none (or the copy failed: build it instead).
+    pub async fn copy_of(&self, schema: &Schema) -> Option<ScratchDatabase> {
+        let template = self
+            .templates
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .rev()
+            .find(|(s, _)| s == schema)
+            .map(|(_, name)| name.clone())?;
+        match self.create_database_from(Some(&template)).await {
+            Ok(db) => Some(db),
+            Err(e) => {
+                tracing::debug!("scratch: copying {template} failed ({e}); building instead");
+                None
+            }
+        }
+    }
+
     /// Drop a scratch database (with any sessions still in it).
     pub async fn drop_database(&self, db: &ScratchDatabase) -> Result<(), ScratchError> {
-        let admin = open(&self.admin, &self.label).await?;
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name))
-            .await
-            .map_err(|e| ScratchError::Drop {
-                name: db.name.clone(),
-                message: server_message(&e),
-            })?;
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name);
+        if self.cluster.is_some() {
+            // The local cluster is removed whole at the end, so nothing waits for the drop (seconds for a
+            // freshly built large schema): it runs meanwhile, to keep the disk in use bounded.
+            let admin = self.admin.clone();
+            tokio::spawn(async move {
+                if let Ok((client, _task)) = connect(&admin).await {
+                    let _ = client.batch_execute(&sql).await;
+                }
+            });
+        } else {
+            let admin = open(&self.admin, &self.label).await?;
+            admin
+                .batch_execute(&sql)
+                .await
+                .map_err(|e| ScratchError::Drop {
+                    name: db.name.clone(),
+                    message: server_message(&e),
+                })?;
+        }
         self.created
             .lock()
             .expect("not poisoned")
             .retain(|n| *n != db.name);
+        self.templates
+            .lock()
+            .expect("not poisoned")
+            .retain(|(_, n)| *n != db.name);
         Ok(())
     }
 

@@ -279,3 +279,64 @@ async fn virtual_generated_columns() {
         "{text}"
     );
 }
+
+/// A batch of rebuild statements is one transaction sent in one go: all of it, or nothing of it, with the index
+/// of the statement that failed; and each statement is still one command of the extended protocol, so text
+/// holding a second command is refused rather than run.
+#[tokio::test]
+async fn batches_are_all_or_nothing_and_one_command_per_statement() {
+    use schemadiff_catalog::scratch::{BATCH, run_batch, run_script};
+    let db = schemadiff_testkit::fresh_database().await;
+    let client = db.client().await;
+    let count = async |client: &tokio_postgres::Client| -> i64 {
+        client
+            .query_one(
+                "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    };
+    run_batch(
+        &client,
+        &["CREATE TABLE a (x int)", "CREATE TABLE b (x int)"],
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&client).await, 2);
+    let (at, e) = run_batch(
+        &client,
+        &[
+            "CREATE TABLE c (x int)",
+            "CREATE TABLE a (x int)",
+            "CREATE TABLE d (x int)",
+        ],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(at, 1, "{e}");
+    assert_eq!(
+        e.code(),
+        Some(&tokio_postgres::error::SqlState::DUPLICATE_TABLE)
+    );
+    assert_eq!(count(&client).await, 2, "the failed batch left nothing");
+    let (at, e) = run_batch(&client, &["CREATE TABLE e (x int); DROP TABLE a"])
+        .await
+        .unwrap_err();
+    assert_eq!(at, 0);
+    let message = e
+        .as_db_error()
+        .map_or(String::new(), |d| d.message().to_string());
+    assert!(message.contains("multiple commands"), "{e:?}");
+    assert_eq!(count(&client).await, 2);
+    // A script longer than a batch: the index counts from its start, and the batches before it stay.
+    let many: Vec<String> = (0..BATCH + 5)
+        .map(|i| format!("CREATE TABLE m{i} (x int)"))
+        .chain(["CREATE TABLE m0 (x int)".to_string()])
+        .collect();
+    let sqls: Vec<&str> = many.iter().map(String::as_str).collect();
+    let (at, _) = run_script(&client, &sqls).await.unwrap_err();
+    assert_eq!(at, BATCH + 5);
+    assert_eq!(count(&client).await, 2 + BATCH as i64);
+}

@@ -61,6 +61,8 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
     let target =
         crate::scratch::Target::of(Some(&client), &schemadiff_model::Schema::default()).await?;
     let text: (schemadiff_model::Schema, String) = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
+        // The schema is built once: no copy of it is needed later.
+        scratch.without_templates();
         let current = schemadiff::pipeline::current_from_database(
             &client,
             &introspect_options,

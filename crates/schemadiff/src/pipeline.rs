@@ -5,7 +5,7 @@ use std::path::Path;
 
 use schemadiff_catalog::introspect::{IntrospectOptions, introspect, server_message};
 use schemadiff_catalog::normalize::{NormalizeError, canonicalize, normalize_desired};
-use schemadiff_catalog::scratch::{ScratchDatabase, ScratchServer, run_statement};
+use schemadiff_catalog::scratch::{ScratchDatabase, ScratchServer, run_script, run_statement};
 use schemadiff_catalog::unsupported::Unsupported;
 use schemadiff_diff::{Change, CycleError, Plan, diff, renames};
 use schemadiff_model::{Directives, LoadedSchema, Schema, Target, create_script, quote_ident};
@@ -276,15 +276,22 @@ async fn apply_to_copy(
     schema: &Schema,
     steps: &[&Plan],
 ) -> Result<Result<Vec<Schema>, (usize, Change, String, String)>, PipelineError> {
-    let db: ScratchDatabase = scratch.create_database().await?;
+    // A copy of the database that was read back as `schema` when it was brought to its canonical form, else
+    // `schema` built anew.
+    let (db, built): (ScratchDatabase, bool) = match scratch.copy_of(schema).await {
+        Some(db) => (db, true),
+        None => (scratch.create_database().await?, false),
+    };
     let result = async {
         let client = db.connect().await?;
-        for stmt in create_script(schema) {
-            run_statement(&client, &stmt.sql).await.map_err(|e| {
+        if !built {
+            let script = create_script(schema);
+            let sqls: Vec<&str> = script.iter().map(|s| s.sql.as_str()).collect();
+            run_script(&client, &sqls).await.map_err(|(i, e)| {
                 PipelineError::Verify(format!(
                     "schemadiff could not recreate the current schema on the scratch server ({}): {}",
                     server_message(&e),
-                    stmt.sql
+                    sqls[i]
                 ))
             })?;
         }
@@ -297,7 +304,11 @@ async fn apply_to_copy(
                     }
                 }
             }
-            states.push(introspect(&client, &IntrospectOptions::default()).await?.schema);
+            states.push(
+                introspect(&client, &IntrospectOptions::default())
+                    .await?
+                    .schema,
+            );
         }
         Ok::<_, PipelineError>(Ok(states))
     }

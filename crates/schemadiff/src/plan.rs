@@ -173,7 +173,20 @@ pub async fn current(
     scratch: &schemadiff_catalog::scratch::ScratchServer,
     policy: pipeline::UnsupportedPolicy,
 ) -> Result<pipeline::Current, String> {
-    let current = match client {
+    let current = current_unwarned(client, schemas, dir, scratch, policy).await?;
+    warn_unsupported(&current.unsupported);
+    Ok(current)
+}
+
+/// [`current`], without the warning about what is left as it is.
+async fn current_unwarned(
+    client: Option<&tokio_postgres::Client>,
+    schemas: &[String],
+    dir: &std::path::Path,
+    scratch: &schemadiff_catalog::scratch::ScratchServer,
+    policy: pipeline::UnsupportedPolicy,
+) -> Result<pipeline::Current, String> {
+    match client {
         Some(c) => {
             let options = IntrospectOptions {
                 schemas: schemas.to_vec(),
@@ -183,9 +196,7 @@ pub async fn current(
         }
         None => pipeline::current_from_migrations(dir, scratch, policy).await,
     }
-    .map_err(|e| e.to_string())?;
-    warn_unsupported(&current.unsupported);
-    Ok(current)
+    .map_err(|e| e.to_string())
 }
 
 /// With --ignore-unsupported: say what is left as it is (unless -q).
@@ -207,17 +218,21 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
     let filter = args.filter.filter(&loaded.schema)?;
     let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
     let planned = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
-        let desired = pipeline::desired(&loaded, scratch)
-            .await
-            .map_err(|e| e.to_string())?;
-        let current = current(
-            client.as_ref(),
-            &args.schemas,
-            &dir,
-            scratch,
-            args.filter.policy(&loaded.schema),
-        )
-        .await?;
+        // Both sides at once, each on scratch databases of its own; the desired side's problems are reported
+        // first, as when one came after the other.
+        let (desired, current) = tokio::join!(
+            pipeline::desired(&loaded, scratch),
+            current_unwarned(
+                client.as_ref(),
+                &args.schemas,
+                &dir,
+                scratch,
+                args.filter.policy(&loaded.schema),
+            )
+        );
+        let desired = desired.map_err(|e| e.to_string())?;
+        let current = current?;
+        warn_unsupported(&current.unsupported);
         let desired = filter.overlay(&current.schema, &desired);
         let directives = schemadiff_model::Directives::of(&loaded.schema);
         let planned = pipeline::plan(&current.schema, &desired, &directives, scratch)
