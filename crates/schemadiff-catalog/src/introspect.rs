@@ -187,6 +187,10 @@ async fn read_all(
         .query("reading triggers", &crate::trigger::query(), p)
         .await?;
     schema.triggers = crate::trigger::from_rows(&rows);
+    let rows = s
+        .query("reading policies", &crate::policy::query(), p)
+        .await?;
+    schema.policies = crate::policy::from_rows(&rows);
     // What uses what, for the order of changes.
     let rows = s
         .query("reading dependencies", &crate::deps::query(), p)

@@ -11,6 +11,7 @@ pub mod function;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;
+pub mod policy;
 mod schema;
 pub mod scratch;
 mod sequence;

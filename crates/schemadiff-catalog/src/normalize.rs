@@ -460,6 +460,7 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::View(n) => format!("view `{n}`"),
         ObjectPath::Function(n, a) => format!("function `{n}({a})`"),
         ObjectPath::Trigger(t, n) => format!("trigger `{n}` of `{t}`"),
+        ObjectPath::Policy(t, n) => format!("policy `{n}` of `{t}`"),
         ObjectPath::Migrations => "`[migrations]`".into(),
         ObjectPath::Erd => "`[erd]`".into(),
     }

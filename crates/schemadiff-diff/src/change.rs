@@ -46,10 +46,14 @@ pub enum Hazard {
     /// A SECURITY DEFINER function without a pinned `search_path`: a caller's schemas can shadow what its
     /// body names and run code with its owner's rights.
     SecurityDefinerWithoutSearchPath,
+    /// Row-level security stops protecting a table: it is disabled (every row open to whoever has the
+    /// table's privileges), or the table's last policy is dropped (no row for anyone but its owner).
+    /// Refused unless allowed by name.
+    RemovesRowSecurity,
 }
 
 impl Hazard {
-    pub const ALL: [Hazard; 16] = [
+    pub const ALL: [Hazard; 17] = [
         Hazard::DeletesData,
         Hazard::RewritesTable,
         Hazard::AccessExclusiveLock,
@@ -66,6 +70,7 @@ impl Hazard {
         Hazard::RecomputesMaterializedView,
         Hazard::NeedsHandWrittenStep,
         Hazard::SecurityDefinerWithoutSearchPath,
+        Hazard::RemovesRowSecurity,
     ];
 
     pub fn code(self) -> &'static str {
@@ -86,6 +91,7 @@ impl Hazard {
             Hazard::NeedsHandWrittenStep => "needs_hand_written_step",
             Hazard::RecomputesMaterializedView => "recomputes_materialized_view",
             Hazard::SecurityDefinerWithoutSearchPath => "security_definer_without_search_path",
+            Hazard::RemovesRowSecurity => "removes_row_security",
         }
     }
 
@@ -118,6 +124,9 @@ impl Hazard {
             Hazard::SecurityDefinerWithoutSearchPath => {
                 "SECURITY DEFINER without `set = { search_path = ... }`: callers' schemas can shadow its names"
             }
+            Hazard::RemovesRowSecurity => {
+                "removes row-level security (disabled, or the table's last policy dropped)"
+            }
         }
     }
 }
@@ -132,11 +141,13 @@ pub enum ChangeKind {
     AddForeignKey,
     AlterColumn,
     AlterExtension,
+    AlterPolicy,
     AlterSequence,
     CreateEnum,
     CreateExtension,
     CreateFunction,
     CreateIndex,
+    CreatePolicy,
     CreateProcedure,
     CreateSchema,
     CreateSequence,
@@ -151,6 +162,7 @@ pub enum ChangeKind {
     DropForeignKey,
     DropFunction,
     DropIndex,
+    DropPolicy,
     DropProcedure,
     DropSchema,
     DropSequence,
@@ -172,6 +184,7 @@ pub enum ChangeKind {
     ReplaceView,
     SetComment,
     SetDefault,
+    SetRowLevelSecurity,
     SetSequenceOwner,
     SetTriggerState,
     UpdateExtension,
@@ -188,11 +201,13 @@ impl ChangeKind {
             ChangeKind::AddForeignKey => "add_foreign_key",
             ChangeKind::AlterColumn => "alter_column",
             ChangeKind::AlterExtension => "alter_extension",
+            ChangeKind::AlterPolicy => "alter_policy",
             ChangeKind::AlterSequence => "alter_sequence",
             ChangeKind::CreateEnum => "create_enum",
             ChangeKind::CreateExtension => "create_extension",
             ChangeKind::CreateFunction => "create_function",
             ChangeKind::CreateIndex => "create_index",
+            ChangeKind::CreatePolicy => "create_policy",
             ChangeKind::CreateProcedure => "create_procedure",
             ChangeKind::CreateSchema => "create_schema",
             ChangeKind::CreateSequence => "create_sequence",
@@ -207,6 +222,7 @@ impl ChangeKind {
             ChangeKind::DropForeignKey => "drop_foreign_key",
             ChangeKind::DropFunction => "drop_function",
             ChangeKind::DropIndex => "drop_index",
+            ChangeKind::DropPolicy => "drop_policy",
             ChangeKind::DropProcedure => "drop_procedure",
             ChangeKind::DropSchema => "drop_schema",
             ChangeKind::DropSequence => "drop_sequence",
@@ -228,6 +244,7 @@ impl ChangeKind {
             ChangeKind::ReplaceView => "replace_view",
             ChangeKind::SetComment => "set_comment",
             ChangeKind::SetDefault => "set_default",
+            ChangeKind::SetRowLevelSecurity => "set_row_level_security",
             ChangeKind::SetSequenceOwner => "set_sequence_owner",
             ChangeKind::SetTriggerState => "set_trigger_state",
             ChangeKind::UpdateExtension => "update_extension",
@@ -272,6 +289,8 @@ pub enum Res {
     Function(QualifiedName, String),
     /// A trigger: its relation and name.
     Trigger(QualifiedName, String),
+    /// A policy: its table and name.
+    Policy(QualifiedName, String),
 }
 
 impl Res {

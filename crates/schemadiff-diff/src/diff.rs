@@ -21,6 +21,7 @@ mod column;
 mod enum_type;
 mod extension;
 mod function;
+mod policy;
 mod schema;
 mod sequence;
 mod table;
@@ -49,6 +50,7 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     function::functions(current, desired, &mut out);
     view::views(current, desired, &mut out);
     trigger::triggers(current, desired, &mut out);
+    policy::policies(current, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
     out
 }

@@ -18,11 +18,12 @@ pub enum Kind {
     Function,
     Procedure,
     Trigger,
+    Policy,
 }
 
 impl Kind {
     /// Every kind, in the order schema.toml and dump list them.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Extension,
         Kind::Schema,
         Kind::Enum,
@@ -33,6 +34,7 @@ impl Kind {
         Kind::Function,
         Kind::Procedure,
         Kind::Trigger,
+        Kind::Policy,
     ];
 
     /// Its section in schema.toml.
@@ -49,6 +51,8 @@ impl Kind {
             Kind::Procedure => "procedures",
             // Triggers are written under their table or view: `[[tables.t.triggers]]`.
             Kind::Trigger => "tables",
+            // Policies too: `[[tables.t.policies]]`.
+            Kind::Policy => "tables",
         }
     }
 
@@ -65,6 +69,7 @@ impl Kind {
             Kind::Function => "function",
             Kind::Procedure => "procedure",
             Kind::Trigger => "trigger",
+            Kind::Policy => "policy",
         }
     }
 
@@ -97,6 +102,11 @@ impl Kind {
                 .triggers
                 .iter()
                 .map(|t| format!("{}.{}", t.relation, t.name))
+                .collect(),
+            Kind::Policy => schema
+                .policies
+                .iter()
+                .map(|p| format!("{}.{}", p.table, p.name))
                 .collect(),
         }
     }

@@ -36,6 +36,8 @@ pub enum ObjectPath {
     Function(QualifiedName, String),
     /// A trigger of a table or view: the relation and the trigger's name.
     Trigger(QualifiedName, String),
+    /// A policy of a table: the table and the policy's name.
+    Policy(QualifiedName, String),
     Migrations,
     Erd,
 }
@@ -242,6 +244,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
         spans: SourceMap::default(),
         declared: BTreeMap::new(),
         triggers: Vec::new(),
+        policies: Vec::new(),
     };
     let mut schema = d.document(root.get_ref(), root.span());
     let (mut errors, mut spans) = (d.errors, d.spans);
@@ -346,6 +349,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 spans: SourceMap::default(),
                 declared: BTreeMap::new(),
                 triggers: Vec::new(),
+                policies: Vec::new(),
             };
             let part = d.document(root.get_ref(), root.span());
             errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
@@ -402,6 +406,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 }
             }
             schema.triggers.extend(part.triggers);
+            schema.policies.extend(part.policies);
             spans.merge(part_spans, &twice);
         }
     }
@@ -454,6 +459,8 @@ pub(crate) struct Decoder {
     pub(crate) declared: BTreeMap<(&'static str, QualifiedName), Span>,
     /// Triggers decoded under their tables and views, for `Schema::triggers`.
     pub(crate) triggers: Vec<crate::trigger::Trigger>,
+    /// Policies decoded under their tables, for `Schema::policies`.
+    pub(crate) policies: Vec<crate::policy::Policy>,
 }
 
 pub(crate) const TOP_KEYS: &[&str] = &[
@@ -1176,6 +1183,7 @@ impl Decoder {
             });
         }
         schema.triggers = std::mem::take(&mut self.triggers);
+        schema.policies = std::mem::take(&mut self.policies);
         schema
     }
 

@@ -19,6 +19,8 @@ pub struct Schema {
     pub functions: Vec<crate::function::Function>,
     /// Triggers of tables and views (see [`crate::trigger`]).
     pub triggers: Vec<crate::trigger::Trigger>,
+    /// Row-level security policies of tables (see [`crate::policy`]).
+    pub policies: Vec<crate::policy::Policy>,
     /// What uses what, from the catalog (empty as written; see [`crate::deps`]).
     pub dependencies: Vec<crate::deps::Dependency>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
@@ -128,6 +130,10 @@ pub struct Table {
     pub indexes: Vec<Index>,
     pub comment: Option<String>,
     pub renamed_from: Option<QualifiedName>,
+    /// ENABLE ROW LEVEL SECURITY (see [`crate::policy`]).
+    pub row_level_security: bool,
+    /// FORCE ROW LEVEL SECURITY: the policies apply to the table's owner too.
+    pub force_row_level_security: bool,
 }
 
 impl Table {
@@ -143,6 +149,8 @@ impl Table {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            row_level_security: false,
+            force_row_level_security: false,
         }
     }
 
@@ -443,7 +451,7 @@ impl MigrationsConfig {
     pub const STATEMENT_TIMEOUT: &'static str = "1min";
     pub const LONG_STATEMENT_TIMEOUT: &'static str = "0";
     /// Every hazard code (the `Hazard` enum of schemadiff-diff; a test there keeps them equal).
-    pub const HAZARDS: [&'static str; 16] = [
+    pub const HAZARDS: [&'static str; 17] = [
         "deletes_data",
         "rewrites_table",
         "access_exclusive_lock",
@@ -460,6 +468,7 @@ impl MigrationsConfig {
         "recomputes_materialized_view",
         "needs_hand_written_step",
         "security_definer_without_search_path",
+        "removes_row_security",
     ];
 
     /// Whether PostgreSQL reads `text` as a duration setting: a whole number, then optionally a unit.

@@ -448,6 +448,8 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
         .sort_by(|a, b| (&a.name, &a.signature).cmp(&(&b.name, &b.signature)));
     s.triggers
         .sort_by(|a, b| (&a.relation, &a.name).cmp(&(&b.relation, &b.name)));
+    s.policies
+        .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
     s.schemas.sort_by(|a, b| a.name.cmp(&b.name));
     s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
     s
