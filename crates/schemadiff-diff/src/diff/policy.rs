@@ -39,6 +39,7 @@ pub(crate) fn policies(current: &Schema, desired: &Schema, out: &mut Vec<Change>
             let mut c = flag_change(
                 &t.name,
                 existing,
+                "row-level security",
                 set_row_level_security(&t.name, t.row_level_security),
             );
             if !t.row_level_security {
@@ -50,6 +51,7 @@ pub(crate) fn policies(current: &Schema, desired: &Schema, out: &mut Vec<Change>
             out.push(flag_change(
                 &t.name,
                 existing,
+                "forced row-level security",
                 set_force_row_level_security(&t.name, t.force_row_level_security),
             ));
         }
@@ -146,12 +148,12 @@ fn uses(p: &Policy, schema: &Schema) -> Vec<Res> {
         .collect()
 }
 
-fn flag_change(table: &QualifiedName, existing: bool, sql: String) -> Change {
+fn flag_change(table: &QualifiedName, existing: bool, what: &str, sql: String) -> Change {
     let c = Change::new(
         ChangeKind::SetRowLevelSecurity,
         Action::Alter,
         Phase::CreateTrigger,
-        format!("row-level security of table {}", table.sql()),
+        format!("{what} of table {}", table.sql()),
     )
     .group(group(table))
     .sql(sql)
