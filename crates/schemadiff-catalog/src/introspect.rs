@@ -191,6 +191,7 @@ async fn read_all(
         .query("reading policies", &crate::policy::query(), p)
         .await?;
     schema.policies = crate::policy::from_rows(&rows);
+    schema.roles = crate::policy::referenced_roles(&schema.policies);
     // What uses what, for the order of changes.
     let rows = s
         .query("reading dependencies", &crate::deps::query(), p)

@@ -61,3 +61,80 @@ pub(crate) fn from_rows(rows: &[Row]) -> Vec<Policy> {
         })
         .collect()
 }
+
+/// The roles `policies` name, but PUBLIC and the predefined `pg_*` roles, sorted: what a schema refers to
+/// outside itself (`Schema::roles`).
+pub fn referenced_roles(policies: &[Policy]) -> Vec<String> {
+    let mut out: Vec<String> = policies
+        .iter()
+        .flat_map(|p| &p.roles)
+        .filter(|r| *r != schemadiff_model::policy::PUBLIC && !r.starts_with("pg_"))
+        .cloned()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Create each role of `roles` that the server lacks, NOLOGIN (scratch servers only: plans never create
+/// roles). Another session creating one at the same moment is not an error.
+pub async fn ensure_roles(
+    client: &tokio_postgres::Client,
+    roles: &[String],
+) -> Result<(), tokio_postgres::Error> {
+    if roles.is_empty() {
+        return Ok(());
+    }
+    let missing: Vec<String> = client
+        .query(
+            "SELECT r FROM unnest($1::text[]) r WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r)",
+            &[&roles],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for r in missing {
+        let sql = format!("CREATE ROLE {} NOLOGIN", schemadiff_model::quote_ident(&r));
+        if let Err(e) = client.batch_execute(&sql).await {
+            if !matches!(
+                e.code(),
+                Some(&tokio_postgres::error::SqlState::DUPLICATE_OBJECT)
+                    | Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION)
+            ) {
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The role a statement of a policy (`origin`) names and the server lacks, from its error.
+pub(crate) fn missing_role(
+    origin: &schemadiff_model::ObjectPath,
+    e: &tokio_postgres::Error,
+) -> Option<String> {
+    if !matches!(origin, schemadiff_model::ObjectPath::Policy(..)) {
+        return None;
+    }
+    role_of_error(e)
+}
+
+/// The role of a `role "x" does not exist` error.
+pub fn role_of_error(e: &tokio_postgres::Error) -> Option<String> {
+    let db = e.as_db_error()?;
+    if db.code() != &tokio_postgres::error::SqlState::UNDEFINED_OBJECT {
+        return None;
+    }
+    let m = db.message();
+    let rest = m.strip_prefix("role \"")?;
+    rest.strip_suffix("\" does not exist").map(str::to_string)
+}
+
+/// How to declare `role` in schema.toml.
+pub fn declare_role_help(role: &str) -> String {
+    format!(
+        "declare it in schema.toml: `[roles]` with the line `{} = {{}}` (scratch databases then create it; plans never create roles on a live database)",
+        schemadiff_model::dump::toml_key(role)
+    )
+}

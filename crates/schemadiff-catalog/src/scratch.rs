@@ -87,6 +87,9 @@ pub struct ScratchServer {
     run: u64,
     /// On an existing server: the session that holds this run's advisory lock, opened with the first database.
     keeper: tokio::sync::Mutex<Option<tokio_postgres::Client>>,
+    /// The roles schema.toml declares (`[roles]`) and those the schemas made here refer to: each new
+    /// database finds them on the server (`crate::policy::ensure_roles`).
+    roles: Mutex<Vec<String>>,
 }
 
 /// The prefix of scratch database names; the rest is `<run as 16 hex digits>_<n>`.
@@ -171,6 +174,7 @@ impl ScratchServer {
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
             keeper: tokio::sync::Mutex::new(None),
+            roles: Mutex::new(Vec::new()),
         })
     }
 
@@ -191,7 +195,19 @@ impl ScratchServer {
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
             keeper: tokio::sync::Mutex::new(None),
+            roles: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Roles every scratch database made from now on finds on the server (created NOLOGIN when missing:
+    /// roles belong to the cluster, not to a database).
+    pub fn declare_roles(&self, roles: &[String]) {
+        let mut known = self.roles.lock().expect("not poisoned");
+        for r in roles {
+            if !known.contains(r) {
+                known.push(r.clone());
+            }
+        }
     }
 
     pub fn label(&self) -> &str {
@@ -301,6 +317,14 @@ impl ScratchServer {
                         .lock()
                         .expect("not poisoned")
                         .push(name.clone());
+                    let roles = self.roles.lock().expect("not poisoned").clone();
+                    crate::policy::ensure_roles(&admin, &roles)
+                        .await
+                        .map_err(|e| ScratchError::Create {
+                            target: self.label.clone(),
+                            message: server_message(&e),
+                            hint: "; the --dev-url role needs the CREATEROLE privilege for the roles schema.toml declares",
+                        })?;
                     let mut options = self.admin.clone();
                     options.set_dbname(name.clone());
                     return Ok(ScratchDatabase { name, options });

@@ -152,6 +152,7 @@ pub fn to_toml(schema: &Schema) -> String {
         }
         out.push('\n');
     }
+    crate::policy::dump_roles(&mut out, &schema.roles);
     for s in &schema.sequences {
         let _ = writeln!(out, "[sequences.{}]", qualified_key(&s.name));
         if let Some(t) = &s.data_type {

@@ -407,6 +407,11 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             }
             schema.triggers.extend(part.triggers);
             schema.policies.extend(part.policies);
+            for r in part.roles {
+                if !schema.roles.contains(&r) {
+                    schema.roles.push(r);
+                }
+            }
             spans.merge(part_spans, &twice);
         }
     }
@@ -478,6 +483,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "filter",
     "erd",
     "postgres_version",
+    "roles",
 ];
 const FILTER_KEYS: &[&str] = &[
     "include",
@@ -1184,6 +1190,7 @@ impl Decoder {
         }
         schema.triggers = std::mem::take(&mut self.triggers);
         schema.policies = std::mem::take(&mut self.policies);
+        schema.roles = self.roles(root);
         schema
     }
 

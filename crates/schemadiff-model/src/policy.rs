@@ -322,3 +322,45 @@ pub fn create_statements(schema: &crate::Schema) -> Vec<(ObjectPath, String)> {
     }
     out
 }
+
+impl Decoder {
+    /// `[roles]`: one `name = {}` per role the schema refers to (policies' `roles`), or `[roles.name]`.
+    pub(crate) fn roles(&mut self, root: &toml::de::DeTable) -> Vec<String> {
+        let mut out = Vec::new();
+        for (k, v) in self.section(
+            root,
+            "roles",
+            "write `[roles]` with one `name = {}` line per role",
+        ) {
+            let name = k.get_ref().to_string();
+            if name == PUBLIC || name.is_empty() || name.contains('\0') {
+                self.error(
+                    Diagnostic::new(k.span(), format!("`{name}` cannot be declared as a role"))
+                        .help("PUBLIC is every role and needs no declaration; name roles with at least one character"),
+                );
+                continue;
+            }
+            if !matches!(v.get_ref(), toml::de::DeValue::Table(t) if t.is_empty()) {
+                self.error(
+                    Diagnostic::new(v.span(), format!("role `{name}` takes no settings"))
+                        .help("write `name = {}`: roles are cluster-wide, schemadiff only needs their names"),
+                );
+                continue;
+            }
+            out.push(name);
+        }
+        out
+    }
+}
+
+/// `[roles]`, one line per role (nothing when there is none).
+pub(crate) fn dump_roles(out: &mut String, roles: &[String]) {
+    if roles.is_empty() {
+        return;
+    }
+    out.push_str("[roles]\n");
+    for r in roles {
+        let _ = writeln!(out, "{} = {{}}", crate::dump::toml_key(r));
+    }
+    out.push('\n');
+}

@@ -21,6 +21,9 @@ pub struct Schema {
     pub triggers: Vec<crate::trigger::Trigger>,
     /// Row-level security policies of tables (see [`crate::policy`]).
     pub policies: Vec<crate::policy::Policy>,
+    /// The roles the schema refers to (`[roles]`): cluster-wide, so declared rather than managed; scratch
+    /// databases find them, plans never create them. Read from a catalog: the roles its policies name.
+    pub roles: Vec<String>,
     /// What uses what, from the catalog (empty as written; see [`crate::deps`]).
     pub dependencies: Vec<crate::deps::Dependency>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.

@@ -194,6 +194,12 @@ pub async fn current_from_layout(
                 tracing::debug!("replay {}: {stmt}", file.display());
                 if let Err(e) = client.batch_execute(stmt).await {
                     let mut message = server_message(&e);
+                    if let Some(role) = schemadiff_catalog::policy::role_of_error(&e) {
+                        message.push_str(&format!(
+                            "\n  hint: {}",
+                            schemadiff_catalog::policy::declare_role_help(&role)
+                        ));
+                    }
                     if let Some(name) = missing_extension(&e) {
                         let major: i32 = client
                             .query_one(
