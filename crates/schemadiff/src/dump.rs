@@ -162,6 +162,7 @@ fn split_files(
     let mut main = Schema {
         extensions: schema.extensions.clone(),
         schemas: schema.schemas.clone(),
+        roles: schema.roles.clone(),
         ..Default::default()
     };
     let mut parts: Vec<(String, Schema)> = Vec::new();
@@ -175,6 +176,12 @@ fn split_files(
                     stem,
                     Schema {
                         tables: vec![t.clone()],
+                        policies: schema
+                            .policies
+                            .iter()
+                            .filter(|p| p.table == t.name)
+                            .cloned()
+                            .collect(),
                         ..Default::default()
                     },
                 ));
@@ -210,6 +217,12 @@ fn split_files(
                             .tables
                             .iter()
                             .filter(|t| t.name.schema == n)
+                            .cloned()
+                            .collect(),
+                        policies: schema
+                            .policies
+                            .iter()
+                            .filter(|p| p.table.schema == n)
                             .cloned()
                             .collect(),
                         ..Default::default()
