@@ -53,7 +53,7 @@ const JOINS: &str = "\
     LEFT JOIN pg_catalog.pg_class tgc ON tgc.oid = tg.tgrelid \
     LEFT JOIN pg_catalog.pg_namespace tgn ON tgn.oid = tgc.relnamespace";
 
-fn object(class: &str, id: &str, sub: &str) -> (String, String) {
+pub(crate) fn object(class: &str, id: &str, sub: &str) -> (String, String) {
     let fill = |t: &str| {
         t.replace("{class}", class)
             .replace("{id}", id)
@@ -160,7 +160,7 @@ pub(crate) fn from_rows(rows: &[Row]) -> Vec<Function> {
     out
 }
 
-fn parse_use(text: &str) -> Option<FunctionUse> {
+pub(crate) fn parse_use(text: &str) -> Option<FunctionUse> {
     let parts: Vec<&str> = text.split('\u{1f}').collect();
     match parts.as_slice() {
         ["c", s, t, c] => Some(FunctionUse::Column(

@@ -199,6 +199,11 @@ async fn read_all(
         .query("reading triggers", &crate::trigger::query(), p)
         .await?;
     schema.triggers = crate::trigger::from_rows(&rows);
+    let rows = s
+        .query("reading policies", &crate::policy::query(), p)
+        .await?;
+    schema.policies = crate::policy::from_rows(&rows);
+    schema.roles = crate::policy::referenced_roles(&schema.policies);
     // What uses what, for the order of changes.
     let rows = s
         .query("reading dependencies", &crate::deps::query(), p)

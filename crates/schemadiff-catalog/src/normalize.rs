@@ -43,6 +43,7 @@ pub async fn normalize_desired(
     loaded: &LoadedSchema,
     scratch: &ScratchServer,
 ) -> Result<Schema, NormalizeError> {
+    scratch.declare_roles(&loaded.schema.roles);
     let db = scratch.create_database().await?;
     let result = async {
         let client = db.connect().await?;
@@ -128,12 +129,18 @@ pub async fn normalize_desired(
                     }
                     _ if mentions_failed_column(&e, &failed_columns) => {}
                     origin => {
+                        let role = crate::policy::missing_role(origin, &e);
                         let field = if matches!(origin, ObjectPath::View(_)) {
                             "query"
+                        } else if role.is_some() {
+                            "roles"
                         } else {
                             ""
                         };
                         let mut problem = rejection(loaded, origin.clone(), field, &stmt.sql, &e);
+                        if let Some(role) = role {
+                            problem.help = Some(crate::policy::declare_role_help(&role));
+                        }
                         if let ObjectPath::Extension(name) = origin {
                             if let Some(help) = missing_extension_help(&client, name, &e).await {
                                 problem.help = Some(help);
@@ -412,6 +419,7 @@ pub async fn canonicalize(
     mut schema: Schema,
     scratch: &ScratchServer,
 ) -> Result<Schema, NormalizeError> {
+    scratch.declare_roles(&schema.roles);
     if scratch.holds(&schema) {
         // Built from this very schema, a database read back as it is: it is its own fixpoint.
         return Ok(schema);
@@ -504,6 +512,7 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::View(n) => format!("view `{n}`"),
         ObjectPath::Function(n, a) => format!("function `{n}({a})`"),
         ObjectPath::Trigger(t, n) => format!("trigger `{n}` of `{t}`"),
+        ObjectPath::Policy(t, n) => format!("policy `{n}` of `{t}`"),
         ObjectPath::Migrations => "`[migrations]`".into(),
         ObjectPath::Erd => "`[erd]`".into(),
     }

@@ -151,6 +151,9 @@ pub struct ScratchServer {
     /// Whether [`ScratchServer::keep_as_template`] keeps databases (not for a command that builds each schema
     /// only once, like `dump`).
     keep_templates: std::sync::atomic::AtomicBool,
+    /// The roles schema.toml declares (`[roles]`) and those the schemas made here refer to: each new
+    /// database finds them on the server (`crate::policy::ensure_roles`).
+    roles: Mutex<Vec<String>>,
 }
 
 /// How many template databases a run keeps.
@@ -240,6 +243,7 @@ impl ScratchServer {
             keeper: tokio::sync::Mutex::new(None),
             templates: Mutex::new(Vec::new()),
             keep_templates: std::sync::atomic::AtomicBool::new(true),
+            roles: Mutex::new(Vec::new()),
         })
     }
 
@@ -262,7 +266,19 @@ impl ScratchServer {
             keeper: tokio::sync::Mutex::new(None),
             templates: Mutex::new(Vec::new()),
             keep_templates: std::sync::atomic::AtomicBool::new(true),
+            roles: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Roles every scratch database made from now on finds on the server (created NOLOGIN when missing:
+    /// roles belong to the cluster, not to a database).
+    pub fn declare_roles(&self, roles: &[String]) {
+        let mut known = self.roles.lock().expect("not poisoned");
+        for r in roles {
+            if !known.contains(r) {
+                known.push(r.clone());
+            }
+        }
     }
 
     pub fn label(&self) -> &str {
@@ -383,6 +399,14 @@ impl ScratchServer {
                         .lock()
                         .expect("not poisoned")
                         .push(name.clone());
+                    let roles = self.roles.lock().expect("not poisoned").clone();
+                    crate::policy::ensure_roles(&admin, &roles)
+                        .await
+                        .map_err(|e| ScratchError::Create {
+                            target: self.label.clone(),
+                            message: server_message(&e),
+                            hint: "; the --dev-url role needs the CREATEROLE privilege for the roles schema.toml declares",
+                        })?;
                     let mut options = self.admin.clone();
                     options.set_dbname(name.clone());
                     return Ok(ScratchDatabase { name, options });

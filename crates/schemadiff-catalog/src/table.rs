@@ -28,7 +28,7 @@ pub(crate) async fn read(
         .query(
             "reading tables",
             &format!(
-                "SELECT c.oid, n.nspname::text, c.relname::text, d.description \
+                "SELECT c.oid, n.nspname::text, c.relname::text, d.description, c.relrowsecurity, c.relforcerowsecurity \
                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
                  WHERE c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
@@ -46,6 +46,8 @@ pub(crate) async fn read(
             r.get::<_, String>(2),
         ));
         t.comment = r.get(3);
+        t.row_level_security = r.get(4);
+        t.force_row_level_security = r.get(5);
         tables.insert(oid, t);
         order.push(oid);
     }

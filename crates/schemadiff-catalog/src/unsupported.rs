@@ -112,7 +112,7 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'm') AND c.reloptions IS NOT NULL \
            UNION ALL SELECT 'row-level security on', ns.nspname, c.relname || CASE WHEN c.relforcerowsecurity THEN ' (forced)' ELSE '' END, \
                   'pg_class'::regclass, c.oid, NULL, NULL \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relrowsecurity OR c.relforcerowsecurity \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND (c.relkind <> 'r' OR c.relispartition) \
            UNION ALL SELECT 'replica identity of', ns.nspname, c.relname || ' (' || CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' ELSE 'index' END || ')', \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' \
@@ -150,6 +150,7 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN ns ON ns.oid = c.relnamespace WHERE r.rulename <> '_RETURN' \
            UNION ALL SELECT 'policy', ns.nspname, pol.polname || ' on ' || c.relname, 'pg_policy'::regclass, pol.oid, 'pg_policy'::regclass, pol.oid \
            FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN ns ON ns.oid = c.relnamespace \
+           WHERE c.relkind <> 'r' OR c.relispartition \
            UNION ALL SELECT 'base type', ns.nspname, t.typname, \
                   'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid \
            FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \

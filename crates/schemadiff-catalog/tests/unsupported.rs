@@ -17,6 +17,8 @@ CREATE TABLE tuned (id integer) WITH (fillfactor = 70);
 CREATE TABLE ri (id integer); ALTER TABLE ri REPLICA IDENTITY FULL;
 ALTER TABLE t ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own ON t USING (n > 0);
+ALTER TABLE p ENABLE ROW LEVEL SECURITY;
+CREATE POLICY part_own ON p USING (at > '2026-01-01');
 GRANT SELECT ON t TO PUBLIC;
 GRANT UPDATE (body) ON t TO PUBLIC;
 ALTER TABLE t ALTER COLUMN body SET STORAGE EXTERNAL;
@@ -68,8 +70,8 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "unlogged table public.scratchpad",
         "storage parameters of public.tuned (fillfactor=70)",
         "replica identity of public.ri (full)",
-        "row-level security on public.t",
-        "policy public.own on t (uses public.t, public.t.n)",
+        "row-level security on public.p",
+        "policy public.part_own on p (uses public.p, public.p.at)",
         "grants on public.t",
         "grants on column public.t.body",
         "storage of column public.t.body (external)",
@@ -98,6 +100,8 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
     }
     // Modelled kinds are read, never listed.
     for modelled in [
+        "row-level security on public.t",
+        "policy public.own on t (uses public.t, public.t.n)",
         "view public.v",
         "materialized view public.mv",
         "function public.f",
@@ -117,6 +121,14 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "f, trg, pr, on_ddl, span_diff"
     );
     assert_eq!(read.schema.triggers.len(), 1);
+    assert_eq!(read.schema.policies.len(), 1, "own on t");
+    let t = read
+        .schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "t")
+        .unwrap();
+    assert!(t.row_level_security && !t.force_row_level_security);
 }
 
 #[tokio::test]

@@ -46,10 +46,14 @@ pub enum Hazard {
     /// A SECURITY DEFINER function without a pinned `search_path`: a caller's schemas can shadow what its
     /// body names and run code with its owner's rights.
     SecurityDefinerWithoutSearchPath,
+    /// Row-level security stops protecting a table: it is disabled (every row open to whoever has the
+    /// table's privileges), or the table's last policy is dropped (no row for anyone but its owner).
+    /// Refused unless allowed by name.
+    RemovesRowSecurity,
 }
 
 impl Hazard {
-    pub const ALL: [Hazard; 16] = [
+    pub const ALL: [Hazard; 17] = [
         Hazard::DeletesData,
         Hazard::RewritesTable,
         Hazard::AccessExclusiveLock,
@@ -66,6 +70,7 @@ impl Hazard {
         Hazard::RecomputesMaterializedView,
         Hazard::NeedsHandWrittenStep,
         Hazard::SecurityDefinerWithoutSearchPath,
+        Hazard::RemovesRowSecurity,
     ];
 
     pub fn code(self) -> &'static str {
@@ -86,6 +91,7 @@ impl Hazard {
             Hazard::NeedsHandWrittenStep => "needs_hand_written_step",
             Hazard::RecomputesMaterializedView => "recomputes_materialized_view",
             Hazard::SecurityDefinerWithoutSearchPath => "security_definer_without_search_path",
+            Hazard::RemovesRowSecurity => "removes_row_security",
         }
     }
 
@@ -118,6 +124,9 @@ impl Hazard {
             Hazard::SecurityDefinerWithoutSearchPath => {
                 "SECURITY DEFINER without `set = { search_path = ... }`: callers' schemas can shadow its names"
             }
+            Hazard::RemovesRowSecurity => {
+                "removes row-level security (disabled, or the table's last policy dropped)"
+            }
         }
     }
 }
@@ -135,6 +144,7 @@ pub enum ChangeKind {
     AlterCompositeType,
     AlterDomain,
     AlterExtension,
+    AlterPolicy,
     AlterSequence,
     CreateCompositeType,
     CreateDomain,
@@ -142,6 +152,7 @@ pub enum ChangeKind {
     CreateExtension,
     CreateFunction,
     CreateIndex,
+    CreatePolicy,
     CreateProcedure,
     CreateRangeType,
     CreateSchema,
@@ -160,6 +171,7 @@ pub enum ChangeKind {
     DropForeignKey,
     DropFunction,
     DropIndex,
+    DropPolicy,
     DropProcedure,
     DropRangeType,
     DropSchema,
@@ -185,6 +197,7 @@ pub enum ChangeKind {
     ReplaceView,
     SetComment,
     SetDefault,
+    SetRowLevelSecurity,
     SetSequenceOwner,
     SetTriggerState,
     UpdateExtension,
@@ -204,6 +217,7 @@ impl ChangeKind {
             ChangeKind::AlterCompositeType => "alter_composite_type",
             ChangeKind::AlterDomain => "alter_domain",
             ChangeKind::AlterExtension => "alter_extension",
+            ChangeKind::AlterPolicy => "alter_policy",
             ChangeKind::AlterSequence => "alter_sequence",
             ChangeKind::CreateCompositeType => "create_composite_type",
             ChangeKind::CreateDomain => "create_domain",
@@ -211,6 +225,7 @@ impl ChangeKind {
             ChangeKind::CreateExtension => "create_extension",
             ChangeKind::CreateFunction => "create_function",
             ChangeKind::CreateIndex => "create_index",
+            ChangeKind::CreatePolicy => "create_policy",
             ChangeKind::CreateProcedure => "create_procedure",
             ChangeKind::CreateRangeType => "create_range_type",
             ChangeKind::CreateSchema => "create_schema",
@@ -229,6 +244,7 @@ impl ChangeKind {
             ChangeKind::DropForeignKey => "drop_foreign_key",
             ChangeKind::DropFunction => "drop_function",
             ChangeKind::DropIndex => "drop_index",
+            ChangeKind::DropPolicy => "drop_policy",
             ChangeKind::DropProcedure => "drop_procedure",
             ChangeKind::DropRangeType => "drop_range_type",
             ChangeKind::DropSchema => "drop_schema",
@@ -254,6 +270,7 @@ impl ChangeKind {
             ChangeKind::ReplaceView => "replace_view",
             ChangeKind::SetComment => "set_comment",
             ChangeKind::SetDefault => "set_default",
+            ChangeKind::SetRowLevelSecurity => "set_row_level_security",
             ChangeKind::SetSequenceOwner => "set_sequence_owner",
             ChangeKind::SetTriggerState => "set_trigger_state",
             ChangeKind::UpdateExtension => "update_extension",
@@ -301,6 +318,8 @@ pub enum Res {
     /// The types made of a type (domains over it): released by their drops, removed when the type is made
     /// anew, so that those going away go first.
     MadeOf(QualifiedName),
+    /// A policy: its table and name.
+    Policy(QualifiedName, String),
 }
 
 impl Res {

@@ -23,6 +23,7 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod policy;
 mod range;
 mod schema;
 mod sequence;
@@ -55,6 +56,7 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     function::functions(current, desired, &mut out);
     view::views(current, desired, &mut out);
     trigger::triggers(current, desired, &mut out);
+    policy::policies(current, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
     out
 }

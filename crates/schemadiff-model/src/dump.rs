@@ -161,6 +161,7 @@ pub fn to_toml(schema: &Schema) -> String {
     for t in &schema.composite_types {
         crate::composite::dump(&mut out, t);
     }
+    crate::policy::dump_roles(&mut out, &schema.roles);
     for s in &schema.sequences {
         let _ = writeln!(out, "[sequences.{}]", qualified_key(&s.name));
         if let Some(t) = &s.data_type {
@@ -200,6 +201,9 @@ pub fn to_toml(schema: &Schema) -> String {
     for t in &schema.tables {
         table(&mut out, schema, t);
         triggers(&mut out, "tables", &t.name);
+        for p in schema.policies.iter().filter(|p| p.table == t.name) {
+            crate::policy::dump(&mut out, &format!("tables.{}", qualified_key(&t.name)), p);
+        }
     }
     // Each view after the views it reads, so that the file creates in its own order.
     for v in crate::view::creation_order(&schema.views) {
@@ -227,6 +231,8 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
         || t.primary_key.is_some()
         || t.renamed_from.is_some()
         || t.columns.is_empty()
+        || t.row_level_security
+        || t.force_row_level_security
     {
         let _ = writeln!(out, "[tables.{key}]");
         if let Some(c) = &t.comment {
@@ -235,6 +241,8 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
         if let Some(r) = &t.renamed_from {
             let _ = writeln!(out, "renamed_from = {}", toml_string(&r.to_string()));
         }
+        flag(out, "row_level_security", t.row_level_security);
+        flag(out, "force_row_level_security", t.force_row_level_security);
         if let Some(pk) = &t.primary_key {
             let name = pk
                 .name

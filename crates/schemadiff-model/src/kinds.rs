@@ -21,11 +21,12 @@ pub enum Kind {
     Function,
     Procedure,
     Trigger,
+    Policy,
 }
 
 impl Kind {
     /// Every kind, in the order schema.toml and dump list them.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Extension,
         Kind::Schema,
         Kind::Enum,
@@ -39,6 +40,7 @@ impl Kind {
         Kind::Function,
         Kind::Procedure,
         Kind::Trigger,
+        Kind::Policy,
     ];
 
     /// Its section in schema.toml.
@@ -58,6 +60,8 @@ impl Kind {
             Kind::Procedure => "procedures",
             // Triggers are written under their table or view: `[[tables.t.triggers]]`.
             Kind::Trigger => "tables",
+            // Policies too: `[[tables.t.policies]]`.
+            Kind::Policy => "tables",
         }
     }
 
@@ -77,6 +81,7 @@ impl Kind {
             Kind::Function => "function",
             Kind::Procedure => "procedure",
             Kind::Trigger => "trigger",
+            Kind::Policy => "policy",
         }
     }
 
@@ -120,6 +125,11 @@ impl Kind {
                 .triggers
                 .iter()
                 .map(|t| format!("{}.{}", t.relation, t.name))
+                .collect(),
+            Kind::Policy => schema
+                .policies
+                .iter()
+                .map(|p| format!("{}.{}", p.table, p.name))
                 .collect(),
         }
     }

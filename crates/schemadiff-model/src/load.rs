@@ -42,6 +42,8 @@ pub enum ObjectPath {
     Function(QualifiedName, String),
     /// A trigger of a table or view: the relation and the trigger's name.
     Trigger(QualifiedName, String),
+    /// A policy of a table: the table and the policy's name.
+    Policy(QualifiedName, String),
     Migrations,
     Erd,
 }
@@ -248,6 +250,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
         spans: SourceMap::default(),
         declared: BTreeMap::new(),
         triggers: Vec::new(),
+        policies: Vec::new(),
     };
     let mut schema = d.document(root.get_ref(), root.span());
     let (mut errors, mut spans) = (d.errors, d.spans);
@@ -352,6 +355,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 spans: SourceMap::default(),
                 declared: BTreeMap::new(),
                 triggers: Vec::new(),
+                policies: Vec::new(),
             };
             let part = d.document(root.get_ref(), root.span());
             errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
@@ -411,6 +415,12 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 }
             }
             schema.triggers.extend(part.triggers);
+            schema.policies.extend(part.policies);
+            for r in part.roles {
+                if !schema.roles.contains(&r) {
+                    schema.roles.push(r);
+                }
+            }
             spans.merge(part_spans, &twice);
         }
     }
@@ -463,6 +473,8 @@ pub(crate) struct Decoder {
     pub(crate) declared: BTreeMap<(&'static str, QualifiedName), Span>,
     /// Triggers decoded under their tables and views, for `Schema::triggers`.
     pub(crate) triggers: Vec<crate::trigger::Trigger>,
+    /// Policies decoded under their tables, for `Schema::policies`.
+    pub(crate) policies: Vec<crate::policy::Policy>,
 }
 
 pub(crate) const TOP_KEYS: &[&str] = &[
@@ -483,6 +495,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "filter",
     "erd",
     "postgres_version",
+    "roles",
 ];
 const FILTER_KEYS: &[&str] = &[
     "include",
@@ -1218,6 +1231,8 @@ impl Decoder {
             });
         }
         schema.triggers = std::mem::take(&mut self.triggers);
+        schema.policies = std::mem::take(&mut self.policies);
+        schema.roles = self.roles(root);
         schema
     }
 

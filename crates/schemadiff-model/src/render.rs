@@ -140,6 +140,9 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
             push(p, crate::trigger::enable_trigger(t));
         }
     }
+    for (origin, sql) in crate::policy::create_statements(schema) {
+        push(origin, sql);
+    }
     for s in &schema.sequences {
         if let Some(o) = &s.owned_by {
             push(
@@ -256,6 +259,12 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
                 origin: ObjectPath::Function(f.name.clone(), f.arguments.clone()),
             });
         }
+    }
+    for p in schema.policies.iter().filter(|p| p.comment.is_some()) {
+        out.push(Statement {
+            sql: crate::policy::comment_on_policy(p, &p.comment),
+            origin: ObjectPath::Policy(p.table.clone(), p.name.clone()),
+        });
     }
     for t in &schema.triggers {
         if t.comment.is_some() {

@@ -20,6 +20,9 @@ pub(crate) const TABLE_KEYS: &[&str] = &[
     "indexes",
     "comment",
     "renamed_from",
+    "row_level_security",
+    "force_row_level_security",
+    "policies",
 ];
 pub(crate) const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -156,6 +159,8 @@ impl Decoder {
         let mut table = Table::new(name.clone());
         table.comment = self.opt_string(&obj, "comment");
         table.renamed_from = self.qualified(&obj, "renamed_from");
+        table.row_level_security = self.boolean(&obj, "row_level_security");
+        table.force_row_level_security = self.boolean(&obj, "force_row_level_security");
 
         if let Some(cols) = obj.get("columns") {
             if let Some(ct) = self.table(cols, &format!("`columns` of {what}"), "write `[tables.name.columns]` with one `column = { type = \"...\" }` line per column") {
@@ -180,6 +185,8 @@ impl Decoder {
         table.indexes = self.array_of(&obj, "indexes", |d, i, item| d.index(&name, i, item));
         let triggers = self.array_of(&obj, "triggers", |d, i, item| d.trigger(&name, i, item));
         self.triggers.extend(triggers);
+        let policies = self.array_of(&obj, "policies", |d, i, item| d.policy(&name, i, item));
+        self.policies.extend(policies);
         Some(table)
     }
 

@@ -25,6 +25,11 @@ pub struct Schema {
     pub functions: Vec<crate::function::Function>,
     /// Triggers of tables and views (see [`crate::trigger`]).
     pub triggers: Vec<crate::trigger::Trigger>,
+    /// Row-level security policies of tables (see [`crate::policy`]).
+    pub policies: Vec<crate::policy::Policy>,
+    /// The roles the schema refers to (`[roles]`): cluster-wide, so declared rather than managed; scratch
+    /// databases find them, plans never create them. Read from a catalog: the roles its policies name.
+    pub roles: Vec<String>,
     /// What uses what, from the catalog (empty as written; see [`crate::deps`]).
     pub dependencies: Vec<crate::deps::Dependency>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
@@ -134,6 +139,10 @@ pub struct Table {
     pub indexes: Vec<Index>,
     pub comment: Option<String>,
     pub renamed_from: Option<QualifiedName>,
+    /// ENABLE ROW LEVEL SECURITY (see [`crate::policy`]).
+    pub row_level_security: bool,
+    /// FORCE ROW LEVEL SECURITY: the policies apply to the table's owner too.
+    pub force_row_level_security: bool,
 }
 
 impl Table {
@@ -149,6 +158,8 @@ impl Table {
             indexes: Vec::new(),
             comment: None,
             renamed_from: None,
+            row_level_security: false,
+            force_row_level_security: false,
         }
     }
 
@@ -449,7 +460,7 @@ impl MigrationsConfig {
     pub const STATEMENT_TIMEOUT: &'static str = "1min";
     pub const LONG_STATEMENT_TIMEOUT: &'static str = "0";
     /// Every hazard code (the `Hazard` enum of schemadiff-diff; a test there keeps them equal).
-    pub const HAZARDS: [&'static str; 16] = [
+    pub const HAZARDS: [&'static str; 17] = [
         "deletes_data",
         "rewrites_table",
         "access_exclusive_lock",
@@ -466,6 +477,7 @@ impl MigrationsConfig {
         "recomputes_materialized_view",
         "needs_hand_written_step",
         "security_definer_without_search_path",
+        "removes_row_security",
     ];
 
     /// Whether PostgreSQL reads `text` as a duration setting: a whole number, then optionally a unit.

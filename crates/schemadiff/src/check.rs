@@ -470,6 +470,13 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
         };
         m.insert(ObjectPath::Trigger(t.relation.clone(), t.name.clone()), f);
     }
+    for p in &s.policies {
+        let f = Schema {
+            policies: vec![p.clone()],
+            ..Default::default()
+        };
+        m.insert(ObjectPath::Policy(p.table.clone(), p.name.clone()), f);
+    }
     m
 }
 
@@ -556,6 +563,7 @@ fn object_name(path: &ObjectPath) -> String {
         ObjectPath::View(n) => format!("view {n}"),
         ObjectPath::Function(n, a) => format!("function {n}({a})"),
         ObjectPath::Trigger(t, n) => format!("trigger {n} on {t}"),
+        ObjectPath::Policy(t, n) => format!("policy {n} on {t}"),
         other => format!("{other:?}"),
     };
     schemadiff_model::printable(&name).into_owned()

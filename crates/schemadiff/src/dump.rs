@@ -164,6 +164,7 @@ fn split_files(
     let mut main = Schema {
         extensions: schema.extensions.clone(),
         schemas: schema.schemas.clone(),
+        roles: schema.roles.clone(),
         ..Default::default()
     };
     let mut parts: Vec<(String, Schema)> = Vec::new();
@@ -177,6 +178,12 @@ fn split_files(
                     stem,
                     Schema {
                         tables: vec![t.clone()],
+                        policies: schema
+                            .policies
+                            .iter()
+                            .filter(|p| p.table == t.name)
+                            .cloned()
+                            .collect(),
                         ..Default::default()
                     },
                 ));
@@ -212,6 +219,12 @@ fn split_files(
                             .tables
                             .iter()
                             .filter(|t| t.name.schema == n)
+                            .cloned()
+                            .collect(),
+                        policies: schema
+                            .policies
+                            .iter()
+                            .filter(|p| p.table.schema == n)
                             .cloned()
                             .collect(),
                         ..Default::default()

@@ -110,6 +110,14 @@ impl Filter {
                 out.triggers.push(o.clone());
             }
         }
+        out.policies.retain(|o| self.keeps(&o.table));
+        out.policies.extend(
+            current
+                .policies
+                .iter()
+                .filter(|o| !self.keeps(&o.table))
+                .cloned(),
+        );
         // A schema stays as it is when it is left out, or holds an object that is.
         let holds_left_out = |schema: &str| {
             let left = |n: &QualifiedName| n.schema == schema && !self.keeps(n);
@@ -144,6 +152,7 @@ impl Filter {
         out.views.retain(|o| self.keeps(&o.name));
         out.functions.retain(|o| self.keeps(&o.name));
         out.triggers.retain(|o| self.keeps(&o.relation));
+        out.policies.retain(|o| self.keeps(&o.table));
         out.schemas.retain(|s| self.keeps_schema(&s.name));
         out
     }

@@ -194,6 +194,12 @@ pub async fn current_from_layout(
                 tracing::debug!("replay {}: {stmt}", file.display());
                 if let Err(e) = client.batch_execute(stmt).await {
                     let mut message = server_message(&e);
+                    if let Some(role) = schemadiff_catalog::policy::role_of_error(&e) {
+                        message.push_str(&format!(
+                            "\n  hint: {}",
+                            schemadiff_catalog::policy::declare_role_help(&role)
+                        ));
+                    }
                     if let Some(name) = missing_extension(&e) {
                         let major: i32 = client
                             .query_one(
@@ -462,6 +468,8 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
         .sort_by(|a, b| (&a.name, &a.signature).cmp(&(&b.name, &b.signature)));
     s.triggers
         .sort_by(|a, b| (&a.relation, &a.name).cmp(&(&b.relation, &b.name)));
+    s.policies
+        .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
     s.schemas.sort_by(|a, b| a.name.cmp(&b.name));
     s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
     s

@@ -71,8 +71,8 @@ pub struct HazardArgs {
     pub allow_hazards: Vec<String>,
 }
 
-/// The hazards refused unless allowed: data loss always; in online mode, what still blocks writes for long.
-pub const GUARDED: [Hazard; 1] = [Hazard::DeletesData];
+/// The hazards refused unless allowed: data loss and the end of a table's row-level security always; in online mode, what still blocks writes for long.
+pub const GUARDED: [Hazard; 2] = [Hazard::DeletesData, Hazard::RemovesRowSecurity];
 pub const GUARDED_ONLINE: [Hazard; 4] = [
     Hazard::RewritesTable,
     Hazard::BuildsIndexBlockingWrites,

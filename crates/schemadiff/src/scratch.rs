@@ -14,6 +14,8 @@ pub struct Target {
     pub from: String,
     /// The extensions the schema declares: without a major, a local installation that has them is preferred.
     pub extensions: Vec<String>,
+    /// The roles schema.toml declares (`[roles]`): scratch databases find them on the server.
+    pub roles: Vec<String>,
 }
 
 impl Target {
@@ -39,6 +41,7 @@ impl Target {
                 major: Some(num as u32 / 10000),
                 from: "the live database".into(),
                 extensions,
+                roles: schema.roles.clone(),
             });
         }
         Ok(match schema.postgres_version {
@@ -46,9 +49,11 @@ impl Target {
                 major: Some(v),
                 from: "`postgres_version` in schema.toml".into(),
                 extensions,
+                roles: schema.roles.clone(),
             },
             None => Target {
                 extensions,
+                roles: schema.roles.clone(),
                 ..Target::default()
             },
         })
@@ -95,6 +100,7 @@ pub async fn start(args: &ScratchArgs, target: &Target) -> Result<ScratchServer,
                 .map_err(|e| format!("error: {e}"))?
         }
     };
+    server.declare_roles(&target.roles);
     if let Some(w) = server.warning() {
         warn(&format!(
             "{w} (the target's version is that of {})",

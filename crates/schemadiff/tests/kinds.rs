@@ -45,6 +45,9 @@ fn sample(kind: Kind) -> &'static str {
         Kind::Trigger => {
             "[tables.base.columns]\nid = \"integer\"\n\n[[tables.base.triggers]]\nname = \"sample\"\ntiming = \"before\"\nevents = [\"insert\"]\nfor_each = \"row\"\nfunction = \"touch\"\n\n[functions.\"touch()\"]\nreturns = \"trigger\"\nlanguage = \"plpgsql\"\nbody = \"BEGIN RETURN NEW; END\"\n"
         }
+        Kind::Policy => {
+            "[tables.base]\nrow_level_security = true\n\n[tables.base.columns]\nid = \"integer\"\n\n[[tables.base.policies]]\nname = \"sample\"\ncommand = \"select\"\nusing = \"id > 0\"\n"
+        }
     }
 }
 
@@ -53,7 +56,7 @@ fn expected_name(kind: Kind) -> &'static str {
         Kind::Extension => "hstore",
         Kind::Schema => "sample",
         Kind::Function | Kind::Procedure => "sample(integer)",
-        Kind::Trigger => "base.sample",
+        Kind::Trigger | Kind::Policy => "base.sample",
         // Names in `public` are written bare.
         _ => "sample",
     }

@@ -8,6 +8,17 @@ use schemadiff_model::{LoadedSchema, create_script};
 /// Apply the CREATE script of a loaded schema, one statement at a time; on failure, say which statement and
 /// which element of the file it came from, with the server's message.
 pub async fn apply(client: &tokio_postgres::Client, loaded: &LoadedSchema) -> Result<(), String> {
+    // Declared roles belong to the cluster: made once, as scratch servers do.
+    for role in &loaded.schema.roles {
+        let sql = format!(
+            "DO $$BEGIN CREATE ROLE {} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END$$",
+            schemadiff_model::quote_ident(role).replace('$', "")
+        );
+        client
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| format!("{sql}: {e}"))?;
+    }
     for stmt in create_script(&loaded.schema) {
         if let Err(e) = client.batch_execute(&stmt.sql).await {
             let at = loaded

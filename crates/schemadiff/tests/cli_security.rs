@@ -1,0 +1,140 @@
+//! Roles and row-level security through the commands: a migrations directory that creates a policy for a
+//! role declared in schema.toml (`[roles]`) replays on the scratch server, which creates the role; one naming
+//! a role nobody declared fails with an error naming the role and how to declare it, as does a policy of
+//! schema.toml itself (pointing at its `roles`); a plan that disables row-level security is refused unless
+//! `removes_row_security` is allowed.
+
+mod common;
+
+use std::process::Output;
+
+fn text(out: &Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn schema(role: &str, declare: bool) -> String {
+    let roles = if declare {
+        format!("[roles]\n{role} = {{}}\n\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "{roles}[tables.docs]\nrow_level_security = true\nprimary_key = [\"id\"]\n\n[tables.docs.columns]\nid = \"integer\"\nowner = \"text\"\n\n[[tables.docs.policies]]\nname = \"own\"\nroles = [\"{role}\"]\nusing = \"owner = current_user\"\n"
+    )
+}
+
+fn migration(role: &str) -> String {
+    format!(
+        "CREATE TABLE docs (id integer PRIMARY KEY, owner text);\nALTER TABLE docs ENABLE ROW LEVEL SECURITY;\nCREATE POLICY own ON docs TO {role} USING (owner = current_user);\n"
+    )
+}
+
+#[tokio::test]
+async fn a_declared_role_replays_and_an_undeclared_one_is_named() {
+    let (_keep, dev) = common::dev_url().await;
+    let declared = format!("sec_declared_{}", std::process::id());
+    let dir = common::project_with_migrations(
+        "cli-security",
+        "declared",
+        &schema(&declared, true),
+        &[("001_init.sql", &migration(&declared))],
+    );
+    let out = common::schemadiff(&dir, &["check", "--dev-url", &dev], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // Nobody declared it, and the server lacks it: the replay names it and says how to declare it.
+    let undeclared = format!("sec_undeclared_{}", std::process::id());
+    let dir = common::project_with_migrations(
+        "cli-security",
+        "undeclared",
+        &schema(&declared, true),
+        &[("001_init.sql", &migration(&undeclared))],
+    );
+    let out = common::schemadiff(&dir, &["check", "--dev-url", &dev], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        err.contains(&format!("role \"{undeclared}\" does not exist")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
+    assert!(err.contains("[roles]"), "{err}");
+
+    // A policy of schema.toml naming an undeclared role: the error points at its `roles`.
+    let dir = common::project("cli-security", "toml", &schema(&undeclared, false), &[]);
+    let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        err.contains(&format!("role \"{undeclared}\" does not exist")),
+        "{err}"
+    );
+    assert!(err.contains("schema.toml:11:"), "{err}");
+    assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
+}
+
+#[tokio::test]
+async fn disabling_row_level_security_is_refused_unless_allowed() {
+    let (_keep, dev) = common::dev_url().await;
+    let db = schemadiff_testkit::fresh_database().await;
+    db.client()
+        .await
+        .batch_execute(
+            "CREATE TABLE docs (id integer PRIMARY KEY); ALTER TABLE docs ENABLE ROW LEVEL SECURITY; \
+             CREATE POLICY all_rows ON docs USING (true);",
+        )
+        .await
+        .unwrap();
+    let url = db.conninfo().to_string();
+    // The last policy goes while row-level security stays: nobody but the owner sees a row.
+    let last_policy = "[tables.docs]\nrow_level_security = true\nprimary_key = [\"id\"]\n\n[tables.docs.columns]\nid = \"integer\"\n";
+    // Row-level security goes: every row is open.
+    let disabled = "[tables.docs]\nprimary_key = [\"id\"]\n\n[tables.docs.columns]\nid = \"integer\"\n\n[[tables.docs.policies]]\nname = \"all_rows\"\nusing = \"true\"\n";
+    for (name, toml) in [("last-policy", last_policy), ("disabled", disabled)] {
+        let dir = common::project("cli-security", name, toml, &[]);
+        let out = common::schemadiff(
+            &dir,
+            &["plan", "--dev-url", &dev, "--database-url", &url],
+            &[],
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out));
+        assert!(err.contains("removes row-level security"), "{name}: {err}");
+        assert!(
+            err.contains("--allow-hazards removes_row_security"),
+            "{name}: {err}"
+        );
+        // --allow-destructive is about data, not access.
+        let out = common::schemadiff(
+            &dir,
+            &[
+                "plan",
+                "--dev-url",
+                &dev,
+                "--database-url",
+                &url,
+                "--allow-destructive",
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out));
+        let out = common::schemadiff(
+            &dir,
+            &[
+                "plan",
+                "--dev-url",
+                &dev,
+                "--database-url",
+                &url,
+                "--allow-hazards",
+                "removes_row_security",
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out));
+    }
+}

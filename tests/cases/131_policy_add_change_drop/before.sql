@@ -1,0 +1,12 @@
+CREATE TABLE docs (id integer PRIMARY KEY, owner text NOT NULL DEFAULT current_user, public boolean NOT NULL DEFAULT false);
+ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read_own ON docs FOR SELECT USING (owner = current_user);
+CREATE POLICY insert_own ON docs FOR INSERT WITH CHECK (owner = current_user);
+CREATE POLICY update_own ON docs FOR UPDATE USING (owner = current_user) WITH CHECK (owner = current_user);
+CREATE POLICY to_roles ON docs FOR SELECT TO PUBLIC USING (public);
+CREATE POLICY gone ON docs FOR DELETE USING (owner = current_user);
+CREATE POLICY command_changes ON docs FOR SELECT USING (true);
+CREATE POLICY loses_check ON docs USING (owner = current_user) WITH CHECK (public);
+CREATE POLICY commented ON docs FOR SELECT USING (id > 0);
+COMMENT ON POLICY commented ON docs IS 'before';
+INSERT INTO docs (id, owner) VALUES (1, 'x');
