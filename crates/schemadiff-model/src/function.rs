@@ -484,7 +484,15 @@ fn setting_value(name: &str, value: &str) -> String {
             .map(|items| {
                 items
                     .iter()
-                    .map(|i| quote_ident(i))
+                    // `SET search_path = ''` is stored as `""`: an empty item, which is written as a literal
+                    // (an empty quoted identifier is a syntax error).
+                    .map(|i| {
+                        if i.is_empty() {
+                            "''".to_string()
+                        } else {
+                            quote_ident(i)
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             })
@@ -642,7 +650,15 @@ pub(crate) fn dump(out: &mut String, f: &Function) {
         let pairs: Vec<String> = f
             .set
             .iter()
-            .map(|(k, v)| format!("{} = {}", toml_key(k), toml_string(v)))
+            .map(|(k, v)| {
+                // An empty list (`SET search_path = ''`, read back as `""`) is written as it is declared.
+                let v = if v == "\"\"" && LIST_VARIABLES.contains(&k.as_str()) {
+                    ""
+                } else {
+                    v
+                };
+                format!("{} = {}", toml_key(k), toml_string(v))
+            })
             .collect();
         let _ = writeln!(out, "set = {{ {} }}", pairs.join(", "));
     }
@@ -741,7 +757,7 @@ pub(crate) fn check(c: &mut crate::validate::Checker, f: &Function) {
             )
             .help = Some("write names of settings in lower case: `search_path`, `work_mem`".into());
         }
-        if LIST_VARIABLES.contains(&k.as_str()) && list_items(v).is_none() {
+        if LIST_VARIABLES.contains(&k.as_str()) && !v.is_empty() && list_items(v).is_none() {
             c.err(
                 &p,
                 "set",
@@ -835,5 +851,9 @@ mod tests {
             "\"$user\", public"
         );
         assert_eq!(setting_value("work_mem", "64MB"), "'64MB'");
+        // `SET search_path = ''` (Supabase's advice for SECURITY DEFINER functions) reads back as `""`.
+        assert_eq!(setting_value("search_path", "\"\""), "''");
+        assert_eq!(setting_value("search_path", "\"\", public"), "'', public");
+        assert_eq!(setting_value("search_path", ""), "''");
     }
 }
