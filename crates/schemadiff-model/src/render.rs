@@ -109,6 +109,9 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
             );
         }
     }
+    for (origin, sql) in crate::table_options::replica_identities(schema) {
+        push(origin, sql);
+    }
     for t in &schema.tables {
         for (i, fk) in t.foreign_keys.iter().enumerate() {
             push(
@@ -393,6 +396,11 @@ pub fn table_additions(t: &Table) -> Vec<(ObjectPath, String)> {
             ));
         }
     }
+    for c in &t.columns {
+        for sql in crate::table_options::column_statements(&t.name, c) {
+            out.push((ObjectPath::Column(t.name.clone(), c.name.clone()), sql));
+        }
+    }
     for (i, c) in t.checks.iter().enumerate() {
         if c.not_valid {
             out.push((
@@ -420,11 +428,13 @@ pub fn create_table(t: &Table) -> String {
     );
     lines.extend(t.exclusions.iter().map(exclusion_clause));
     lines.extend(t.checks.iter().filter(|c| !c.not_valid).map(check_clause));
+    let create = crate::table_options::create_keyword(t);
+    let with = crate::table_options::with_clause(t);
     if lines.is_empty() {
-        return format!("CREATE TABLE {} ()", t.name.sql());
+        return format!("{create} {} (){with}", t.name.sql());
     }
     format!(
-        "CREATE TABLE {} (\n    {}\n)",
+        "{create} {} (\n    {}\n){with}",
         t.name.sql(),
         lines.join(",\n    ")
     )
