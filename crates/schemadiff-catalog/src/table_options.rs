@@ -27,6 +27,13 @@ pub(crate) async fn read(
     } else {
         "CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END"
     };
+    // PostgreSQL 18 names NOT NULL constraints.
+    let not_null_name = if version >= 180000 {
+        "(SELECT co.conname::text FROM pg_catalog.pg_constraint co \
+          WHERE co.conrelid = c.oid AND co.contype = 'n' AND co.conkey = ARRAY[a.attnum])"
+    } else {
+        "NULL::text"
+    };
     let filter = format!(
         "c.relkind IN ('r', 'p') AND {NAMESPACE_FILTER} AND {}",
         not_in_extension("pg_class", "c.oid")
@@ -39,7 +46,7 @@ pub(crate) async fn read(
                         c.reloptions::text[], c.relreplident::text, \
                         (SELECT i.relname::text FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
                          WHERE x.indrelid = c.oid AND x.indisreplident LIMIT 1), \
-                        NULL::text, NULL::text, NULL::int \
+                        NULL::text, NULL::text, NULL::int, NULL::text \
                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  WHERE {filter} \
                    AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL OR c.relreplident <> 'd') \
@@ -47,11 +54,11 @@ pub(crate) async fn read(
                  SELECT * FROM (SELECT 'c', n.nspname::text, c.relname::text, a.attname::text, false, NULL::text[], NULL::text, NULL::text, \
                         CASE WHEN a.attstorage <> t.typstorage THEN \
                              CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END END AS storage, \
-                        {compression} AS compression, {stattarget} AS stattarget \
+                        {compression} AS compression, {stattarget} AS stattarget, {not_null_name} AS not_null_name \
                  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
                  WHERE a.attnum > 0 AND NOT a.attisdropped AND {filter}) col \
-                 WHERE storage IS NOT NULL OR compression IS NOT NULL OR stattarget IS NOT NULL \
+                 WHERE storage IS NOT NULL OR compression IS NOT NULL OR stattarget IS NOT NULL OR not_null_name IS NOT NULL \
                  ORDER BY 2, 3, 1 DESC, 4"
             ),
             p,
@@ -89,6 +96,8 @@ pub(crate) async fn read(
                 c.storage = r.get(8);
                 c.compression = r.get(9);
                 c.statistics = r.get(10);
+                // Every name, the default ones too: a table or column renamed keeps its old default name.
+                c.not_null_name = r.get(11);
             }
         }
     }

@@ -88,6 +88,9 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('v', 'm', 'c') AND d.objsubid > 0 \
+           UNION ALL SELECT 'typed table', ns.nspname, c.relname || ' (of type ' || pg_catalog.format_type(c.reloftype, NULL) || ')', \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloftype <> 0 \
            UNION ALL SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table with inheritance' END, ns.nspname, c.relname, \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use schemadiff_model::render::{
-    check_clause, column_definition, create_enum, create_extension, create_index, create_sequence,
-    create_table, exclusion_clause, foreign_key_clause, identity_options, inert,
+    check_clause, column_definition_in, create_enum, create_extension, create_index,
+    create_sequence, create_table, exclusion_clause, foreign_key_clause, identity_options, inert,
     primary_key_clause, table_additions, unique_clause,
 };
 use schemadiff_model::{

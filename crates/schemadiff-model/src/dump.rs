@@ -319,7 +319,7 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
             if let Some(coll) = &c.collation {
                 pairs.push(("collation", toml_string(coll)));
             }
-            crate::table_options::dump_column(&mut pairs, c);
+            crate::table_options::dump_column(&mut pairs, t, c);
             if let Some(cm) = &c.comment {
                 pairs.push(("comment", toml_string(cm)));
             }

@@ -415,7 +415,11 @@ pub fn table_additions(t: &Table) -> Vec<(ObjectPath, String)> {
 /// `CREATE TABLE` with the columns and the table's own constraints (not foreign keys, nor those of
 /// [`table_additions`]).
 pub fn create_table(t: &Table) -> String {
-    let mut lines: Vec<String> = t.columns.iter().map(column_definition).collect();
+    let mut lines: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| column_definition_in(&t.name, c))
+        .collect();
     if let Some(pk) = &t.primary_key {
         lines.push(primary_key_clause(pk));
     }
@@ -451,6 +455,18 @@ pub(crate) fn dotted(text: &str) -> String {
     }
 }
 
+/// [`column_definition`] of a column of `table`, its NOT NULL constraint named only when the name is not
+/// the default one (PostgreSQL 18 reads every name).
+pub fn column_definition_in(table: &QualifiedName, c: &Column) -> String {
+    let default = crate::table_options::default_not_null_name(&table.name, &c.name);
+    if c.not_null_name.as_deref() == Some(default.as_str()) {
+        let mut plain = c.clone();
+        plain.not_null_name = None;
+        return column_definition(&plain);
+    }
+    column_definition(c)
+}
+
 pub fn column_definition(c: &Column) -> String {
     let mut sql = format!("{} {}", quote_ident(&c.name), inert(&c.data_type));
     if let Some(coll) = &c.collation {
@@ -476,6 +492,9 @@ pub fn column_definition(c: &Column) -> String {
         sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", inert(g)));
     }
     if c.not_null {
+        if let Some(n) = &c.not_null_name {
+            sql.push_str(&format!(" CONSTRAINT {}", quote_ident(n)));
+        }
         sql.push_str(" NOT NULL");
     }
     sql

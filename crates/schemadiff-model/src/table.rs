@@ -41,6 +41,7 @@ pub(crate) const COLUMN_KEYS: &[&str] = &[
     "storage",
     "compression",
     "statistics",
+    "not_null_name",
 ];
 pub(crate) const IDENTITY_KEYS: &[&str] = &[
     "generated",
@@ -316,6 +317,7 @@ impl Decoder {
             storage: None,
             compression: None,
             statistics: None,
+            not_null_name: None,
         };
         self.column_options(&obj, &mut column);
         Some(column)

@@ -203,6 +203,10 @@ impl Decoder {
             }
             None => None,
         };
+        column.not_null_name = self.opt_string(obj, "not_null_name");
+        if column.not_null_name.is_some() {
+            column.not_null = true;
+        }
     }
 }
 
@@ -335,7 +339,7 @@ fn toml_value(v: &str) -> String {
 }
 
 /// The column's options as TOML pairs.
-pub(crate) fn dump_column(pairs: &mut Vec<(&'static str, String)>, c: &Column) {
+pub(crate) fn dump_column(pairs: &mut Vec<(&'static str, String)>, table: &Table, c: &Column) {
     if let Some(s) = &c.storage {
         pairs.push(("storage", crate::dump::toml_string(s)));
     }
@@ -345,6 +349,18 @@ pub(crate) fn dump_column(pairs: &mut Vec<(&'static str, String)>, c: &Column) {
     if let Some(n) = c.statistics {
         pairs.push(("statistics", n.to_string()));
     }
+    if let Some(n) = c
+        .not_null_name
+        .as_ref()
+        .filter(|n| **n != default_not_null_name(&table.name.name, &c.name))
+    {
+        pairs.push(("not_null_name", crate::dump::toml_string(n)));
+    }
+}
+
+/// The name PostgreSQL 18 gives the NOT NULL constraint of `table.column` when none is written.
+pub fn default_not_null_name(table: &str, column: &str) -> String {
+    crate::naming::make_object_name(table, Some(column), "not_null")
 }
 
 #[cfg(test)]

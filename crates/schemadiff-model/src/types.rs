@@ -204,6 +204,9 @@ pub struct Column {
     pub compression: Option<String>,
     /// `SET STATISTICS`: the statistics target when not the default.
     pub statistics: Option<i32>,
+    /// The name of the NOT NULL constraint (PostgreSQL 18 keeps NOT NULL as a named constraint, earlier
+    /// majors keep no name, and read none). `None` in schema.toml: the default `<table>_<column>_not_null`.
+    pub not_null_name: Option<String>,
 }
 
 impl Column {
@@ -224,6 +227,7 @@ impl Column {
             storage: None,
             compression: None,
             statistics: None,
+            not_null_name: None,
         }
     }
 }

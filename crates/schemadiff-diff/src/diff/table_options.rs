@@ -156,6 +156,29 @@ pub(super) fn table_options(current: &Schema, desired: &Schema, out: &mut Vec<Ch
                     col.statistics.unwrap_or(-1)
                 )));
             }
+            // PostgreSQL 18's name of the NOT NULL constraint (a SET NOT NULL made by the column's change
+            // gives the default name; a table or column renamed keeps its old one). Earlier majors read no
+            // name on either side, so never get here.
+            if let Some(o) = c.column(&col.name).filter(|o| o.generated == col.generated) {
+                let default =
+                    schemadiff_model::table_options::default_not_null_name(&t.name.name, &col.name);
+                let old = if o.not_null {
+                    o.not_null_name.clone()
+                } else {
+                    None
+                };
+                let old = old.unwrap_or_else(|| default.clone());
+                let new = col.not_null_name.clone().unwrap_or(default);
+                if col.not_null && old != new {
+                    ch = ch
+                        .sql(format!(
+                            "ALTER TABLE {q} RENAME CONSTRAINT {} TO {}",
+                            quote_ident(&old),
+                            quote_ident(&new)
+                        ))
+                        .hazard(Hazard::AccessExclusiveLock);
+                }
+            }
             if !ch.statements.is_empty() {
                 out.push(ch);
             }
