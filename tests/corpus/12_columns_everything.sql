@@ -13,6 +13,6 @@ CREATE TABLE invoices (
     title text COLLATE "C" NOT NULL DEFAULT '',
     "select" text,
     CHECK (is_even(amount)),
-    UNIQUE NULLS DISTINCT (number)
+    UNIQUE (number)
 );
 ALTER SEQUENCE invoice_numbers OWNED BY invoices.number;

@@ -23,19 +23,18 @@ fn light(parameter: &str) -> bool {
 }
 
 /// The storage a column's type has when the column sets none, for `SET STORAGE` back to it (PostgreSQL
-/// before 16 has no `SET STORAGE DEFAULT`). The server checks the result: a plan that leaves another
-/// storage fails its verification rather than pass.
+/// before 16 has no `SET STORAGE DEFAULT`). Only types of variable length take another storage than their
+/// own: `main` for numeric, inet and cidr, `plain` for tsquery, `extended` for the others. The server checks
+/// the result: a plan that leaves another storage (a domain over numeric) fails its verification rather than
+/// pass.
 fn type_storage(data_type: &str) -> &'static str {
     let t = data_type.to_lowercase();
-    let base = t.split('(').next().unwrap_or("").trim();
     if t.ends_with("[]") {
         return "EXTENDED";
     }
-    match base {
-        "numeric" | "inet" | "cidr" => "MAIN",
-        "smallint" | "integer" | "bigint" | "real" | "double precision" | "boolean" | "date"
-        | "uuid" | "oid" | "money" | "point" | "tsquery" | "\"char\"" | "name" => "PLAIN",
-        b if b.starts_with("time") || b.starts_with("interval") => "PLAIN",
+    match t.split('(').next().unwrap_or("").trim() {
+        "numeric" | "decimal" | "inet" | "cidr" => "MAIN",
+        "tsquery" => "PLAIN",
         _ => "EXTENDED",
     }
 }
