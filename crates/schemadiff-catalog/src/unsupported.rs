@@ -98,6 +98,9 @@ pub(crate) fn query(version: i32) -> String {
            UNION ALL SELECT 'storage parameters of', ns.nspname, c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')', \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('i', 'm') AND c.reloptions IS NOT NULL \
+           UNION ALL SELECT 'unlogged sequence', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relpersistence = 'u' \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i') \
            UNION ALL SELECT 'toast storage parameters of', ns.nspname, c.relname || ' (' || array_to_string(tc.reloptions, ', ') || ')', \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid \

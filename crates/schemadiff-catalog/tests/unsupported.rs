@@ -52,6 +52,7 @@ ALTER MATERIALIZED VIEW mv SET (fillfactor = 50);
 CREATE TABLE toasty (body text) WITH (toast.autovacuum_enabled = false);
 CREATE TYPE emp AS (name text);
 CREATE TABLE emps OF emp;
+CREATE UNLOGGED TABLE counters (id serial, n integer GENERATED ALWAYS AS IDENTITY);
 "#;
 
 #[tokio::test]
@@ -72,6 +73,7 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "table with inheritance public.child",
         "toast storage parameters of public.toasty (autovacuum_enabled=false)",
         "typed table public.emps (of type emp)",
+        "unlogged sequence public.counters_id_seq",
         "row-level security on public.p",
         "policy public.part_own on p (uses public.p, public.p.at)",
         "grants on public.t",
@@ -108,6 +110,7 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "procedure public.pr",
         "trigger public.t_trg",
         "unlogged table",
+        "unlogged sequence public.counters_n_seq",
         "storage parameters of public.tuned",
         "storage parameters of public.toasty",
         "replica identity of",
