@@ -186,6 +186,7 @@ async fn read_all(
     let rows = s.query("reading views", &crate::view::query(), p).await?;
     let (mut views, view_order) = crate::view::from_rows(&rows);
     schema.tables = crate::table::read(s, p, version, &mut views).await?;
+    crate::table_options::read(s, p, version, &mut schema.tables).await?;
     schema.views = view_order
         .into_iter()
         .filter_map(|oid| views.remove(&oid))

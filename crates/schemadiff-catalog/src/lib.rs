@@ -19,6 +19,7 @@ mod schema;
 pub mod scratch;
 mod sequence;
 mod table;
+mod table_options;
 pub mod trigger;
 pub mod unsupported;
 pub mod view;

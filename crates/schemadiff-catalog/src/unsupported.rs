@@ -65,16 +65,8 @@ impl std::fmt::Display for Unsupported {
 }
 
 /// The query: one row per unsupported object (kind, schema, name, uses). `$1` is the schema filter;
-/// `{compression}` and `{stattarget}` adapt to the server version.
+/// `{not_valid_not_null}` adapts to the server version.
 pub(crate) fn query(version: i32) -> String {
-    let compression = if version >= 140000 {
-        "UNION ALL SELECT 'compression of column', ns.nspname, c.relname || '.' || a.attname || ' (' || a.attcompression::text || ')', \
-                'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid \
-         FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
-         WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attcompression <> ''"
-    } else {
-        ""
-    };
     // PostgreSQL 18 keeps NOT NULL as constraints, which may be NOT VALID: `attnotnull` is true for those too,
     // but existing rows may hold nulls, so reading them as NOT NULL would be wrong.
     let not_valid_not_null = if version >= 180000 {
@@ -84,11 +76,6 @@ pub(crate) fn query(version: i32) -> String {
          WHERE co.contype = 'n' AND NOT co.convalidated"
     } else {
         ""
-    };
-    let stattarget = if version >= 170000 {
-        "a.attstattarget IS NOT NULL"
-    } else {
-        "a.attstattarget >= 0"
     };
     format!(
         "WITH ns AS (SELECT n.oid, n.nspname::text AS nspname FROM pg_catalog.pg_namespace n WHERE {filter}), \
@@ -101,35 +88,31 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('v', 'm', 'c') AND d.objsubid > 0 \
+           UNION ALL SELECT 'typed table', ns.nspname, c.relname || ' (of type ' || pg_catalog.format_type(c.reloftype, NULL) || ')', \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloftype <> 0 \
            UNION ALL SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table with inheritance' END, ns.nspname, c.relname, \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) \
-           UNION ALL SELECT 'unlogged table', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind = 'r' AND c.relpersistence = 'u' \
            UNION ALL SELECT 'storage parameters of', ns.nspname, c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')', \
                   'pg_class'::regclass, c.oid, NULL, NULL \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'm') AND c.reloptions IS NOT NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('i', 'm') AND c.reloptions IS NOT NULL \
+           UNION ALL SELECT 'unlogged sequence', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relpersistence = 'u' \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i') \
+           UNION ALL SELECT 'toast storage parameters of', ns.nspname, c.relname || ' (' || array_to_string(tc.reloptions, ', ') || ')', \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid \
+           WHERE c.relkind IN ('r', 'p', 'm') AND tc.reloptions IS NOT NULL \
            UNION ALL SELECT 'row-level security on', ns.nspname, c.relname || CASE WHEN c.relforcerowsecurity THEN ' (forced)' ELSE '' END, \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND (c.relkind <> 'r' OR c.relispartition) \
-           UNION ALL SELECT 'replica identity of', ns.nspname, c.relname || ' (' || CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' ELSE 'index' END || ')', \
-                  'pg_class'::regclass, c.oid, NULL, NULL \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' \
            UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND c.relacl IS NOT NULL \
            UNION ALL SELECT 'grants on column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL \
-           UNION ALL SELECT 'storage of column', ns.nspname, c.relname || '.' || a.attname || ' (' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END || ')', \
-                  'pg_class'::regclass, c.oid, NULL, NULL \
-           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
-           JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
-           WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> t.typstorage \
-           UNION ALL SELECT 'statistics target of column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
-           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
-           WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {stattarget} \
-           {compression} \
            {not_valid_not_null} \
            UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
                   ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \

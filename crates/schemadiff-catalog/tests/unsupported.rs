@@ -49,6 +49,10 @@ CREATE PUBLICATION pub FOR TABLE t;
 GRANT SELECT ON v TO PUBLIC;
 COMMENT ON COLUMN v.body IS 'what a view column holds is not modelled';
 ALTER MATERIALIZED VIEW mv SET (fillfactor = 50);
+CREATE TABLE toasty (body text) WITH (toast.autovacuum_enabled = false);
+CREATE TYPE emp AS (name text);
+CREATE TABLE emps OF emp;
+CREATE UNLOGGED TABLE counters (id serial, n integer GENERATED ALWAYS AS IDENTITY);
 "#;
 
 #[tokio::test]
@@ -67,16 +71,13 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "partitioned table public.p",
         "partition public.p_2026",
         "table with inheritance public.child",
-        "unlogged table public.scratchpad",
-        "storage parameters of public.tuned (fillfactor=70)",
-        "replica identity of public.ri (full)",
+        "toast storage parameters of public.toasty (autovacuum_enabled=false)",
+        "typed table public.emps (of type emp)",
+        "unlogged sequence public.counters_id_seq",
         "row-level security on public.p",
         "policy public.part_own on p (uses public.p, public.p.at)",
         "grants on public.t",
         "grants on column public.t.body",
-        "storage of column public.t.body (external)",
-        "statistics target of column public.t.n",
-        "compression of column public.t.tags (p)",
         "aggregate public.total(integer)",
         "grants on function public.f(a integer)",
         "rule public.no_delete on parent (uses public.parent)",
@@ -108,6 +109,14 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "function public.trg",
         "procedure public.pr",
         "trigger public.t_trg",
+        "unlogged table",
+        "unlogged sequence public.counters_n_seq",
+        "storage parameters of public.tuned",
+        "storage parameters of public.toasty",
+        "replica identity of",
+        "storage of column",
+        "statistics target of column",
+        "compression of column",
     ] {
         assert!(
             !found.iter().any(|f| f.starts_with(modelled)),
@@ -129,6 +138,32 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         .find(|t| t.name.name == "t")
         .unwrap();
     assert!(t.row_level_security && !t.force_row_level_security);
+    // Table options are read (see table_options.rs).
+    let table = |name: &str| {
+        read.schema
+            .tables
+            .iter()
+            .find(|t| t.name.name == name)
+            .unwrap()
+    };
+    assert!(table("scratchpad").unlogged);
+    assert_eq!(
+        table("tuned").storage_parameters,
+        vec![("fillfactor".to_string(), "70".to_string())]
+    );
+    assert_eq!(
+        table("ri").replica_identity,
+        schemadiff_model::ReplicaIdentity::Full
+    );
+    assert_eq!(
+        t.column("body").unwrap().storage.as_deref(),
+        Some("external")
+    );
+    assert_eq!(t.column("n").unwrap().statistics, Some(500));
+    assert_eq!(
+        t.column("tags").unwrap().compression.as_deref(),
+        Some("pglz")
+    );
 }
 
 #[tokio::test]

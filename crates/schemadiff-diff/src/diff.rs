@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use schemadiff_model::render::{
-    check_clause, column_definition, create_enum, create_extension, create_index, create_sequence,
-    create_table, exclusion_clause, foreign_key_clause, identity_options, inert,
+    check_clause, column_definition_in, create_enum, create_extension, create_index,
+    create_sequence, create_table, exclusion_clause, foreign_key_clause, identity_options, inert,
     primary_key_clause, table_additions, unique_clause,
 };
 use schemadiff_model::{
@@ -28,6 +28,7 @@ mod range;
 mod schema;
 mod sequence;
 mod table;
+mod table_options;
 mod trigger;
 mod view;
 
@@ -51,6 +52,7 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     composite::composite_types(current, desired, &mut out);
     sequences(current, desired, &mut out);
     tables(current, desired, &types, directives, &mut out);
+    table_options::table_options(current, desired, &mut out);
     serial_identity_swaps(current, desired, &mut out);
     owned_sequences_go_with_owners(current, desired, &mut out);
     function::functions(current, desired, &mut out);

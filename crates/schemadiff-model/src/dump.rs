@@ -233,6 +233,7 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
         || t.columns.is_empty()
         || t.row_level_security
         || t.force_row_level_security
+        || crate::table_options::has_table_options(t)
     {
         let _ = writeln!(out, "[tables.{key}]");
         if let Some(c) = &t.comment {
@@ -243,6 +244,7 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
         }
         flag(out, "row_level_security", t.row_level_security);
         flag(out, "force_row_level_security", t.force_row_level_security);
+        crate::table_options::dump_table(out, t);
         if let Some(pk) = &t.primary_key {
             let name = pk
                 .name
@@ -317,6 +319,7 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
             if let Some(coll) = &c.collation {
                 pairs.push(("collation", toml_string(coll)));
             }
+            crate::table_options::dump_column(&mut pairs, t, c);
             if let Some(cm) = &c.comment {
                 pairs.push(("comment", toml_string(cm)));
             }

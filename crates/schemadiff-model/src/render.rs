@@ -109,6 +109,9 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
             );
         }
     }
+    for (origin, sql) in crate::table_options::replica_identities(schema) {
+        push(origin, sql);
+    }
     for t in &schema.tables {
         for (i, fk) in t.foreign_keys.iter().enumerate() {
             push(
@@ -393,6 +396,11 @@ pub fn table_additions(t: &Table) -> Vec<(ObjectPath, String)> {
             ));
         }
     }
+    for c in &t.columns {
+        for sql in crate::table_options::column_statements(&t.name, c) {
+            out.push((ObjectPath::Column(t.name.clone(), c.name.clone()), sql));
+        }
+    }
     for (i, c) in t.checks.iter().enumerate() {
         if c.not_valid {
             out.push((
@@ -407,7 +415,11 @@ pub fn table_additions(t: &Table) -> Vec<(ObjectPath, String)> {
 /// `CREATE TABLE` with the columns and the table's own constraints (not foreign keys, nor those of
 /// [`table_additions`]).
 pub fn create_table(t: &Table) -> String {
-    let mut lines: Vec<String> = t.columns.iter().map(column_definition).collect();
+    let mut lines: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| column_definition_in(&t.name, c))
+        .collect();
     if let Some(pk) = &t.primary_key {
         lines.push(primary_key_clause(pk));
     }
@@ -420,11 +432,13 @@ pub fn create_table(t: &Table) -> String {
     );
     lines.extend(t.exclusions.iter().map(exclusion_clause));
     lines.extend(t.checks.iter().filter(|c| !c.not_valid).map(check_clause));
+    let create = crate::table_options::create_keyword(t);
+    let with = crate::table_options::with_clause(t);
     if lines.is_empty() {
-        return format!("CREATE TABLE {} ()", t.name.sql());
+        return format!("{create} {} (){with}", t.name.sql());
     }
     format!(
-        "CREATE TABLE {} (\n    {}\n)",
+        "{create} {} (\n    {}\n){with}",
         t.name.sql(),
         lines.join(",\n    ")
     )
@@ -439,6 +453,18 @@ pub(crate) fn dotted(text: &str) -> String {
         // Loading refuses such text; quote it whole rather than guess.
         Err(_) => quote_ident(text),
     }
+}
+
+/// [`column_definition`] of a column of `table`, its NOT NULL constraint named only when the name is not
+/// the default one (PostgreSQL 18 reads every name).
+pub fn column_definition_in(table: &QualifiedName, c: &Column) -> String {
+    let default = crate::table_options::default_not_null_name(&table.name, &c.name);
+    if c.not_null_name.as_deref() == Some(default.as_str()) {
+        let mut plain = c.clone();
+        plain.not_null_name = None;
+        return column_definition(&plain);
+    }
+    column_definition(c)
 }
 
 pub fn column_definition(c: &Column) -> String {
@@ -466,6 +492,9 @@ pub fn column_definition(c: &Column) -> String {
         sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", inert(g)));
     }
     if c.not_null {
+        if let Some(n) = &c.not_null_name {
+            sql.push_str(&format!(" CONSTRAINT {}", quote_ident(n)));
+        }
         sql.push_str(" NOT NULL");
     }
     sql

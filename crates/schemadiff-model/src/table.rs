@@ -23,6 +23,9 @@ pub(crate) const TABLE_KEYS: &[&str] = &[
     "row_level_security",
     "force_row_level_security",
     "policies",
+    "unlogged",
+    "with",
+    "replica_identity",
 ];
 pub(crate) const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -35,6 +38,10 @@ pub(crate) const COLUMN_KEYS: &[&str] = &[
     "comment",
     "renamed_from",
     "using",
+    "storage",
+    "compression",
+    "statistics",
+    "not_null_name",
 ];
 pub(crate) const IDENTITY_KEYS: &[&str] = &[
     "generated",
@@ -161,6 +168,7 @@ impl Decoder {
         table.renamed_from = self.qualified(&obj, "renamed_from");
         table.row_level_security = self.boolean(&obj, "row_level_security");
         table.force_row_level_security = self.boolean(&obj, "force_row_level_security");
+        self.table_options(&obj, &mut table);
 
         if let Some(cols) = obj.get("columns") {
             if let Some(ct) = self.table(cols, &format!("`columns` of {what}"), "write `[tables.name.columns]` with one `column = { type = \"...\" }` line per column") {
@@ -293,7 +301,7 @@ impl Decoder {
             },
             None => None,
         };
-        Some(Column {
+        let mut column = Column {
             name,
             data_type,
             not_null: self.boolean(&obj, "not_null"),
@@ -306,7 +314,13 @@ impl Decoder {
             comment: self.opt_string(&obj, "comment"),
             renamed_from: self.opt_string(&obj, "renamed_from"),
             using: self.opt_string(&obj, "using"),
-        })
+            storage: None,
+            compression: None,
+            statistics: None,
+            not_null_name: None,
+        };
+        self.column_options(&obj, &mut column);
+        Some(column)
     }
 
     pub(crate) fn primary_key(&mut self, table: &QualifiedName, v: &Val) -> Option<PrimaryKey> {

@@ -143,6 +143,12 @@ pub struct Table {
     pub row_level_security: bool,
     /// FORCE ROW LEVEL SECURITY: the policies apply to the table's owner too.
     pub force_row_level_security: bool,
+    /// `CREATE UNLOGGED TABLE` (see [`crate::table_options`]).
+    pub unlogged: bool,
+    /// Storage parameters (`WITH (fillfactor = 70)`) in their order, values as the server keeps them.
+    pub storage_parameters: Vec<(String, String)>,
+    /// `REPLICA IDENTITY`: what logical decoding writes of an updated or deleted row.
+    pub replica_identity: crate::table_options::ReplicaIdentity,
 }
 
 impl Table {
@@ -160,6 +166,9 @@ impl Table {
             renamed_from: None,
             row_level_security: false,
             force_row_level_security: false,
+            unlogged: false,
+            storage_parameters: Vec::new(),
+            replica_identity: crate::table_options::ReplicaIdentity::Default,
         }
     }
 
@@ -189,6 +198,15 @@ pub struct Column {
     pub renamed_from: Option<String>,
     /// The `USING` expression for a type change.
     pub using: Option<String>,
+    /// `SET STORAGE` when not the type's own (`plain`, `external`, `extended`, `main`).
+    pub storage: Option<String>,
+    /// `SET COMPRESSION` (`pglz`, `lz4`; PostgreSQL 14+) when not the server's default.
+    pub compression: Option<String>,
+    /// `SET STATISTICS`: the statistics target when not the default.
+    pub statistics: Option<i32>,
+    /// The name of the NOT NULL constraint (PostgreSQL 18 keeps NOT NULL as a named constraint, earlier
+    /// majors keep no name, and read none). `None` in schema.toml: the default `<table>_<column>_not_null`.
+    pub not_null_name: Option<String>,
 }
 
 impl Column {
@@ -206,6 +224,10 @@ impl Column {
             comment: None,
             renamed_from: None,
             using: None,
+            storage: None,
+            compression: None,
+            statistics: None,
+            not_null_name: None,
         }
     }
 }

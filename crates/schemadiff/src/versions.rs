@@ -39,6 +39,13 @@ pub fn too_new(schema: &Schema, major: u32) -> Vec<TooNew> {
             }
         }
         for c in &t.columns {
+            if c.compression.is_some() {
+                need(
+                    format!("column {} of table {}", c.name, t.name),
+                    "column compression (`compression`)",
+                    14,
+                );
+            }
             if c.generated.is_some() && c.generated_virtual {
                 need(
                     format!("column {} of table {}", c.name, t.name),
@@ -114,6 +121,24 @@ pub fn check(schema: &Schema, major: u32, target: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_compression_needs_14() {
+        let loaded = schemadiff_model::load_str(
+            "schema.toml",
+            "[tables.t.columns]\nbody = { type = \"text\", compression = \"pglz\" }\n",
+        )
+        .unwrap();
+        assert!(check(&loaded.schema, 14, "x").is_ok());
+        let err = check(&loaded.schema, 13, "the live database").unwrap_err();
+        for needle in [
+            "column body of table t",
+            "column compression",
+            "PostgreSQL 14 or later",
+        ] {
+            assert!(err.contains(needle), "{needle:?} missing from:\n{err}");
+        }
+    }
 
     #[test]
     fn nulls_not_distinct_needs_15() {

@@ -41,7 +41,7 @@ pub(super) fn alter_column(
                 .sql(format!("ALTER TABLE {q} DROP COLUMN {col}"))
                 .sql(format!(
                     "ALTER TABLE {q} ADD COLUMN {}",
-                    column_definition(new)
+                    column_definition_in(t, new)
                 )),
         );
     }

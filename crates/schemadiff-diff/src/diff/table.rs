@@ -765,7 +765,7 @@ pub(super) fn alter_table_changes(
                 .group(group.clone())
                 .sql(format!(
                     "ALTER TABLE {q} ADD COLUMN {}",
-                    column_definition(col)
+                    column_definition_in(&d.name, col)
                 ))
                 .hazard(Hazard::AccessExclusiveLock)
                 .requires(column_needs(&d.name, col, types))
