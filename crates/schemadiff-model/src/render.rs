@@ -95,7 +95,7 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for f in schema.functions.iter().filter(|f| !late(f)) {
         push(function_path(f), crate::function::create_function(f, false));
     }
-    for t in &schema.tables {
+    for t in crate::partition::creation_order(&schema.tables) {
         push(ObjectPath::Table(t.name.clone()), create_table(t));
         for (origin, sql) in table_additions(t) {
             push(origin, sql);
@@ -420,11 +420,15 @@ pub fn create_table(t: &Table) -> String {
     );
     lines.extend(t.exclusions.iter().map(exclusion_clause));
     lines.extend(t.checks.iter().filter(|c| !c.not_valid).map(check_clause));
+    if let Some(p) = &t.partition_of {
+        return crate::partition::create_partition(t, p, &lines);
+    }
+    let partition_by = crate::partition::partition_by_clause(t);
     if lines.is_empty() {
-        return format!("CREATE TABLE {} ()", t.name.sql());
+        return format!("CREATE TABLE {} (){partition_by}", t.name.sql());
     }
     format!(
-        "CREATE TABLE {} (\n    {}\n)",
+        "CREATE TABLE {} (\n    {}\n){partition_by}",
         t.name.sql(),
         lines.join(",\n    ")
     )

@@ -23,6 +23,9 @@ pub(crate) const TABLE_KEYS: &[&str] = &[
     "row_level_security",
     "force_row_level_security",
     "policies",
+    "partition_by",
+    "partition_of",
+    "bounds",
 ];
 pub(crate) const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -161,6 +164,7 @@ impl Decoder {
         table.renamed_from = self.qualified(&obj, "renamed_from");
         table.row_level_security = self.boolean(&obj, "row_level_security");
         table.force_row_level_security = self.boolean(&obj, "force_row_level_security");
+        self.partition_keys(&obj, &mut table);
 
         if let Some(cols) = obj.get("columns") {
             if let Some(ct) = self.table(cols, &format!("`columns` of {what}"), "write `[tables.name.columns]` with one `column = { type = \"...\" }` line per column") {

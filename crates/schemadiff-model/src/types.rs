@@ -143,6 +143,11 @@ pub struct Table {
     pub row_level_security: bool,
     /// FORCE ROW LEVEL SECURITY: the policies apply to the table's owner too.
     pub force_row_level_security: bool,
+    /// A partitioned table: its partition key as `pg_get_partkeydef` prints it (`RANGE (at)`), see
+    /// [`crate::partition`].
+    pub partition_by: Option<String>,
+    /// A partition: its parent and bounds. Its columns are its parent's and not listed.
+    pub partition_of: Option<crate::partition::PartitionOf>,
 }
 
 impl Table {
@@ -160,6 +165,8 @@ impl Table {
             renamed_from: None,
             row_level_security: false,
             force_row_level_security: false,
+            partition_by: None,
+            partition_of: None,
         }
     }
 
