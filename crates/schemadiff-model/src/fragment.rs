@@ -1001,6 +1001,71 @@ mod tests {
     }
 
     #[test]
+    fn partition_keys_and_bounds_hold_their_clause_only() {
+        for k in [
+            "RANGE (at)",
+            "range (at, sensor)",
+            "LIST ((lower(name)) COLLATE \"C\" text_pattern_ops)",
+            "HASH (id, value text_pattern_ops)",
+        ] {
+            check(k, FragmentKind::PartitionKey).unwrap();
+        }
+        for b in [
+            "DEFAULT",
+            "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+            "FOR VALUES FROM (MINVALUE, 0) TO ('a;b', MAXVALUE)",
+            "FOR VALUES IN (NULL, 'x')",
+            "FOR VALUES WITH (modulus 4, remainder 0)",
+        ] {
+            check(b, FragmentKind::PartitionBound).unwrap();
+        }
+        for (text, kind, why) in [
+            (
+                "RANGE (at))",
+                FragmentKind::PartitionKey,
+                "closes a parenthesis",
+            ),
+            (
+                "RANGE (at); DROP TABLE t",
+                FragmentKind::PartitionKey,
+                "`;`",
+            ),
+            (
+                "RANGE (at) WITH (fillfactor = 1)",
+                FragmentKind::PartitionKey,
+                "`WITH`",
+            ),
+            ("RANGE", FragmentKind::PartitionKey, "ends too early"),
+            ("BTREE (at)", FragmentKind::PartitionKey, "`BTREE`"),
+            ("RANGE (at) -- x", FragmentKind::PartitionKey, "comment"),
+            (
+                "DEFAULT PARTITION BY LIST (a)",
+                FragmentKind::PartitionBound,
+                "`PARTITION`",
+            ),
+            (
+                "FOR VALUES IN (1), (2)",
+                FragmentKind::PartitionBound,
+                "`,`",
+            ),
+            (
+                "FOR VALUES FROM (1)",
+                FragmentKind::PartitionBound,
+                "ends too early",
+            ),
+            (
+                "FOR VALUES IN ('x'",
+                FragmentKind::PartitionBound,
+                "never closed",
+            ),
+            ("FOR VALUES IN [1]", FragmentKind::PartitionBound, "`[`"),
+        ] {
+            let message = refused(text, kind);
+            assert!(message.contains(why), "{text}: {message}");
+        }
+    }
+
+    #[test]
     fn word_lists_are_sorted() {
         assert!(CLAUSE_WORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(TYPE_CLAUSE_WORDS.windows(2).all(|w| w[0] < w[1]));
