@@ -2,7 +2,8 @@
 -- collation), bounds of every form (MINVALUE/MAXVALUE, DEFAULT, IN with NULL, WITH modulus), sub-partitions,
 -- partitions in other schemas and with hostile names, keys, uniques, checks, indexes and foreign keys declared
 -- on the partitioned table (their per-partition copies are not repeated), a partition's own constraint and
--- index, foreign keys to a partitioned table, serial and identity columns, comments, row-level security.
+-- index, foreign keys to a partitioned table, serial and identity columns, comments, row-level security, a row
+-- trigger on a partitioned table (its clones on the partitions are not repeated).
 CREATE SCHEMA history;
 CREATE SCHEMA "Part ""Odd""";
 CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL);
@@ -57,3 +58,6 @@ CREATE TABLE names (
     name text NOT NULL
 ) PARTITION BY LIST (lower(name) text_pattern_ops);
 CREATE TABLE names_a PARTITION OF names FOR VALUES IN ('a', 'b');
+
+CREATE FUNCTION events_kind_lower() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.kind := lower(NEW.kind); RETURN NEW; END $$;
+CREATE TRIGGER events_kind_lower BEFORE INSERT OR UPDATE OF kind ON events FOR EACH ROW EXECUTE FUNCTION events_kind_lower();

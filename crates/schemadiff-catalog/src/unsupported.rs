@@ -155,7 +155,7 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL \
            UNION ALL SELECT 'trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, 'pg_trigger'::regclass, t.oid \
            FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
-           WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind NOT IN ('r', 'v') \
+           WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind NOT IN ('r', 'p', 'v') \
            UNION ALL SELECT 'table of constraint trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, NULL, NULL \
            FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE NOT t.tgisinternal AND t.tgconstrrelid <> 0 AND t.tgconstraint <> 0 \

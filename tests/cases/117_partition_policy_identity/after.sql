@@ -10,3 +10,5 @@ CREATE TABLE tickets_2026 PARTITION OF tickets FOR VALUES FROM ('2026-01-01') TO
 COMMENT ON TABLE tickets_2026 IS 'this year';
 ALTER TABLE tickets ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_tenant ON tickets USING (tenant = current_setting('app.tenant')::bigint);
+CREATE FUNCTION tickets_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.opened := coalesce(NEW.opened, CURRENT_DATE); RETURN NEW; END $$;
+CREATE TRIGGER tickets_touch BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION tickets_touch();
