@@ -24,6 +24,7 @@ pub(super) fn created(current: &Schema, t: &Table, out: &mut [Change]) {
         .filter(|c| c.kind == ChangeKind::CreateTable && c.group == group)
     {
         c.requires.push(Res::Table(p.parent.clone()));
+        c.removes.push(Res::PartitionBounds(p.parent.clone()));
         if parent_exists {
             add_hazard(c, Hazard::AccessExclusiveLock);
         }
@@ -41,11 +42,14 @@ pub(super) fn dropped(t: &Table, out: &mut [Change]) {
     }) {
         c.statements.insert(0, detach_partition(&t.name, p));
         c.releases.push(Res::Table(p.parent.clone()));
+        c.releases.push(Res::PartitionBounds(p.parent.clone()));
         add_hazard(c, Hazard::AccessExclusiveLock);
     }
 }
 
 /// New bounds for a partition: DETACH, then ATTACH with the new bounds, which checks every row against them.
+/// Two changes, so that every partition of the parent that frees bounds (detached, dropped) goes before every
+/// one that takes bounds (attached, created): bounds that move from one partition to another never overlap.
 pub(super) fn altered(c: &Table, d: &Table, out: &mut Vec<Change>) {
     let (Some(cp), Some(dp)) = (&c.partition_of, &d.partition_of) else {
         return;
@@ -54,20 +58,35 @@ pub(super) fn altered(c: &Table, d: &Table, out: &mut Vec<Change>) {
         return;
     }
     let q = d.name.sql();
-    let mut change = Change::new(
-        ChangeKind::SetPartitionBounds,
-        Action::Alter,
-        Phase::AlterColumn,
-        format!("partition bounds of {q}"),
-    )
-    .group(format!("table {q}"))
-    .sql(detach_partition(&d.name, cp))
-    .sql(attach_partition(&d.name, dp))
-    .hazard(Hazard::AccessExclusiveLock)
-    .hazard(Hazard::MayFailOnExistingData)
-    .requires([Res::Table(d.name.clone()), Res::Table(dp.parent.clone())]);
-    change.hazards.sort();
-    out.push(change);
+    let group = format!("table {q}");
+    let bounds = Res::PartitionBounds(dp.parent.clone());
+    out.push(
+        Change::new(
+            ChangeKind::DetachPartition,
+            Action::Alter,
+            Phase::AlterColumn,
+            format!("partition {q}"),
+        )
+        .group(group.clone())
+        .sql(detach_partition(&d.name, cp))
+        .hazard(Hazard::AccessExclusiveLock)
+        .requires([Res::Table(d.name.clone())])
+        .releases([bounds.clone()]),
+    );
+    out.push(
+        Change::new(
+            ChangeKind::AttachPartition,
+            Action::Alter,
+            Phase::AlterColumn,
+            format!("partition {q}"),
+        )
+        .group(group)
+        .sql(attach_partition(&d.name, dp))
+        .hazard(Hazard::AccessExclusiveLock)
+        .hazard(Hazard::MayFailOnExistingData)
+        .requires([Res::Table(d.name.clone()), Res::Table(dp.parent.clone())])
+        .removes([bounds]),
+    );
 }
 
 fn add_hazard(c: &mut Change, h: Hazard) {
