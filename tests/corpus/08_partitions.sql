@@ -1,5 +1,12 @@
--- expect: unsupported: partition, partitioned table
--- PARTITION BY and PARTITION OF: not modelled yet, named.
-CREATE TABLE measurements (id bigint, taken date NOT NULL, value numeric) PARTITION BY RANGE (taken);
-CREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+-- expect: round trip
+-- PARTITION BY and PARTITION OF, with a DEFAULT partition, a sub-partitioned partition, a hash-partitioned
+-- table, a partitioned key and index declared on the parent, and options on a partition.
+CREATE TABLE measurements (id bigint, taken date NOT NULL, value numeric, PRIMARY KEY (id, taken)) PARTITION BY RANGE (taken);
+CREATE INDEX measurements_value_idx ON measurements (value);
+CREATE TABLE measurements_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') WITH (fillfactor = 80);
+CREATE TABLE measurements_2025 PARTITION OF measurements FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (id);
+CREATE TABLE measurements_2025_small PARTITION OF measurements_2025 FOR VALUES IN (1, 2, 3);
 CREATE TABLE measurements_default PARTITION OF measurements DEFAULT;
+CREATE TABLE buckets (id integer NOT NULL) PARTITION BY HASH (id);
+CREATE UNLOGGED TABLE buckets_0 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE buckets_1 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 1);

@@ -4,7 +4,8 @@
 //! query per object class, so the number of statements does not grow with the schema. Definitions come in
 //! the server's canonical form (`format_type`, `pg_get_expr`, `pg_get_indexdef`), read with
 //! `search_path = public` so that names in `public` are written bare and all others qualified, whatever the
-//! session's own setting. System schemas and objects that belong to extensions are skipped.
+//! session's own setting, and `TimeZone = UTC` so that a `timestamptz` constant (a partition bound, a default)
+//! prints the same whatever the server's time zone. System schemas and objects that belong to extensions are skipped.
 
 use schemadiff_model::Schema;
 use tokio_postgres::types::ToSql;
@@ -126,7 +127,7 @@ pub async fn introspect(
     s.batch(
         "starting the read-only transaction",
         &format!(
-            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {}; SET LOCAL search_path = public; SET LOCAL jit = off",
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {}; SET LOCAL search_path = public; SET LOCAL TimeZone = 'UTC'; SET LOCAL jit = off",
             options.statement_timeout_ms
         ),
     )

@@ -13,6 +13,7 @@ pub mod function;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;
+mod partition;
 pub mod policy;
 pub mod range;
 mod schema;

@@ -24,7 +24,7 @@ pub(crate) fn query() -> String {
          FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_policy'::regclass \
-         WHERE c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {} ORDER BY 1, 2, 3",
+         WHERE c.relkind IN ('r', 'p') AND {NAMESPACE_FILTER} AND {} ORDER BY 1, 2, 3",
         crate::introspect::not_in_extension("pg_class", "c.oid")
     )
 }

@@ -24,14 +24,17 @@ pub(crate) async fn read(
     views: &mut BTreeMap<u32, View>,
 ) -> Result<Vec<Table>, IntrospectError> {
     // Tables.
+    let (partition_columns, partition_joins) = (crate::partition::COLUMNS, crate::partition::JOINS);
     let rows = s
         .query(
             "reading tables",
             &format!(
-                "SELECT c.oid, n.nspname::text, c.relname::text, d.description, c.relrowsecurity, c.relforcerowsecurity \
+                "SELECT c.oid, n.nspname::text, c.relname::text, d.description, c.relrowsecurity, c.relforcerowsecurity, \
+                        {partition_columns} \
                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
-                 WHERE c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
+                 {partition_joins} \
+                 WHERE c.relkind IN ('r', 'p') AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
                 not_in_extension("pg_class", "c.oid")
             ),
             p,
@@ -48,16 +51,25 @@ pub(crate) async fn read(
         t.comment = r.get(3);
         t.row_level_security = r.get(4);
         t.force_row_level_security = r.get(5);
+        crate::partition::from_row(&r, 6, &mut t);
         tables.insert(oid, t);
         order.push(oid);
     }
+    // A partition's columns are its parent's; the constraints and indexes PostgreSQL copied from a
+    // partitioned table onto its partitions are the parent's (`partition::NOT_CLONED_*`).
     let table_filter = format!(
-        "c.relkind = 'r' AND NOT c.relispartition AND {NAMESPACE_FILTER} AND {}",
+        "c.relkind IN ('r', 'p') AND {NAMESPACE_FILTER} AND {}",
         not_in_extension("pg_class", "c.oid")
     );
+    let column_filter = format!("{table_filter} AND NOT c.relispartition");
+    let constraint_filter = format!(
+        "{table_filter} AND {}",
+        crate::partition::NOT_CLONED_CONSTRAINT
+    );
     let index_filter = format!(
-        "((c.relkind = 'r' AND NOT c.relispartition) OR c.relkind = 'm') AND {NAMESPACE_FILTER} AND {}",
-        not_in_extension("pg_class", "c.oid")
+        "c.relkind IN ('r', 'p', 'm') AND {NAMESPACE_FILTER} AND {} AND {}",
+        not_in_extension("pg_class", "c.oid"),
+        crate::partition::NOT_CLONED_INDEX
     );
 
     // Columns of every table.
@@ -86,7 +98,7 @@ pub(crate) async fn read(
                      SELECT q.* FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_sequence q ON q.seqrelid = dep.objid \
                      WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass \
                        AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) idq ON true \
-                 WHERE a.attnum > 0 AND NOT a.attisdropped AND {table_filter} \
+                 WHERE a.attnum > 0 AND NOT a.attisdropped AND {column_filter} \
                  ORDER BY a.attrelid, a.attnum"
             ),
             p,
@@ -176,7 +188,7 @@ pub(crate) async fn read(
                  LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_constraint'::regclass \
                  LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = co.conindid \
-                 WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND {table_filter} \
+                 WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND {constraint_filter} \
                  ORDER BY co.conrelid, co.conname"
             ),
             p,

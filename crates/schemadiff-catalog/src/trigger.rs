@@ -1,5 +1,5 @@
-//! Triggers, the catalog stage: one query reads every trigger of a table or view (not the internal ones of
-//! foreign keys, nor the clones on partitions) from `pg_trigger`. The WHEN condition is the only part taken
+//! Triggers, the catalog stage: one query reads every trigger of a table (partitioned or not) or view (not
+//! the internal ones of foreign keys, nor the clones a partitioned table's triggers have on its partitions) from `pg_trigger`. The WHEN condition is the only part taken
 //! from `pg_get_triggerdef` (the server's deparse of `tgqual`). The model is `schemadiff_model::trigger`,
 //! the diff `schemadiff_diff::trigger`.
 
@@ -23,7 +23,7 @@ pub(crate) fn query() -> String {
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass \
-         WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind IN ('r', 'v') AND {NAMESPACE_FILTER} \
+         WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind IN ('r', 'p', 'v') AND {NAMESPACE_FILTER} \
            AND {} ORDER BY 1, 2, 3",
         crate::introspect::not_in_extension("pg_class", "c.oid")
     )

@@ -80,10 +80,9 @@ pub(crate) fn query(version: i32) -> String {
     format!(
         "WITH ns AS (SELECT n.oid, n.nspname::text AS nspname FROM pg_catalog.pg_namespace n WHERE {filter}), \
          objs(kind, nsp, name, classid, objid, dep_classid, dep_objid) AS ( \
-           SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' \
-                  WHEN 'p' THEN 'partitioned table' END, \
+           SELECT 'foreign table', \
                   ns.nspname, c.relname::text, 'pg_class'::regclass, c.oid, NULL::regclass, NULL::oid \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('f', 'p') \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind = 'f' \
            UNION ALL SELECT 'comment on column of', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid JOIN ns ON ns.oid = c.relnamespace \
@@ -91,10 +90,25 @@ pub(crate) fn query(version: i32) -> String {
            UNION ALL SELECT 'typed table', ns.nspname, c.relname || ' (of type ' || pg_catalog.format_type(c.reloftype, NULL) || ')', \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.reloftype <> 0 \
-           UNION ALL SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table with inheritance' END, ns.nspname, c.relname, \
+           UNION ALL SELECT 'table with inheritance', ns.nspname, c.relname, \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \
-           WHERE c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) \
+           WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) \
+           UNION ALL SELECT 'partition of a table outside the schemas read', ns.nspname, c.relname, \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace \
+           JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent \
+           WHERE c.relispartition AND pc.relnamespace NOT IN (SELECT oid FROM ns) \
+           UNION ALL SELECT 'column of partition with a default, NOT NULL or comment of its own', ns.nspname, c.relname || '.' || a.attname, \
+                  'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
+           JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid \
+           JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname \
+           WHERE c.relispartition AND a.attnum > 0 AND NOT a.attisdropped \
+             AND (a.attnotnull <> pa.attnotnull \
+                  OR (SELECT pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) \
+                     IS DISTINCT FROM (SELECT pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = pa.attrelid AND ad.adnum = pa.attnum) \
+                  OR EXISTS (SELECT 1 FROM pg_catalog.pg_description d WHERE d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum)) \
            UNION ALL SELECT 'storage parameters of', ns.nspname, c.relname || ' (' || array_to_string(c.reloptions, ', ') || ')', \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('i', 'm') AND c.reloptions IS NOT NULL \
@@ -107,7 +121,7 @@ pub(crate) fn query(version: i32) -> String {
            WHERE c.relkind IN ('r', 'p', 'm') AND tc.reloptions IS NOT NULL \
            UNION ALL SELECT 'row-level security on', ns.nspname, c.relname || CASE WHEN c.relforcerowsecurity THEN ' (forced)' ELSE '' END, \
                   'pg_class'::regclass, c.oid, NULL, NULL \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND (c.relkind <> 'r' OR c.relispartition) \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND c.relkind NOT IN ('r', 'p') \
            UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND c.relacl IS NOT NULL \
            UNION ALL SELECT 'grants on column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
@@ -124,7 +138,7 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL \
            UNION ALL SELECT 'trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, 'pg_trigger'::regclass, t.oid \
            FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
-           WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind NOT IN ('r', 'v') \
+           WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind NOT IN ('r', 'p', 'v') \
            UNION ALL SELECT 'table of constraint trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, NULL, NULL \
            FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE NOT t.tgisinternal AND t.tgconstrrelid <> 0 AND t.tgconstraint <> 0 \
@@ -133,7 +147,7 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN ns ON ns.oid = c.relnamespace WHERE r.rulename <> '_RETURN' \
            UNION ALL SELECT 'policy', ns.nspname, pol.polname || ' on ' || c.relname, 'pg_policy'::regclass, pol.oid, 'pg_policy'::regclass, pol.oid \
            FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN ns ON ns.oid = c.relnamespace \
-           WHERE c.relkind <> 'r' OR c.relispartition \
+           WHERE c.relkind NOT IN ('r', 'p') \
            UNION ALL SELECT 'base type', ns.nspname, t.typname, \
                   'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid \
            FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \

@@ -10,6 +10,7 @@ CREATE VIEW v AS SELECT id, body FROM t;
 CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;
 CREATE TABLE p (at date) PARTITION BY RANGE (at);
 CREATE TABLE p_2026 PARTITION OF p FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+ALTER TABLE p_2026 ALTER COLUMN at SET DEFAULT '2026-06-01';
 CREATE TABLE parent (id integer);
 CREATE TABLE child () INHERITS (parent);
 CREATE UNLOGGED TABLE scratchpad (id integer);
@@ -30,6 +31,7 @@ CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; E
 CREATE PROCEDURE pr() LANGUAGE sql AS $$ SELECT 1 $$;
 CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer);
 CREATE TRIGGER t_trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION trg();
+CREATE TRIGGER p_trg BEFORE UPDATE ON p FOR EACH ROW EXECUTE FUNCTION trg();
 CREATE RULE no_delete AS ON DELETE TO parent DO INSTEAD NOTHING;
 CREATE DOMAIN positive AS integer;
 ALTER DOMAIN positive ADD CONSTRAINT positive_nv CHECK (VALUE > 0) NOT VALID;
@@ -68,14 +70,11 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "grants on public.v",
         "comment on column of public.v.body",
         "storage parameters of public.mv (fillfactor=50)",
-        "partitioned table public.p",
-        "partition public.p_2026",
+        "column of partition with a default, NOT NULL or comment of its own public.p_2026.at",
         "table with inheritance public.child",
         "toast storage parameters of public.toasty (autovacuum_enabled=false)",
         "typed table public.emps (of type emp)",
         "unlogged sequence public.counters_id_seq",
-        "row-level security on public.p",
-        "policy public.part_own on p (uses public.p, public.p.at)",
         "grants on public.t",
         "grants on column public.t.body",
         "aggregate public.total(integer)",
@@ -117,6 +116,11 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "storage of column",
         "statistics target of column",
         "compression of column",
+        "partitioned table public.p",
+        "partition public.p_2026",
+        "row-level security on public.p",
+        "policy public.part_own",
+        "trigger public.p_trg",
     ] {
         assert!(
             !found.iter().any(|f| f.starts_with(modelled)),
@@ -129,8 +133,27 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         5,
         "f, trg, pr, on_ddl, span_diff"
     );
-    assert_eq!(read.schema.triggers.len(), 1);
-    assert_eq!(read.schema.policies.len(), 1, "own on t");
+    assert_eq!(read.schema.triggers.len(), 2, "t_trg on t, p_trg on p");
+    assert_eq!(read.schema.policies.len(), 2, "own on t, part_own on p");
+    let p = read
+        .schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "p")
+        .unwrap();
+    assert!(p.row_level_security);
+    assert_eq!(p.partition_by.as_deref(), Some("RANGE (at)"));
+    let p_2026 = read
+        .schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "p_2026")
+        .unwrap();
+    assert!(p_2026.columns.is_empty());
+    assert_eq!(
+        p_2026.partition_of.as_ref().map(|o| o.bounds.as_str()),
+        Some("FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')")
+    );
     let t = read
         .schema
         .tables

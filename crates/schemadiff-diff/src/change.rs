@@ -146,6 +146,7 @@ pub enum ChangeKind {
     AlterExtension,
     AlterPolicy,
     AlterSequence,
+    AttachPartition,
     CreateCompositeType,
     CreateDomain,
     CreateEnum,
@@ -160,6 +161,7 @@ pub enum ChangeKind {
     CreateTable,
     CreateTrigger,
     CreateView,
+    DetachPartition,
     DropColumn,
     DropCompositeType,
     DropConstraint,
@@ -221,6 +223,8 @@ impl ChangeKind {
             ChangeKind::AlterExtension => "alter_extension",
             ChangeKind::AlterPolicy => "alter_policy",
             ChangeKind::AlterSequence => "alter_sequence",
+            ChangeKind::AttachPartition => "attach_partition",
+            ChangeKind::DetachPartition => "detach_partition",
             ChangeKind::CreateCompositeType => "create_composite_type",
             ChangeKind::CreateDomain => "create_domain",
             ChangeKind::CreateEnum => "create_enum",
@@ -324,6 +328,9 @@ pub enum Res {
     MadeOf(QualifiedName),
     /// A policy: its table and name.
     Policy(QualifiedName, String),
+    /// The ranges of values a partitioned table's partitions hold: released by the partitions detached or
+    /// dropped, taken (removed) by those created or attached, so that bounds are freed before they are taken.
+    PartitionBounds(QualifiedName),
 }
 
 impl Res {

@@ -23,6 +23,8 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod partition;
+pub use partition::refuse_repartitioning;
 mod policy;
 mod range;
 mod schema;

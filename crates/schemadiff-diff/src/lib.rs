@@ -13,7 +13,7 @@ pub mod rewrites;
 pub mod split;
 
 pub use change::{Action, Change, ChangeKind, Hazard, Phase, Res};
-pub use diff::diff;
+pub use diff::{diff, refuse_repartitioning};
 pub use order::CycleError;
 pub use renames::renames;
 

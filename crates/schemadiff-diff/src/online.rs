@@ -230,7 +230,15 @@ fn concurrently(create: &str) -> String {
 /// Rewrite the ordered `changes` (from `current` to `desired`) for online mode. See the module's text.
 pub fn rewrite(changes: Vec<Change>, desired: &Schema) -> Vec<Change> {
     let created = created_tables(&changes);
-    let existing = |c: &Change| c.table.as_ref().is_some_and(|t| !created.contains(t));
+    // PostgreSQL builds no index concurrently on a partitioned table, and (before 18) adds no NOT VALID
+    // foreign key to one: its changes stay as they are, and online mode refuses their hazards unless allowed.
+    let partitioned =
+        |t: &QualifiedName| desired.table(t).is_some_and(|d| d.partition_by.is_some());
+    let existing = |c: &Change| {
+        c.table
+            .as_ref()
+            .is_some_and(|t| !created.contains(t) && !partitioned(t))
+    };
     // Indexes whose definition changes: dropped, then created again under the same name. They are swapped
     // (built under a temporary name first) when nothing between the two changes the table's columns.
     let mut swapped: BTreeSet<usize> = BTreeSet::new();
@@ -526,6 +534,38 @@ mod tests {
             assert_eq!(Hazard::from_code(h.code()), Some(h));
         }
         assert_eq!(Hazard::from_code("deletes-data"), None);
+    }
+
+    #[test]
+    fn changes_on_partitioned_tables_stay_plain() {
+        let name = QualifiedName::new("public", "events");
+        let mut partitioned = schemadiff_model::Table::new(name.clone());
+        partitioned.partition_by = Some("RANGE (at)".into());
+        let mut c = Change::new(
+            ChangeKind::CreateIndex,
+            Action::Create,
+            crate::change::Phase::CreateIndex,
+            "index public.events_at_idx",
+        )
+        .sql("CREATE INDEX events_at_idx ON public.events (at)")
+        .hazard(Hazard::ShareLock)
+        .hazard(Hazard::BuildsIndexBlockingWrites);
+        c.table = Some(name.clone());
+        let desired = Schema {
+            tables: vec![partitioned],
+            ..Default::default()
+        };
+        assert_eq!(rewrite(vec![c.clone()], &desired), vec![c.clone()]);
+        // The same index on a plain table is built concurrently.
+        let plain = Schema {
+            tables: vec![schemadiff_model::Table::new(name)],
+            ..Default::default()
+        };
+        let out = rewrite(vec![c], &plain);
+        assert!(
+            out[0].statements[0].contains("INDEX CONCURRENTLY"),
+            "{out:?}"
+        );
     }
 
     #[test]

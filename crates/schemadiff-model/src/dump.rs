@@ -234,11 +234,13 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
         || t.row_level_security
         || t.force_row_level_security
         || crate::table_options::has_table_options(t)
+        || t.partition_by.is_some()
     {
         let _ = writeln!(out, "[tables.{key}]");
         if let Some(c) = &t.comment {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
+        crate::partition::dump_lines(out, t);
         if let Some(r) = &t.renamed_from {
             let _ = writeln!(out, "renamed_from = {}", toml_string(&r.to_string()));
         }

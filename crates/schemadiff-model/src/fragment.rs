@@ -36,6 +36,12 @@ pub enum FragmentKind {
     /// own, as psql counts BEGIN/CASE against END) or `RETURN expr` (an expression). Nothing may follow
     /// the `END` that closes it.
     AtomicBody,
+    /// A partition key: `RANGE (at)`, `LIST (region)`, `HASH (id)`, `RANGE ((lower(name)) COLLATE "C")`:
+    /// one strategy word and one parenthesized list, nothing more.
+    PartitionKey,
+    /// The bounds of a partition: `DEFAULT`, `FOR VALUES IN (...)`, `FOR VALUES FROM (...) TO (...)`,
+    /// `FOR VALUES WITH (modulus 4, remainder 0)`: those words and parenthesized lists, nothing more.
+    PartitionBound,
 }
 
 /// Why a fragment was refused: the byte offset in the fragment, what is wrong, and what to do.
@@ -365,6 +371,12 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
     if kind == FragmentKind::Query {
         query_shape(text, &tokens)?;
     }
+    if matches!(
+        kind,
+        FragmentKind::PartitionKey | FragmentKind::PartitionBound
+    ) {
+        partition_shape(text, &tokens, kind)?;
+    }
     if kind == FragmentKind::AtomicBody {
         if let Some(e) = cut_short {
             return Err(e);
@@ -427,7 +439,14 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
                 ));
             }
             Token::Word
-                if (top && kind != FragmentKind::Query) || kind == FragmentKind::TypeName =>
+                if (top
+                    && !matches!(
+                        kind,
+                        FragmentKind::Query
+                            | FragmentKind::PartitionKey
+                            | FragmentKind::PartitionBound
+                    ))
+                    || kind == FragmentKind::TypeName =>
             {
                 let word = text[range.clone()].to_ascii_lowercase();
                 let words = match kind {
@@ -438,9 +457,11 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
                     let what = match kind {
                         FragmentKind::TypeName => "a type name",
                         FragmentKind::Expression => "an expression outside parentheses",
-                        FragmentKind::Operator | FragmentKind::Query | FragmentKind::AtomicBody => {
-                            "an operator"
-                        }
+                        FragmentKind::Operator
+                        | FragmentKind::Query
+                        | FragmentKind::AtomicBody
+                        | FragmentKind::PartitionKey
+                        | FragmentKind::PartitionBound => "an operator",
                     };
                     return Err(FragmentError::new(
                         at,
@@ -453,7 +474,13 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
                 }
             }
             Token::String | Token::EscapeString | Token::Unicode | Token::Dollar | Token::Param
-                if !matches!(kind, FragmentKind::Expression | FragmentKind::Query) =>
+                if !matches!(
+                    kind,
+                    FragmentKind::Expression
+                        | FragmentKind::Query
+                        | FragmentKind::PartitionKey
+                        | FragmentKind::PartitionBound
+                ) =>
             {
                 return Err(FragmentError::new(
                     at,
@@ -492,6 +519,114 @@ pub fn check(text: &str, kind: FragmentKind) -> Result<(), FragmentError> {
         ));
     }
     Ok(())
+}
+
+/// The shape of a partition key or bound: at depth 0 only the words of the clause and parenthesized lists
+/// (what is inside the lists is checked like an expression list by [`check`]).
+fn partition_shape(
+    text: &str,
+    tokens: &[(Token, std::ops::Range<usize>)],
+    kind: FragmentKind,
+) -> Result<(), FragmentError> {
+    // Depth-0 items: a lower-case word, or "()" for a parenthesized list.
+    let mut items: Vec<(String, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let help = match kind {
+        FragmentKind::PartitionKey => {
+            "write `RANGE (column, ...)`, `LIST (column)` or `HASH (column, ...)`, with expressions in parentheses"
+        }
+        _ => {
+            "write `DEFAULT`, `FOR VALUES IN (...)`, `FOR VALUES FROM (...) TO (...)` or `FOR VALUES WITH (MODULUS m, REMAINDER r)`"
+        }
+    };
+    for (token, range) in tokens {
+        match token {
+            Token::Space | Token::Comment => {}
+            Token::Open(c) => {
+                if depth == 0 {
+                    if *c != b'(' {
+                        return Err(FragmentError::new(
+                            range.start,
+                            "`[` has no place here",
+                            help,
+                        ));
+                    }
+                    items.push(("()".into(), range.start));
+                }
+                depth += 1;
+            }
+            Token::Close(_) => depth = depth.saturating_sub(1),
+            Token::Word if depth == 0 => {
+                items.push((text[range.clone()].to_ascii_lowercase(), range.start))
+            }
+            _ if depth == 0 => {
+                return Err(FragmentError::new(
+                    range.start,
+                    format!(
+                        "`{}` has no place outside parentheses here",
+                        &text[range.clone()]
+                    ),
+                    help,
+                ));
+            }
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = items.iter().map(|(w, _)| w.as_str()).collect();
+    let fits = match kind {
+        FragmentKind::PartitionKey => {
+            matches!(words.as_slice(), ["range" | "list" | "hash", "()"])
+        }
+        _ => matches!(
+            words.as_slice(),
+            ["default"]
+                | ["for", "values", "in" | "with", "()"]
+                | ["for", "values", "from", "()", "to", "()"]
+        ),
+    };
+    if fits {
+        return Ok(());
+    }
+    // Point at the first item that leaves the shape.
+    let shapes: &[&[&str]] = match kind {
+        FragmentKind::PartitionKey => &[&["range", "()"], &["list", "()"], &["hash", "()"]],
+        _ => &[
+            &["default"],
+            &["for", "values", "in", "()"],
+            &["for", "values", "with", "()"],
+            &["for", "values", "from", "()", "to", "()"],
+        ],
+    };
+    let matched = shapes
+        .iter()
+        .map(|shape| {
+            words
+                .iter()
+                .zip(shape.iter())
+                .take_while(|(a, b)| *a == *b)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let at = items.get(matched).map_or(text.len(), |(_, at)| *at);
+    let what = match kind {
+        FragmentKind::PartitionKey => "a partition key",
+        _ => "the bounds of a partition",
+    };
+    Err(FragmentError::new(
+        at,
+        match items.get(matched) {
+            Some((w, _)) if w == "()" => {
+                format!("a parenthesized list has no place here in {what}")
+            }
+            Some((_, at)) => format!(
+                "`{}` has no place here in {what}",
+                text[*at..].split_whitespace().next().unwrap_or("")
+            ),
+            None => format!("{what} ends too early"),
+        },
+        help,
+    ))
 }
 
 /// A SQL-standard body: `RETURN` and an expression, or `BEGIN ATOMIC`, statements each ended by `;`, and the
@@ -863,6 +998,71 @@ mod tests {
         assert!(
             refused("BEGIN ATOMIC SELECT (1; END", FragmentKind::AtomicBody).contains("no `END`")
         );
+    }
+
+    #[test]
+    fn partition_keys_and_bounds_hold_their_clause_only() {
+        for k in [
+            "RANGE (at)",
+            "range (at, sensor)",
+            "LIST ((lower(name)) COLLATE \"C\" text_pattern_ops)",
+            "HASH (id, value text_pattern_ops)",
+        ] {
+            check(k, FragmentKind::PartitionKey).unwrap();
+        }
+        for b in [
+            "DEFAULT",
+            "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+            "FOR VALUES FROM (MINVALUE, 0) TO ('a;b', MAXVALUE)",
+            "FOR VALUES IN (NULL, 'x')",
+            "FOR VALUES WITH (modulus 4, remainder 0)",
+        ] {
+            check(b, FragmentKind::PartitionBound).unwrap();
+        }
+        for (text, kind, why) in [
+            (
+                "RANGE (at))",
+                FragmentKind::PartitionKey,
+                "closes a parenthesis",
+            ),
+            (
+                "RANGE (at); DROP TABLE t",
+                FragmentKind::PartitionKey,
+                "`;`",
+            ),
+            (
+                "RANGE (at) WITH (fillfactor = 1)",
+                FragmentKind::PartitionKey,
+                "`WITH`",
+            ),
+            ("RANGE", FragmentKind::PartitionKey, "ends too early"),
+            ("BTREE (at)", FragmentKind::PartitionKey, "`BTREE`"),
+            ("RANGE (at) -- x", FragmentKind::PartitionKey, "comment"),
+            (
+                "DEFAULT PARTITION BY LIST (a)",
+                FragmentKind::PartitionBound,
+                "`PARTITION`",
+            ),
+            (
+                "FOR VALUES IN (1), (2)",
+                FragmentKind::PartitionBound,
+                "`,`",
+            ),
+            (
+                "FOR VALUES FROM (1)",
+                FragmentKind::PartitionBound,
+                "ends too early",
+            ),
+            (
+                "FOR VALUES IN ('x'",
+                FragmentKind::PartitionBound,
+                "never closed",
+            ),
+            ("FOR VALUES IN [1]", FragmentKind::PartitionBound, "`[`"),
+        ] {
+            let message = refused(text, kind);
+            assert!(message.contains(why), "{text}: {message}");
+        }
     }
 
     #[test]

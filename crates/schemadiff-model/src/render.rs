@@ -95,7 +95,7 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for f in schema.functions.iter().filter(|f| !late(f)) {
         push(function_path(f), crate::function::create_function(f, false));
     }
-    for t in &schema.tables {
+    for t in crate::partition::creation_order(&schema.tables) {
         push(ObjectPath::Table(t.name.clone()), create_table(t));
         for (origin, sql) in table_additions(t) {
             push(origin, sql);
@@ -432,13 +432,17 @@ pub fn create_table(t: &Table) -> String {
     );
     lines.extend(t.exclusions.iter().map(exclusion_clause));
     lines.extend(t.checks.iter().filter(|c| !c.not_valid).map(check_clause));
+    if let Some(p) = &t.partition_of {
+        return crate::partition::create_partition(t, p, &lines);
+    }
     let create = crate::table_options::create_keyword(t);
     let with = crate::table_options::with_clause(t);
+    let partition_by = crate::partition::partition_by_clause(t);
     if lines.is_empty() {
-        return format!("{create} {} (){with}", t.name.sql());
+        return format!("{create} {} (){partition_by}{with}", t.name.sql());
     }
     format!(
-        "{create} {} (\n    {}\n){with}",
+        "{create} {} (\n    {}\n){partition_by}{with}",
         t.name.sql(),
         lines.join(",\n    ")
     )

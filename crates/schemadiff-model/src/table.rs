@@ -26,6 +26,9 @@ pub(crate) const TABLE_KEYS: &[&str] = &[
     "unlogged",
     "with",
     "replica_identity",
+    "partition_by",
+    "partition_of",
+    "bounds",
 ];
 pub(crate) const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -169,6 +172,7 @@ impl Decoder {
         table.row_level_security = self.boolean(&obj, "row_level_security");
         table.force_row_level_security = self.boolean(&obj, "force_row_level_security");
         self.table_options(&obj, &mut table);
+        self.partition_keys(&obj, &mut table);
 
         if let Some(cols) = obj.get("columns") {
             if let Some(ct) = self.table(cols, &format!("`columns` of {what}"), "write `[tables.name.columns]` with one `column = { type = \"...\" }` line per column") {

@@ -149,6 +149,11 @@ pub struct Table {
     pub storage_parameters: Vec<(String, String)>,
     /// `REPLICA IDENTITY`: what logical decoding writes of an updated or deleted row.
     pub replica_identity: crate::table_options::ReplicaIdentity,
+    /// A partitioned table: its partition key as `pg_get_partkeydef` prints it (`RANGE (at)`), see
+    /// [`crate::partition`].
+    pub partition_by: Option<String>,
+    /// A partition: its parent and bounds. Its columns are its parent's and not listed.
+    pub partition_of: Option<crate::partition::PartitionOf>,
 }
 
 impl Table {
@@ -169,6 +174,8 @@ impl Table {
             unlogged: false,
             storage_parameters: Vec::new(),
             replica_identity: crate::table_options::ReplicaIdentity::Default,
+            partition_by: None,
+            partition_of: None,
         }
     }
 

@@ -374,7 +374,16 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
                 still_declared(&mut c, &p, &what, "table", r);
             }
         }
-        table_checks(&mut c, schema, t);
+        crate::partition::check(&mut c, schema, t);
+        if t.partition_of.is_some() {
+            table_checks(
+                &mut c,
+                schema,
+                &crate::partition::with_inherited_columns(schema, t),
+            );
+        } else {
+            table_checks(&mut c, schema, t);
+        }
     }
 
     for v in &schema.views {

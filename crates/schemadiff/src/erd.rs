@@ -229,10 +229,11 @@ fn unique_sets(t: &Table) -> Vec<BTreeSet<&str>> {
 
 impl Diagram {
     pub fn of(schema: &Schema, filter: &Filter) -> Diagram {
+        // A partition is drawn as its partitioned table: it has that table's columns and keys.
         let tables: Vec<&Table> = schema
             .tables
             .iter()
-            .filter(|t| filter.keeps(&t.name))
+            .filter(|t| filter.keeps(&t.name) && t.partition_of.is_none())
             .collect();
         let mut d = Diagram::default();
         for t in &tables {
@@ -910,6 +911,20 @@ columns = ["editor_id"]
         let p = d.plantuml();
         assert!(p.contains("entity \"one') %%x\\\" as e2 {"), "{p}");
         assert!(p.contains("entity \"end\" as e1 {"), "{p}");
+    }
+
+    #[test]
+    fn partitions_are_drawn_as_their_partitioned_table() {
+        let d = diagram(
+            "[tables.events]\npartition_by = \"RANGE (at)\"\n[tables.events.columns]\nat = \"date\"\n\n[tables.events_2026]\npartition_of = \"events\"\nbounds = \"DEFAULT\"\n",
+            &Filter::default(),
+        );
+        let m = d.mermaid();
+        assert!(
+            m.contains("    events {\n        date at \"nullable\"\n"),
+            "{m}"
+        );
+        assert!(!m.contains("events_2026"), "{m}");
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub enum PipelineError {
     Unsupported(String),
     #[error("{0}")]
     TooNew(String),
+    /// A change of how a table is partitioned, which no plan makes without losing rows.
+    #[error("{0}")]
+    Partitioning(String),
 }
 
 /// The desired schema in canonical form, with the extension versions schema.toml pins (an unpinned one is
@@ -368,6 +371,8 @@ async fn plan_between(
 ) -> Result<Plan, PipelineError> {
     let r = renames(from, to, directives);
     let after_renames = renamed(scratch, from, &r).await?;
+    schemadiff_diff::refuse_repartitioning(&after_renames, to)
+        .map_err(PipelineError::Partitioning)?;
     Ok(Plan::new(r, diff(&after_renames, to, directives))?)
 }
 

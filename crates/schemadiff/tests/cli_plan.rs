@@ -336,3 +336,31 @@ async fn hazards_are_an_allow_list_and_online_refuses_what_still_blocks_writes()
     assert!(stderr.contains("rewrites_table"), "{stderr}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn repartitioning_is_refused_saying_why_and_what_to_do() {
+    let (_db, dev) = dev_url().await;
+    let history = "CREATE TABLE plain (id bigint NOT NULL, at date NOT NULL);\n\
+                   CREATE TABLE keyed (a integer NOT NULL, b integer NOT NULL) PARTITION BY RANGE (a);\n\
+                   CREATE TABLE keyed_1 PARTITION OF keyed FOR VALUES FROM (0) TO (10);\n";
+    let schema = "[tables.plain]\npartition_by = \"RANGE (at)\"\n[tables.plain.columns]\nid = { type = \"bigint\", not_null = true }\nat = { type = \"date\", not_null = true }\n\n\
+                  [tables.keyed]\npartition_by = \"RANGE (b)\"\n[tables.keyed.columns]\na = { type = \"integer\", not_null = true }\nb = { type = \"integer\", not_null = true }\n\n\
+                  [tables.keyed_1]\npartition_of = \"keyed\"\nbounds = \"FOR VALUES FROM (0) TO (10)\"\n";
+    let dir = temp_project("repartition", schema, &[("001_init.sql", history)]);
+    let refused = schemadiff(&dir, &["plan", "--dev-url", &dev, "--allow-destructive"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(refused.stdout.is_empty(), "nothing is printed as a plan");
+    for expected in [
+        "table public.plain would become partitioned (RANGE (at)): PostgreSQL cannot partition an existing table",
+        "the partition key of table public.keyed would change from RANGE (a) to RANGE (b)",
+        "loses their rows",
+        "copy the rows",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}

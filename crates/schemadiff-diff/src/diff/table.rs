@@ -99,13 +99,20 @@ pub(super) fn tables(
     }
     for t in &desired.tables {
         match cur.get(&t.name) {
-            None => create_table_changes(t, types, out),
-            Some(c) => alter_table_changes(c, t, types, directives, &dropped_keys, out),
+            None => {
+                create_table_changes(t, types, out);
+                super::partition::created(current, t, out);
+            }
+            Some(c) => {
+                alter_table_changes(c, t, types, directives, &dropped_keys, out);
+                super::partition::altered(c, t, out);
+            }
         }
     }
     for t in &renamed {
         if !des.contains_key(&t.name) {
             drop_table_changes(t, types, out);
+            super::partition::dropped(t, out);
         }
     }
 }

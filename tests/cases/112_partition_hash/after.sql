@@ -1,0 +1,9 @@
+CREATE TABLE sessions (id uuid PRIMARY KEY, user_id bigint NOT NULL);
+CREATE TABLE tokens (
+    id bigint NOT NULL,
+    value text COLLATE "C" NOT NULL,
+    UNIQUE (id, value)
+) PARTITION BY HASH (id, value text_pattern_ops);
+CREATE TABLE tokens_0 PARTITION OF tokens FOR VALUES WITH (MODULUS 3, REMAINDER 0);
+CREATE TABLE tokens_1 PARTITION OF tokens FOR VALUES WITH (MODULUS 3, REMAINDER 1);
+CREATE TABLE tokens_2 PARTITION OF tokens FOR VALUES WITH (MODULUS 3, REMAINDER 2);

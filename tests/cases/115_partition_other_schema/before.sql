@@ -1,0 +1,4 @@
+CREATE SCHEMA archive;
+CREATE TABLE logs (at timestamptz NOT NULL, line text) PARTITION BY RANGE (at);
+CREATE TABLE logs_current PARTITION OF logs FOR VALUES FROM ('2026-01-01') TO (MAXVALUE);
+INSERT INTO logs VALUES ('2026-02-01', 'x');

@@ -1,0 +1,1 @@
+INSERT INTO tickets (tenant, opened) VALUES (1, '2026-05-01');
