@@ -23,6 +23,8 @@ pub(crate) const TABLE_KEYS: &[&str] = &[
     "row_level_security",
     "force_row_level_security",
     "policies",
+    "grants",
+    "column_grants",
 ];
 pub(crate) const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -187,6 +189,8 @@ impl Decoder {
         self.triggers.extend(triggers);
         let policies = self.array_of(&obj, "policies", |d, i, item| d.policy(&name, i, item));
         self.policies.extend(policies);
+        self.grants(&obj, crate::grant::GrantTarget::Table(name.clone()));
+        self.column_grants(&obj, &name);
         Some(table)
     }
 

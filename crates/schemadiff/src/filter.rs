@@ -137,6 +137,15 @@ impl Filter {
                 out.schemas.push(s.clone());
             }
         }
+        let kept = |t: &schemadiff_model::GrantTarget| match (t, t.name()) {
+            (_, Some(q)) => self.keeps(q),
+            (schemadiff_model::GrantTarget::Schema(s), None) => !untouched(s),
+            _ => true,
+        };
+        out.grants.retain(|g| kept(&g.target));
+        out.grants
+            .extend(current.grants.iter().filter(|g| !kept(&g.target)).cloned());
+        out.grants.sort_by(|a, b| a.target.cmp(&b.target));
         out
     }
 
@@ -154,6 +163,11 @@ impl Filter {
         out.triggers.retain(|o| self.keeps(&o.relation));
         out.policies.retain(|o| self.keeps(&o.table));
         out.schemas.retain(|s| self.keeps_schema(&s.name));
+        out.grants.retain(|g| match (&g.target, g.target.name()) {
+            (_, Some(q)) => self.keeps(q),
+            (schemadiff_model::GrantTarget::Schema(s), None) => self.keeps_schema(s),
+            _ => true,
+        });
         out
     }
 }
