@@ -9,5 +9,5 @@ GRANT SELECT ON accounts TO PUBLIC;
 GRANT DELETE ON accounts TO sd_admin WITH GRANT OPTION;
 GRANT SELECT (email), UPDATE (email) ON accounts TO sd_reader;
 CREATE TABLE notes (id integer PRIMARY KEY, body text);
-GRANT ALL ON notes TO sd_admin;
+GRANT SELECT, INSERT, DELETE ON notes TO sd_admin;
 INSERT INTO accounts VALUES (1, 'a@example.com', 10);
