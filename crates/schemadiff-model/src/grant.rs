@@ -485,3 +485,65 @@ pub(crate) fn check_all(c: &mut crate::validate::Checker, schema: &crate::Schema
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(grantee: &str, privilege: &str, grant_option: bool) -> Privilege {
+        Privilege {
+            grantee: grantee.into(),
+            privilege: privilege.into(),
+            grant_option,
+        }
+    }
+
+    #[test]
+    fn revocations_lost_options_and_grants_per_grantee() {
+        let t = GrantTarget::Table(QualifiedName::new("public", "t"));
+        let old = [
+            p("a", "select", true),
+            p("a", "insert", false),
+            p("b", "delete", false),
+            p(PUBLIC, "select", false),
+        ]
+        .into();
+        let new = [
+            p("a", "select", false),
+            p("a", "update", true),
+            p("b", "delete", true),
+            p("we\"ird; x", "select", false),
+        ]
+        .into();
+        assert_eq!(
+            statements(&t, &old, &new),
+            [
+                "REVOKE INSERT ON TABLE public.t FROM a",
+                "REVOKE GRANT OPTION FOR SELECT ON TABLE public.t FROM a",
+                "GRANT UPDATE ON TABLE public.t TO a WITH GRANT OPTION",
+                "GRANT DELETE ON TABLE public.t TO b WITH GRANT OPTION",
+                "REVOKE SELECT ON TABLE public.t FROM PUBLIC",
+                "GRANT SELECT ON TABLE public.t TO \"we\"\"ird; x\"",
+            ]
+        );
+        assert!(statements(&t, &new, &new).is_empty());
+    }
+
+    #[test]
+    fn columns_functions_and_defaults() {
+        let c = GrantTarget::Column(QualifiedName::new("app", "t"), "Col".into());
+        assert_eq!(
+            statements(&c, &BTreeSet::new(), &[p("r", "select", false)].into()),
+            ["GRANT SELECT (\"Col\") ON TABLE app.t TO r"]
+        );
+        let f = GrantTarget::Function(QualifiedName::new("public", "f"), "integer".into(), false);
+        // Without `grants`, PUBLIC may execute; an empty set revokes it.
+        assert_eq!(
+            statements(&f, &effective(&f, None), &BTreeSet::new()),
+            ["REVOKE EXECUTE ON FUNCTION public.f(integer) FROM PUBLIC"]
+        );
+        let ty = GrantTarget::Type(QualifiedName::new("public", "mood"));
+        assert_eq!(effective(&ty, None), [p(PUBLIC, "usage", false)].into());
+        assert!(GrantTarget::Schema("s".into()).defaults().is_empty());
+    }
+}

@@ -219,3 +219,22 @@ async fn a_grant_a_policy_or_row_level_security_changed_by_hand_is_live_drift() 
         assert!(stdout.contains(&shown), "{name}: {stdout}");
     }
 }
+
+#[tokio::test]
+async fn a_grant_to_an_undeclared_role_is_named_at_its_grants() {
+    let (_keep, dev) = common::dev_url().await;
+    let undeclared = format!("sec_grantee_{}", std::process::id());
+    let toml = format!(
+        "[tables.docs]\nprimary_key = [\"id\"]\n\n[tables.docs.columns]\nid = \"integer\"\n\n[tables.docs.grants]\n{undeclared} = [\"select\"]\n"
+    );
+    let dir = common::project("cli-security", "grantee", &toml, &[]);
+    let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        err.contains(&format!("role \"{undeclared}\" does not exist")),
+        "{err}"
+    );
+    assert!(err.contains("schema.toml:7:"), "{err}");
+    assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
+}
