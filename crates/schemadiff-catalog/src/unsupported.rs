@@ -116,6 +116,19 @@ pub(crate) fn query(version: i32) -> String {
            UNION ALL SELECT 'replica identity of', ns.nspname, c.relname || ' (' || CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' ELSE 'index' END || ')', \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' \
+           UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') \
+             AND c.relacl IS NOT NULL AND NOT (pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner) <@ c.relacl) \
+           UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
+                  'pg_proc'::regclass, p.oid, NULL, NULL \
+           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace \
+           WHERE p.proacl IS NOT NULL AND NOT (pg_catalog.acldefault('f', p.proowner) <@ p.proacl) \
+           UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL \
+           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \
+           WHERE t.typtype IN ('e', 'd', 'c', 'r') AND t.typacl IS NOT NULL AND NOT (pg_catalog.acldefault('T', t.typowner) <@ t.typacl) \
+           UNION ALL SELECT 'privileges taken from the owner of schema', '', ns.nspname, 'pg_namespace'::regclass, n.oid, NULL, NULL \
+           FROM pg_catalog.pg_namespace n JOIN ns ON ns.oid = n.oid \
+           WHERE n.nspacl IS NOT NULL AND NOT (pg_catalog.acldefault('n', n.nspowner) <@ n.nspacl) \
            UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relacl IS NOT NULL \
              AND (c.relkind = 'p' OR (c.relkind = 'r' AND c.relispartition) OR (c.relkind = 'S' AND EXISTS ( \

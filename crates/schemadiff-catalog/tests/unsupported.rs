@@ -48,6 +48,8 @@ CREATE EVENT TRIGGER audit_ddl ON ddl_command_start EXECUTE FUNCTION on_ddl();
 CREATE PUBLICATION pub FOR TABLE t;
 GRANT SELECT ON v TO PUBLIC;
 GRANT SELECT (body) ON v TO PUBLIC;
+REVOKE TRUNCATE ON mv FROM CURRENT_USER;
+REVOKE EXECUTE ON PROCEDURE pr() FROM CURRENT_USER;
 COMMENT ON COLUMN v.body IS 'what a view column holds is not modelled';
 ALTER MATERIALIZED VIEW mv SET (fillfactor = 50);
 "#;
@@ -63,6 +65,8 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
     let found: Vec<String> = read.unsupported.iter().map(|u| u.to_string()).collect();
     for expected in [
         "grants on column public.v.body",
+        "privileges taken from the owner of public.mv",
+        "privileges taken from the owner of public.pr()",
         "comment on column of public.v.body",
         "storage parameters of public.mv (fillfactor=50)",
         "partitioned table public.p",
