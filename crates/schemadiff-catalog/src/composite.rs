@@ -27,11 +27,12 @@ pub(crate) fn query() -> String {
                       JOIN pg_catalog.pg_namespace un ON un.oid = ut.typnamespace \
                       WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
                         AND un.nspname <> 'information_schema' AND un.nspname NOT LIKE 'pg\\_%' \
-                      ORDER BY 1) \
+                      ORDER BY 1), {} \
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
          WHERE t.typtype = 'c' AND {NAMESPACE_FILTER} AND {} AND {} ORDER BY 1, 2",
+        crate::grant::acl_column("t.typacl", "t.typowner"),
         crate::introspect::not_in_extension("pg_type", "t.oid"),
         crate::introspect::not_in_extension("pg_class", "t.typrelid")
     )

@@ -20,7 +20,7 @@ pub(crate) fn query() -> String {
                       WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
                 array(SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c \
                       WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
-                un.nspname::text, ut.typname::text \
+                un.nspname::text, ut.typname::text, {} \
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype \
          LEFT JOIN pg_catalog.pg_type ut ON ut.oid = CASE WHEN bt.typcategory = 'A' THEN bt.typelem ELSE bt.oid END \
@@ -30,6 +30,7 @@ pub(crate) fn query() -> String {
          LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
          WHERE t.typtype = 'd' AND {NAMESPACE_FILTER} AND {} ORDER BY 1, 2",
+        crate::grant::acl_column("t.typacl", "t.typowner"),
         crate::introspect::not_in_extension("pg_type", "t.oid")
     )
 }

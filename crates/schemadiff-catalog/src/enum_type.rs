@@ -9,6 +9,7 @@ use crate::introspect::{IntrospectError, NAMESPACE_FILTER, Session, not_in_exten
 pub(crate) async fn read(
     s: &mut Session<'_>,
     p: &[&(dyn ToSql + Sync)],
+    grants: &mut Vec<schemadiff_model::ObjectGrants>,
 ) -> Result<Vec<EnumType>, IntrospectError> {
     let mut out = Vec::new();
     // Enums.
@@ -18,10 +19,11 @@ pub(crate) async fn read(
             &format!(
                 "SELECT n.nspname::text, t.typname::text, \
                         array(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), \
-                        d.description \
+                        d.description, {} \
                  FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
                  WHERE t.typtype = 'e' AND {NAMESPACE_FILTER} AND {} ORDER BY 1, 2",
+                crate::grant::acl_column("t.typacl", "t.typowner"),
                 not_in_extension("pg_type", "t.oid")
             ),
             p,
@@ -29,8 +31,13 @@ pub(crate) async fn read(
         .await?;
     for r in rows {
         let labels: Vec<String> = r.get(2);
+        let name = QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1));
+        grants.extend(crate::grant::from_cell(
+            schemadiff_model::GrantTarget::Type(name.clone()),
+            r.get(4),
+        ));
         out.push(EnumType {
-            name: QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+            name,
             values: labels
                 .into_iter()
                 .map(|name| EnumValue {

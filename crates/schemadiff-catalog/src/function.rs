@@ -86,7 +86,7 @@ pub(crate) fn query(version: i32) -> String {
                       ORDER BY 1), \
                 array(SELECT DISTINCT {users} FROM pg_catalog.pg_depend dp {users_joins} \
                       WHERE dp.refclassid = 'pg_proc'::regclass AND dp.refobjid = p.oid AND dp.deptype = 'n' \
-                      ORDER BY 1) \
+                      ORDER BY 1), {} \
          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace \
          JOIN pg_catalog.pg_language l ON l.oid = p.prolang \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0 \
@@ -94,6 +94,7 @@ pub(crate) fn query(version: i32) -> String {
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_proc'::regclass \
                            AND i.objid = p.oid AND i.deptype = 'i') \
          ORDER BY 2, 3, 6",
+        crate::grant::acl_column("p.proacl", "p.proowner"),
         crate::introspect::not_in_extension("pg_proc", "p.oid")
     )
 }

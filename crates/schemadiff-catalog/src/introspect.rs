@@ -7,7 +7,7 @@
 //! session's own setting, and `TimeZone = UTC` so that a `timestamptz` constant (a partition bound, a default)
 //! prints the same whatever the server's time zone. System schemas and objects that belong to extensions are skipped.
 
-use schemadiff_model::Schema;
+use schemadiff_model::{GrantTarget, QualifiedName, Schema};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Row};
 
@@ -167,26 +167,51 @@ async fn read_all(
     let filter: Vec<String> = options.schemas.clone();
     let p: &[&(dyn ToSql + Sync)] = &[&filter];
     let mut schema = Schema::default();
-    schema.schemas = crate::schema::read(s, p).await?;
+    let mut grants = Vec::new();
+    schema.schemas = crate::schema::read(s, p, &mut grants).await?;
     schema.extensions = crate::extension::read(s, p).await?;
-    schema.enums = crate::enum_type::read(s, p).await?;
+    schema.enums = crate::enum_type::read(s, p, &mut grants).await?;
     let rows = s
         .query("reading domains", &crate::domain::query(), p)
         .await?;
     schema.domains = crate::domain::from_rows(&rows);
+    grants.extend(crate::grant::collect(&rows, |r| {
+        GrantTarget::Type(QualifiedName::new(
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+        ))
+    }));
     let rows = s
         .query("reading range types", &crate::range::query(version), p)
         .await?;
     schema.range_types = crate::range::from_rows(&rows);
+    grants.extend(crate::grant::collect(&rows, |r| {
+        GrantTarget::Type(QualifiedName::new(
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+        ))
+    }));
     let rows = s
         .query("reading composite types", &crate::composite::query(), p)
         .await?;
     schema.composite_types = crate::composite::from_rows(&rows);
-    schema.sequences = crate::sequence::read(s, p).await?;
+    grants.extend(crate::grant::collect(&rows, |r| {
+        GrantTarget::Type(QualifiedName::new(
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+        ))
+    }));
+    schema.sequences = crate::sequence::read(s, p, &mut grants).await?;
     // Views and materialized views first: the indexes of the latter come with the tables'.
     let rows = s.query("reading views", &crate::view::query(), p).await?;
     let (mut views, view_order) = crate::view::from_rows(&rows);
-    schema.tables = crate::table::read(s, p, version, &mut views).await?;
+    grants.extend(crate::grant::collect(&rows, |r| {
+        GrantTarget::View(QualifiedName::new(
+            r.get::<_, String>(1),
+            r.get::<_, String>(2),
+        ))
+    }));
+    schema.tables = crate::table::read(s, p, version, &mut views, &mut grants).await?;
     crate::table_options::read(s, p, version, &mut schema.tables).await?;
     schema.views = view_order
         .into_iter()
@@ -197,6 +222,15 @@ async fn read_all(
         .query("reading functions", &crate::function::query(version), p)
         .await?;
     schema.functions = crate::function::from_rows(&rows);
+    grants.extend(crate::grant::collect(&rows, |r| {
+        GrantTarget::Function(
+            QualifiedName::new(r.get::<_, String>(1), r.get::<_, String>(2)),
+            r.get(5),
+            r.get(3),
+        )
+    }));
+    grants.sort_by(|a, b| a.target.cmp(&b.target));
+    schema.grants = grants;
     let rows = s
         .query("reading triggers", &crate::trigger::query(), p)
         .await?;
@@ -205,7 +239,7 @@ async fn read_all(
         .query("reading policies", &crate::policy::query(), p)
         .await?;
     schema.policies = crate::policy::from_rows(&rows);
-    schema.roles = crate::policy::referenced_roles(&schema.policies);
+    schema.roles = crate::policy::referenced_roles(&schema.policies, &schema.grants);
     // What uses what, for the order of changes.
     let rows = s
         .query("reading dependencies", &crate::deps::query(), p)

@@ -10,6 +10,7 @@ pub mod domain;
 mod enum_type;
 mod extension;
 pub mod function;
+mod grant;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;

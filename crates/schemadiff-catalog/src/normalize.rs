@@ -132,6 +132,8 @@ pub async fn normalize_desired(
                         let role = crate::policy::missing_role(origin, &e);
                         let field = if matches!(origin, ObjectPath::View(_)) {
                             "query"
+                        } else if role.is_some() && matches!(origin, ObjectPath::Grants(_)) {
+                            "grants"
                         } else if role.is_some() {
                             "roles"
                         } else {
@@ -513,6 +515,7 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::Function(n, a) => format!("function `{n}({a})`"),
         ObjectPath::Trigger(t, n) => format!("trigger `{n}` of `{t}`"),
         ObjectPath::Policy(t, n) => format!("policy `{n}` of `{t}`"),
+        ObjectPath::Grants(t) => format!("the grants of {}", t.label()),
         ObjectPath::Migrations => "`[migrations]`".into(),
         ObjectPath::Erd => "`[erd]`".into(),
     }

@@ -62,12 +62,16 @@ pub(crate) fn from_rows(rows: &[Row]) -> Vec<Policy> {
         .collect()
 }
 
-/// The roles `policies` name, but PUBLIC and the predefined `pg_*` roles, sorted: what a schema refers to
-/// outside itself (`Schema::roles`).
-pub fn referenced_roles(policies: &[Policy]) -> Vec<String> {
+/// The roles `policies` and `grants` name, but PUBLIC and the predefined `pg_*` roles, sorted: what a
+/// schema refers to outside itself (`Schema::roles`).
+pub fn referenced_roles(
+    policies: &[Policy],
+    grants: &[schemadiff_model::ObjectGrants],
+) -> Vec<String> {
     let mut out: Vec<String> = policies
         .iter()
         .flat_map(|p| &p.roles)
+        .chain(crate::grant::grantees(grants))
         .filter(|r| *r != schemadiff_model::policy::PUBLIC && !r.starts_with("pg_"))
         .cloned()
         .collect();
@@ -114,7 +118,10 @@ pub(crate) fn missing_role(
     origin: &schemadiff_model::ObjectPath,
     e: &tokio_postgres::Error,
 ) -> Option<String> {
-    if !matches!(origin, schemadiff_model::ObjectPath::Policy(..)) {
+    if !matches!(
+        origin,
+        schemadiff_model::ObjectPath::Policy(..) | schemadiff_model::ObjectPath::Grants(..)
+    ) {
         return None;
     }
     role_of_error(e)

@@ -29,7 +29,7 @@ pub(crate) fn query(version: i32) -> String {
                 CASE WHEN r.rngcollation <> st.typcollation THEN co.collname::text END, \
                 CASE WHEN cn.nspname NOT IN ('pg_catalog', 'public') THEN cn.nspname::text END, \
                 CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END, \
-                {multirange}, d.description, un.nspname::text, ut.typname::text \
+                {multirange}, d.description, un.nspname::text, ut.typname::text, {} \
          FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid \
          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype \
@@ -42,6 +42,7 @@ pub(crate) fn query(version: i32) -> String {
               AND un.nspname <> 'information_schema' AND un.nspname NOT LIKE 'pg\\_%' \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
          WHERE {MODELLED} AND {NAMESPACE_FILTER} AND {} ORDER BY 1, 2",
+        crate::grant::acl_column("t.typacl", "t.typowner"),
         crate::introspect::not_in_extension("pg_type", "t.oid")
     )
 }

@@ -10,6 +10,7 @@ use crate::introspect::{IntrospectError, NAMESPACE_FILTER, Session, not_in_exten
 pub(crate) async fn read(
     s: &mut Session<'_>,
     p: &[&(dyn ToSql + Sync)],
+    grants: &mut Vec<schemadiff_model::ObjectGrants>,
 ) -> Result<Vec<SchemaDef>, IntrospectError> {
     let mut out = Vec::new();
     // Schemas. `public` exists everywhere; it is listed only when its comment was changed.
@@ -17,9 +18,10 @@ pub(crate) async fn read(
         .query(
             "reading schemas",
             &format!(
-                "SELECT n.nspname::text, d.description FROM pg_catalog.pg_namespace n \
+                "SELECT n.nspname::text, d.description, {} FROM pg_catalog.pg_namespace n \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass \
                  WHERE {NAMESPACE_FILTER} AND {} ORDER BY 1",
+                crate::grant::acl_column("n.nspacl", "n.nspowner"),
                 not_in_extension("pg_namespace", "n.oid")
             ),
             p,
@@ -35,6 +37,10 @@ pub(crate) async fn read(
         {
             continue;
         }
+        grants.extend(crate::grant::from_cell(
+            schemadiff_model::GrantTarget::Schema(name.clone()),
+            r.get(2),
+        ));
         out.push(SchemaDef { name, comment });
     }
     Ok(out)

@@ -10,6 +10,7 @@ use crate::introspect::{IntrospectError, NAMESPACE_FILTER, Session, not_in_exten
 pub(crate) async fn read(
     s: &mut Session<'_>,
     p: &[&(dyn ToSql + Sync)],
+    grants: &mut Vec<schemadiff_model::ObjectGrants>,
 ) -> Result<Vec<Sequence>, IntrospectError> {
     let mut out = Vec::new();
     // Sequences, except those of identity columns (an internal dependency).
@@ -19,7 +20,7 @@ pub(crate) async fn read(
             &format!(
                 "SELECT n.nspname::text, c.relname::text, pg_catalog.format_type(q.seqtypid, NULL), \
                         q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, \
-                        own.nspname::text, own.relname::text, own.attname::text, d.description \
+                        own.nspname::text, own.relname::text, own.attname::text, d.description, {} \
                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  JOIN pg_catalog.pg_sequence q ON q.seqrelid = c.oid \
                  LEFT JOIN LATERAL ( \
@@ -34,6 +35,7 @@ pub(crate) async fn read(
                    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_class'::regclass \
                                    AND i.objid = c.oid AND i.deptype = 'i') \
                  ORDER BY 1, 2",
+                crate::grant::acl_column("c.relacl", "c.relowner"),
                 not_in_extension("pg_class", "c.oid")
             ),
             p,
@@ -56,8 +58,13 @@ pub(crate) async fn read(
             }),
             _ => None,
         };
+        let name = QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1));
+        grants.extend(crate::grant::from_cell(
+            schemadiff_model::GrantTarget::Sequence(name.clone()),
+            r.get(13),
+        ));
         out.push(Sequence {
-            name: QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+            name,
             data_type: (data_type != "bigint").then_some(data_type),
             start: (start != default_start).then_some(start),
             increment: (increment != 1).then_some(increment),

@@ -22,6 +22,7 @@ pub(crate) async fn read(
     p: &[&(dyn ToSql + Sync)],
     version: i32,
     views: &mut BTreeMap<u32, View>,
+    grants: &mut Vec<schemadiff_model::ObjectGrants>,
 ) -> Result<Vec<Table>, IntrospectError> {
     // Tables.
     let (partition_columns, partition_joins) = (crate::partition::COLUMNS, crate::partition::JOINS);
@@ -29,12 +30,13 @@ pub(crate) async fn read(
         .query(
             "reading tables",
             &format!(
-                "SELECT c.oid, n.nspname::text, c.relname::text, d.description, c.relrowsecurity, c.relforcerowsecurity, \
+                "SELECT c.oid, n.nspname::text, c.relname::text, d.description, c.relrowsecurity, c.relforcerowsecurity, {}, \
                         {partition_columns} \
                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
                  {partition_joins} \
                  WHERE c.relkind IN ('r', 'p') AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
+                crate::grant::acl_column("c.relacl", "c.relowner"),
                 not_in_extension("pg_class", "c.oid")
             ),
             p,
@@ -51,7 +53,11 @@ pub(crate) async fn read(
         t.comment = r.get(3);
         t.row_level_security = r.get(4);
         t.force_row_level_security = r.get(5);
-        crate::partition::from_row(&r, 6, &mut t);
+        grants.extend(crate::grant::from_cell(
+            schemadiff_model::GrantTarget::Table(t.name.clone()),
+            r.get(6),
+        ));
+        crate::partition::from_row(&r, 7, &mut t);
         tables.insert(oid, t);
         order.push(oid);
     }
@@ -85,7 +91,7 @@ pub(crate) async fn read(
                         CASE WHEN cn.nspname NOT IN ('pg_catalog', 'public') THEN cn.nspname::text END, \
                         a.attnum, \
                         pg_catalog.format_type(idq.seqtypid, NULL), idq.seqstart, idq.seqincrement, idq.seqmin, \
-                        idq.seqmax, idq.seqcache, idq.seqcycle \
+                        idq.seqmax, idq.seqcache, idq.seqcycle, {acl} \
                  FROM pg_catalog.pg_attribute a \
                  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -99,7 +105,8 @@ pub(crate) async fn read(
                      WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass \
                        AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) idq ON true \
                  WHERE a.attnum > 0 AND NOT a.attisdropped AND {column_filter} \
-                 ORDER BY a.attrelid, a.attnum"
+                 ORDER BY a.attrelid, a.attnum",
+                acl = crate::grant::acl_column("a.attacl", "c.relowner")
             ),
             p,
         )
@@ -116,6 +123,10 @@ pub(crate) async fn read(
         let generated: String = r.get(6);
         // 's': STORED; 'v': VIRTUAL (PostgreSQL 18).
         let is_generated = generated == "s" || generated == "v";
+        grants.extend(crate::grant::from_cell(
+            schemadiff_model::GrantTarget::Column(t.name.clone(), r.get(1)),
+            r.get(18),
+        ));
         let mut c = Column::new(r.get::<_, String>(1), r.get::<_, String>(2));
         c.not_null = r.get(3);
         c.identity = match identity.as_str() {

@@ -122,20 +122,31 @@ pub(crate) fn query(version: i32) -> String {
            UNION ALL SELECT 'row-level security on', ns.nspname, c.relname || CASE WHEN c.relforcerowsecurity THEN ' (forced)' ELSE '' END, \
                   'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND c.relkind NOT IN ('r', 'p') \
+           UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') \
+             AND c.relacl IS NOT NULL AND NOT (pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner) <@ c.relacl) \
+           UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
+                  'pg_proc'::regclass, p.oid, NULL, NULL \
+           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace \
+           WHERE p.proacl IS NOT NULL AND NOT (pg_catalog.acldefault('f', p.proowner) <@ p.proacl) \
+           UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL \
+           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \
+           WHERE t.typtype IN ('e', 'd', 'c', 'r') AND t.typacl IS NOT NULL AND NOT (pg_catalog.acldefault('T', t.typowner) <@ t.typacl) \
+           UNION ALL SELECT 'privileges taken from the owner of schema', '', ns.nspname, 'pg_namespace'::regclass, n.oid, NULL, NULL \
+           FROM pg_catalog.pg_namespace n JOIN ns ON ns.oid = n.oid \
+           WHERE n.nspacl IS NOT NULL AND NOT (pg_catalog.acldefault('n', n.nspowner) <@ n.nspacl) \
            UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
-           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND c.relacl IS NOT NULL \
+           FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relacl IS NOT NULL \
+             AND c.relkind = 'S' AND EXISTS ( \
+                  SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_class'::regclass AND i.objid = c.oid AND i.deptype = 'i') \
            UNION ALL SELECT 'grants on column', ns.nspname, c.relname || '.' || a.attname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace \
-           WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL \
+           WHERE (c.relkind IN ('v', 'm') OR (c.relkind = 'r' AND c.relispartition)) AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL \
            {not_valid_not_null} \
            UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
                   ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
                   'pg_proc'::regclass, p.oid, 'pg_proc'::regclass, p.oid \
            FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind IN ('a', 'w') \
-           UNION ALL SELECT 'grants on ' || CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, \
-                  ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
-                  'pg_proc'::regclass, p.oid, NULL, NULL \
-           FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND p.proacl IS NOT NULL \
            UNION ALL SELECT 'trigger', ns.nspname, t.tgname || ' on ' || c.relname, 'pg_trigger'::regclass, t.oid, 'pg_trigger'::regclass, t.oid \
            FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace \
            WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relkind NOT IN ('r', 'p', 'v') \
@@ -178,11 +189,9 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_statistic_ext st JOIN ns ON ns.oid = st.stxnamespace \
            UNION ALL SELECT 'grants on schema', '', ns.nspname, 'pg_namespace'::regclass, n.oid, NULL, NULL \
            FROM pg_catalog.pg_namespace n JOIN ns ON ns.oid = n.oid \
-           WHERE n.nspacl IS NOT NULL AND NOT (n.nspname = 'public' AND n.nspacl::text[] IN ( \
+           WHERE n.nspname = 'public' AND n.nspacl IS NOT NULL AND NOT (n.nspname = 'public' AND n.nspacl::text[] IN ( \
                  ARRAY['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner'], \
                  ARRAY[format('%1$s=UC/%1$s', pg_catalog.pg_get_userbyid(n.nspowner)), format('=UC/%s', pg_catalog.pg_get_userbyid(n.nspowner))])) \
-           UNION ALL SELECT 'grants on type', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL \
-           FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c', 'r') \
            UNION ALL SELECT 'default privileges', '', \
                   coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole), 'pg_default_acl'::regclass, d.oid, NULL, NULL \
            FROM pg_catalog.pg_default_acl d \

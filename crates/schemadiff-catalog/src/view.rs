@@ -35,10 +35,11 @@ pub(crate) fn query() -> String {
                            AND tn.nspname <> 'information_schema' AND tn.nspname NOT LIKE 'pg\\_%' \
                       WHERE r.ev_class = c.oid AND r.rulename = '_RETURN' AND dp.deptype = 'n' \
                         AND (rc.oid IS NOT NULL OR tn.oid IS NOT NULL) \
-                      ORDER BY 1) \
+                      ORDER BY 1), {} \
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
          WHERE c.relkind IN ('v', 'm') AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
+        crate::grant::acl_column("c.relacl", "c.relowner"),
         crate::introspect::not_in_extension("pg_class", "c.oid")
     )
 }

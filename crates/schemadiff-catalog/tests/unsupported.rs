@@ -49,6 +49,9 @@ CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END 
 CREATE EVENT TRIGGER audit_ddl ON ddl_command_start EXECUTE FUNCTION on_ddl();
 CREATE PUBLICATION pub FOR TABLE t;
 GRANT SELECT ON v TO PUBLIC;
+GRANT SELECT (body) ON v TO PUBLIC;
+REVOKE TRUNCATE ON mv FROM CURRENT_USER;
+REVOKE EXECUTE ON PROCEDURE pr() FROM CURRENT_USER;
 COMMENT ON COLUMN v.body IS 'what a view column holds is not modelled';
 ALTER MATERIALIZED VIEW mv SET (fillfactor = 50);
 CREATE TABLE toasty (body text) WITH (toast.autovacuum_enabled = false);
@@ -67,7 +70,9 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         .unwrap();
     let found: Vec<String> = read.unsupported.iter().map(|u| u.to_string()).collect();
     for expected in [
-        "grants on public.v",
+        "grants on column public.v.body",
+        "privileges taken from the owner of public.mv",
+        "privileges taken from the owner of public.pr()",
         "comment on column of public.v.body",
         "storage parameters of public.mv (fillfactor=50)",
         "column of partition with a default, NOT NULL or comment of its own public.p_2026.at",
@@ -75,10 +80,7 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "toast storage parameters of public.toasty (autovacuum_enabled=false)",
         "typed table public.emps (of type emp)",
         "unlogged sequence public.counters_id_seq",
-        "grants on public.t",
-        "grants on column public.t.body",
         "aggregate public.total(integer)",
-        "grants on function public.f(a integer)",
         "rule public.no_delete on parent (uses public.parent)",
         "NOT VALID constraint of domain public.positive_nv on positive",
         "range type with a canonical or subtype_diff function of its own public.span",
@@ -87,7 +89,6 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "operator public.===",
         "text search configuration public.mycfg",
         "extended statistics public.t_stats (uses public.t.id, public.t.n)",
-        "grants on schema app",
         "default privileges in schema app for role postgres",
         "event trigger audit_ddl",
         "publication pub",
@@ -121,6 +122,11 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "row-level security on public.p",
         "policy public.part_own",
         "trigger public.p_trg",
+        "grants on public.t",
+        "grants on public.v",
+        "grants on column public.t.body",
+        "grants on function",
+        "grants on schema app",
     ] {
         assert!(
             !found.iter().any(|f| f.starts_with(modelled)),
@@ -153,6 +159,24 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
     assert_eq!(
         p_2026.partition_of.as_ref().map(|o| o.bounds.as_str()),
         Some("FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')")
+    );
+    // Grants are read with their objects: t, its column body, v, f and app (the view's column is not).
+    let mut grants: Vec<String> = read
+        .schema
+        .grants
+        .iter()
+        .map(|g| g.target.label())
+        .collect();
+    grants.sort();
+    assert_eq!(
+        grants,
+        [
+            "column public.t.body",
+            "function public.f(integer)",
+            "schema app",
+            "table public.t",
+            "view public.v"
+        ]
     );
     let t = read
         .schema

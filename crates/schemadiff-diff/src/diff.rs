@@ -23,6 +23,7 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod grant;
 mod partition;
 pub use partition::refuse_repartitioning;
 mod policy;
@@ -61,6 +62,7 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     view::views(current, desired, &mut out);
     trigger::triggers(current, desired, &mut out);
     policy::policies(current, desired, &mut out);
+    grant::grants(current, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
     out
 }

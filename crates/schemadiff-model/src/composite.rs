@@ -58,7 +58,7 @@ impl CompositeType {
     }
 }
 
-pub(crate) const COMPOSITE_KEYS: &[&str] = &["attributes", "comment"];
+pub(crate) const COMPOSITE_KEYS: &[&str] = &["attributes", "comment", "grants"];
 const ATTRIBUTE_KEYS: &[&str] = &["type", "collation"];
 
 impl Decoder {
@@ -102,6 +102,7 @@ impl Decoder {
                 ),
             },
         }
+        self.grants(&obj, crate::grant::GrantTarget::Type(t.name.clone()));
         Some(t)
     }
 

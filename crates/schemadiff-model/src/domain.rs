@@ -69,6 +69,7 @@ pub(crate) const DOMAIN_KEYS: &[&str] = &[
     "collation",
     "checks",
     "comment",
+    "grants",
 ];
 const DOMAIN_CHECK_KEYS: &[&str] = &["name", "expression"];
 
@@ -107,6 +108,7 @@ impl Decoder {
         d.checks = self.array_of(&obj, "checks", |dec, i, item| {
             dec.domain_check(&obj, &what, i, item)
         });
+        self.grants(&obj, crate::grant::GrantTarget::Type(d.name.clone()));
         Some(d)
     }
 

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use crate::grant::GrantTarget;
 use crate::ident::QualifiedName;
 use crate::naming::{columns_addition, index_column_names, make_object_name};
 use crate::types::*;
@@ -132,6 +133,13 @@ pub fn to_toml(schema: &Schema) -> String {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
         out.push('\n');
+        let section = format!("schemas.{}", toml_key(&s.name));
+        crate::grant::dump(
+            &mut out,
+            &section,
+            schema,
+            &GrantTarget::Schema(s.name.clone()),
+        );
     }
     for e in &schema.enums {
         let _ = writeln!(out, "[enums.{}]", qualified_key(&e.name));
@@ -151,15 +159,19 @@ pub fn to_toml(schema: &Schema) -> String {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
         out.push('\n');
+        type_grants(&mut out, schema, "enums", &e.name);
     }
     for r in &schema.range_types {
         crate::range::dump(&mut out, r);
+        type_grants(&mut out, schema, "range_types", &r.name);
     }
     for d in crate::domain::creation_order(&schema.domains) {
         crate::domain::dump(&mut out, d);
+        type_grants(&mut out, schema, "domains", &d.name);
     }
     for t in &schema.composite_types {
         crate::composite::dump(&mut out, t);
+        type_grants(&mut out, schema, "composite_types", &t.name);
     }
     crate::policy::dump_roles(&mut out, &schema.roles);
     for s in &schema.sequences {
@@ -192,6 +204,13 @@ pub fn to_toml(schema: &Schema) -> String {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
         out.push('\n');
+        let section = format!("sequences.{}", qualified_key(&s.name));
+        crate::grant::dump(
+            &mut out,
+            &section,
+            schema,
+            &GrantTarget::Sequence(s.name.clone()),
+        );
     }
     let triggers = |out: &mut String, section: &str, relation: &QualifiedName| {
         for tr in schema.triggers.iter().filter(|tr| &tr.relation == relation) {
@@ -204,19 +223,36 @@ pub fn to_toml(schema: &Schema) -> String {
         for p in schema.policies.iter().filter(|p| p.table == t.name) {
             crate::policy::dump(&mut out, &format!("tables.{}", qualified_key(&t.name)), p);
         }
+        crate::grant::dump_table(&mut out, schema, t);
     }
     // Each view after the views it reads, so that the file creates in its own order.
     for v in crate::view::creation_order(&schema.views) {
         crate::view::dump(&mut out, v);
         triggers(&mut out, v.section(), &v.name);
+        let section = format!("{}.{}", v.section(), qualified_key(&v.name));
+        crate::grant::dump(
+            &mut out,
+            &section,
+            schema,
+            &GrantTarget::View(v.name.clone()),
+        );
     }
     for f in &schema.functions {
         crate::function::dump(&mut out, f);
+        let target = GrantTarget::Function(f.name.clone(), f.signature.clone(), f.procedure);
+        let section = format!("{}.{}", f.section(), toml_key(&f.key()));
+        crate::grant::dump(&mut out, &section, schema, &target);
     }
     while out.ends_with("\n\n") {
         out.pop();
     }
     out
+}
+
+/// The grants of a type, under `section.name`.
+fn type_grants(out: &mut String, schema: &Schema, section: &str, name: &QualifiedName) {
+    let section = format!("{section}.{}", qualified_key(name));
+    crate::grant::dump(out, &section, schema, &GrantTarget::Type(name.clone()));
 }
 
 fn table(out: &mut String, schema: &Schema, t: &Table) {

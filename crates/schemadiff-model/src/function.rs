@@ -290,8 +290,10 @@ pub(crate) const FUNCTION_KEYS: &[&str] = &[
     "rows",
     "set",
     "comment",
+    "grants",
 ];
-pub(crate) const PROCEDURE_KEYS: &[&str] = &["language", "body", "security", "set", "comment"];
+pub(crate) const PROCEDURE_KEYS: &[&str] =
+    &["language", "body", "security", "set", "comment", "grants"];
 const VOLATILITIES: [&str; 3] = ["immutable", "stable", "volatile"];
 const PARALLEL: [&str; 3] = ["safe", "restricted", "unsafe"];
 const SECURITY: [&str; 2] = ["definer", "invoker"];
@@ -391,6 +393,14 @@ impl Decoder {
         f.set = self.string_map(&obj, "set");
         f.set.sort();
         f.comment = self.opt_string(&obj, "comment");
+        self.grants(
+            &obj,
+            crate::grant::GrantTarget::Function(
+                f.name.clone(),
+                without_defaults(&f.arguments),
+                procedure,
+            ),
+        );
         Some(f)
     }
 }

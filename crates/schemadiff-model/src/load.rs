@@ -44,6 +44,8 @@ pub enum ObjectPath {
     Trigger(QualifiedName, String),
     /// A policy of a table: the table and the policy's name.
     Policy(QualifiedName, String),
+    /// The grants of an object (`grants` under it, `column_grants.c` under a table).
+    Grants(crate::grant::GrantTarget),
     Migrations,
     Erd,
 }
@@ -251,6 +253,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
         declared: BTreeMap::new(),
         triggers: Vec::new(),
         policies: Vec::new(),
+        grant_lists: Vec::new(),
     };
     let mut schema = d.document(root.get_ref(), root.span());
     let (mut errors, mut spans) = (d.errors, d.spans);
@@ -356,6 +359,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 declared: BTreeMap::new(),
                 triggers: Vec::new(),
                 policies: Vec::new(),
+                grant_lists: Vec::new(),
             };
             let part = d.document(root.get_ref(), root.span());
             errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
@@ -416,6 +420,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             }
             schema.triggers.extend(part.triggers);
             schema.policies.extend(part.policies);
+            schema.grants.extend(part.grants);
             for r in part.roles {
                 if !schema.roles.contains(&r) {
                     schema.roles.push(r);
@@ -475,6 +480,8 @@ pub(crate) struct Decoder {
     pub(crate) triggers: Vec<crate::trigger::Trigger>,
     /// Policies decoded under their tables, for `Schema::policies`.
     pub(crate) policies: Vec<crate::policy::Policy>,
+    /// Grants decoded under their objects, for `Schema::grants`.
+    pub(crate) grant_lists: Vec<crate::grant::ObjectGrants>,
 }
 
 pub(crate) const TOP_KEYS: &[&str] = &[
@@ -504,7 +511,7 @@ const FILTER_KEYS: &[&str] = &[
     "ignore_unsupported",
 ];
 const EXTENSION_KEYS: &[&str] = &["version", "schema"];
-const SCHEMA_KEYS: &[&str] = &["comment"];
+const SCHEMA_KEYS: &[&str] = &["comment", "grants"];
 const MIGRATIONS_KEYS: &[&str] = &[
     "dir",
     "format",
@@ -1000,6 +1007,7 @@ impl Decoder {
             ) else {
                 continue;
             };
+            self.grants(&obj, crate::grant::GrantTarget::Schema(name.clone()));
             schema.schemas.push(SchemaDef {
                 name,
                 comment: self.opt_string(&obj, "comment"),
@@ -1232,6 +1240,7 @@ impl Decoder {
         }
         schema.triggers = std::mem::take(&mut self.triggers);
         schema.policies = std::mem::take(&mut self.policies);
+        schema.grants = std::mem::take(&mut self.grant_lists);
         schema.roles = self.roles(root);
         schema
     }

@@ -82,6 +82,7 @@ pub(crate) const RANGE_KEYS: &[&str] = &[
     "subtype_diff",
     "multirange_type_name",
     "comment",
+    "grants",
 ];
 
 impl Decoder {
@@ -116,6 +117,7 @@ impl Decoder {
         r.subtype_diff = self.opt_string(&obj, "subtype_diff");
         r.multirange_type_name = self.opt_string(&obj, "multirange_type_name");
         r.comment = self.opt_string(&obj, "comment");
+        self.grants(&obj, crate::grant::GrantTarget::Type(r.name.clone()));
         Some(r)
     }
 }

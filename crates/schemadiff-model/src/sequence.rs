@@ -14,6 +14,7 @@ pub(crate) const SEQUENCE_KEYS: &[&str] = &[
     "owned_by",
     "comment",
     "renamed_from",
+    "grants",
 ];
 
 impl Decoder {
@@ -33,6 +34,7 @@ impl Decoder {
             Some(s) => self.column_ref(s.get_ref(), s.span()),
             None => None,
         };
+        self.grants(&obj, crate::grant::GrantTarget::Sequence(name.clone()));
         Some(Sequence {
             name,
             data_type: self.choice(&obj, "type", &["smallint", "integer", "bigint"]),

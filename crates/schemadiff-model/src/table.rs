@@ -29,6 +29,8 @@ pub(crate) const TABLE_KEYS: &[&str] = &[
     "partition_by",
     "partition_of",
     "bounds",
+    "grants",
+    "column_grants",
 ];
 pub(crate) const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -199,6 +201,8 @@ impl Decoder {
         self.triggers.extend(triggers);
         let policies = self.array_of(&obj, "policies", |d, i, item| d.policy(&name, i, item));
         self.policies.extend(policies);
+        self.grants(&obj, crate::grant::GrantTarget::Table(name.clone()));
+        self.column_grants(&obj, &name);
         Some(table)
     }
 

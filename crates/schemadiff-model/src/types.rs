@@ -30,6 +30,9 @@ pub struct Schema {
     /// The roles the schema refers to (`[roles]`): cluster-wide, so declared rather than managed; scratch
     /// databases find them, plans never create them. Read from a catalog: the roles its policies name.
     pub roles: Vec<String>,
+    /// The privileges of the objects whose privileges differ from PostgreSQL's defaults (see
+    /// [`crate::grant`]).
+    pub grants: Vec<crate::grant::ObjectGrants>,
     /// What uses what, from the catalog (empty as written; see [`crate::deps`]).
     pub dependencies: Vec<crate::deps::Dependency>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.

@@ -419,6 +419,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         crate::trigger::check(&mut c, t);
     }
     crate::policy::check_all(&mut c, schema);
+    crate::grant::check_all(&mut c, schema);
 
     // Names the server will give (written or default): duplicates among constraints of a table, and
     // among relations of a schema.

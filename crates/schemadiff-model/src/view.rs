@@ -126,9 +126,16 @@ pub(crate) const VIEW_KEYS: &[&str] = &[
     "security_invoker",
     "triggers",
     "comment",
+    "grants",
 ];
-pub(crate) const MATERIALIZED_VIEW_KEYS: &[&str] =
-    &["query", "columns", "with_data", "indexes", "comment"];
+pub(crate) const MATERIALIZED_VIEW_KEYS: &[&str] = &[
+    "query",
+    "columns",
+    "with_data",
+    "indexes",
+    "comment",
+    "grants",
+];
 const CHECK_OPTIONS: [&str; 2] = ["local", "cascaded"];
 
 impl Decoder {
@@ -186,6 +193,7 @@ impl Decoder {
             let triggers = self.array_of(&obj, "triggers", |d, i, item| d.trigger(&name, i, item));
             self.triggers.extend(triggers);
         }
+        self.grants(&obj, crate::grant::GrantTarget::View(view.name.clone()));
         Some(view)
     }
 }

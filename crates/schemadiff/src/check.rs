@@ -477,6 +477,30 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
         };
         m.insert(ObjectPath::Policy(p.table.clone(), p.name.clone()), f);
     }
+    // Grants go with their object, so that they are shown under it.
+    for g in &s.grants {
+        use schemadiff_model::GrantTarget as G;
+        let path = match &g.target {
+            G::Schema(n) => ObjectPath::Schema(n.clone()),
+            G::Type(q) => [
+                ObjectPath::Enum(q.clone()),
+                ObjectPath::Domain(q.clone()),
+                ObjectPath::CompositeType(q.clone()),
+                ObjectPath::RangeType(q.clone()),
+            ]
+            .into_iter()
+            .find(|p| m.contains_key(p))
+            .unwrap_or(ObjectPath::Grants(g.target.clone())),
+            G::Sequence(q) => ObjectPath::Sequence(q.clone()),
+            G::Table(q) | G::Column(q, _) => ObjectPath::Table(q.clone()),
+            G::View(q) => ObjectPath::View(q.clone()),
+            G::Function(q, signature, _) => s
+                .function(q, signature)
+                .map(|f| ObjectPath::Function(f.name.clone(), f.arguments.clone()))
+                .unwrap_or(ObjectPath::Grants(g.target.clone())),
+        };
+        m.entry(path).or_default().grants.push(g.clone());
+    }
     m
 }
 

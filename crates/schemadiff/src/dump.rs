@@ -165,6 +165,8 @@ fn split_files(
         extensions: schema.extensions.clone(),
         schemas: schema.schemas.clone(),
         roles: schema.roles.clone(),
+        // Each file writes the grants of its own objects only.
+        grants: schema.grants.clone(),
         ..Default::default()
     };
     let mut parts: Vec<(String, Schema)> = Vec::new();
@@ -184,6 +186,7 @@ fn split_files(
                             .filter(|p| p.table == t.name)
                             .cloned()
                             .collect(),
+                        grants: schema.grants.clone(),
                         ..Default::default()
                     },
                 ));
@@ -227,6 +230,7 @@ fn split_files(
                             .filter(|p| p.table.schema == n)
                             .cloned()
                             .collect(),
+                        grants: schema.grants.clone(),
                         ..Default::default()
                     },
                 ));

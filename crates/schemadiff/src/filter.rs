@@ -137,6 +137,15 @@ impl Filter {
                 out.schemas.push(s.clone());
             }
         }
+        let kept = |t: &schemadiff_model::GrantTarget| match (t, t.name()) {
+            (_, Some(q)) => self.keeps(q),
+            (schemadiff_model::GrantTarget::Schema(s), None) => !untouched(s),
+            _ => true,
+        };
+        out.grants.retain(|g| kept(&g.target));
+        out.grants
+            .extend(current.grants.iter().filter(|g| !kept(&g.target)).cloned());
+        out.grants.sort_by(|a, b| a.target.cmp(&b.target));
         out
     }
 
@@ -154,6 +163,11 @@ impl Filter {
         out.triggers.retain(|o| self.keeps(&o.relation));
         out.policies.retain(|o| self.keeps(&o.table));
         out.schemas.retain(|s| self.keeps_schema(&s.name));
+        out.grants.retain(|g| match (&g.target, g.target.name()) {
+            (_, Some(q)) => self.keeps(q),
+            (schemadiff_model::GrantTarget::Schema(s), None) => self.keeps_schema(s),
+            _ => true,
+        });
         out
     }
 }
@@ -193,6 +207,68 @@ mod tests {
                 ..Default::default()
             })
             .is_err()
+        );
+    }
+
+    #[test]
+    fn grants_of_left_out_objects_stay_as_they_are() {
+        use schemadiff_model::{GrantTarget, ObjectGrants, Privilege, Table};
+        let f = Filter::new(&FilterPatterns {
+            exclude: vec!["audit_*".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        let grants = |role: &str| {
+            vec![
+                ObjectGrants {
+                    target: GrantTarget::Table(q("public", "audit_log")),
+                    privileges: vec![Privilege {
+                        grantee: role.into(),
+                        privilege: "select".into(),
+                        grant_option: false,
+                    }],
+                },
+                ObjectGrants {
+                    target: GrantTarget::Table(q("public", "users")),
+                    privileges: vec![Privilege {
+                        grantee: role.into(),
+                        privilege: "insert".into(),
+                        grant_option: false,
+                    }],
+                },
+            ]
+        };
+        let tables = vec![
+            Table::new(q("public", "audit_log")),
+            Table::new(q("public", "users")),
+        ];
+        let current = Schema {
+            tables: tables.clone(),
+            grants: grants("old"),
+            ..Default::default()
+        };
+        let desired = Schema {
+            tables,
+            grants: grants("new"),
+            ..Default::default()
+        };
+        let out = f.overlay(&current, &desired);
+        let by_table: Vec<(&str, &str)> = out
+            .grants
+            .iter()
+            .map(|g| {
+                (
+                    g.target.name().unwrap().name.as_str(),
+                    g.privileges[0].grantee.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(by_table, [("audit_log", "old"), ("users", "new")]);
+        let kept = f.retain(&desired);
+        assert_eq!(kept.grants.len(), 1);
+        assert_eq!(
+            kept.grants[0].target,
+            GrantTarget::Table(q("public", "users"))
         );
     }
 }

@@ -477,6 +477,7 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
         .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
     s.schemas.sort_by(|a, b| a.name.cmp(&b.name));
     s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+    s.grants.sort_by(|a, b| a.target.cmp(&b.target));
     s
 }
 

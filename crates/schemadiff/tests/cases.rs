@@ -65,13 +65,7 @@ async fn row_count(client: &tokio_postgres::Client, schema: &Schema) -> i64 {
 fn schema_dump(conninfo: &str, major: u32) -> Result<String, String> {
     let pg_dump = schemadiff_testkit::pg_dump_for(major)?;
     let out = std::process::Command::new(&pg_dump)
-        .args([
-            "--schema-only",
-            "--no-owner",
-            "--no-privileges",
-            "--dbname",
-            conninfo,
-        ])
+        .args(["--schema-only", "--no-owner", "--dbname", conninfo])
         .output()
         .map_err(|e| format!("running {}: {e}", pg_dump.display()))?;
     if !out.status.success() {

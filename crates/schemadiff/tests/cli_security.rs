@@ -2,7 +2,8 @@
 //! role declared in schema.toml (`[roles]`) replays on the scratch server, which creates the role; one naming
 //! a role nobody declared fails with an error naming the role and how to declare it, as does a policy of
 //! schema.toml itself (pointing at its `roles`); a plan that disables row-level security is refused unless
-//! `removes_row_security` is allowed.
+//! `removes_row_security` is allowed; a grant, a revoke, a policy or row-level security changed by hand on a
+//! live database is drift that `check --database-url` reports, with the statements that undo it.
 
 mod common;
 
@@ -137,4 +138,103 @@ async fn disabling_row_level_security_is_refused_unless_allowed() {
         );
         assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out));
     }
+}
+
+/// A schema with a grant, row-level security and a policy, and the migration that makes it.
+fn access_schema(role: &str) -> (String, String) {
+    let toml = format!(
+        "[roles]\n{role} = {{}}\n\n[tables.docs]\nrow_level_security = true\nprimary_key = [\"id\"]\n\n[tables.docs.columns]\nid = \"integer\"\nowner = \"text\"\n\n[[tables.docs.policies]]\nname = \"own\"\nroles = [\"{role}\"]\nusing = \"owner = current_user\"\n\n[tables.docs.grants]\n{role} = [\"select\"]\n"
+    );
+    let sql = format!(
+        "CREATE TABLE docs (id integer PRIMARY KEY, owner text);\nALTER TABLE docs ENABLE ROW LEVEL SECURITY;\nCREATE POLICY own ON docs TO {role} USING (owner = current_user);\nGRANT SELECT ON docs TO {role};\n"
+    );
+    (toml, sql)
+}
+
+#[tokio::test]
+async fn a_grant_a_policy_or_row_level_security_changed_by_hand_is_live_drift() {
+    let (_keep, dev) = common::dev_url().await;
+    let role = format!("sec_drift_{}", std::process::id());
+    let (toml, sql) = access_schema(&role);
+    let dir =
+        common::project_with_migrations("cli-security", "drift", &toml, &[("001_init.sql", &sql)]);
+    // What is changed by hand, the object named, and what the report shows of it.
+    for (name, by_hand, object, shown) in [
+        (
+            "grant",
+            format!("GRANT INSERT ON docs TO {role}; GRANT SELECT ON docs TO PUBLIC"),
+            "(table docs)",
+            format!(
+                "REVOKE SELECT ON TABLE public.docs FROM PUBLIC;\nREVOKE INSERT ON TABLE public.docs FROM {role};"
+            ),
+        ),
+        (
+            "revoke",
+            format!("REVOKE SELECT ON docs FROM {role}"),
+            "(table docs)",
+            format!("+{role} = [\"select\"]"),
+        ),
+        (
+            "policy",
+            "ALTER POLICY own ON docs USING (true)".to_string(),
+            "(policy own on docs)",
+            "ALTER POLICY own ON public.docs USING (owner = CURRENT_USER);".to_string(),
+        ),
+        (
+            "rls",
+            "ALTER TABLE docs DISABLE ROW LEVEL SECURITY".to_string(),
+            "(table docs)",
+            "+row_level_security = true".to_string(),
+        ),
+    ] {
+        let live = schemadiff_testkit::fresh_database().await;
+        let client = live.client().await;
+        client
+            .batch_execute(&format!("CREATE ROLE {role} NOLOGIN"))
+            .await
+            .or_else(|e| {
+                if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_OBJECT) {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            })
+            .unwrap();
+        client.batch_execute(&sql).await.unwrap();
+        let args = [
+            "check",
+            "--dev-url",
+            &dev,
+            "--database-url",
+            live.conninfo(),
+        ];
+        let out = common::schemadiff(&dir, &args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{name}, before: {}", text(&out));
+        client.batch_execute(&by_hand).await.unwrap();
+        let out = common::schemadiff(&dir, &args, &[]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", text(&out));
+        assert!(stdout.contains("drift: live database"), "{name}: {stdout}");
+        assert!(stdout.contains(object), "{name}: {stdout}");
+        assert!(stdout.contains(&shown), "{name}: {stdout}");
+    }
+}
+
+#[tokio::test]
+async fn a_grant_to_an_undeclared_role_is_named_at_its_grants() {
+    let (_keep, dev) = common::dev_url().await;
+    let undeclared = format!("sec_grantee_{}", std::process::id());
+    let toml = format!(
+        "[tables.docs]\nprimary_key = [\"id\"]\n\n[tables.docs.columns]\nid = \"integer\"\n\n[tables.docs.grants]\n{undeclared} = [\"select\"]\n"
+    );
+    let dir = common::project("cli-security", "grantee", &toml, &[]);
+    let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        err.contains(&format!("role \"{undeclared}\" does not exist")),
+        "{err}"
+    );
+    assert!(err.contains("schema.toml:7:"), "{err}");
+    assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
 }

@@ -1,0 +1,64 @@
+//! Privileges, the catalog stage, one place for every kind: each kind's one query reads its objects' ACL
+//! as a last column ([`acl_column`]: `aclexplode` of the ACL, the owner's own entries aside, NULL when the
+//! ACL is NULL, which means the defaults), and [`collect`] turns the rows into `Schema::grants`, keeping
+//! only the objects whose privileges differ from what PostgreSQL gives a new one (`acldefault`). The model
+//! is `schemadiff_model::grant`, the diff `schemadiff_diff::grant`.
+
+use std::collections::BTreeSet;
+
+use schemadiff_model::grant::{GrantTarget, ObjectGrants, PUBLIC, Privilege};
+use tokio_postgres::Row;
+
+/// The SQL of a column holding the privileges of `acl` (an `aclitem[]` expression) but those `owner` (an
+/// oid expression) holds, as `grantee<US>privilege<US>grant option` texts; NULL for a NULL ACL.
+pub(crate) fn acl_column(acl: &str, owner: &str) -> String {
+    format!(
+        "CASE WHEN {acl} IS NULL THEN NULL ELSE array(\
+             SELECT CASE WHEN x.grantee = 0 THEN '{PUBLIC}' ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END \
+                    || chr(31) || lower(x.privilege_type) || chr(31) || CASE WHEN x.is_grantable THEN 't' ELSE 'f' END \
+             FROM pg_catalog.aclexplode({acl}) x WHERE x.grantee <> {owner} ORDER BY 1) END"
+    )
+}
+
+/// The privileges of `target` from the text of [`acl_column`], when they differ from the defaults.
+pub(crate) fn from_cell(target: GrantTarget, cell: Option<Vec<String>>) -> Option<ObjectGrants> {
+    let entries = cell?;
+    let privileges: BTreeSet<Privilege> = entries
+        .iter()
+        .filter_map(|e| {
+            let mut parts = e.split('\u{1f}');
+            let (g, p, o) = (parts.next()?, parts.next()?, parts.next()?);
+            Some(Privilege {
+                grantee: g.to_string(),
+                privilege: p.to_string(),
+                grant_option: o == "t",
+            })
+        })
+        .collect();
+    if privileges == target.defaults() {
+        return None;
+    }
+    Some(ObjectGrants {
+        target,
+        privileges: privileges.into_iter().collect(),
+    })
+}
+
+/// The grants of `rows`, whose last column is an [`acl_column`], each row's object named by `target`.
+pub(crate) fn collect(rows: &[Row], target: impl Fn(&Row) -> GrantTarget) -> Vec<ObjectGrants> {
+    rows.iter()
+        .filter_map(|r| {
+            let last = r.len() - 1;
+            from_cell(target(r), r.get(last))
+        })
+        .collect()
+}
+
+/// The roles `grants` name, but PUBLIC.
+pub(crate) fn grantees(grants: &[ObjectGrants]) -> impl Iterator<Item = &String> {
+    grants
+        .iter()
+        .flat_map(|g| &g.privileges)
+        .map(|p| &p.grantee)
+        .filter(|g| *g != PUBLIC)
+}

@@ -1,0 +1,20 @@
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_reader') THEN CREATE ROLE sd_reader NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_writer') THEN CREATE ROLE sd_writer NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_admin') THEN CREATE ROLE sd_admin NOLOGIN; END IF;
+END $$;
+CREATE SCHEMA app;
+GRANT CREATE ON SCHEMA app TO sd_admin WITH GRANT OPTION;
+GRANT USAGE ON SCHEMA app TO sd_reader, sd_writer;
+CREATE SEQUENCE app.counter;
+GRANT USAGE, SELECT, UPDATE ON SEQUENCE app.counter TO sd_writer;
+GRANT SELECT ON SEQUENCE app.counter TO sd_reader;
+CREATE TYPE app.mood AS ENUM ('ok', 'meh');
+REVOKE USAGE ON TYPE app.mood FROM PUBLIC;
+GRANT USAGE ON TYPE app.mood TO sd_writer;
+CREATE DOMAIN app.positive AS integer CHECK (VALUE > 0);
+GRANT USAGE ON DOMAIN app.positive TO sd_reader WITH GRANT OPTION;
+CREATE TYPE app.pair AS (a integer, b integer);
+CREATE TYPE app.span AS RANGE (subtype = integer);
+REVOKE USAGE ON TYPE app.span FROM PUBLIC;
+CREATE TABLE app.items (id integer PRIMARY KEY, mood app.mood);

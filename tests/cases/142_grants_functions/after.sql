@@ -1,0 +1,12 @@
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_reader') THEN CREATE ROLE sd_reader NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_writer') THEN CREATE ROLE sd_writer NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_admin') THEN CREATE ROLE sd_admin NOLOGIN; END IF;
+END $$;
+CREATE FUNCTION add_one(i integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT i + 1';
+CREATE FUNCTION secret() RETURNS text LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$SELECT 'x'$$;
+REVOKE EXECUTE ON FUNCTION secret() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION secret() TO sd_admin WITH GRANT OPTION;
+CREATE PROCEDURE tidy(n integer) LANGUAGE sql AS 'SELECT 1';
+REVOKE EXECUTE ON PROCEDURE tidy(integer) FROM PUBLIC;
+GRANT EXECUTE ON PROCEDURE tidy(integer) TO sd_writer;

@@ -1,0 +1,9 @@
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'Gr "ant"; DROP TABLE x; --') THEN CREATE ROLE "Gr ""ant""; DROP TABLE x; --" NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'PUBLIC') THEN CREATE ROLE "PUBLIC" NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rôle 144') THEN CREATE ROLE "rôle 144" NOLOGIN; END IF;
+END $$;
+CREATE TABLE "T; ab" (id integer PRIMARY KEY, "c""ol" text);
+GRANT SELECT ON "T; ab" TO "rôle 144";
+ALTER TABLE "T; ab" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "p""ol; --" ON "T; ab" TO "rôle 144" USING (true);
