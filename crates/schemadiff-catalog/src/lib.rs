@@ -10,6 +10,7 @@ pub mod domain;
 mod enum_type;
 mod extension;
 pub mod function;
+pub mod incremental;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;
