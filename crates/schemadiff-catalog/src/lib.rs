@@ -11,6 +11,7 @@ mod enum_type;
 mod extension;
 pub mod function;
 mod grant;
+pub mod incremental;
 pub mod introspect;
 pub mod normalize;
 pub mod packages;

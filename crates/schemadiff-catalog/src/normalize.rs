@@ -236,7 +236,7 @@ async fn missing_extension_help(
     ))
 }
 
-fn table_of(path: &ObjectPath) -> Option<&schemadiff_model::QualifiedName> {
+pub(crate) fn table_of(path: &ObjectPath) -> Option<&schemadiff_model::QualifiedName> {
     match path {
         ObjectPath::Table(t)
         | ObjectPath::Column(t, _)

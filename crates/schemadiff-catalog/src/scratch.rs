@@ -12,7 +12,7 @@
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use crate::cluster::{Cluster, ClusterError, PgBinaries};
 use crate::connect::{ConnectError, ConnectOptions, connect};
@@ -49,7 +49,18 @@ pub async fn run_statement(
     sql: &str,
 ) -> Result<(), tokio_postgres::Error> {
     tracing::debug!("scratch: {sql}");
+    SENT.fetch_add(1, Ordering::Relaxed);
     client.execute_typed(sql, &[]).await.map(|_| ())
+}
+
+/// Statements sent by [`run_statement`] and [`run_batch`] in this process (the rendered DDL that builds
+/// schemas on scratch databases, and the plans verified there).
+static SENT: AtomicU64 = AtomicU64::new(0);
+
+/// How many statements [`run_statement`] and [`run_batch`] have sent in this process so far: what a test
+/// measures the cost of normalization by.
+pub fn statements_sent() -> u64 {
+    SENT.load(Ordering::Relaxed)
 }
 
 /// How many statements [`run_batch`] sends at once: few enough that the locks one transaction takes (a few
@@ -74,6 +85,7 @@ pub async fn run_batch(
     for sql in statements {
         tracing::debug!("scratch: {sql}");
     }
+    SENT.fetch_add(statements.len() as u64, Ordering::Relaxed);
     // Each future sends its messages on its first poll, which join_all does in order.
     let all = std::iter::once("BEGIN")
         .chain(statements.iter().copied())

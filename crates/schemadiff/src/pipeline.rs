@@ -48,11 +48,28 @@ pub async fn desired(
     loaded: &LoadedSchema,
     scratch: &ScratchServer,
 ) -> Result<Schema, PipelineError> {
+    desired_against(loaded, None, scratch).await
+}
+
+/// [`desired`], given the current schema in canonical form when there is one: then only the elements of
+/// schema.toml that differ from it go through the scratch server (see
+/// `schemadiff_catalog::incremental`); the result is the same.
+pub async fn desired_against(
+    loaded: &LoadedSchema,
+    current: Option<&Schema>,
+    scratch: &ScratchServer,
+) -> Result<Schema, PipelineError> {
     let _stage = crate::progress::stage(format!("normalizing {}", loaded.file.name));
     let major = scratch.major().await?;
     crate::versions::check(&loaded.schema, major, scratch.label())
         .map_err(PipelineError::TooNew)?;
-    let mut canonical = normalize_desired(loaded, scratch).await?;
+    let mut canonical = match current {
+        Some(current) => {
+            schemadiff_catalog::incremental::normalize_desired_against(loaded, current, scratch)
+                .await?
+        }
+        None => normalize_desired(loaded, scratch).await?,
+    };
     for e in &mut canonical.extensions {
         if let Some(w) = loaded.schema.extensions.iter().find(|w| w.name == e.name) {
             e.version = w.version.clone();
@@ -148,11 +165,24 @@ pub async fn current_from_database(
     scratch: &ScratchServer,
     policy: UnsupportedPolicy,
 ) -> Result<Current, PipelineError> {
+    let read = read_database(client, options, policy).await?;
+    Ok(Current {
+        schema: canonicalize(read.schema, scratch).await?,
+        unsupported: read.unsupported,
+    })
+}
+
+/// A live database read, not yet in canonical form ([`current_from_database`] brings it there).
+pub async fn read_database(
+    client: &tokio_postgres::Client,
+    options: &IntrospectOptions,
+    policy: UnsupportedPolicy,
+) -> Result<Current, PipelineError> {
     let _stage = crate::progress::stage("reading the live database");
     let read = introspect(client, options).await?;
     let unsupported = gate(read.unsupported, policy, "the live database")?;
     Ok(Current {
-        schema: canonicalize(read.schema, scratch).await?,
+        schema: read.schema,
         unsupported,
     })
 }

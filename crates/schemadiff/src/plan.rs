@@ -218,20 +218,62 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
     let filter = args.filter.filter(&loaded.schema)?;
     let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
     let planned = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
-        // Both sides at once, each on scratch databases of its own; the desired side's problems are reported
-        // first, as when one came after the other.
-        let (desired, current) = tokio::join!(
-            pipeline::desired(&loaded, scratch),
-            current_unwarned(
-                client.as_ref(),
-                &args.schemas,
-                &dir,
-                scratch,
-                args.filter.policy(&loaded.schema),
-            )
-        );
-        let desired = desired.map_err(|e| e.to_string())?;
-        let current = current?;
+        let policy = args.filter.policy(&loaded.schema);
+        // The current side before the desired one, which is then normalized against it: only what schema.toml
+        // changes goes through the scratch server. The desired side's problems are reported first, as always.
+        let (current, desired) = match client.as_ref() {
+            Some(c) => {
+                let options = IntrospectOptions {
+                    schemas: args.schemas.to_vec(),
+                    ..Default::default()
+                };
+                let read = match pipeline::read_database(c, &options, policy).await {
+                    Ok(read) => read,
+                    Err(e) => {
+                        pipeline::desired(&loaded, scratch)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        return Err(e.to_string());
+                    }
+                };
+                // A live database reads back as it is, as a rule: the desired side is normalized against the
+                // schema as read while that is proven canonical, and again in the rare case it is not.
+                let (canonical, desired) = tokio::join!(
+                    schemadiff_catalog::normalize::canonicalize(read.schema.clone(), scratch),
+                    pipeline::desired_against(&loaded, Some(&read.schema), scratch)
+                );
+                let desired = desired.map_err(|e| e.to_string())?;
+                let canonical = canonical.map_err(|e| e.to_string())?;
+                let desired = if canonical == read.schema {
+                    desired
+                } else {
+                    pipeline::desired_against(&loaded, Some(&canonical), scratch)
+                        .await
+                        .map_err(|e| e.to_string())?
+                };
+                let current = pipeline::Current {
+                    schema: canonical,
+                    unsupported: read.unsupported,
+                };
+                (current, desired)
+            }
+            None => {
+                let current =
+                    match current_unwarned(None, &args.schemas, &dir, scratch, policy).await {
+                        Ok(current) => current,
+                        Err(e) => {
+                            pipeline::desired(&loaded, scratch)
+                                .await
+                                .map_err(|e| e.to_string())?;
+                            return Err(e);
+                        }
+                    };
+                let desired = pipeline::desired_against(&loaded, Some(&current.schema), scratch)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                (current, desired)
+            }
+        };
         warn_unsupported(&current.unsupported);
         let desired = filter.overlay(&current.schema, &desired);
         let directives = schemadiff_model::Directives::of(&loaded.schema);

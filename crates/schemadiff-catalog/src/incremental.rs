@@ -1,0 +1,282 @@
+//! Incremental normalization: only what changed goes through the scratch server.
+//!
+//! An element of schema.toml whose rendered DDL is identical to what the current schema's canonical element
+//! renders to is that element, already in canonical form: it needs no round trip. The tables that differ
+//! (changed, added), with the tables that name a changed, added or removed table (a foreign key to it, say: the
+//! server checks them against it), are normalized in a small scratch database that also holds what they need
+//! to exist: the tables they name (without their own foreign keys) and every extension, schema, type, sequence
+//! and function. The canonical desired schema is the current one with those tables replaced.
+//!
+//! Anything outside that shape falls back to normalizing the whole schema ([`normalize_desired`]): an element
+//! other than a table that differs, a view, trigger or policy that names a changed table, a small database that
+//! the server refuses (so that each problem is reported at its place in schema.toml, as always), or a table
+//! needed only as context that reads back otherwise than in the current schema. The plan made from the result
+//! is verified on a copy of the current database as every plan is.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemadiff_model::{LoadedSchema, ObjectPath, ObjectRef, QualifiedName, Schema, create_script};
+
+use crate::normalize::{NormalizeError, normalize_desired, table_of};
+use crate::scratch::ScratchServer;
+
+/// Beyond this share of the tables, the small database is not small: normalize the whole schema.
+const MOST: f64 = 0.5;
+
+/// An element of a rendered schema: a table with everything on it, or another object on its own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Element {
+    Table(QualifiedName),
+    Other(ObjectPath),
+}
+
+/// The DDL each element of `schema` renders to, its statements joined in order.
+fn rendered(schema: &Schema) -> BTreeMap<Element, String> {
+    let tables: BTreeSet<&QualifiedName> = schema.tables.iter().map(|t| &t.name).collect();
+    let mut out: BTreeMap<Element, String> = BTreeMap::new();
+    for stmt in create_script(schema) {
+        let key = match table_of(&stmt.origin) {
+            Some(t) if tables.contains(t) && !matches!(stmt.origin, ObjectPath::View(_)) => {
+                Element::Table(t.clone())
+            }
+            _ => Element::Other(stmt.origin.clone()),
+        };
+        let text = out.entry(key).or_default();
+        text.push_str(&stmt.sql);
+        text.push_str(";\n");
+    }
+    // A table renders at least its CREATE TABLE; objects that render nothing (the default schema) are still
+    // elements, so that one on a side only is seen.
+    for s in &schema.schemas {
+        out.entry(Element::Other(ObjectPath::Schema(s.name.clone())))
+            .or_default();
+    }
+    out
+}
+
+/// The words of a text that may name an object: runs of identifier characters (lowercased, as an unquoted
+/// name folds) and the contents of double quotes (exact). More than the names it uses: a superset is safe.
+fn words(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for w in text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')) {
+        if !w.is_empty() {
+            out.insert(w.to_lowercase());
+        }
+    }
+    let mut rest = text;
+    while let Some(start) = rest.find('"') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('"') else { break };
+        out.insert(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// The canonical form of schema.toml, given `current` in canonical form: incrementally when the difference
+/// is a matter of tables (see the module's documentation), else by normalizing the whole schema. The result is
+/// the same either way.
+pub async fn normalize_desired_against(
+    loaded: &LoadedSchema,
+    current: &Schema,
+    scratch: &ScratchServer,
+) -> Result<Schema, NormalizeError> {
+    match incremental(loaded, current, scratch).await {
+        Some(schema) => Ok(schema),
+        None => normalize_desired(loaded, scratch).await,
+    }
+}
+
+/// The incremental way, or None when it does not apply (or the small database was refused).
+async fn incremental(
+    loaded: &LoadedSchema,
+    current: &Schema,
+    scratch: &ScratchServer,
+) -> Option<Schema> {
+    let desired = &loaded.schema;
+    scratch.declare_roles(&desired.roles);
+    let want = rendered(desired);
+    // The current schema as schema.toml writes it (`dump`: without the names PostgreSQL chooses, the
+    // `not_null` a primary key implies...) and reads back: what an unchanged element of a schema.toml renders
+    // to. An extension schema.toml does not pin is whatever version the server has (see `pipeline::desired`).
+    let have = {
+        let mut unpinned = current.clone();
+        for e in &mut unpinned.extensions {
+            if desired
+                .extensions
+                .iter()
+                .any(|w| w.name == e.name && w.version.is_none())
+            {
+                e.version = None;
+            }
+        }
+        let written = schemadiff_model::to_toml(&unpinned);
+        match schemadiff_model::load_str(&loaded.file.name, &written) {
+            Ok(read) => rendered(&read.schema),
+            Err(_) => return None,
+        }
+    };
+    // Every element other than a table as it is in the current schema.
+    let others = |m: &BTreeMap<Element, String>| -> Vec<(Element, String)> {
+        m.iter()
+            .filter(|(k, _)| matches!(k, Element::Other(_)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    if others(&want) != others(&have) {
+        tracing::debug!("incremental normalization: an element other than a table differs");
+        return None;
+    }
+    let table_text = |m: &BTreeMap<Element, String>, t: &QualifiedName| {
+        m.get(&Element::Table(t.clone()))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut changed: BTreeSet<QualifiedName> = BTreeSet::new();
+    for t in &desired.tables {
+        if current.table(&t.name).is_none()
+            || table_text(&want, &t.name) != table_text(&have, &t.name)
+        {
+            changed.insert(t.name.clone());
+        }
+    }
+    let removed: BTreeSet<QualifiedName> = current
+        .tables
+        .iter()
+        .filter(|t| desired.table(&t.name).is_none())
+        .map(|t| t.name.clone())
+        .collect();
+    if changed.is_empty() && removed.is_empty() {
+        tracing::debug!("incremental normalization: nothing differs");
+        return Some(current.clone());
+    }
+    let touched: BTreeSet<&str> = changed
+        .iter()
+        .chain(&removed)
+        .map(|q| q.name.as_str())
+        .collect();
+    let names = |text: &str| -> bool { words(text).iter().any(|w| touched.contains(w.as_str())) };
+    // What else names a changed table: a table is normalized again with it; anything else, the whole schema.
+    for (k, text) in &want {
+        if let Element::Other(path) = k {
+            if names(text) {
+                tracing::debug!("incremental normalization: {path:?} names a changed table");
+                return None;
+            }
+        }
+    }
+    let mut again: BTreeSet<QualifiedName> = changed.clone();
+    for t in &desired.tables {
+        if !changed.contains(&t.name) && names(&table_text(&want, &t.name)) {
+            again.insert(t.name.clone());
+        }
+    }
+    // The tables those name, which must exist for them to be created: as context only.
+    let mut context: BTreeSet<QualifiedName> = BTreeSet::new();
+    for t in &again {
+        let w = words(&table_text(&want, t));
+        for other in &desired.tables {
+            if !again.contains(&other.name)
+                && (w.contains(&other.name.name) || w.contains(&other.name.name.to_lowercase()))
+            {
+                context.insert(other.name.clone());
+            }
+        }
+    }
+    if (again.len() + context.len()) as f64 > MOST * desired.tables.len().max(1) as f64 {
+        tracing::debug!("incremental normalization: most tables are involved");
+        return None;
+    }
+    let in_small: BTreeSet<&QualifiedName> = again.iter().chain(&context).collect();
+    let mut small = desired.clone();
+    small.tables.retain(|t| in_small.contains(&t.name));
+    for t in &mut small.tables {
+        if context.contains(&t.name) {
+            t.foreign_keys.clear();
+        }
+    }
+    for s in &mut small.sequences {
+        if s.owned_by
+            .as_ref()
+            .is_some_and(|o| !in_small.contains(&o.table))
+        {
+            s.owned_by = None;
+        }
+    }
+    small.views.clear();
+    small.triggers.clear();
+    small.policies.clear();
+    tracing::debug!(
+        "incremental normalization: {} tables of {} ({} changed, {} as context)",
+        in_small.len(),
+        desired.tables.len(),
+        changed.len(),
+        context.len()
+    );
+    let small_loaded = LoadedSchema {
+        schema: small,
+        file: loaded.file.clone(),
+        spans: loaded.spans.clone(),
+    };
+    let normal = if again.is_empty() {
+        // Only removed tables, which nothing names: nothing to build.
+        Schema::default()
+    } else {
+        match normalize_desired(&small_loaded, scratch).await {
+            Ok(s) => s,
+            Err(e) => {
+                // Normalizing the whole schema reports each problem at its place.
+                tracing::debug!("incremental normalization: the small database failed ({e})");
+                return None;
+            }
+        }
+    };
+    // The context must read back as it is in the current schema (but for the foreign keys left out).
+    for name in &context {
+        let (Some(got), Some(had)) = (normal.table(name), current.table(name)) else {
+            return None;
+        };
+        let mut had = had.clone();
+        had.foreign_keys.clear();
+        if *got != had {
+            tracing::debug!("incremental normalization: context table {name} reads back otherwise");
+            return None;
+        }
+    }
+    let mut out = current.clone();
+    out.tables
+        .retain(|t| !removed.contains(&t.name) && !again.contains(&t.name));
+    for name in &again {
+        out.tables.push(normal.table(name)?.clone());
+    }
+    // Listed as the catalog lists them.
+    out.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    let on_table = |r: &ObjectRef| match r {
+        ObjectRef::Column(t, _) | ObjectRef::Constraint(t, _) => Some(t.clone()),
+        _ => None,
+    };
+    let gone =
+        |r: &ObjectRef| on_table(r).is_some_and(|t| again.contains(&t) || removed.contains(&t));
+    out.dependencies.retain(|d| !gone(&d.dependent));
+    out.dependencies.extend(
+        normal
+            .dependencies
+            .iter()
+            .filter(|d| on_table(&d.dependent).is_some_and(|t| again.contains(&t)))
+            .cloned(),
+    );
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    #[test]
+    fn words_fold_unquoted_names_and_keep_quoted_ones() {
+        let w = words(r#"REFERENCES public.Account_1 ("Id", x) DEFAULT 'a b'"#);
+        for expected in ["references", "public", "account_1", "Id", "x", "a", "b"] {
+            assert!(w.contains(expected), "{expected} in {w:?}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Cost follows the change: a plan that touches one table of a large schema sends far fewer statements to the
+//! scratch server than the schema has tables, and its desired schema is the one normalizing the whole
+//! schema.toml gives. (One test in this file: the statement count is the process's.)
+
+use schemadiff::pipeline;
+use schemadiff_catalog::conninfo::with_dbname;
+use schemadiff_catalog::introspect::IntrospectOptions;
+use schemadiff_catalog::scratch::{ScratchServer, statements_sent};
+
+const TABLES: usize = 300;
+
+/// `n` tables, each with a primary key, a default, a check, an index, a comment and (but the first) a foreign
+/// key to one of the ten before it; with `changed`, that table has one column more.
+fn tables_sql(n: usize, changed: Option<usize>) -> String {
+    let mut sql = String::from("BEGIN;\n");
+    for i in 0..n {
+        let extra = if changed == Some(i) {
+            ", note text"
+        } else {
+            ""
+        };
+        let parent = if i == 0 {
+            String::new()
+        } else {
+            format!(
+                ", parent_id bigint REFERENCES t{}",
+                i - 1 - (i * 7) % i.min(10)
+            )
+        };
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, name varchar(50) NOT NULL DEFAULT '', qty integer CHECK (qty >= 0){parent}{extra});\n\
+             CREATE INDEX t{i}_name_idx ON t{i} (name);\n\
+             COMMENT ON TABLE t{i} IS 'table {i}';\n"
+        ));
+    }
+    sql.push_str("CREATE VIEW first_rows AS SELECT id, name FROM t0;\nCOMMIT;\n");
+    sql
+}
+
+fn sorted(mut s: schemadiff_model::Schema) -> schemadiff_model::Schema {
+    s.dependencies.sort();
+    s
+}
+
+#[tokio::test]
+async fn a_plan_touching_one_table_sends_few_statements_to_the_scratch_server() {
+    let live = schemadiff_testkit::fresh_database().await;
+    let target = schemadiff_testkit::fresh_database().await;
+    let (l, d) = (live.client().await, target.client().await);
+    l.batch_execute(&tables_sql(TABLES, None)).await.unwrap();
+    d.batch_execute(&tables_sql(TABLES, Some(TABLES / 2)))
+        .await
+        .unwrap();
+    // schema.toml: the changed database dumped.
+    let written = schemadiff_catalog::introspect::introspect(&d, &IntrospectOptions::default())
+        .await
+        .unwrap()
+        .schema;
+    let loaded = schemadiff_model::load_str("schema.toml", &schemadiff_model::to_toml(&written))
+        .expect("a dump loads");
+    let scratch = ScratchServer::existing(
+        &with_dbname(live.conninfo(), "postgres"),
+        "the test cluster",
+    )
+    .unwrap();
+
+    let current = pipeline::current_from_database(
+        &l,
+        &IntrospectOptions::default(),
+        &scratch,
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(current.schema.tables.len(), TABLES);
+
+    let before = statements_sent();
+    let desired = pipeline::desired_against(&loaded, Some(&current.schema), &scratch)
+        .await
+        .unwrap();
+    let incremental_cost = statements_sent() - before;
+    let changed = desired
+        .tables
+        .iter()
+        .find(|t| t.name.name == format!("t{}", TABLES / 2))
+        .unwrap();
+    assert!(changed.column("note").is_some());
+
+    let before = statements_sent();
+    let planned = pipeline::plan(&current.schema, &desired, &Default::default(), &scratch)
+        .await
+        .unwrap();
+    let plan_cost = statements_sent() - before;
+    assert_eq!(planned.plan.changes.len(), 1, "{:?}", planned.plan.changes);
+    // Normalizing the change and verifying the plan: a few dozen statements, not one per table.
+    assert!(
+        incremental_cost + plan_cost < TABLES as u64 / 5,
+        "normalizing one changed table of {TABLES} sent {incremental_cost} statements and planning {plan_cost}"
+    );
+
+    // The whole schema normalized: what the incremental way must equal, and what it costs.
+    let before = statements_sent();
+    let whole = pipeline::desired(&loaded, &scratch).await.unwrap();
+    let whole_cost = statements_sent() - before;
+    assert!(
+        whole_cost >= TABLES as u64,
+        "normalizing {TABLES} tables sent only {whole_cost} statements: the count does not see them"
+    );
+    assert_eq!(
+        sorted(desired),
+        sorted(whole),
+        "the incremental desired schema differs from the whole one"
+    );
+    scratch.cleanup().await.unwrap();
+}
