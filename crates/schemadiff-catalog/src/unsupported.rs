@@ -124,17 +124,21 @@ pub(crate) fn query(version: i32) -> String {
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND c.relkind NOT IN ('r', 'p') \
            UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') \
-             AND c.relacl IS NOT NULL AND NOT (pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner) <@ c.relacl) \
+             AND c.relacl IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.aclexplode(pg_catalog.acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner)) d WHERE d.grantee = c.relowner \
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(c.relacl) a WHERE a.grantee = d.grantee AND a.privilege_type = d.privilege_type)) \
            UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', \
                   'pg_proc'::regclass, p.oid, NULL, NULL \
            FROM pg_catalog.pg_proc p JOIN ns ON ns.oid = p.pronamespace \
-           WHERE p.proacl IS NOT NULL AND NOT (pg_catalog.acldefault('f', p.proowner) <@ p.proacl) \
+           WHERE p.proacl IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.aclexplode(pg_catalog.acldefault('f', p.proowner)) d WHERE d.grantee = p.proowner \
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(p.proacl) a WHERE a.grantee = d.grantee AND a.privilege_type = d.privilege_type)) \
            UNION ALL SELECT 'privileges taken from the owner of', ns.nspname, t.typname, 'pg_type'::regclass, t.oid, NULL, NULL \
            FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \
-           WHERE t.typtype IN ('e', 'd', 'c', 'r') AND t.typacl IS NOT NULL AND NOT (pg_catalog.acldefault('T', t.typowner) <@ t.typacl) \
+           WHERE t.typtype IN ('e', 'd', 'c', 'r') AND t.typacl IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.aclexplode(pg_catalog.acldefault('T', t.typowner)) d WHERE d.grantee = t.typowner \
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(t.typacl) a WHERE a.grantee = d.grantee AND a.privilege_type = d.privilege_type)) \
            UNION ALL SELECT 'privileges taken from the owner of schema', '', ns.nspname, 'pg_namespace'::regclass, n.oid, NULL, NULL \
            FROM pg_catalog.pg_namespace n JOIN ns ON ns.oid = n.oid \
-           WHERE n.nspacl IS NOT NULL AND NOT (pg_catalog.acldefault('n', n.nspowner) <@ n.nspacl) \
+           WHERE n.nspacl IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.aclexplode(pg_catalog.acldefault('n', n.nspowner)) d WHERE d.grantee = n.nspowner \
+                  AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(n.nspacl) a WHERE a.grantee = d.grantee AND a.privilege_type = d.privilege_type)) \
            UNION ALL SELECT 'grants on', ns.nspname, c.relname, 'pg_class'::regclass, c.oid, NULL, NULL \
            FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relacl IS NOT NULL \
              AND c.relkind = 'S' AND EXISTS ( \

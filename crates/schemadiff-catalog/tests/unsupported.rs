@@ -38,6 +38,7 @@ ALTER DOMAIN positive ADD CONSTRAINT positive_nv CHECK (VALUE > 0) NOT VALID;
 CREATE FUNCTION span_diff(a integer, b integer) RETURNS float8 LANGUAGE sql IMMUTABLE RETURN (a - b)::float8;
 CREATE TYPE span AS RANGE (subtype = integer, subtype_diff = span_diff);
 CREATE TYPE pair AS (a integer, b integer);
+REVOKE USAGE ON TYPE pair FROM PUBLIC;
 COMMENT ON COLUMN pair.a IS 'attribute comments are not modelled';
 CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 CREATE OPERATOR === (LEFTARG = integer, RIGHTARG = integer, FUNCTION = int4eq);
@@ -124,6 +125,9 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "trigger public.p_trg",
         "grants on public.t",
         "grants on public.v",
+        // PUBLIC's default EXECUTE or USAGE revoked is a grant like any other, not the owner's loss.
+        "privileges taken from the owner of public.f",
+        "privileges taken from the owner of public.pair",
         "grants on column public.t.body",
         "grants on function",
         "grants on schema app",
@@ -160,7 +164,7 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         p_2026.partition_of.as_ref().map(|o| o.bounds.as_str()),
         Some("FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')")
     );
-    // Grants are read with their objects: t, its column body, v, f and app (the view's column is not).
+    // Grants are read with their objects: t, its column body, v, f, pair and app (the view's column is not).
     let mut grants: Vec<String> = read
         .schema
         .grants
@@ -175,6 +179,7 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
             "function public.f(integer)",
             "schema app",
             "table public.t",
+            "type public.pair",
             "view public.v"
         ]
     );
