@@ -1,9 +1,10 @@
 //! The third worked example, examples/supabase: a Supabase-style app whose history is timestamped plain SQL
 //! migrations (supabase/migrations/20251110150000_create_profiles.sql, ...), with row-level security, policies
-//! for `authenticated`, triggers and a SECURITY DEFINER function with `SET search_path = ''`. schema.toml is one
-//! step ahead: `check` finds the drift, `write` writes the next timestamped migration (a column renamed with
-//! `renamed_from`, not dropped and added), `check` is then in sync; replayed on a real database with rows, the
-//! renamed column keeps its values and the database is in sync with schema.toml.
+//! and grants for `authenticated`, triggers and a SECURITY DEFINER function with `SET search_path = ''` (EXECUTE
+//! revoked from PUBLIC). schema.toml is one step ahead: `check` finds the drift, `write` writes the next
+//! timestamped migration (a column renamed with `renamed_from`, not dropped and added), `check` is then in sync;
+//! replayed on a real database with rows, the renamed column keeps its values, row-level security shows each
+//! signed-in user only their own rows, and the database is in sync with schema.toml.
 
 mod common;
 
@@ -168,6 +169,27 @@ async fn the_supabase_app_gets_its_next_timestamped_migration() {
         .await
         .unwrap();
     assert_eq!(created.get::<_, String>(0), "grace@example.com");
+    // Row-level security, as a signed-in user: each sees only the messages of their own sessions.
+    for (user, expected) in [
+        ("00000000-0000-0000-0000-000000000001", 2),
+        ("00000000-0000-0000-0000-000000000002", 0),
+    ] {
+        client
+            .batch_execute(&format!(
+                "SET request.jwt.claim.sub = '{user}'; SET ROLE authenticated;"
+            ))
+            .await
+            .unwrap();
+        let seen = client
+            .query_one("SELECT count(*) FROM messages", &[])
+            .await
+            .unwrap();
+        client
+            .batch_execute("RESET ROLE; RESET request.jwt.claim.sub;")
+            .await
+            .unwrap();
+        assert_eq!(seen.get::<_, i64>(0), expected, "{user}");
+    }
     // Messages stay immutable.
     let err = client
         .batch_execute("UPDATE messages SET content = 'edited'")

@@ -58,3 +58,9 @@ BEGIN
   RETURN created;
 END;
 $$;
+
+-- What the app's signed-in users may do; the policies above decide which rows.
+GRANT USAGE ON SCHEMA auth TO authenticated;
+GRANT SELECT, UPDATE ON public.profiles TO authenticated;
+REVOKE EXECUTE ON FUNCTION public.create_profile(citext, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.create_profile(citext, text) TO authenticated;

@@ -47,3 +47,6 @@ CREATE POLICY messages_select_own ON public.messages FOR SELECT TO authenticated
 
 CREATE POLICY messages_insert_own ON public.messages FOR INSERT TO authenticated
     WITH CHECK (EXISTS (SELECT 1 FROM public.sessions s WHERE s.id = session_id AND s.profile_id = auth.uid()));
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.sessions TO authenticated;
+GRANT SELECT, INSERT ON public.messages TO authenticated;
