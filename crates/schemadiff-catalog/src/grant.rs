@@ -54,11 +54,45 @@ pub(crate) fn collect(rows: &[Row], target: impl Fn(&Row) -> GrantTarget) -> Vec
         .collect()
 }
 
-/// The roles `grants` name, but PUBLIC.
+/// The roles `grants` name, but PUBLIC: grantees, and the roles of default privileges.
 pub(crate) fn grantees(grants: &[ObjectGrants]) -> impl Iterator<Item = &String> {
     grants
         .iter()
-        .flat_map(|g| &g.privileges)
-        .map(|p| &p.grantee)
+        .flat_map(|g| {
+            let role = match &g.target {
+                GrantTarget::Default(role, ..) => Some(role),
+                _ => None,
+            };
+            g.privileges.iter().map(|p| &p.grantee).chain(role)
+        })
         .filter(|g| *g != PUBLIC)
+}
+
+/// Default privileges (`pg_default_acl`), in one query: the entries of the roles' own objects, and those
+/// of the schemas `p` keeps. A global entry equal to PostgreSQL's defaults is no entry (PostgreSQL removes
+/// it too); the owner's own privileges are not modelled (`unsupported.rs` names an entry that changes them).
+pub(crate) async fn read_defaults(
+    s: &mut crate::introspect::Session<'_>,
+    p: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<Vec<ObjectGrants>, crate::introspect::IntrospectError> {
+    let rows = s
+        .query(
+            "reading default privileges",
+            &format!(
+                "SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::text, n.nspname::text, d.defaclobjtype::text, {} \
+                 FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace \
+                 WHERE d.defaclnamespace = 0 OR ({}) ORDER BY 1, 2, 3",
+                acl_column("d.defaclacl", "d.defaclrole"),
+                crate::introspect::NAMESPACE_FILTER
+            ),
+            p,
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let on = schemadiff_model::DefaultObjects::from_catalog(r.get::<_, &str>(2))?;
+            from_cell(GrantTarget::Default(r.get(0), r.get(1), on), r.get(3))
+        })
+        .collect())
 }

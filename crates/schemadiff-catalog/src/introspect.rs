@@ -229,6 +229,7 @@ async fn read_all(
             r.get(3),
         )
     }));
+    grants.extend(crate::grant::read_defaults(s, p).await?);
     grants.sort_by(|a, b| a.target.cmp(&b.target));
     schema.grants = grants;
     let rows = s

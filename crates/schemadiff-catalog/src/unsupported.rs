@@ -196,10 +196,18 @@ pub(crate) fn query(version: i32) -> String {
            WHERE n.nspname = 'public' AND n.nspacl IS NOT NULL AND NOT (n.nspname = 'public' AND n.nspacl::text[] IN ( \
                  ARRAY['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner'], \
                  ARRAY[format('%1$s=UC/%1$s', pg_catalog.pg_get_userbyid(n.nspowner)), format('=UC/%s', pg_catalog.pg_get_userbyid(n.nspowner))])) \
-           UNION ALL SELECT 'default privileges', '', \
-                  coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole), 'pg_default_acl'::regclass, d.oid, NULL, NULL \
+           UNION ALL SELECT CASE WHEN d.defaclobjtype IN ('r', 'S', 'f', 'T', 'n') THEN 'default privileges of the owner' ELSE 'default privileges' END, '', \
+                  coalesce('in schema ' || (SELECT ns.nspname FROM ns WHERE ns.oid = d.defaclnamespace) || ' ', '') || 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole) \
+                  || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' \
+                  WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' WHEN 'L' THEN 'large objects' ELSE d.defaclobjtype::text END, 'pg_default_acl'::regclass, d.oid, NULL, NULL \
            FROM pg_catalog.pg_default_acl d \
-           WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM ns) \
+           WHERE (d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM ns)) \
+             AND (d.defaclobjtype NOT IN ('r', 'S', 'f', 'T', 'n') \
+                  OR array(SELECT x.privilege_type || x.is_grantable::text FROM pg_catalog.aclexplode(d.defaclacl) x \
+                           WHERE x.grantee = d.defaclrole ORDER BY 1) \
+                     IS DISTINCT FROM CASE WHEN d.defaclnamespace = 0 THEN array(SELECT x.privilege_type || x.is_grantable::text \
+                           FROM pg_catalog.aclexplode(pg_catalog.acldefault(d.defaclobjtype, d.defaclrole)) x \
+                           WHERE x.grantee = d.defaclrole ORDER BY 1) ELSE ARRAY[]::text[] END) \
            UNION ALL SELECT 'event trigger', '', e.evtname, 'pg_event_trigger'::regclass, e.oid, NULL, NULL \
            FROM pg_catalog.pg_event_trigger e \
            UNION ALL SELECT 'publication', '', p.pubname, 'pg_publication'::regclass, p.oid, NULL, NULL \

@@ -46,6 +46,9 @@ CREATE TEXT SEARCH CONFIGURATION mycfg (COPY = pg_catalog.simple);
 CREATE STATISTICS t_stats ON id, n FROM t;
 CREATE SCHEMA app; GRANT USAGE ON SCHEMA app TO PUBLIC;
 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT INSERT ON TABLES TO CURRENT_USER;
+ALTER DEFAULT PRIVILEGES REVOKE TRUNCATE ON TABLES FROM CURRENT_USER;
+ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT USAGE ON SEQUENCES TO PUBLIC;
 CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
 CREATE EVENT TRIGGER audit_ddl ON ddl_command_start EXECUTE FUNCTION on_ddl();
 CREATE PUBLICATION pub FOR TABLE t;
@@ -90,7 +93,8 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "operator public.===",
         "text search configuration public.mycfg",
         "extended statistics public.t_stats (uses public.t.id, public.t.n)",
-        "default privileges in schema app for role postgres",
+        "default privileges of the owner in schema app for role postgres on tables",
+        "default privileges of the owner for role postgres on tables",
         "event trigger audit_ddl",
         "publication pub",
     ] {
@@ -131,6 +135,8 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         "grants on column public.t.body",
         "grants on function",
         "grants on schema app",
+        "default privileges in schema app",
+        "default privileges of the owner in schema app for role postgres on sequences",
     ] {
         assert!(
             !found.iter().any(|f| f.starts_with(modelled)),
@@ -176,6 +182,8 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         grants,
         [
             "column public.t.body",
+            "default privileges for role postgres in schema app on sequences",
+            "default privileges for role postgres in schema app on tables",
             "function public.f(integer)",
             "schema app",
             "table public.t",

@@ -174,6 +174,7 @@ pub fn to_toml(schema: &Schema) -> String {
         type_grants(&mut out, schema, "composite_types", &t.name);
     }
     crate::policy::dump_roles(&mut out, &schema.roles);
+    crate::grant::dump_defaults(&mut out, schema);
     for s in &schema.sequences {
         let _ = writeln!(out, "[sequences.{}]", qualified_key(&s.name));
         if let Some(t) = &s.data_type {

@@ -49,6 +49,56 @@ pub enum GrantTarget {
     /// A function or procedure: its name, input argument types (`Function::signature`; as written, the
     /// arguments of its key without defaults) and whether it is a procedure.
     Function(QualifiedName, String, bool),
+    /// Default privileges (`ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s] ... ON TABLES`): what the
+    /// objects `role` creates later (in schema `s`, or anywhere) get.
+    Default(String, Option<String>, DefaultObjects),
+}
+
+/// The objects default privileges apply to (`ON TABLES`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DefaultObjects {
+    Tables,
+    Sequences,
+    Functions,
+    Types,
+    Schemas,
+}
+
+impl DefaultObjects {
+    pub const ALL: [DefaultObjects; 5] = [
+        DefaultObjects::Tables,
+        DefaultObjects::Sequences,
+        DefaultObjects::Functions,
+        DefaultObjects::Types,
+        DefaultObjects::Schemas,
+    ];
+
+    /// `tables`, as schema.toml writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            DefaultObjects::Tables => "tables",
+            DefaultObjects::Sequences => "sequences",
+            DefaultObjects::Functions => "functions",
+            DefaultObjects::Types => "types",
+            DefaultObjects::Schemas => "schemas",
+        }
+    }
+
+    /// `pg_default_acl.defaclobjtype`.
+    pub fn from_catalog(c: &str) -> Option<DefaultObjects> {
+        Some(match c {
+            "r" => DefaultObjects::Tables,
+            "S" => DefaultObjects::Sequences,
+            "f" => DefaultObjects::Functions,
+            "T" => DefaultObjects::Types,
+            "n" => DefaultObjects::Schemas,
+            _ => return None,
+        })
+    }
+
+    fn from_key(k: &str) -> Option<DefaultObjects> {
+        DefaultObjects::ALL.into_iter().find(|o| o.key() == k)
+    }
 }
 
 /// One privilege of one grantee.
@@ -90,7 +140,7 @@ impl GrantTarget {
     /// The qualified name of the object (of the table, for a column); `None` for a schema.
     pub fn name(&self) -> Option<&QualifiedName> {
         match self {
-            GrantTarget::Schema(_) => None,
+            GrantTarget::Schema(_) | GrantTarget::Default(..) => None,
             GrantTarget::Type(q)
             | GrantTarget::Sequence(q)
             | GrantTarget::Table(q)
@@ -109,6 +159,13 @@ impl GrantTarget {
             GrantTarget::Function(..) => FUNCTION_PRIVILEGES,
             GrantTarget::Schema(_) => SCHEMA_PRIVILEGES,
             GrantTarget::Type(_) => TYPE_PRIVILEGES,
+            GrantTarget::Default(_, _, on) => match on {
+                DefaultObjects::Tables => TABLE_PRIVILEGES,
+                DefaultObjects::Sequences => SEQUENCE_PRIVILEGES,
+                DefaultObjects::Functions => FUNCTION_PRIVILEGES,
+                DefaultObjects::Types => TYPE_PRIVILEGES,
+                DefaultObjects::Schemas => SCHEMA_PRIVILEGES,
+            },
         }
     }
 
@@ -122,6 +179,9 @@ impl GrantTarget {
         match self {
             GrantTarget::Function(..) => [public("execute")].into(),
             GrantTarget::Type(_) => [public("usage")].into(),
+            // Default privileges in a schema only add to the global ones: none is the default.
+            GrantTarget::Default(_, None, DefaultObjects::Functions) => [public("execute")].into(),
+            GrantTarget::Default(_, None, DefaultObjects::Types) => [public("usage")].into(),
             _ => BTreeSet::new(),
         }
     }
@@ -142,6 +202,23 @@ impl GrantTarget {
                 q.sql(),
                 inert(signature)
             ),
+            GrantTarget::Default(_, _, on) => on.key().to_uppercase(),
+        }
+    }
+
+    /// What precedes GRANT and REVOKE: `ALTER DEFAULT PRIVILEGES FOR ROLE r IN SCHEMA s ` for default
+    /// privileges, else nothing.
+    fn prefix(&self) -> String {
+        match self {
+            GrantTarget::Default(role, schema, _) => format!(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {}{} ",
+                quote_ident(role),
+                schema
+                    .as_ref()
+                    .map(|s| format!(" IN SCHEMA {}", quote_ident(s)))
+                    .unwrap_or_default()
+            ),
+            _ => String::new(),
         }
     }
 
@@ -158,6 +235,15 @@ impl GrantTarget {
                 "{} {}({signature})",
                 if *procedure { "procedure" } else { "function" },
                 q.sql()
+            ),
+            GrantTarget::Default(role, schema, on) => format!(
+                "default privileges for role {}{} on {}",
+                quote_ident(role),
+                schema
+                    .as_ref()
+                    .map(|s| format!(" in schema {}", quote_ident(s)))
+                    .unwrap_or_default(),
+                on.key()
             ),
         }
     }
@@ -211,6 +297,7 @@ pub fn statements(
     let grantees: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let empty = Held::new();
     let on = target.sql();
+    let pre = target.prefix();
     let mut out = Vec::new();
     for g in grantees {
         let (o, n) = (old.get(g).unwrap_or(&empty), new.get(g).unwrap_or(&empty));
@@ -224,7 +311,7 @@ pub fn statements(
         let who = grantee_sql(g);
         let revoke: Vec<&String> = o.keys().filter(|p| !n.contains_key(*p)).collect();
         if !revoke.is_empty() {
-            out.push(format!("REVOKE {} ON {on} FROM {who}", list(revoke)));
+            out.push(format!("{pre}REVOKE {} ON {on} FROM {who}", list(revoke)));
         }
         let lose_option: Vec<&String> = o
             .iter()
@@ -233,7 +320,7 @@ pub fn statements(
             .collect();
         if !lose_option.is_empty() {
             out.push(format!(
-                "REVOKE GRANT OPTION FOR {} ON {on} FROM {who}",
+                "{pre}REVOKE GRANT OPTION FOR {} ON {on} FROM {who}",
                 list(lose_option)
             ));
         }
@@ -251,7 +338,7 @@ pub fn statements(
                 .collect();
             if !grant.is_empty() {
                 out.push(format!(
-                    "GRANT {} ON {on} TO {who}{}",
+                    "{pre}GRANT {} ON {on} TO {who}{}",
                     list(grant),
                     if with_option {
                         " WITH GRANT OPTION"
@@ -307,6 +394,77 @@ impl Decoder {
                 &format!("the grants of column `{column}` of table `{table}`"),
                 GrantTarget::Column(table.clone(), column),
             );
+        }
+    }
+
+    /// `[[default_privileges]]`: one entry per role, schema (or none: every schema) and kind of object.
+    pub(crate) fn default_privileges(&mut self, root: &toml::de::DeTable) {
+        let top = Obj {
+            table: root,
+            what: "the top level of the file".into(),
+            path: None,
+        };
+        let Some(v) = top.get("default_privileges") else {
+            return;
+        };
+        let items: Vec<&Val> = match v.get_ref() {
+            toml::de::DeValue::Array(items) => items.iter().collect(),
+            other => {
+                self.error(
+                    Diagnostic::new(
+                        v.span(),
+                        format!("`default_privileges` must be an array of tables, found {}", kind(other)),
+                    )
+                    .help("write each entry as `[[default_privileges]]` with `for_role`, `on` and `grants`"),
+                );
+                return;
+            }
+        };
+        let kinds: Vec<&str> = DefaultObjects::ALL.iter().map(|o| o.key()).collect();
+        for (i, item) in items.into_iter().enumerate() {
+            let what = format!("entry {} of `default_privileges`", i + 1);
+            let Some(t) = self.table(
+                item,
+                &what,
+                "write `[[default_privileges]]` with `for_role`, `on` and `grants`",
+            ) else {
+                continue;
+            };
+            let obj = Obj {
+                table: t,
+                what: what.clone(),
+                path: None,
+            };
+            self.check_keys(&obj, &["for_role", "in_schema", "on", "grants"]);
+            let mut missing = Vec::new();
+            for key in ["for_role", "on", "grants"] {
+                if obj.get(key).is_none() {
+                    missing.push(key);
+                }
+            }
+            if !missing.is_empty() {
+                self.error(
+                    Diagnostic::new(item.span(), format!("{what} has no `{}`", missing.join("`, `")))
+                        .help("write `for_role = \"role\"` (the role whose new objects get them), `on = \"tables\"` and `grants = { role = [\"select\"] }`"),
+                );
+                continue;
+            }
+            let role = self.opt_string(&obj, "for_role");
+            let schema = self.opt_string(&obj, "in_schema");
+            let on = self.choice(&obj, "on", &kinds);
+            let (Some(role), Some(on)) = (role, on.as_deref().and_then(DefaultObjects::from_key))
+            else {
+                continue;
+            };
+            let target = GrantTarget::Default(role, schema, on);
+            let path = ObjectPath::Grants(target.clone());
+            for key in ["for_role", "in_schema", "on"] {
+                if let Some(kv) = obj.get(key) {
+                    self.spans.insert(path.clone(), key, kv.span());
+                }
+            }
+            let g = obj.get("grants").expect("checked above");
+            self.grants_table(g, &format!("`grants` of {what}"), target);
         }
     }
 
@@ -436,6 +594,22 @@ pub(crate) fn dump(out: &mut String, section: &str, schema: &crate::Schema, targ
     out.push('\n');
 }
 
+/// `[[default_privileges]]`, one entry per role, schema and kind of object.
+pub(crate) fn dump_defaults(out: &mut String, schema: &crate::Schema) {
+    for g in &schema.grants {
+        let GrantTarget::Default(role, in_schema, on) = &g.target else {
+            continue;
+        };
+        let _ = writeln!(out, "[[default_privileges]]");
+        let _ = writeln!(out, "for_role = {}", toml_string(role));
+        if let Some(s) = in_schema {
+            let _ = writeln!(out, "in_schema = {}", toml_string(s));
+        }
+        let _ = writeln!(out, "on = {}\n", toml_string(on.key()));
+        dump(out, "default_privileges", schema, &g.target);
+    }
+}
+
 /// The grants of a table and of its columns, under `tables.x`.
 pub(crate) fn dump_table(out: &mut String, schema: &crate::Schema, t: &crate::Table) {
     let section = format!("tables.{}", qualified_key(&t.name));
@@ -462,6 +636,37 @@ pub(crate) fn check_all(c: &mut crate::validate::Checker, schema: &crate::Schema
                 "grants",
                 format!("the grants of {} are written twice", g.target.label()),
             );
+        }
+        if let GrantTarget::Default(role, in_schema, on) = &g.target {
+            c.name(&path, "for_role", "the role of default privileges", role);
+            if role == PUBLIC {
+                c.err(
+                    &path,
+                    "for_role",
+                    "default privileges are for a role, not for PUBLIC".to_string(),
+                )
+                .help = Some("name the role whose new objects get these privileges".into());
+            }
+            if let Some(s) = in_schema {
+                if *on == DefaultObjects::Schemas {
+                    c.err(
+                        &path,
+                        "in_schema",
+                        "default privileges on schemas cannot be limited to a schema".to_string(),
+                    )
+                    .help = Some("remove `in_schema`".into());
+                } else if s != "public" && !schema.schemas.iter().any(|d| &d.name == s) {
+                    c.err(
+                        &path,
+                        "in_schema",
+                        format!(
+                            "{} is in schema `{s}`, which is not declared",
+                            g.target.label()
+                        ),
+                    )
+                    .help = Some(format!("declare it: `[schemas.{}]`", toml_key(s)));
+                }
+            }
         }
         if let GrantTarget::Column(t, col) = &g.target {
             if schema.table(t).is_some_and(|t| t.column(col).is_none()) {
@@ -545,5 +750,31 @@ mod tests {
         let ty = GrantTarget::Type(QualifiedName::new("public", "mood"));
         assert_eq!(effective(&ty, None), [p(PUBLIC, "usage", false)].into());
         assert!(GrantTarget::Schema("s".into()).defaults().is_empty());
+    }
+
+    #[test]
+    fn default_privileges_statements_and_defaults() {
+        let d = GrantTarget::Default("own er".into(), Some("app".into()), DefaultObjects::Tables);
+        assert_eq!(
+            statements(&d, &BTreeSet::new(), &[p("r", "select", true)].into()),
+            [
+                "ALTER DEFAULT PRIVILEGES FOR ROLE \"own er\" IN SCHEMA app GRANT SELECT ON TABLES TO r WITH GRANT OPTION"
+            ]
+        );
+        let f = GrantTarget::Default("o".into(), None, DefaultObjects::Functions);
+        assert_eq!(
+            statements(&f, &f.defaults(), &BTreeSet::new()),
+            ["ALTER DEFAULT PRIVILEGES FOR ROLE o REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC"]
+        );
+        // In a schema, default privileges only add to the global ones.
+        assert!(
+            GrantTarget::Default("o".into(), Some("app".into()), DefaultObjects::Types)
+                .defaults()
+                .is_empty()
+        );
+        assert_eq!(
+            GrantTarget::Default("o".into(), None, DefaultObjects::Types).defaults(),
+            [p(PUBLIC, "usage", false)].into()
+        );
     }
 }

@@ -33,7 +33,7 @@ pub use directives::{Directives, Target};
 pub use domain::{Domain, DomainCheck};
 pub use dump::to_toml;
 pub use function::{Function, FunctionUse, FunctionUser};
-pub use grant::{GrantTarget, ObjectGrants, Privilege};
+pub use grant::{DefaultObjects, GrantTarget, ObjectGrants, Privilege};
 pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use kinds::Kind;
 pub use load::{LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_str};

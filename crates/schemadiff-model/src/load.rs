@@ -503,6 +503,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "erd",
     "postgres_version",
     "roles",
+    "default_privileges",
 ];
 const FILTER_KEYS: &[&str] = &[
     "include",
@@ -1240,6 +1241,7 @@ impl Decoder {
         }
         schema.triggers = std::mem::take(&mut self.triggers);
         schema.policies = std::mem::take(&mut self.policies);
+        self.default_privileges(root);
         schema.grants = std::mem::take(&mut self.grant_lists);
         schema.roles = self.roles(root);
         schema

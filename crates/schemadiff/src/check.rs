@@ -498,6 +498,7 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
                 .function(q, signature)
                 .map(|f| ObjectPath::Function(f.name.clone(), f.arguments.clone()))
                 .unwrap_or(ObjectPath::Grants(g.target.clone())),
+            G::Default(..) => ObjectPath::Grants(g.target.clone()),
         };
         m.entry(path).or_default().grants.push(g.clone());
     }

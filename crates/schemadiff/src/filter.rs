@@ -139,7 +139,8 @@ impl Filter {
         }
         let kept = |t: &schemadiff_model::GrantTarget| match (t, t.name()) {
             (_, Some(q)) => self.keeps(q),
-            (schemadiff_model::GrantTarget::Schema(s), None) => !untouched(s),
+            (schemadiff_model::GrantTarget::Schema(s), None)
+            | (schemadiff_model::GrantTarget::Default(_, Some(s), _), None) => !untouched(s),
             _ => true,
         };
         out.grants.retain(|g| kept(&g.target));
@@ -165,7 +166,8 @@ impl Filter {
         out.schemas.retain(|s| self.keeps_schema(&s.name));
         out.grants.retain(|g| match (&g.target, g.target.name()) {
             (_, Some(q)) => self.keeps(q),
-            (schemadiff_model::GrantTarget::Schema(s), None) => self.keeps_schema(s),
+            (schemadiff_model::GrantTarget::Schema(s), None)
+            | (schemadiff_model::GrantTarget::Default(_, Some(s), _), None) => self.keeps_schema(s),
             _ => true,
         });
         out

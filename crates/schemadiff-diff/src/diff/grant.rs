@@ -27,6 +27,10 @@ fn exists(schema: &Schema, target: &GrantTarget) -> bool {
         GrantTarget::Column(q, c) => schema.table(q).is_some_and(|t| t.column(c).is_some()),
         GrantTarget::View(q) => schema.view(q).is_some(),
         GrantTarget::Function(q, signature, _) => schema.function(q, signature).is_some(),
+        // Default privileges in a schema go with it.
+        GrantTarget::Default(_, in_schema, _) => in_schema
+            .as_ref()
+            .is_none_or(|s| exists(schema, &GrantTarget::Schema(s.clone()))),
     }
 }
 
@@ -40,6 +44,9 @@ fn resources(target: &GrantTarget) -> Vec<Res> {
         GrantTarget::Column(q, c) => vec![Res::Table(q.clone()), Res::Column(q.clone(), c.clone())],
         GrantTarget::View(q) => vec![Res::View(q.clone())],
         GrantTarget::Function(q, s, _) => vec![Res::Function(q.clone(), s.clone())],
+        GrantTarget::Default(_, in_schema, _) => {
+            in_schema.iter().map(|s| Res::Schema(s.clone())).collect()
+        }
     }
 }
 
@@ -145,13 +152,11 @@ pub(crate) fn grants(current: &Schema, desired: &Schema, out: &mut Vec<Change>) 
             ChangeKind::SetPrivileges,
             Action::Alter,
             Phase::Ownership,
-            format!(
-                "privileges on {}",
-                match target {
-                    GrantTarget::View(_) => group(target, desired),
-                    t => t.label(),
-                }
-            ),
+            match target {
+                GrantTarget::View(_) => format!("privileges on {}", group(target, desired)),
+                GrantTarget::Default(..) => target.label(),
+                t => format!("privileges on {}", t.label()),
+            },
         )
         .group(group(target, desired))
         .hazard(Hazard::ChangesAccess)
