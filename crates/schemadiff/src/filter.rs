@@ -146,6 +146,10 @@ impl Filter {
         out.grants
             .extend(current.grants.iter().filter(|g| !kept(&g.target)).cloned());
         out.grants.sort_by(|a, b| a.target.cmp(&b.target));
+        out.owners.retain(|o| kept(&o.target));
+        out.owners
+            .extend(current.owners.iter().filter(|o| !kept(&o.target)).cloned());
+        out.owners.sort();
         out
     }
 
@@ -164,6 +168,11 @@ impl Filter {
         out.policies.retain(|o| self.keeps(&o.table));
         out.schemas.retain(|s| self.keeps_schema(&s.name));
         out.grants.retain(|g| match (&g.target, g.target.name()) {
+            (_, Some(q)) => self.keeps(q),
+            (schemadiff_model::GrantTarget::Schema(s), None) => self.keeps_schema(s),
+            _ => true,
+        });
+        out.owners.retain(|o| match (&o.target, o.target.name()) {
             (_, Some(q)) => self.keeps(q),
             (schemadiff_model::GrantTarget::Schema(s), None) => self.keeps_schema(s),
             _ => true,
