@@ -18,6 +18,9 @@ pub struct IntrospectOptions {
     pub schemas: Vec<String>,
     /// The `statement_timeout` of the reading transaction, in milliseconds.
     pub statement_timeout_ms: u64,
+    /// Read the owners of objects (`[migrations] manage_ownership = true`, `dump --owners`); off, owners
+    /// are not part of the schema read.
+    pub owners: bool,
 }
 
 impl Default for IntrospectOptions {
@@ -25,8 +28,37 @@ impl Default for IntrospectOptions {
         IntrospectOptions {
             schemas: Vec::new(),
             statement_timeout_ms: 30_000,
+            owners: false,
         }
     }
+}
+
+/// The options that read what `stated` states: owners when it states any.
+pub fn options_for(stated: &Schema) -> IntrospectOptions {
+    IntrospectOptions {
+        owners: !stated.owners.is_empty(),
+        ..Default::default()
+    }
+}
+
+/// Keeps the owners of `read` whose objects `stated` gives an owner (an object without `owner` keeps
+/// whatever owner it has: not managed); its roles are those its policies, grants and owners name.
+pub fn keep_stated_owners(read: &mut Schema, stated: &Schema) {
+    let targets: std::collections::BTreeSet<&GrantTarget> =
+        stated.owners.iter().map(|o| &o.target).collect();
+    read.owners.retain(|o| targets.contains(&o.target));
+    read.roles = crate::policy::referenced_roles(&read.policies, &read.grants);
+    add_owner_roles(read);
+}
+
+/// Adds the roles of a schema's owners to its roles (so that scratch servers create them).
+fn add_owner_roles(schema: &mut Schema) {
+    for o in &schema.owners {
+        if !schema.roles.contains(&o.role) && !o.role.starts_with("pg_") {
+            schema.roles.push(o.role.clone());
+        }
+    }
+    schema.roles.sort();
 }
 
 /// A schema read from a database, with facts about the reading.
@@ -168,6 +200,7 @@ async fn read_all(
     let p: &[&(dyn ToSql + Sync)] = &[&filter];
     let mut schema = Schema::default();
     let mut grants = Vec::new();
+    let mut owners = Vec::new();
     schema.schemas = crate::schema::read(s, p, &mut grants).await?;
     schema.extensions = crate::extension::read(s, p).await?;
     schema.enums = crate::enum_type::read(s, p, &mut grants).await?;
@@ -211,7 +244,7 @@ async fn read_all(
             r.get::<_, String>(2),
         ))
     }));
-    schema.tables = crate::table::read(s, p, version, &mut views, &mut grants).await?;
+    schema.tables = crate::table::read(s, p, version, &mut views, &mut grants, &mut owners).await?;
     crate::table_options::read(s, p, version, &mut schema.tables).await?;
     schema.views = view_order
         .into_iter()
@@ -241,6 +274,11 @@ async fn read_all(
         .await?;
     schema.policies = crate::policy::from_rows(&rows);
     schema.roles = crate::policy::referenced_roles(&schema.policies, &schema.grants);
+    if options.owners {
+        owners.sort();
+        schema.owners = owners;
+        add_owner_roles(&mut schema);
+    }
     // What uses what, for the order of changes.
     let rows = s
         .query("reading dependencies", &crate::deps::query(), p)

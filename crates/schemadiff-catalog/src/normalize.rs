@@ -11,7 +11,7 @@ use schemadiff_model::{
     render,
 };
 
-use crate::introspect::{IntrospectError, IntrospectOptions, introspect, server_message};
+use crate::introspect::{IntrospectError, introspect, server_message};
 use crate::scratch::{BATCH, ScratchError, ScratchServer, run_batch, run_script, run_statement};
 
 /// Rounds of render-apply-read before giving up on a fixpoint (one or two are the rule).
@@ -134,6 +134,8 @@ pub async fn normalize_desired(
                             "query"
                         } else if role.is_some() && matches!(origin, ObjectPath::Grants(_)) {
                             "grants"
+                        } else if role.is_some() && matches!(origin, ObjectPath::Owner(_)) {
+                            "owner"
                         } else if role.is_some() {
                             "roles"
                         } else {
@@ -201,9 +203,11 @@ pub async fn normalize_desired(
                 problems,
             )));
         }
-        Ok(introspect(&client, &IntrospectOptions::default())
+        let mut read = introspect(&client, &crate::introspect::options_for(&loaded.schema))
             .await?
-            .schema)
+            .schema;
+        crate::introspect::keep_stated_owners(&mut read, &loaded.schema);
+        Ok(read)
     }
     .await;
     let dropped = scratch.drop_database(&db).await;
@@ -438,11 +442,11 @@ pub async fn canonicalize(
                     statement: sqls[i].to_string(),
                     message: server_message(&e),
                 })?;
-            Ok::<_, NormalizeError>(
-                introspect(&client, &IntrospectOptions::default())
-                    .await?
-                    .schema,
-            )
+            let mut read = introspect(&client, &crate::introspect::options_for(&schema))
+                .await?
+                .schema;
+            crate::introspect::keep_stated_owners(&mut read, &schema);
+            Ok::<_, NormalizeError>(read)
         }
         .await;
         // The database of the last round holds the canonical form: kept, a copy of it is the current
@@ -516,6 +520,7 @@ fn describe(path: &ObjectPath) -> String {
         ObjectPath::Trigger(t, n) => format!("trigger `{n}` of `{t}`"),
         ObjectPath::Policy(t, n) => format!("policy `{n}` of `{t}`"),
         ObjectPath::Grants(t) => format!("the grants of {}", t.label()),
+        ObjectPath::Owner(t) => format!("the owner of {}", t.label()),
         ObjectPath::Migrations => "`[migrations]`".into(),
         ObjectPath::Erd => "`[erd]`".into(),
     }

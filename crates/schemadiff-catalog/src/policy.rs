@@ -120,7 +120,9 @@ pub(crate) fn missing_role(
 ) -> Option<String> {
     if !matches!(
         origin,
-        schemadiff_model::ObjectPath::Policy(..) | schemadiff_model::ObjectPath::Grants(..)
+        schemadiff_model::ObjectPath::Policy(..)
+            | schemadiff_model::ObjectPath::Grants(..)
+            | schemadiff_model::ObjectPath::Owner(..)
     ) {
         return None;
     }

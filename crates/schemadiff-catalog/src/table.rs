@@ -23,6 +23,7 @@ pub(crate) async fn read(
     version: i32,
     views: &mut BTreeMap<u32, View>,
     grants: &mut Vec<schemadiff_model::ObjectGrants>,
+    owners: &mut Vec<schemadiff_model::ObjectOwner>,
 ) -> Result<Vec<Table>, IntrospectError> {
     // Tables.
     let (partition_columns, partition_joins) = (crate::partition::COLUMNS, crate::partition::JOINS);
@@ -31,7 +32,7 @@ pub(crate) async fn read(
             "reading tables",
             &format!(
                 "SELECT c.oid, n.nspname::text, c.relname::text, d.description, c.relrowsecurity, c.relforcerowsecurity, {}, \
-                        {partition_columns} \
+                        pg_catalog.pg_get_userbyid(c.relowner)::text, {partition_columns} \
                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
                  {partition_joins} \
@@ -57,7 +58,11 @@ pub(crate) async fn read(
             schemadiff_model::GrantTarget::Table(t.name.clone()),
             r.get(6),
         ));
-        crate::partition::from_row(&r, 7, &mut t);
+        owners.push(schemadiff_model::ObjectOwner {
+            target: schemadiff_model::GrantTarget::Table(t.name.clone()),
+            role: r.get(7),
+        });
+        crate::partition::from_row(&r, 8, &mut t);
         tables.insert(oid, t);
         order.push(oid);
     }

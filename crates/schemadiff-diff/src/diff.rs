@@ -24,6 +24,7 @@ mod enum_type;
 mod extension;
 mod function;
 mod grant;
+mod owner;
 mod partition;
 pub use partition::refuse_repartitioning;
 mod policy;
@@ -62,6 +63,7 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     view::views(current, desired, &mut out);
     trigger::triggers(current, desired, &mut out);
     policy::policies(current, desired, &mut out);
+    owner::owners(current, desired, &mut out);
     grant::grants(current, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
     out

@@ -98,6 +98,9 @@ pub fn to_toml(schema: &Schema) -> String {
             let list: Vec<String> = m.allow_hazards.iter().map(|h| toml_string(h)).collect();
             let _ = writeln!(out, "allow_hazards = [{}]", list.join(", "));
         }
+        if m.manage_ownership {
+            out.push_str("manage_ownership = true\n");
+        }
         out.push('\n');
     }
     if let Some(e) = &schema.erd {
@@ -272,8 +275,10 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
         || t.force_row_level_security
         || crate::table_options::has_table_options(t)
         || t.partition_by.is_some()
+        || crate::owner::owner_of(schema, &GrantTarget::Table(t.name.clone())).is_some()
     {
         let _ = writeln!(out, "[tables.{key}]");
+        crate::owner::dump(out, schema, &GrantTarget::Table(t.name.clone()));
         if let Some(c) = &t.comment {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }

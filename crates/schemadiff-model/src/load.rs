@@ -46,6 +46,8 @@ pub enum ObjectPath {
     Policy(QualifiedName, String),
     /// The grants of an object (`grants` under it, `column_grants.c` under a table).
     Grants(crate::grant::GrantTarget),
+    /// The owner of an object (`owner` under it, see [`crate::owner`]).
+    Owner(crate::grant::GrantTarget),
     Migrations,
     Erd,
 }
@@ -254,6 +256,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
         triggers: Vec::new(),
         policies: Vec::new(),
         grant_lists: Vec::new(),
+        owners: Vec::new(),
     };
     let mut schema = d.document(root.get_ref(), root.span());
     let (mut errors, mut spans) = (d.errors, d.spans);
@@ -360,6 +363,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 triggers: Vec::new(),
                 policies: Vec::new(),
                 grant_lists: Vec::new(),
+                owners: Vec::new(),
             };
             let part = d.document(root.get_ref(), root.span());
             errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
@@ -421,6 +425,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             schema.triggers.extend(part.triggers);
             schema.policies.extend(part.policies);
             schema.grants.extend(part.grants);
+            schema.owners.extend(part.owners);
             for r in part.roles {
                 if !schema.roles.contains(&r) {
                     schema.roles.push(r);
@@ -482,6 +487,8 @@ pub(crate) struct Decoder {
     pub(crate) policies: Vec<crate::policy::Policy>,
     /// Grants decoded under their objects, for `Schema::grants`.
     pub(crate) grant_lists: Vec<crate::grant::ObjectGrants>,
+    /// Owners decoded under their objects, for `Schema::owners`.
+    pub(crate) owners: Vec<crate::owner::ObjectOwner>,
 }
 
 pub(crate) const TOP_KEYS: &[&str] = &[
@@ -523,6 +530,7 @@ const MIGRATIONS_KEYS: &[&str] = &[
     "statement_timeout",
     "long_statement_timeout",
     "allow_hazards",
+    "manage_ownership",
 ];
 const ERD_KEYS: &[&str] = &["file", "schemas", "exclude"];
 
@@ -1174,6 +1182,7 @@ impl Decoder {
                 statement_timeout,
                 long_statement_timeout,
                 allow_hazards,
+                manage_ownership: self.boolean(&obj, "manage_ownership"),
             });
         }
 
@@ -1243,6 +1252,7 @@ impl Decoder {
         schema.policies = std::mem::take(&mut self.policies);
         self.default_privileges(root);
         schema.grants = std::mem::take(&mut self.grant_lists);
+        schema.owners = std::mem::take(&mut self.owners);
         schema.roles = self.roles(root);
         schema
     }

@@ -146,6 +146,9 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for (origin, sql) in crate::policy::create_statements(schema) {
         push(origin, sql);
     }
+    for (origin, sql) in crate::owner::create_statements(schema) {
+        push(origin, sql);
+    }
     for (origin, sql) in crate::grant::create_statements(schema) {
         push(origin, sql);
     }

@@ -31,6 +31,7 @@ pub(crate) const TABLE_KEYS: &[&str] = &[
     "bounds",
     "grants",
     "column_grants",
+    "owner",
 ];
 pub(crate) const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -203,6 +204,7 @@ impl Decoder {
         self.policies.extend(policies);
         self.grants(&obj, crate::grant::GrantTarget::Table(name.clone()));
         self.column_grants(&obj, &name);
+        self.owner(&obj, crate::grant::GrantTarget::Table(name.clone()));
         Some(table)
     }
 

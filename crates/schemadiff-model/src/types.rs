@@ -33,6 +33,9 @@ pub struct Schema {
     /// The privileges of the objects whose privileges differ from PostgreSQL's defaults (see
     /// [`crate::grant`]).
     pub grants: Vec<crate::grant::ObjectGrants>,
+    /// The owners stated for objects, only with `[migrations] manage_ownership = true` (see
+    /// [`crate::owner`]).
+    pub owners: Vec<crate::owner::ObjectOwner>,
     /// What uses what, from the catalog (empty as written; see [`crate::deps`]).
     pub dependencies: Vec<crate::deps::Dependency>,
     /// Where and how migrations are written (`[migrations]`); not part of the database.
@@ -485,6 +488,8 @@ pub struct MigrationsConfig {
     pub long_statement_timeout: Option<String>,
     /// Hazards allowed without asking (their codes, see docs/hazards.md).
     pub allow_hazards: Vec<String>,
+    /// `manage_ownership = true`: owners are read, compared, dumped and planned (see [`crate::owner`]).
+    pub manage_ownership: bool,
 }
 
 impl MigrationsConfig {

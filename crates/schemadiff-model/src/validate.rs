@@ -420,6 +420,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
     }
     crate::policy::check_all(&mut c, schema);
     crate::grant::check_all(&mut c, schema);
+    crate::owner::check_all(&mut c, schema);
 
     // Names the server will give (written or default): duplicates among constraints of a table, and
     // among relations of a schema.

@@ -280,7 +280,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
         let mut sides = Vec::new();
         let directives = schemadiff_model::Directives::of(&loaded.schema);
         let policy = args.filter.policy(&loaded.schema);
-        let current = pipeline::current_from_migrations(&dir, scratch, policy)
+        let current = pipeline::current_from_migrations(&dir, scratch, policy, &loaded.schema)
             .await
             .map_err(|e| while_checking(Side::Migrations, e))?;
         crate::plan::warn_unsupported(&current.unsupported);
@@ -298,11 +298,17 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
         if let Some(client) = &client {
             let options = IntrospectOptions {
                 schemas: args.schemas.clone(),
-                ..Default::default()
+                ..pipeline::owner_options(&loaded.schema)
             };
-            let current = pipeline::current_from_database(client, &options, scratch, policy)
-                .await
-                .map_err(|e| while_checking(Side::Database, e))?;
+            let current = pipeline::current_from_database(
+                client,
+                &options,
+                scratch,
+                policy,
+                Some(&loaded.schema),
+            )
+            .await
+            .map_err(|e| while_checking(Side::Database, e))?;
             crate::plan::warn_unsupported(&current.unsupported);
             let current = current.schema;
             sides.push(
@@ -501,6 +507,15 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
             G::Default(..) => ObjectPath::Grants(g.target.clone()),
         };
         m.entry(path).or_default().grants.push(g.clone());
+    }
+    // Owners too (tables only, `manage_ownership`).
+    for o in &s.owners {
+        if let Some(q) = o.target.name() {
+            m.entry(ObjectPath::Table(q.clone()))
+                .or_default()
+                .owners
+                .push(o.clone());
+        }
     }
     m
 }

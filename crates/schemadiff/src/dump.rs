@@ -31,6 +31,9 @@ pub struct DumpArgs {
     /// --output directory (replaced whole, atomically).
     #[arg(long, value_enum, requires = "output", value_name = "HOW")]
     pub split: Option<Split>,
+    /// Write the owner of each object too (`owner = "role"`), with `[migrations] manage_ownership = true`.
+    #[arg(long)]
+    pub owners: bool,
     #[command(flatten)]
     pub scratch: ScratchArgs,
     #[command(flatten)]
@@ -48,6 +51,7 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
     let (client, _connection) = connect(&options).await.map_err(|e| format!("error: {e}"))?;
     let introspect_options = IntrospectOptions {
         schemas: args.schemas.clone(),
+        owners: args.owners,
         ..Default::default()
     };
     let policy = schemadiff::pipeline::UnsupportedPolicy {
@@ -68,6 +72,7 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
             &introspect_options,
             scratch,
             policy,
+            None,
         )
         .await
         .map_err(|e| format!("dumping {options}: {e}"))?;
@@ -76,6 +81,12 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         // A desired state names the extensions it needs, not the build a server happens to have.
         for e in &mut schema.extensions {
             e.version = None;
+        }
+        if args.owners {
+            schema.migrations = Some(schemadiff_model::MigrationsConfig {
+                manage_ownership: true,
+                ..Default::default()
+            });
         }
         let mut left_out = String::new();
         if !current.unsupported.is_empty() {
@@ -165,8 +176,10 @@ fn split_files(
         extensions: schema.extensions.clone(),
         schemas: schema.schemas.clone(),
         roles: schema.roles.clone(),
-        // Each file writes the grants of its own objects only.
+        // Each file writes the grants and owners of its own objects only.
         grants: schema.grants.clone(),
+        owners: schema.owners.clone(),
+        migrations: schema.migrations.clone(),
         ..Default::default()
     };
     let mut parts: Vec<(String, Schema)> = Vec::new();
@@ -187,6 +200,7 @@ fn split_files(
                             .cloned()
                             .collect(),
                         grants: schema.grants.clone(),
+                        owners: schema.owners.clone(),
                         ..Default::default()
                     },
                 ));
@@ -231,6 +245,7 @@ fn split_files(
                             .cloned()
                             .collect(),
                         grants: schema.grants.clone(),
+                        owners: schema.owners.clone(),
                         ..Default::default()
                     },
                 ));

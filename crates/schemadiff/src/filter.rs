@@ -147,6 +147,10 @@ impl Filter {
         out.grants
             .extend(current.grants.iter().filter(|g| !kept(&g.target)).cloned());
         out.grants.sort_by(|a, b| a.target.cmp(&b.target));
+        out.owners.retain(|o| kept(&o.target));
+        out.owners
+            .extend(current.owners.iter().filter(|o| !kept(&o.target)).cloned());
+        out.owners.sort();
         out
     }
 
@@ -168,6 +172,11 @@ impl Filter {
             (_, Some(q)) => self.keeps(q),
             (schemadiff_model::GrantTarget::Schema(s), None)
             | (schemadiff_model::GrantTarget::Default(_, Some(s), _), None) => self.keeps_schema(s),
+            _ => true,
+        });
+        out.owners.retain(|o| match (&o.target, o.target.name()) {
+            (_, Some(q)) => self.keeps(q),
+            (schemadiff_model::GrantTarget::Schema(s), None) => self.keeps_schema(s),
             _ => true,
         });
         out

@@ -164,12 +164,25 @@ pub async fn current_from_database(
     options: &IntrospectOptions,
     scratch: &ScratchServer,
     policy: UnsupportedPolicy,
+    stated: Option<&Schema>,
 ) -> Result<Current, PipelineError> {
-    let read = read_database(client, options, policy).await?;
+    let mut read = read_database(client, options, policy).await?;
+    if let Some(stated) = stated {
+        schemadiff_catalog::introspect::keep_stated_owners(&mut read.schema, stated);
+    }
     Ok(Current {
         schema: canonicalize(read.schema, scratch).await?,
         unsupported: read.unsupported,
     })
+}
+
+/// The options that read the owners `stated` (a schema as loaded) manages: with `[migrations]
+/// manage_ownership = true`.
+pub fn owner_options(stated: &Schema) -> IntrospectOptions {
+    IntrospectOptions {
+        owners: schemadiff_model::owner::managed(stated),
+        ..Default::default()
+    }
 }
 
 /// A live database read, not yet in canonical form ([`current_from_database`] brings it there).
@@ -188,21 +201,25 @@ pub async fn read_database(
 }
 
 /// The schema a migrations directory builds: its up parts replayed, in order, into a scratch database.
+/// `stated`: the desired schema as loaded, whose owners are read (`manage_ownership`).
 pub async fn current_from_migrations(
     dir: &Path,
     scratch: &ScratchServer,
     policy: UnsupportedPolicy,
+    stated: &Schema,
 ) -> Result<Current, PipelineError> {
     let layout = schemadiff_migrate::layout::read(dir, None, None)
         .map_err(|e| PipelineError::Layout(e.to_string()))?;
-    current_from_layout(&layout, scratch, policy).await
+    current_from_layout(&layout, scratch, policy, stated).await
 }
 
 /// The schema the migrations of `layout` build, replayed statement by statement as psql would.
+/// `stated`: the desired schema as loaded, whose owners are read (`manage_ownership`).
 pub async fn current_from_layout(
     layout: &schemadiff_migrate::Layout,
     scratch: &ScratchServer,
     policy: UnsupportedPolicy,
+    stated: &Schema,
 ) -> Result<Current, PipelineError> {
     let scripts =
         schemadiff_migrate::up_scripts(layout).map_err(|e| PipelineError::MigrationsDir {
@@ -258,7 +275,9 @@ pub async fn current_from_layout(
                 }
             }
         }
-        Ok::<_, PipelineError>(introspect(&client, &IntrospectOptions::default()).await?)
+        let mut read = introspect(&client, &owner_options(stated)).await?;
+        schemadiff_catalog::introspect::keep_stated_owners(&mut read.schema, stated);
+        Ok::<_, PipelineError>(read)
     }
     .await;
     let dropped = scratch.drop_database(&db).await;
@@ -321,6 +340,16 @@ async fn apply_to_copy(
         Some(db) => (db, true),
         None => (scratch.create_database().await?, false),
     };
+    // Owners are read when the schema states any or the steps change one (`manage_ownership`).
+    let options = IntrospectOptions {
+        owners: !schema.owners.is_empty()
+            || steps.iter().any(|p| {
+                p.changes
+                    .iter()
+                    .any(|c| c.kind == schemadiff_diff::ChangeKind::SetOwner)
+            }),
+        ..Default::default()
+    };
     let result = async {
         let client = db.connect().await?;
         if !built {
@@ -343,11 +372,7 @@ async fn apply_to_copy(
                     }
                 }
             }
-            states.push(
-                introspect(&client, &IntrospectOptions::default())
-                    .await?
-                    .schema,
-            );
+            states.push(introspect(&client, &options).await?.schema);
         }
         Ok::<_, PipelineError>(Ok(states))
     }
@@ -476,6 +501,10 @@ fn reverse_directives(current: &Schema, desired: &Schema, forward: &Directives) 
 /// definitions) and the column order (which an existing table cannot change), and extension versions only where `reference` (the desired schema) names one.
 pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
     let mut s = schema.clone();
+    // Owners are compared where the reference states them (`manage_ownership`).
+    if !s.owners.is_empty() {
+        schemadiff_catalog::introspect::keep_stated_owners(&mut s, reference);
+    }
     // Dependencies follow from the definitions compared below.
     s.dependencies.clear();
     for e in &mut s.extensions {
@@ -508,6 +537,7 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
     s.schemas.sort_by(|a, b| a.name.cmp(&b.name));
     s.extensions.sort_by(|a, b| a.name.cmp(&b.name));
     s.grants.sort_by(|a, b| a.target.cmp(&b.target));
+    s.owners.sort();
     s
 }
 

@@ -165,15 +165,16 @@ pub async fn connect_live(url: Option<&str>) -> Result<Option<tokio_postgres::Cl
 }
 
 /// The current schema in canonical form: the live database when connected (its `schemas` only, if any),
-/// else the migrations directory replayed.
+/// else the migrations directory replayed; with the owners `stated` (the schema as loaded) manages.
 pub async fn current(
     client: Option<&tokio_postgres::Client>,
     schemas: &[String],
     dir: &std::path::Path,
     scratch: &schemadiff_catalog::scratch::ScratchServer,
     policy: pipeline::UnsupportedPolicy,
+    stated: &schemadiff_model::Schema,
 ) -> Result<pipeline::Current, String> {
-    let current = current_unwarned(client, schemas, dir, scratch, policy).await?;
+    let current = current_unwarned(client, schemas, dir, scratch, policy, stated).await?;
     warn_unsupported(&current.unsupported);
     Ok(current)
 }
@@ -185,16 +186,17 @@ async fn current_unwarned(
     dir: &std::path::Path,
     scratch: &schemadiff_catalog::scratch::ScratchServer,
     policy: pipeline::UnsupportedPolicy,
+    stated: &schemadiff_model::Schema,
 ) -> Result<pipeline::Current, String> {
     match client {
         Some(c) => {
             let options = IntrospectOptions {
                 schemas: schemas.to_vec(),
-                ..Default::default()
+                ..pipeline::owner_options(stated)
             };
-            pipeline::current_from_database(c, &options, scratch, policy).await
+            pipeline::current_from_database(c, &options, scratch, policy, Some(stated)).await
         }
-        None => pipeline::current_from_migrations(dir, scratch, policy).await,
+        None => pipeline::current_from_migrations(dir, scratch, policy, stated).await,
     }
     .map_err(|e| e.to_string())
 }
@@ -225,9 +227,9 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
             Some(c) => {
                 let options = IntrospectOptions {
                     schemas: args.schemas.to_vec(),
-                    ..Default::default()
+                    ..pipeline::owner_options(&loaded.schema)
                 };
-                let read = match pipeline::read_database(c, &options, policy).await {
+                let mut read = match pipeline::read_database(c, &options, policy).await {
                     Ok(read) => read,
                     Err(e) => {
                         pipeline::desired(&loaded, scratch)
@@ -236,6 +238,10 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
                         return Err(e.to_string());
                     }
                 };
+                schemadiff_catalog::introspect::keep_stated_owners(
+                    &mut read.schema,
+                    &loaded.schema,
+                );
                 // A live database reads back as it is, as a rule: the desired side is normalized against the
                 // schema as read while that is proven canonical, and again in the rare case it is not.
                 let (canonical, desired) = tokio::join!(
@@ -258,16 +264,24 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
                 (current, desired)
             }
             None => {
-                let current =
-                    match current_unwarned(None, &args.schemas, &dir, scratch, policy).await {
-                        Ok(current) => current,
-                        Err(e) => {
-                            pipeline::desired(&loaded, scratch)
-                                .await
-                                .map_err(|e| e.to_string())?;
-                            return Err(e);
-                        }
-                    };
+                let current = match current_unwarned(
+                    None,
+                    &args.schemas,
+                    &dir,
+                    scratch,
+                    policy,
+                    &loaded.schema,
+                )
+                .await
+                {
+                    Ok(current) => current,
+                    Err(e) => {
+                        pipeline::desired(&loaded, scratch)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        return Err(e);
+                    }
+                };
                 let desired = pipeline::desired_against(&loaded, Some(&current.schema), scratch)
                     .await
                     .map_err(|e| e.to_string())?;
@@ -391,6 +405,7 @@ pub async fn fingerprint(args: SourceArgs) -> Result<(), String> {
             &dir,
             scratch,
             args.filter.policy(&loaded.schema),
+            &loaded.schema,
         )
         .await
         .map(|c| c.schema)

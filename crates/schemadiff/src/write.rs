@@ -268,9 +268,19 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         // The layout is already read (and checked): replay it rather than reading the directory again.
         let policy = source.filter.policy(&loaded.schema);
         let current = match &client {
-            Some(c) => current(Some(c), &source.schemas, &layout.dir, scratch, policy).await?,
+            Some(c) => {
+                current(
+                    Some(c),
+                    &source.schemas,
+                    &layout.dir,
+                    scratch,
+                    policy,
+                    &loaded.schema,
+                )
+                .await?
+            }
             None => {
-                let c = pipeline::current_from_layout(&layout, scratch, policy)
+                let c = pipeline::current_from_layout(&layout, scratch, policy, &loaded.schema)
                     .await
                     .map_err(err)?;
                 crate::plan::warn_unsupported(&c.unsupported);

@@ -170,10 +170,23 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
         let before = before_db.client().await;
         let major = schemadiff_testkit::server_major(&before).await;
         run_sql(&before, &dir.join("before.sql")).await?;
-        let live = introspect(&before, &IntrospectOptions::default())
-            .await
-            .map_err(|e| e.to_string())?
-            .schema;
+        // A schema.toml that manages ownership has the owners it states read on the live side too.
+        let stated = if dir.join("schema.toml").exists() {
+            schemadiff_model::load_file(&dir.join("schema.toml"))
+                .map_err(|e| e.to_string())?
+                .schema
+        } else {
+            schemadiff_model::Schema::default()
+        };
+        let read_live = async |client: &tokio_postgres::Client| {
+            let mut s = introspect(client, &pipeline::owner_options(&stated))
+                .await
+                .map_err(|e| e.to_string())?
+                .schema;
+            schemadiff_catalog::introspect::keep_stated_owners(&mut s, &stated);
+            Ok::<_, String>(s)
+        };
+        let live = read_live(&before).await?;
         let current = canonicalize(live, &scratch)
             .await
             .map_err(|e| e.to_string())?;
@@ -253,10 +266,7 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
                 )
             })?;
         }
-        let after = introspect(&before, &IntrospectOptions::default())
-            .await
-            .map_err(|e| e.to_string())?
-            .schema;
+        let after = read_live(&before).await?;
         let after = canonicalize(after, &scratch)
             .await
             .map_err(|e| e.to_string())?;

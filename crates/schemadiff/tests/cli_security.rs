@@ -238,3 +238,42 @@ async fn a_grant_to_an_undeclared_role_is_named_at_its_grants() {
     assert!(err.contains("schema.toml:7:"), "{err}");
     assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
 }
+
+/// `[migrations] manage_ownership = true`: an owner nobody declared is named, the error pointing at its
+/// `owner`, with how to declare it; `dump --owners` writes owners (and the opt-in), plain `dump` does not.
+#[tokio::test]
+async fn an_undeclared_owner_is_named_and_dump_writes_owners_on_request() {
+    let (_keep, dev) = common::dev_url().await;
+    let undeclared = format!("own_undeclared_{}", std::process::id());
+    let toml = format!(
+        "[migrations]\nmanage_ownership = true\n\n[tables.docs]\nowner = \"{undeclared}\"\ncolumns = {{ id = {{ type = \"integer\" }} }}\n"
+    );
+    let dir = common::project("cli-security", "owner", &toml, &[]);
+    let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        err.contains(&format!("role \"{undeclared}\" does not exist")),
+        "{err}"
+    );
+    assert!(err.contains("schema.toml:5:"), "{err}");
+    assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
+
+    let db = schemadiff_testkit::fresh_database().await;
+    db.client()
+        .await
+        .batch_execute("CREATE TABLE owned (id integer)")
+        .await
+        .unwrap();
+    let url = db.conninfo();
+    let dump = ["dump", "--database-url", url, "--dev-url", &dev];
+    let out = common::schemadiff(&dir, &[&dump[..], &["--owners"]].concat(), &[]);
+    let dumped = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(dumped.contains("manage_ownership = true"), "{dumped}");
+    assert!(dumped.contains("[tables.owned]\nowner = "), "{dumped}");
+    let out = common::schemadiff(&dir, &dump, &[]);
+    let plain = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!plain.contains("owner"), "{plain}");
+}

@@ -69,6 +69,7 @@ async fn a_plan_touching_one_table_sends_few_statements_to_the_scratch_server() 
         &IntrospectOptions::default(),
         &scratch,
         Default::default(),
+        None,
     )
     .await
     .unwrap();

@@ -13,7 +13,7 @@ use schemadiff_model::{ObjectGrants, QualifiedName, Schema};
 use crate::change::{Action, Change, ChangeKind, Hazard, Phase, Res};
 
 /// Whether `schema` has the object `target` names.
-fn exists(schema: &Schema, target: &GrantTarget) -> bool {
+pub(super) fn exists(schema: &Schema, target: &GrantTarget) -> bool {
     match target {
         GrantTarget::Schema(s) => s == "public" || schema.schemas.iter().any(|d| &d.name == s),
         GrantTarget::Type(q) => {
@@ -35,7 +35,7 @@ fn exists(schema: &Schema, target: &GrantTarget) -> bool {
 }
 
 /// The resources the object of `target` is (what its grants wait for).
-fn resources(target: &GrantTarget) -> Vec<Res> {
+pub(super) fn resources(target: &GrantTarget) -> Vec<Res> {
     match target {
         GrantTarget::Schema(s) => vec![Res::Schema(s.clone())],
         GrantTarget::Type(q) => vec![Res::Type(q.clone())],
@@ -51,7 +51,7 @@ fn resources(target: &GrantTarget) -> Vec<Res> {
 }
 
 /// Whether a change of the plan makes the object of `target` anew (so it starts with the defaults).
-fn made_anew(target: &GrantTarget, changes: &[Change]) -> bool {
+pub(super) fn made_anew(target: &GrantTarget, changes: &[Change]) -> bool {
     let res = resources(target);
     changes.iter().any(|c| {
         res.iter().any(|r| c.removes.contains(r))
@@ -77,7 +77,7 @@ fn table_privileges(q: &QualifiedName) -> Res {
 
 /// The group a target's change is shown under: its table for a column, the view's own label (views and
 /// materialized views), else itself.
-fn group(target: &GrantTarget, desired: &Schema) -> String {
+pub(super) fn group(target: &GrantTarget, desired: &Schema) -> String {
     match target {
         GrantTarget::Column(q, _) => format!("table {}", q.sql()),
         GrantTarget::View(q) => desired
@@ -113,6 +113,12 @@ pub(crate) fn grants(current: &Schema, desired: &Schema, out: &mut Vec<Change>) 
             effective(target, find(current, target).as_ref())
         };
         let new = effective(target, find(desired, target).as_ref());
+        // A new owner's own privileges merge into its owner's rights (PostgreSQL rewrites the ACL): they are
+        // not revoked, and the privileges are set after the owner (`owner::owner_res`).
+        let new_owner = crate::diff::owner::changed_owner(current, desired, target, out);
+        if let Some(role) = new_owner {
+            old.retain(|p| p.grantee != role);
+        }
         if let GrantTarget::Table(q) = target {
             for p in &old {
                 match new
@@ -161,7 +167,8 @@ pub(crate) fn grants(current: &Schema, desired: &Schema, out: &mut Vec<Change>) 
         .group(group(target, desired))
         .hazard(Hazard::ChangesAccess)
         .requires(resources(target))
-        .requires(after_table);
+        .requires(after_table)
+        .requires(new_owner.map(|_| crate::diff::owner::owner_res(target)));
         if let GrantTarget::Table(q) = target {
             change = change.provides([table_privileges(q)]);
         }
