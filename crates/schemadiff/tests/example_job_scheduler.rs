@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::repo_root;
+use common::{apply, copy_dir, repo_root};
 
 use std::fs;
-use std::path::Path;
 
 fn text(o: &std::process::Output) -> String {
     format!(
@@ -16,30 +15,6 @@ fn text(o: &std::process::Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
-async fn apply(db: &schemadiff_testkit::TestDatabase, file: &Path) {
-    let client = db.client().await;
-    let sql = fs::read_to_string(file).unwrap();
-    for stmt in schemadiff_migrate::split_statements(&sql) {
-        client
-            .batch_execute(stmt)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e:?}\n{stmt}", file.display()));
-    }
 }
 
 #[tokio::test]
@@ -84,11 +59,12 @@ async fn the_job_scheduler_gets_its_next_golang_migrate_pair() {
 
     // Replayed on a real database: the three ups give schema.toml; the third down gives back the first two.
     let db = schemadiff_testkit::fresh_database().await;
+    let client = db.client().await;
     for f in [
         "000001_create_scheduler_tables.up.sql",
         "000002_create_scheduler_functions.up.sql",
     ] {
-        apply(&db, &migrations.join(f)).await;
+        apply(&client, &migrations.join(f)).await;
     }
     let two = common::schemadiff(
         &dir,
@@ -96,10 +72,10 @@ async fn the_job_scheduler_gets_its_next_golang_migrate_pair() {
         &[],
     );
     assert!(two.status.success(), "{}", text(&two));
-    apply(&db, &up).await;
+    apply(&client, &up).await;
     let live = run(&["check", "--dev-url", &dev, "--database-url", db.conninfo()]);
     assert_eq!(live.status.code(), Some(0), "{}", text(&live));
-    apply(&db, &down).await;
+    apply(&client, &down).await;
     let back = common::schemadiff(
         &dir,
         &["dump", "--dev-url", &dev, "--database-url", db.conninfo()],

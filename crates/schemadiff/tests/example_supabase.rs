@@ -8,33 +8,10 @@
 
 mod common;
 
-use common::{repo_root, text};
+use common::{apply, copy_dir, repo_root, text};
 
 use std::fs;
 use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
-async fn apply(client: &tokio_postgres::Client, file: &Path) {
-    let sql = fs::read_to_string(file).unwrap();
-    for stmt in schemadiff_migrate::split_statements(&sql) {
-        client
-            .batch_execute(stmt)
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e:?}\n{stmt}", file.display()));
-    }
-}
 
 fn migration_files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)

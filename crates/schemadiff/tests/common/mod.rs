@@ -76,3 +76,28 @@ pub fn text(o: &Output) -> String {
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
+
+/// Copy a directory tree (an example, to work on a copy of it).
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+/// Run a SQL file on a database, statement by statement as a migration tool would.
+pub async fn apply(client: &tokio_postgres::Client, file: &Path) {
+    let sql = fs::read_to_string(file).unwrap();
+    for stmt in schemadiff_migrate::split_statements(&sql) {
+        client
+            .batch_execute(stmt)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e:?}\n{stmt}", file.display()));
+    }
+}
