@@ -34,6 +34,19 @@ fn migration(role: &str) -> String {
     )
 }
 
+/// The command stopped (exit 2) on a role nobody declared: the error names it, points at `place`, and says
+/// how to declare it.
+fn assert_undeclared_role(out: &Output, role: &str, place: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", text(out));
+    assert!(
+        err.contains(&format!("role \"{role}\" does not exist")),
+        "{err}"
+    );
+    assert!(err.contains(place), "{err}");
+    assert!(err.contains(&format!("`{role} = {{}}`")), "{err}");
+}
+
 #[tokio::test]
 async fn a_declared_role_replays_and_an_undeclared_one_is_named() {
     let (_keep, dev) = common::dev_url().await;
@@ -68,14 +81,7 @@ async fn a_declared_role_replays_and_an_undeclared_one_is_named() {
     // A policy of schema.toml naming an undeclared role: the error points at its `roles`.
     let dir = common::project("cli-security", "toml", &schema(&undeclared, false), &[]);
     let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(
-        err.contains(&format!("role \"{undeclared}\" does not exist")),
-        "{err}"
-    );
-    assert!(err.contains("schema.toml:11:"), "{err}");
-    assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
+    assert_undeclared_role(&out, &undeclared, "schema.toml:11:");
 }
 
 #[tokio::test]
@@ -229,14 +235,7 @@ async fn a_grant_to_an_undeclared_role_is_named_at_its_grants() {
     );
     let dir = common::project("cli-security", "grantee", &toml, &[]);
     let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(
-        err.contains(&format!("role \"{undeclared}\" does not exist")),
-        "{err}"
-    );
-    assert!(err.contains("schema.toml:7:"), "{err}");
-    assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
+    assert_undeclared_role(&out, &undeclared, "schema.toml:7:");
 }
 
 /// `[migrations] manage_ownership = true`: an owner nobody declared is named, the error pointing at its
@@ -250,14 +249,7 @@ async fn an_undeclared_owner_is_named_and_dump_writes_owners_on_request() {
     );
     let dir = common::project("cli-security", "owner", &toml, &[]);
     let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(
-        err.contains(&format!("role \"{undeclared}\" does not exist")),
-        "{err}"
-    );
-    assert!(err.contains("schema.toml:5:"), "{err}");
-    assert!(err.contains(&format!("`{undeclared} = {{}}`")), "{err}");
+    assert_undeclared_role(&out, &undeclared, "schema.toml:5:");
 
     let db = schemadiff_testkit::fresh_database().await;
     db.client()
