@@ -247,6 +247,32 @@ pub fn to_toml(schema: &Schema) -> String {
         let section = format!("{}.{}", f.section(), toml_key(&f.key()));
         crate::grant::dump(&mut out, &section, schema, &target);
     }
+    // A trigger or policy whose table or view is not in `schema` (a fragment of one, as `check` shows a
+    // drifted object): under its relation's section all the same, so that it is not lost from the text.
+    // INSTEAD OF triggers exist only on views.
+    for tr in schema
+        .triggers
+        .iter()
+        .filter(|tr| schema.table(&tr.relation).is_none() && schema.view(&tr.relation).is_none())
+    {
+        let section = if tr.timing == "instead of" {
+            "views"
+        } else {
+            "tables"
+        };
+        crate::trigger::dump(
+            &mut out,
+            &format!("{section}.{}", qualified_key(&tr.relation)),
+            tr,
+        );
+    }
+    for p in schema
+        .policies
+        .iter()
+        .filter(|p| schema.table(&p.table).is_none())
+    {
+        crate::policy::dump(&mut out, &format!("tables.{}", qualified_key(&p.table)), p);
+    }
     while out.ends_with("\n\n") {
         out.pop();
     }
