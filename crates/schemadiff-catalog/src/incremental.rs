@@ -123,7 +123,13 @@ async fn incremental(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     };
-    if others(&want) != others(&have) {
+    // An invalid index of a materialized view renders as a valid one (see below for tables).
+    if others(&want) != others(&have)
+        || current
+            .views
+            .iter()
+            .any(|v| v.indexes.iter().any(|i| i.invalid))
+    {
         tracing::debug!("incremental normalization: an element other than a table differs");
         return None;
     }
@@ -134,7 +140,10 @@ async fn incremental(
     };
     let mut changed: BTreeSet<QualifiedName> = BTreeSet::new();
     for t in &desired.tables {
-        if current.table(&t.name).is_none()
+        // An invalid index renders as a valid one: its table is built again, so that the plan rebuilds it.
+        if current
+            .table(&t.name)
+            .is_none_or(|c| c.indexes.iter().any(|i| i.invalid))
             || table_text(&want, &t.name) != table_text(&have, &t.name)
         {
             changed.insert(t.name.clone());

@@ -422,19 +422,67 @@ fn column_field(c: &schemadiff_model::Column, def: &str, at: usize) -> &'static 
 
 /// Bring a schema read from a server to its fixpoint: create it, read it back, until nothing changes.
 pub async fn canonicalize(
-    mut schema: Schema,
+    schema: Schema,
     scratch: &ScratchServer,
 ) -> Result<Schema, NormalizeError> {
+    // An invalid index is built valid: its definition is brought to canonical form, and it is marked invalid
+    // again, as the database it was read from holds it.
+    let (mut schema, invalid) = take_invalid_indexes(schema);
+    let mut canonical = fixpoint(&mut schema, scratch).await?;
+    for (relation, i) in indexes_mut(&mut canonical) {
+        i.invalid = invalid
+            .iter()
+            .any(|(r, n)| r == relation && i.name.as_deref() == Some(n.as_str()));
+    }
+    Ok(canonical)
+}
+
+/// Every index of `schema` (of tables and materialized views), with its relation's name.
+fn indexes_mut(
+    schema: &mut Schema,
+) -> impl Iterator<
+    Item = (
+        &schemadiff_model::QualifiedName,
+        &mut schemadiff_model::Index,
+    ),
+> {
+    let tables = schema
+        .tables
+        .iter_mut()
+        .flat_map(|t| t.indexes.iter_mut().map(|i| (&t.name, i)));
+    let views = schema
+        .views
+        .iter_mut()
+        .flat_map(|v| v.indexes.iter_mut().map(|i| (&v.name, i)));
+    tables.chain(views)
+}
+
+/// `schema` with every index valid (what building it leaves), and the relations and names of those that were
+/// not.
+pub fn take_invalid_indexes(
+    mut schema: Schema,
+) -> (Schema, Vec<(schemadiff_model::QualifiedName, String)>) {
+    let mut invalid = Vec::new();
+    for (relation, i) in indexes_mut(&mut schema) {
+        if i.invalid {
+            i.invalid = false;
+            invalid.push((relation.clone(), i.name.clone().unwrap_or_default()));
+        }
+    }
+    (schema, invalid)
+}
+
+async fn fixpoint(schema: &mut Schema, scratch: &ScratchServer) -> Result<Schema, NormalizeError> {
     scratch.declare_roles(&schema.roles);
-    if scratch.holds(&schema) {
+    if scratch.holds(schema) {
         // Built from this very schema, a database read back as it is: it is its own fixpoint.
-        return Ok(schema);
+        return Ok(schema.clone());
     }
     for _ in 0..MAX_ROUNDS {
         let db = scratch.create_database().await?;
         let result = async {
             let client = db.connect().await?;
-            let script = create_script(&schema);
+            let script = create_script(schema);
             let sqls: Vec<&str> = script.iter().map(|s| s.sql.as_str()).collect();
             run_script(&client, &sqls)
                 .await
@@ -442,17 +490,17 @@ pub async fn canonicalize(
                     statement: sqls[i].to_string(),
                     message: server_message(&e),
                 })?;
-            let mut read = introspect(&client, &crate::introspect::options_for(&schema))
+            let mut read = introspect(&client, &crate::introspect::options_for(schema))
                 .await?
                 .schema;
-            crate::introspect::keep_stated_owners(&mut read, &schema);
+            crate::introspect::keep_stated_owners(&mut read, schema);
             Ok::<_, NormalizeError>(read)
         }
         .await;
         // The database of the last round holds the canonical form: kept, a copy of it is the current
         // schema of a verification, without building it again.
-        let fixpoint = matches!(&result, Ok(next) if *next == schema);
-        let dropped = if fixpoint && scratch.keep_as_template(&db, &schema).await {
+        let fixpoint = matches!(&result, Ok(next) if *next == *schema);
+        let dropped = if fixpoint && scratch.keep_as_template(&db, schema).await {
             Ok(())
         } else {
             scratch.drop_database(&db).await
@@ -462,7 +510,7 @@ pub async fn canonicalize(
         if fixpoint {
             return Ok(next);
         }
-        schema = next;
+        *schema = next;
     }
     Err(NormalizeError::NoFixpoint)
 }

@@ -321,7 +321,7 @@ pub(crate) async fn read(
                              ELSE coll.collname::text END, \
                         CASE WHEN cns.nspname NOT IN ('pg_catalog', 'public') THEN cns.nspname::text END, \
                         CASE WHEN k.ord = 1 THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END, \
-                        {index_nulls}, d.description, con.oid IS NOT NULL \
+                        {index_nulls}, d.description, con.oid IS NOT NULL, i.indisvalid \
                  FROM pg_catalog.pg_index i \
                  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
                  JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
@@ -428,6 +428,7 @@ pub(crate) async fn read(
             nulls_not_distinct: head.get(15),
             comment: head.get(16),
             renamed_from: None,
+            invalid: !head.get::<_, bool>(18),
         });
     }
     Ok(order

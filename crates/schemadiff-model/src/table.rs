@@ -733,6 +733,7 @@ impl Decoder {
             nulls_not_distinct: self.boolean(&obj, "nulls_not_distinct"),
             comment: self.opt_string(&obj, "comment"),
             renamed_from: self.opt_string(&obj, "renamed_from"),
+            invalid: false,
         })
     }
 }

@@ -418,6 +418,11 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
+    /// Read from a database only, never written in schema.toml: the index exists but is not valid (a
+    /// `CREATE INDEX CONCURRENTLY` that failed, or an index made `ON ONLY` a partitioned table and not yet
+    /// attached on every partition). PostgreSQL does not use it, and it does not enforce uniqueness: a plan
+    /// drops it and builds it again.
+    pub invalid: bool,
 }
 
 impl Index {

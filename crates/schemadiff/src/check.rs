@@ -584,6 +584,15 @@ fn fragment_text(fragment: Option<&Schema>, width: usize) -> String {
             *line = format!("{key}{} {rest}", " ".repeat(pad));
         }
     }
+    // Not a field of schema.toml: said in a comment, so that the difference shows.
+    for t in &f.tables {
+        for i in t.indexes.iter().filter(|i| i.invalid) {
+            lines.push(format!(
+                "# index {} is invalid (a failed concurrent build, or not attached on every partition): a plan builds it again",
+                i.name.as_deref().unwrap_or("?")
+            ));
+        }
+    }
     let mut out = lines.join("\n");
     out.push('\n');
     out

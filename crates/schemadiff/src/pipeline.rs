@@ -434,7 +434,7 @@ async fn plan_between(
 /// The rollback's target: the current schema, with an extension version put back only where the plan pinned
 /// one.
 fn rollback_target(current: &Schema, desired: &Schema) -> Schema {
-    let mut back = current.clone();
+    let mut back = valid(current);
     for e in &mut back.extensions {
         let pinned = desired
             .extensions
@@ -445,6 +445,12 @@ fn rollback_target(current: &Schema, desired: &Schema) -> Schema {
         }
     }
     back
+}
+
+/// `schema` with every index valid: what building it again leaves. A rollback does not make an invalid index
+/// again (a failed concurrent build, say) that the plan rebuilt.
+fn valid(schema: &Schema) -> Schema {
+    schemadiff_catalog::normalize::take_invalid_indexes(schema.clone()).0
 }
 
 /// The directives that undo a plan made with `forward`: each rename the other way, and a cast back for each
@@ -854,7 +860,7 @@ async fn verify(
             list.join("\n")
         )));
     }
-    let want_back = comparable(current, desired);
+    let want_back = comparable(&valid(current), desired);
     let got_back = comparable(back, desired);
     if want_back != got_back {
         return Err(PipelineError::Verify(format!(

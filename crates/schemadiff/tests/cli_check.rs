@@ -602,3 +602,132 @@ async fn the_example_drifts_until_migration_003_exists() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Indexes that exist but are not valid: a partitioned index made `ON ONLY` the parent and never attached on
+/// its partition, and a unique index whose concurrent build failed on a duplicate.
+const INVALID_SCHEMA: &str = r#"[tables.events]
+partition_by = "RANGE (at)"
+
+[tables.events.columns]
+id = "integer"
+at = "date"
+
+[[tables.events.indexes]]
+name = "events_at"
+columns = ["at"]
+
+[tables.events_2026]
+partition_of = "events"
+bounds = "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+
+[tables.tags]
+
+[tables.tags.columns]
+name = "text"
+
+[[tables.tags.indexes]]
+name = "tags_name"
+unique = true
+columns = ["name"]
+"#;
+
+const INVALID_HISTORY: &str = "CREATE TABLE events (id integer, at date) PARTITION BY RANGE (at);\nCREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\nCREATE INDEX events_at ON events (at);\nCREATE TABLE tags (name text);\nCREATE UNIQUE INDEX tags_name ON tags (name);\n";
+
+#[tokio::test]
+async fn an_invalid_index_is_drift_and_the_plan_builds_it_again() {
+    let (_db, dev) = dev_url().await;
+    let live = schemadiff_testkit::fresh_database().await;
+    let client = live.client().await;
+    client
+        .batch_execute(
+            "CREATE TABLE events (id integer, at date) PARTITION BY RANGE (at);
+             CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+             CREATE INDEX events_at ON ONLY events (at);
+             CREATE TABLE tags (name text);
+             INSERT INTO tags VALUES ('a'), ('a');",
+        )
+        .await
+        .unwrap();
+    // Outside a transaction, as a concurrent build runs; it fails on the duplicate and leaves the index.
+    let failed = client
+        .batch_execute("CREATE UNIQUE INDEX CONCURRENTLY tags_name ON tags (name)")
+        .await;
+    assert!(failed.is_err(), "the concurrent build should fail");
+    let invalid: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_index WHERE NOT indisvalid AND indexrelid::regclass::text IN ('events_at', 'tags_name')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(invalid, 2);
+    let dir = temp_project(
+        "invalid-index",
+        INVALID_SCHEMA,
+        &[("001_init.sql", INVALID_HISTORY)],
+    );
+    let check = |dir: &Path| {
+        schemadiff(
+            dir,
+            &[
+                "check",
+                "--dev-url",
+                &dev,
+                "--database-url",
+                live.conninfo(),
+            ],
+            &[],
+        )
+    };
+    let out = check(&dir);
+    assert_exit(&out, 1);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("in sync: migrations directory (replayed)\ndrift: live database"),
+        "{stdout}"
+    );
+    for name in ["events_at", "tags_name"] {
+        assert!(
+            stdout.contains(&format!("# index {name} is invalid")),
+            "{stdout}"
+        );
+    }
+    let plan = schemadiff(
+        &dir,
+        &[
+            "plan",
+            "--dev-url",
+            &dev,
+            "--database-url",
+            live.conninfo(),
+            "--format",
+            "sql",
+        ],
+        &[],
+    );
+    assert_exit(&plan, 0);
+    let sql = text(&plan.stdout);
+    for expected in [
+        "DROP INDEX public.events_at;",
+        "CREATE INDEX events_at ON public.events",
+        "DROP INDEX public.tags_name;",
+        "CREATE UNIQUE INDEX tags_name ON public.tags",
+    ] {
+        assert!(sql.contains(expected), "{expected} in:\n{sql}");
+    }
+    // With the duplicate gone, the plan applies and the live database is in sync, its indexes valid.
+    client
+        .batch_execute("DELETE FROM tags WHERE ctid <> (SELECT min(ctid) FROM tags)")
+        .await
+        .unwrap();
+    client.batch_execute(&sql).await.unwrap();
+    assert_exit(&check(&dir), 0);
+    let invalid: i64 = client
+        .query_one("SELECT count(*) FROM pg_index WHERE NOT indisvalid", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(invalid, 0);
+    fs::remove_dir_all(&dir).unwrap();
+}

@@ -150,6 +150,7 @@ fn decorate(rng: &mut Rng, s: &mut Schema, i: usize) {
             nulls_not_distinct: false,
             comment: None,
             renamed_from: None,
+            invalid: false,
         });
     }
     let texts: Vec<String> = t

@@ -299,6 +299,7 @@ pub(super) fn same_index(a: &Index, b: &Index) -> bool {
         &a.include,
         &a.where_clause,
         a.nulls_not_distinct,
+        a.invalid,
     ) == (
         b.unique,
         &b.method,
@@ -306,6 +307,7 @@ pub(super) fn same_index(a: &Index, b: &Index) -> bool {
         &b.include,
         &b.where_clause,
         b.nulls_not_distinct,
+        b.invalid,
     )
 }
 
