@@ -1,6 +1,8 @@
 //! Range types, the diff stage. PostgreSQL alters nothing of a range type but its comment (and name): any
 //! other change drops the type and creates it again, which PostgreSQL refuses while a column or another type
 //! is of it; such a change carries `needs_hand_written_step`, and the plan stops on the server's refusal.
+//! A range type whose `subtype_diff` is a function of the database's own is created after that function and
+//! dropped before it.
 
 use schemadiff_model::RangeType;
 use schemadiff_model::range::{comment_on_range, create_range};
@@ -10,6 +12,14 @@ use super::*;
 /// The types a range type provides: itself and its multirange type.
 fn provided(r: &RangeType) -> [Res; 2] {
     [Res::Type(r.name.clone()), Res::Type(r.multirange_name())]
+}
+
+/// The functions of `schema` its `subtype_diff` names, as resources.
+fn diff_functions(r: &RangeType, schema: &Schema) -> Vec<Res> {
+    r.subtype_diff_functions(&schema.functions)
+        .into_iter()
+        .map(super::function::resource)
+        .collect()
 }
 
 pub(super) fn range_types(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
@@ -29,6 +39,7 @@ pub(super) fn range_types(current: &Schema, desired: &Schema, out: &mut Vec<Chan
                     .sql(create_range(r))
                     .requires([in_schema(&r.name)])
                     .requires(r.uses.iter().map(|u| Res::Type(u.clone())))
+                    .requires(diff_functions(r, desired))
                     .provides(provided(r)),
                 );
                 if r.comment.is_some() {
@@ -55,7 +66,9 @@ pub(super) fn range_types(current: &Schema, desired: &Schema, out: &mut Vec<Chan
                     .sql(create_range(r))
                     .removes(provided(c))
                     .releases(c.uses.iter().map(|u| Res::Type(u.clone())))
+                    .releases(diff_functions(c, current))
                     .requires(r.uses.iter().map(|u| Res::Type(u.clone())))
+                    .requires(diff_functions(r, desired))
                     .provides(provided(r));
                     if r.comment.is_some() {
                         change = change.sql(comment_on_range(r, &r.comment));
@@ -94,7 +107,8 @@ pub(super) fn range_types(current: &Schema, desired: &Schema, out: &mut Vec<Chan
                 .removes(provided(r))
                 .releases([in_schema(&r.name)])
                 .releases(r.uses.iter().map(|u| Res::Type(u.clone())))
-                .releases(r.uses.iter().map(|u| Res::MadeOf(u.clone()))),
+                .releases(r.uses.iter().map(|u| Res::MadeOf(u.clone())))
+                .releases(diff_functions(r, current)),
             );
         }
     }
