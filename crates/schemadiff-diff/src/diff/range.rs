@@ -2,7 +2,8 @@
 //! other change drops the type and creates it again, which PostgreSQL refuses while a column or another type
 //! is of it; such a change carries `needs_hand_written_step`, and the plan stops on the server's refusal.
 //! A range type whose `subtype_diff` is a function of the database's own is created after that function and
-//! dropped before it.
+//! dropped before it, and dropped and created again around it when the function is (a change of its result or
+//! argument names).
 
 use schemadiff_model::RangeType;
 use schemadiff_model::range::{comment_on_range, create_range};
@@ -20,6 +21,20 @@ fn diff_functions(r: &RangeType, schema: &Schema) -> Vec<Res> {
         .into_iter()
         .map(super::function::resource)
         .collect()
+}
+
+/// Whether a function its `subtype_diff` names is dropped and created again (a change `CREATE OR REPLACE`
+/// cannot make), which PostgreSQL refuses while the range type depends on it.
+fn diff_function_remade(r: &RangeType, current: &Schema, desired: &Schema) -> bool {
+    r.subtype_diff_functions(&current.functions)
+        .into_iter()
+        .any(|old| {
+            desired
+                .functions
+                .iter()
+                .find(|f| f.name == old.name && f.signature == old.signature)
+                .is_some_and(|new| super::function::needs_recreate(old, new))
+        })
 }
 
 pub(super) fn range_types(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
@@ -55,7 +70,40 @@ pub(super) fn range_types(current: &Schema, desired: &Schema, out: &mut Vec<Chan
             Some(c) => {
                 let mut same = (*c).clone();
                 same.comment = r.comment.clone();
-                if &same != r {
+                if same == *r && diff_function_remade(c, current, desired) {
+                    // The function is dropped and created again: the type goes before and comes back after.
+                    let in_use = super::composite::type_in_use(current, &c.name)
+                        || super::composite::type_in_use(current, &c.multirange_name());
+                    let mut drop = Change::new(
+                        ChangeKind::DropRangeType,
+                        Action::Drop,
+                        Phase::AlterColumn,
+                        object.clone(),
+                    )
+                    .sql(format!("DROP TYPE {}", c.name.sql()))
+                    .removes(provided(c))
+                    .releases(diff_functions(c, current));
+                    if in_use {
+                        drop = drop
+                            .hazard(Hazard::NeedsHandWrittenStep)
+                            .hazard(Hazard::DeletesData);
+                    }
+                    out.push(drop);
+                    let mut create = Change::new(
+                        ChangeKind::CreateRangeType,
+                        Action::Create,
+                        Phase::AlterColumn,
+                        object.clone(),
+                    )
+                    .sql(create_range(r))
+                    .requires(r.uses.iter().map(|u| Res::Type(u.clone())))
+                    .requires(diff_functions(r, desired))
+                    .provides(provided(r));
+                    if r.comment.is_some() {
+                        create = create.sql(comment_on_range(r, &r.comment));
+                    }
+                    out.push(create);
+                } else if &same != r {
                     let mut change = Change::new(
                         ChangeKind::RecreateRangeType,
                         Action::Alter,
