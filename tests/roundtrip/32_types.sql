@@ -31,13 +31,16 @@ CREATE TABLE customers (
     billing_address billing.eu_address,
     addresses billing.address[]
 );
--- Range types: a subtype_diff function, a collation, an operator class, an enum subtype, a comment; a domain
--- over a range, a composite with a range attribute, columns of them.
+-- Range types: a subtype_diff function (built-in, and one of its own), a collation, an operator class, an
+-- enum subtype, a comment; a domain over a range, a composite with a range attribute, columns of them.
 CREATE TYPE float_range AS RANGE (subtype = float8, subtype_diff = float8mi);
 COMMENT ON TYPE float_range IS 'temperatures';
 CREATE TYPE billing.code_range AS RANGE (subtype = text, collation = "C");
 CREATE TYPE pattern_range AS RANGE (subtype = text, subtype_opclass = text_pattern_ops);
 CREATE TYPE currency_span AS RANGE (subtype = currency);
+CREATE FUNCTION time_diff(a time, b time) RETURNS float8 LANGUAGE sql IMMUTABLE STRICT
+    AS $$ SELECT EXTRACT(EPOCH FROM a - b)::float8 $$;
+CREATE TYPE billing.shift_range AS RANGE (subtype = time, subtype_diff = time_diff);
 CREATE DOMAIN warm AS float_range CHECK (lower(VALUE) > 0);
 CREATE TYPE reading AS (at timestamptz, temps float_range);
 CREATE TABLE readings (
@@ -46,5 +49,6 @@ CREATE TABLE readings (
     codes billing.code_range[],
     pattern pattern_range,
     currencies currency_span,
+    shifts billing.shift_range,
     last reading
 );

@@ -167,7 +167,7 @@ pub(crate) fn query(version: i32) -> String {
                   'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid \
            FROM pg_catalog.pg_type t JOIN ns ON ns.oid = t.typnamespace \
            WHERE t.typtype = 'b' AND t.typelem = 0 AND t.typarray <> 0 \
-           UNION ALL SELECT 'range type with a canonical or subtype_diff function of its own', ns.nspname, t.typname, \
+           UNION ALL SELECT 'range type with a canonical function', ns.nspname, t.typname, \
                   'pg_type'::regclass, t.oid, 'pg_type'::regclass, t.oid \
            FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid JOIN ns ON ns.oid = t.typnamespace \
            WHERE NOT ({modelled}) \

@@ -9,8 +9,10 @@
 //! multirange_type_name = "float_multirange"
 //! ```
 //!
-//! A `canonical` function, or a `subtype_diff` function of the database's own, needs functions, which the
-//! model does not hold: such range types are reported as not modelled (`schemadiff_catalog::unsupported`).
+//! `subtype_diff` names a built-in function (`float8mi`) or one of `[functions]` (`public.time_diff`, read
+//! back with its schema), which is then created before the range type. A `canonical` function needs a shell
+//! type, which the model does not hold: such range types are reported as not modelled
+//! (`schemadiff_catalog::unsupported`).
 
 use std::fmt::Write;
 
@@ -31,7 +33,8 @@ pub struct RangeType {
     pub subtype_opclass: Option<String>,
     /// A collation other than the subtype's.
     pub collation: Option<String>,
-    /// A built-in function giving the difference of two subtype values as `float8` (`float8mi`).
+    /// A function giving the difference of two subtype values as `float8`: a built-in one (`float8mi`) or
+    /// one of the database's own, with its schema as read from a catalog (`public.time_diff`).
     pub subtype_diff: Option<String>,
     /// The name of its multirange type (PostgreSQL 14 and later) when not the default one
     /// ([`default_multirange_name`]), in the range type's schema.
@@ -53,6 +56,25 @@ impl RangeType {
             comment: None,
             uses: Vec::new(),
         }
+    }
+
+    /// The functions of `functions` its `subtype_diff` may name: those of that name, in the schema given
+    /// (any schema when none is given, as search_path may find it).
+    pub fn subtype_diff_functions<'a>(
+        &self,
+        functions: &'a [crate::function::Function],
+    ) -> Vec<&'a crate::function::Function> {
+        let Some(Ok((schema, name))) = self
+            .subtype_diff
+            .as_deref()
+            .map(QualifiedName::parse_reference)
+        else {
+            return Vec::new();
+        };
+        functions
+            .iter()
+            .filter(|f| f.name.name == name && schema.as_ref().is_none_or(|s| *s == f.name.schema))
+            .collect()
     }
 
     /// The multirange type's name: the one given, else PostgreSQL's default.

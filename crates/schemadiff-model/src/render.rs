@@ -51,7 +51,10 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for e in &schema.enums {
         push(ObjectPath::Enum(e.name.clone()), create_enum(e));
     }
-    for r in &schema.range_types {
+    // A range type whose `subtype_diff` is one of the functions comes after them (below).
+    let own_diff =
+        |r: &crate::range::RangeType| !r.subtype_diff_functions(&schema.functions).is_empty();
+    for r in schema.range_types.iter().filter(|r| !own_diff(r)) {
         push(
             ObjectPath::RangeType(r.name.clone()),
             crate::range::create_range(r),
@@ -94,6 +97,12 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     };
     for f in schema.functions.iter().filter(|f| !late(f)) {
         push(function_path(f), crate::function::create_function(f, false));
+    }
+    for r in schema.range_types.iter().filter(|r| own_diff(r)) {
+        push(
+            ObjectPath::RangeType(r.name.clone()),
+            crate::range::create_range(r),
+        );
     }
     for t in crate::partition::creation_order(&schema.tables) {
         push(ObjectPath::Table(t.name.clone()), create_table(t));

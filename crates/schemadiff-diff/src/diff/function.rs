@@ -150,7 +150,7 @@ fn same_definition(a: &Function, b: &Function) -> bool {
 }
 
 /// CREATE OR REPLACE cannot take `old` to `new`.
-fn needs_recreate(old: &Function, new: &Function) -> bool {
+pub(super) fn needs_recreate(old: &Function, new: &Function) -> bool {
     old.procedure != new.procedure || old.returns != new.returns || old.arguments != new.arguments
 }
 
