@@ -32,7 +32,7 @@ pub(crate) fn query() -> String {
          JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
          WHERE t.typtype = 'c' AND {NAMESPACE_FILTER} AND {} AND {} ORDER BY 1, 2",
-        crate::grant::acl_column("t.typacl", "t.typowner"),
+        crate::grant::owner_and_acl_columns("t.typacl", "t.typowner"),
         crate::introspect::not_in_extension("pg_type", "t.oid"),
         crate::introspect::not_in_extension("pg_class", "t.typrelid")
     )

@@ -10,6 +10,7 @@ pub(crate) async fn read(
     s: &mut Session<'_>,
     p: &[&(dyn ToSql + Sync)],
     grants: &mut Vec<schemadiff_model::ObjectGrants>,
+    owners: &mut Vec<schemadiff_model::ObjectOwner>,
 ) -> Result<Vec<EnumType>, IntrospectError> {
     let mut out = Vec::new();
     // Enums.
@@ -23,7 +24,7 @@ pub(crate) async fn read(
                  FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
                  WHERE t.typtype = 'e' AND {NAMESPACE_FILTER} AND {} ORDER BY 1, 2",
-                crate::grant::acl_column("t.typacl", "t.typowner"),
+                crate::grant::owner_and_acl_columns("t.typacl", "t.typowner"),
                 not_in_extension("pg_type", "t.oid")
             ),
             p,
@@ -34,8 +35,12 @@ pub(crate) async fn read(
         let name = QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1));
         grants.extend(crate::grant::from_cell(
             schemadiff_model::GrantTarget::Type(name.clone()),
-            r.get(4),
+            r.get(5),
         ));
+        owners.push(schemadiff_model::ObjectOwner {
+            target: schemadiff_model::GrantTarget::Type(name.clone()),
+            role: r.get(4),
+        });
         out.push(EnumType {
             name,
             values: labels

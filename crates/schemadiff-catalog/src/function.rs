@@ -94,7 +94,7 @@ pub(crate) fn query(version: i32) -> String {
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_proc'::regclass \
                            AND i.objid = p.oid AND i.deptype = 'i') \
          ORDER BY 2, 3, 6",
-        crate::grant::acl_column("p.proacl", "p.proowner"),
+        crate::grant::owner_and_acl_columns("p.proacl", "p.proowner"),
         crate::introspect::not_in_extension("pg_proc", "p.oid")
     )
 }

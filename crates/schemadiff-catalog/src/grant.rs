@@ -20,6 +20,28 @@ pub(crate) fn acl_column(acl: &str, owner: &str) -> String {
     )
 }
 
+/// The SQL of two columns: the owner of an object (`owner`, an oid expression; its role name) and, last of
+/// its query, its privileges ([`acl_column`]), which [`collect`] and [`collect_owners`] read.
+pub(crate) fn owner_and_acl_columns(acl: &str, owner: &str) -> String {
+    format!(
+        "pg_catalog.pg_get_userbyid({owner})::text, {}",
+        acl_column(acl, owner)
+    )
+}
+
+/// The owners of the objects of `rows`, whose last columns are [`owner_and_acl_columns`].
+pub(crate) fn collect_owners(
+    rows: &[Row],
+    target: impl Fn(&Row) -> GrantTarget,
+) -> Vec<schemadiff_model::ObjectOwner> {
+    rows.iter()
+        .map(|r| schemadiff_model::ObjectOwner {
+            target: target(r),
+            role: r.get(r.len() - 2),
+        })
+        .collect()
+}
+
 /// The privileges of `target` from the text of [`acl_column`], when they differ from the defaults.
 pub(crate) fn from_cell(target: GrantTarget, cell: Option<Vec<String>>) -> Option<ObjectGrants> {
     let entries = cell?;

@@ -15,7 +15,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use schemadiff_model::{LoadedSchema, ObjectPath, ObjectRef, QualifiedName, Schema, create_script};
+use schemadiff_model::{
+    GrantTarget, LoadedSchema, ObjectPath, ObjectRef, QualifiedName, Schema, create_script,
+};
 
 use crate::normalize::{NormalizeError, normalize_desired, table_of};
 use crate::scratch::ScratchServer;
@@ -35,8 +37,12 @@ fn rendered(schema: &Schema) -> BTreeMap<Element, String> {
     let tables: BTreeSet<&QualifiedName> = schema.tables.iter().map(|t| &t.name).collect();
     let mut out: BTreeMap<Element, String> = BTreeMap::new();
     for stmt in create_script(schema) {
-        let key = match table_of(&stmt.origin) {
-            Some(t) if tables.contains(t) && !matches!(stmt.origin, ObjectPath::View(_)) => {
+        let key = match (table_of(&stmt.origin), &stmt.origin) {
+            (Some(t), _) if tables.contains(t) && !matches!(stmt.origin, ObjectPath::View(_)) => {
+                Element::Table(t.clone())
+            }
+            // A table's owner goes with the table (`manage_ownership`).
+            (_, ObjectPath::Owner(GrantTarget::Table(t))) if tables.contains(t) => {
                 Element::Table(t.clone())
             }
             _ => Element::Other(stmt.origin.clone()),
@@ -99,8 +105,10 @@ async fn incremental(
     // The current schema as schema.toml writes it (`dump`: without the names PostgreSQL chooses, the
     // `not_null` a primary key implies...) and reads back: what an unchanged element of a schema.toml renders
     // to. An extension schema.toml does not pin is whatever version the server has (see `pipeline::desired`).
+    // Its owners are written with schema.toml's `manage_ownership`, without which they do not load.
     let have = {
         let mut unpinned = current.clone();
+        unpinned.migrations = desired.migrations.clone();
         for e in &mut unpinned.extensions {
             if desired
                 .extensions
@@ -215,6 +223,12 @@ async fn incremental(
     small.views.clear();
     small.triggers.clear();
     small.policies.clear();
+    // The owners of what the small database holds: not of the tables and views it leaves out.
+    small.owners.retain(|o| match &o.target {
+        GrantTarget::Table(t) => in_small.contains(t),
+        GrantTarget::View(_) => false,
+        _ => true,
+    });
     tracing::debug!(
         "incremental normalization: {} tables of {} ({} changed, {} as context)",
         in_small.len(),
@@ -257,6 +271,16 @@ async fn incremental(
         .retain(|t| !removed.contains(&t.name) && !again.contains(&t.name));
     for name in &again {
         out.tables.push(normal.table(name)?.clone());
+    }
+    // The owners of the tables normalized again are theirs as read back.
+    let renewed = |o: &schemadiff_model::ObjectOwner| matches!(&o.target, GrantTarget::Table(t) if again.contains(t) || removed.contains(t));
+    out.owners.retain(|o| !renewed(o));
+    out.owners
+        .extend(normal.owners.iter().filter(|o| renewed(o)).cloned());
+    out.owners.sort();
+    if !desired.owners.is_empty() {
+        // Its roles are those its policies, grants and owners name, as when read.
+        crate::introspect::keep_stated_owners(&mut out, desired);
     }
     // Listed as the catalog lists them.
     out.tables.sort_by(|a, b| a.name.cmp(&b.name));

@@ -46,9 +46,47 @@ pub fn options_for(stated: &Schema) -> IntrospectOptions {
 pub fn keep_stated_owners(read: &mut Schema, stated: &Schema) {
     let targets: std::collections::BTreeSet<&GrantTarget> =
         stated.owners.iter().map(|o| &o.target).collect();
-    read.owners.retain(|o| targets.contains(&o.target));
+    let owners = std::mem::take(&mut read.owners);
+    read.owners = owners
+        .into_iter()
+        .filter(|o| targets.contains(&o.target) || stated_function(read, stated, &o.target))
+        .collect();
     read.roles = crate::policy::referenced_roles(&read.policies, &read.grants);
     add_owner_roles(read);
+}
+
+/// Whether `target`, a function or procedure of `read` (named by its argument types, as the catalog names
+/// it), is one whose owner `stated` states (named by its arguments as written: `f(a integer)`). Its
+/// arguments as the server prints them, or the only one of its name and kind on both sides, are it.
+fn stated_function(read: &Schema, stated: &Schema, target: &GrantTarget) -> bool {
+    let GrantTarget::Function(name, signature, procedure) = target else {
+        return false;
+    };
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let printed = read
+        .function(name, signature)
+        .map(|f| fold(&schemadiff_model::function::without_defaults(&f.arguments)));
+    let alone = |s: &Schema| {
+        s.functions
+            .iter()
+            .filter(|f| &f.name == name && f.procedure == *procedure)
+            .count()
+            == 1
+    };
+    stated.owners.iter().any(|o| match &o.target {
+        GrantTarget::Function(n, written, p) if n == name && p == procedure => {
+            let written = fold(written);
+            written == fold(signature)
+                || printed.as_ref() == Some(&written)
+                || (alone(read) && alone(stated))
+        }
+        _ => false,
+    })
 }
 
 /// Adds the roles of a schema's owners to its roles (so that scratch servers create them).
@@ -201,49 +239,46 @@ async fn read_all(
     let mut schema = Schema::default();
     let mut grants = Vec::new();
     let mut owners = Vec::new();
-    schema.schemas = crate::schema::read(s, p, &mut grants).await?;
+    schema.schemas = crate::schema::read(s, p, &mut grants, &mut owners).await?;
     schema.extensions = crate::extension::read(s, p).await?;
-    schema.enums = crate::enum_type::read(s, p, &mut grants).await?;
+    schema.enums = crate::enum_type::read(s, p, &mut grants, &mut owners).await?;
+    // Enums, domains, range and composite types: a type, by its schema and name.
+    let type_of = |r: &tokio_postgres::Row| {
+        GrantTarget::Type(QualifiedName::new(
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+        ))
+    };
     let rows = s
         .query("reading domains", &crate::domain::query(), p)
         .await?;
     schema.domains = crate::domain::from_rows(&rows);
-    grants.extend(crate::grant::collect(&rows, |r| {
-        GrantTarget::Type(QualifiedName::new(
-            r.get::<_, String>(0),
-            r.get::<_, String>(1),
-        ))
-    }));
+    grants.extend(crate::grant::collect(&rows, type_of));
+    owners.extend(crate::grant::collect_owners(&rows, type_of));
     let rows = s
         .query("reading range types", &crate::range::query(version), p)
         .await?;
     schema.range_types = crate::range::from_rows(&rows);
-    grants.extend(crate::grant::collect(&rows, |r| {
-        GrantTarget::Type(QualifiedName::new(
-            r.get::<_, String>(0),
-            r.get::<_, String>(1),
-        ))
-    }));
+    grants.extend(crate::grant::collect(&rows, type_of));
+    owners.extend(crate::grant::collect_owners(&rows, type_of));
     let rows = s
         .query("reading composite types", &crate::composite::query(), p)
         .await?;
     schema.composite_types = crate::composite::from_rows(&rows);
-    grants.extend(crate::grant::collect(&rows, |r| {
-        GrantTarget::Type(QualifiedName::new(
-            r.get::<_, String>(0),
-            r.get::<_, String>(1),
-        ))
-    }));
-    schema.sequences = crate::sequence::read(s, p, &mut grants).await?;
+    grants.extend(crate::grant::collect(&rows, type_of));
+    owners.extend(crate::grant::collect_owners(&rows, type_of));
+    schema.sequences = crate::sequence::read(s, p, &mut grants, &mut owners).await?;
     // Views and materialized views first: the indexes of the latter come with the tables'.
     let rows = s.query("reading views", &crate::view::query(), p).await?;
     let (mut views, view_order) = crate::view::from_rows(&rows);
-    grants.extend(crate::grant::collect(&rows, |r| {
+    let view_of = |r: &tokio_postgres::Row| {
         GrantTarget::View(QualifiedName::new(
             r.get::<_, String>(1),
             r.get::<_, String>(2),
         ))
-    }));
+    };
+    grants.extend(crate::grant::collect(&rows, view_of));
+    owners.extend(crate::grant::collect_owners(&rows, view_of));
     schema.tables = crate::table::read(s, p, version, &mut views, &mut grants, &mut owners).await?;
     crate::table_options::read(s, p, version, &mut schema.tables).await?;
     schema.views = view_order
@@ -255,13 +290,15 @@ async fn read_all(
         .query("reading functions", &crate::function::query(version), p)
         .await?;
     schema.functions = crate::function::from_rows(&rows);
-    grants.extend(crate::grant::collect(&rows, |r| {
+    let function_of = |r: &tokio_postgres::Row| {
         GrantTarget::Function(
             QualifiedName::new(r.get::<_, String>(1), r.get::<_, String>(2)),
             r.get(5),
             r.get(3),
         )
-    }));
+    };
+    grants.extend(crate::grant::collect(&rows, function_of));
+    owners.extend(crate::grant::collect_owners(&rows, function_of));
     grants.extend(crate::grant::read_defaults(s, p).await?);
     grants.sort_by(|a, b| a.target.cmp(&b.target));
     schema.grants = grants;

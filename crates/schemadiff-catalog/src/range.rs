@@ -43,7 +43,7 @@ pub(crate) fn query(version: i32) -> String {
               AND un.nspname <> 'information_schema' AND un.nspname NOT LIKE 'pg\\_%' \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0 \
          WHERE {MODELLED} AND {NAMESPACE_FILTER} AND {} ORDER BY 1, 2",
-        crate::grant::acl_column("t.typacl", "t.typowner"),
+        crate::grant::owner_and_acl_columns("t.typacl", "t.typowner"),
         crate::introspect::not_in_extension("pg_type", "t.oid")
     )
 }

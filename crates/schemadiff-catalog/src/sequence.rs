@@ -11,6 +11,7 @@ pub(crate) async fn read(
     s: &mut Session<'_>,
     p: &[&(dyn ToSql + Sync)],
     grants: &mut Vec<schemadiff_model::ObjectGrants>,
+    owners: &mut Vec<schemadiff_model::ObjectOwner>,
 ) -> Result<Vec<Sequence>, IntrospectError> {
     let mut out = Vec::new();
     // Sequences, except those of identity columns (an internal dependency).
@@ -35,7 +36,7 @@ pub(crate) async fn read(
                    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_class'::regclass \
                                    AND i.objid = c.oid AND i.deptype = 'i') \
                  ORDER BY 1, 2",
-                crate::grant::acl_column("c.relacl", "c.relowner"),
+                crate::grant::owner_and_acl_columns("c.relacl", "c.relowner"),
                 not_in_extension("pg_class", "c.oid")
             ),
             p,
@@ -61,8 +62,15 @@ pub(crate) async fn read(
         let name = QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1));
         grants.extend(crate::grant::from_cell(
             schemadiff_model::GrantTarget::Sequence(name.clone()),
-            r.get(13),
+            r.get(14),
         ));
+        // A sequence owned by a column has its table's owner (ALTER TABLE moves it): not its own.
+        if owned_by.is_none() {
+            owners.push(schemadiff_model::ObjectOwner {
+                target: schemadiff_model::GrantTarget::Sequence(name.clone()),
+                role: r.get(13),
+            });
+        }
         out.push(Sequence {
             name,
             data_type: (data_type != "bigint").then_some(data_type),

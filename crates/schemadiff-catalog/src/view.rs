@@ -39,7 +39,7 @@ pub(crate) fn query() -> String {
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
          WHERE c.relkind IN ('v', 'm') AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
-        crate::grant::acl_column("c.relacl", "c.relowner"),
+        crate::grant::owner_and_acl_columns("c.relacl", "c.relowner"),
         crate::introspect::not_in_extension("pg_class", "c.oid")
     )
 }

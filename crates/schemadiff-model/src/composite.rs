@@ -58,7 +58,7 @@ impl CompositeType {
     }
 }
 
-pub(crate) const COMPOSITE_KEYS: &[&str] = &["attributes", "comment", "grants"];
+pub(crate) const COMPOSITE_KEYS: &[&str] = &["attributes", "comment", "grants", "owner"];
 const ATTRIBUTE_KEYS: &[&str] = &["type", "collation"];
 
 impl Decoder {
@@ -103,6 +103,7 @@ impl Decoder {
             },
         }
         self.grants(&obj, crate::grant::GrantTarget::Type(t.name.clone()));
+        self.owner(&obj, crate::grant::GrantTarget::Type(t.name.clone()));
         Some(t)
     }
 
@@ -241,10 +242,11 @@ pub fn create_types(schema: &Schema) -> Vec<(ObjectPath, String)> {
 }
 
 /// The schema.toml text of `t`.
-pub(crate) fn dump(out: &mut String, t: &CompositeType) {
+pub(crate) fn dump(out: &mut String, t: &CompositeType, owner: Option<&str>) {
     let key = qualified_key(&t.name);
-    if t.comment.is_some() || t.attributes.is_empty() {
+    if t.comment.is_some() || t.attributes.is_empty() || owner.is_some() {
         let _ = writeln!(out, "[composite_types.{key}]");
+        crate::owner::line(out, owner);
         comment_line(out, &t.comment);
         if t.attributes.is_empty() {
             out.push_str("attributes = {}\n");

@@ -70,6 +70,7 @@ pub(crate) const DOMAIN_KEYS: &[&str] = &[
     "checks",
     "comment",
     "grants",
+    "owner",
 ];
 const DOMAIN_CHECK_KEYS: &[&str] = &["name", "expression"];
 
@@ -109,6 +110,7 @@ impl Decoder {
             dec.domain_check(&obj, &what, i, item)
         });
         self.grants(&obj, crate::grant::GrantTarget::Type(d.name.clone()));
+        self.owner(&obj, crate::grant::GrantTarget::Type(d.name.clone()));
         Some(d)
     }
 
@@ -213,9 +215,10 @@ pub fn creation_order(domains: &[Domain]) -> Vec<&Domain> {
 }
 
 /// The schema.toml text of `d`.
-pub(crate) fn dump(out: &mut String, d: &Domain) {
+pub(crate) fn dump(out: &mut String, d: &Domain, owner: Option<&str>) {
     let key = qualified_key(&d.name);
     let _ = writeln!(out, "[domains.{key}]");
+    crate::owner::line(out, owner);
     let _ = writeln!(out, "type = {}", toml_string(&d.data_type));
     if let Some(c) = &d.collation {
         let _ = writeln!(out, "collation = {}", toml_string(c));

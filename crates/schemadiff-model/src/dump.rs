@@ -130,8 +130,21 @@ pub fn to_toml(schema: &Schema) -> String {
         }
         out.push('\n');
     }
+    // `public` is listed when its comment changed; its owner, when not its default one, is written all the same.
+    let public = GrantTarget::Schema(crate::ident::DEFAULT_SCHEMA.into());
+    if crate::owner::owner_of(schema, &public).is_some()
+        && !schema
+            .schemas
+            .iter()
+            .any(|s| s.name == crate::ident::DEFAULT_SCHEMA)
+    {
+        let _ = writeln!(out, "[schemas.public]");
+        crate::owner::dump(&mut out, schema, &public);
+        out.push('\n');
+    }
     for s in &schema.schemas {
         let _ = writeln!(out, "[schemas.{}]", toml_key(&s.name));
+        crate::owner::dump(&mut out, schema, &GrantTarget::Schema(s.name.clone()));
         if let Some(c) = &s.comment {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
@@ -144,8 +157,11 @@ pub fn to_toml(schema: &Schema) -> String {
             &GrantTarget::Schema(s.name.clone()),
         );
     }
+    let type_owner =
+        |name: &QualifiedName| crate::owner::owner_of(schema, &GrantTarget::Type(name.clone()));
     for e in &schema.enums {
         let _ = writeln!(out, "[enums.{}]", qualified_key(&e.name));
+        crate::owner::dump(&mut out, schema, &GrantTarget::Type(e.name.clone()));
         let values: Vec<String> = e
             .values
             .iter()
@@ -165,21 +181,22 @@ pub fn to_toml(schema: &Schema) -> String {
         type_grants(&mut out, schema, "enums", &e.name);
     }
     for r in &schema.range_types {
-        crate::range::dump(&mut out, r);
+        crate::range::dump(&mut out, r, type_owner(&r.name));
         type_grants(&mut out, schema, "range_types", &r.name);
     }
     for d in crate::domain::creation_order(&schema.domains) {
-        crate::domain::dump(&mut out, d);
+        crate::domain::dump(&mut out, d, type_owner(&d.name));
         type_grants(&mut out, schema, "domains", &d.name);
     }
     for t in &schema.composite_types {
-        crate::composite::dump(&mut out, t);
+        crate::composite::dump(&mut out, t, type_owner(&t.name));
         type_grants(&mut out, schema, "composite_types", &t.name);
     }
     crate::policy::dump_roles(&mut out, &schema.roles);
     crate::grant::dump_defaults(&mut out, schema);
     for s in &schema.sequences {
         let _ = writeln!(out, "[sequences.{}]", qualified_key(&s.name));
+        crate::owner::dump(&mut out, schema, &GrantTarget::Sequence(s.name.clone()));
         if let Some(t) = &s.data_type {
             let _ = writeln!(out, "type = {}", toml_string(t));
         }
@@ -231,7 +248,8 @@ pub fn to_toml(schema: &Schema) -> String {
     }
     // Each view after the views it reads, so that the file creates in its own order.
     for v in crate::view::creation_order(&schema.views) {
-        crate::view::dump(&mut out, v);
+        let owner = crate::owner::owner_of(schema, &GrantTarget::View(v.name.clone()));
+        crate::view::dump(&mut out, v, owner);
         triggers(&mut out, v.section(), &v.name);
         let section = format!("{}.{}", v.section(), qualified_key(&v.name));
         crate::grant::dump(
@@ -242,8 +260,14 @@ pub fn to_toml(schema: &Schema) -> String {
         );
     }
     for f in &schema.functions {
-        crate::function::dump(&mut out, f);
-        let target = GrantTarget::Function(f.name.clone(), f.signature.clone(), f.procedure);
+        // As read, by its argument types; as loaded, by its arguments as written (`grant::decode`).
+        let signature = if f.signature.is_empty() {
+            crate::function::without_defaults(&f.arguments)
+        } else {
+            f.signature.clone()
+        };
+        let target = GrantTarget::Function(f.name.clone(), signature, f.procedure);
+        crate::function::dump(&mut out, f, crate::owner::owner_of(schema, &target));
         let section = format!("{}.{}", f.section(), toml_key(&f.key()));
         crate::grant::dump(&mut out, &section, schema, &target);
     }

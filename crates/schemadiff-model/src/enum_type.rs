@@ -6,7 +6,7 @@ use crate::load::{Decoder, Key, Obj, ObjectPath, Val, kind};
 use crate::source::Diagnostic;
 use crate::types::*;
 
-pub(crate) const ENUM_KEYS: &[&str] = &["values", "comment", "renamed_from", "grants"];
+pub(crate) const ENUM_KEYS: &[&str] = &["values", "comment", "renamed_from", "grants", "owner"];
 pub(crate) const ENUM_VALUE_KEYS: &[&str] = &["name", "renamed_from"];
 
 impl Decoder {
@@ -85,6 +85,7 @@ impl Decoder {
         }
         let renamed_from = self.qualified(&obj, "renamed_from");
         self.grants(&obj, crate::grant::GrantTarget::Type(name.clone()));
+        self.owner(&obj, crate::grant::GrantTarget::Type(name.clone()));
         Some(EnumType {
             name,
             values,

@@ -291,9 +291,11 @@ pub(crate) const FUNCTION_KEYS: &[&str] = &[
     "set",
     "comment",
     "grants",
+    "owner",
 ];
-pub(crate) const PROCEDURE_KEYS: &[&str] =
-    &["language", "body", "security", "set", "comment", "grants"];
+pub(crate) const PROCEDURE_KEYS: &[&str] = &[
+    "language", "body", "security", "set", "comment", "grants", "owner",
+];
 const VOLATILITIES: [&str; 3] = ["immutable", "stable", "volatile"];
 const PARALLEL: [&str; 3] = ["safe", "restricted", "unsafe"];
 const SECURITY: [&str; 2] = ["definer", "invoker"];
@@ -393,14 +395,13 @@ impl Decoder {
         f.set = self.string_map(&obj, "set");
         f.set.sort();
         f.comment = self.opt_string(&obj, "comment");
-        self.grants(
-            &obj,
-            crate::grant::GrantTarget::Function(
-                f.name.clone(),
-                without_defaults(&f.arguments),
-                procedure,
-            ),
+        let target = crate::grant::GrantTarget::Function(
+            f.name.clone(),
+            without_defaults(&f.arguments),
+            procedure,
         );
+        self.grants(&obj, target.clone());
+        self.owner(&obj, target);
         Some(f)
     }
 }
@@ -633,8 +634,9 @@ pub fn drop_function(f: &Function) -> String {
 }
 
 /// The schema.toml text of `f`.
-pub(crate) fn dump(out: &mut String, f: &Function) {
+pub(crate) fn dump(out: &mut String, f: &Function, owner: Option<&str>) {
     let _ = writeln!(out, "[{}.{}]", f.section(), toml_key(&f.key()));
+    crate::owner::line(out, owner);
     if let Some(r) = &f.returns {
         let _ = writeln!(out, "returns = {}", toml_string(r));
     }

@@ -519,7 +519,7 @@ const FILTER_KEYS: &[&str] = &[
     "ignore_unsupported",
 ];
 const EXTENSION_KEYS: &[&str] = &["version", "schema"];
-const SCHEMA_KEYS: &[&str] = &["comment", "grants"];
+const SCHEMA_KEYS: &[&str] = &["comment", "grants", "owner"];
 const MIGRATIONS_KEYS: &[&str] = &[
     "dir",
     "format",
@@ -1017,6 +1017,7 @@ impl Decoder {
                 continue;
             };
             self.grants(&obj, crate::grant::GrantTarget::Schema(name.clone()));
+            self.owner(&obj, crate::grant::GrantTarget::Schema(name.clone()));
             schema.schemas.push(SchemaDef {
                 name,
                 comment: self.opt_string(&obj, "comment"),

@@ -105,6 +105,7 @@ pub(crate) const RANGE_KEYS: &[&str] = &[
     "multirange_type_name",
     "comment",
     "grants",
+    "owner",
 ];
 
 impl Decoder {
@@ -140,6 +141,7 @@ impl Decoder {
         r.multirange_type_name = self.opt_string(&obj, "multirange_type_name");
         r.comment = self.opt_string(&obj, "comment");
         self.grants(&obj, crate::grant::GrantTarget::Type(r.name.clone()));
+        self.owner(&obj, crate::grant::GrantTarget::Type(r.name.clone()));
         Some(r)
     }
 }
@@ -182,8 +184,9 @@ pub fn comment_on_range(r: &RangeType, comment: &Option<String>) -> String {
 }
 
 /// The schema.toml text of `r`.
-pub(crate) fn dump(out: &mut String, r: &RangeType) {
+pub(crate) fn dump(out: &mut String, r: &RangeType, owner: Option<&str>) {
     let _ = writeln!(out, "[range_types.{}]", qualified_key(&r.name));
+    crate::owner::line(out, owner);
     let _ = writeln!(out, "subtype = {}", toml_string(&r.subtype));
     for (k, v) in [
         ("subtype_opclass", &r.subtype_opclass),

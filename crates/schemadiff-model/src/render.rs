@@ -155,12 +155,7 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for (origin, sql) in crate::policy::create_statements(schema) {
         push(origin, sql);
     }
-    for (origin, sql) in crate::owner::create_statements(schema) {
-        push(origin, sql);
-    }
-    for (origin, sql) in crate::grant::create_statements(schema) {
-        push(origin, sql);
-    }
+    // A sequence owned by a column before the owners: ALTER TABLE ... OWNER TO moves it with its table.
     for s in &schema.sequences {
         if let Some(o) = &s.owned_by {
             push(
@@ -173,6 +168,12 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
                 ),
             );
         }
+    }
+    for (origin, sql) in crate::owner::create_statements(schema) {
+        push(origin, sql);
+    }
+    for (origin, sql) in crate::grant::create_statements(schema) {
+        push(origin, sql);
     }
     for stmt in comments(schema, &names) {
         out.push(stmt);

@@ -15,6 +15,7 @@ pub(crate) const SEQUENCE_KEYS: &[&str] = &[
     "comment",
     "renamed_from",
     "grants",
+    "owner",
 ];
 
 impl Decoder {
@@ -35,6 +36,7 @@ impl Decoder {
             None => None,
         };
         self.grants(&obj, crate::grant::GrantTarget::Sequence(name.clone()));
+        self.owner(&obj, crate::grant::GrantTarget::Sequence(name.clone()));
         Some(Sequence {
             name,
             data_type: self.choice(&obj, "type", &["smallint", "integer", "bigint"]),

@@ -127,6 +127,7 @@ pub(crate) const VIEW_KEYS: &[&str] = &[
     "triggers",
     "comment",
     "grants",
+    "owner",
 ];
 pub(crate) const MATERIALIZED_VIEW_KEYS: &[&str] = &[
     "query",
@@ -135,6 +136,7 @@ pub(crate) const MATERIALIZED_VIEW_KEYS: &[&str] = &[
     "indexes",
     "comment",
     "grants",
+    "owner",
 ];
 const CHECK_OPTIONS: [&str; 2] = ["local", "cascaded"];
 
@@ -194,6 +196,7 @@ impl Decoder {
             self.triggers.extend(triggers);
         }
         self.grants(&obj, crate::grant::GrantTarget::View(view.name.clone()));
+        self.owner(&obj, crate::grant::GrantTarget::View(view.name.clone()));
         Some(view)
     }
 }
@@ -274,9 +277,10 @@ pub fn drop_view(v: &View) -> String {
 }
 
 /// The schema.toml text of `v`.
-pub(crate) fn dump(out: &mut String, v: &View) {
+pub(crate) fn dump(out: &mut String, v: &View, owner: Option<&str>) {
     let key = format!("{}.{}", v.section(), qualified_key(&v.name));
     let _ = writeln!(out, "[{key}]");
+    crate::owner::line(out, owner);
     let _ = writeln!(out, "query = {}", multiline(&v.query));
     if !v.columns.is_empty() {
         let _ = writeln!(out, "columns = {}", string_list(&v.columns));

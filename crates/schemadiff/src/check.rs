@@ -483,10 +483,10 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
         };
         m.insert(ObjectPath::Policy(p.table.clone(), p.name.clone()), f);
     }
-    // Grants go with their object, so that they are shown under it.
-    for g in &s.grants {
+    // Grants and owners go with their object, so that they are shown under it.
+    let object_path = |m: &BTreeMap<ObjectPath, Schema>, target: &schemadiff_model::GrantTarget| {
         use schemadiff_model::GrantTarget as G;
-        let path = match &g.target {
+        match target {
             G::Schema(n) => ObjectPath::Schema(n.clone()),
             G::Type(q) => [
                 ObjectPath::Enum(q.clone()),
@@ -496,26 +496,25 @@ fn fragments(s: &Schema) -> BTreeMap<ObjectPath, Schema> {
             ]
             .into_iter()
             .find(|p| m.contains_key(p))
-            .unwrap_or(ObjectPath::Grants(g.target.clone())),
+            .unwrap_or(ObjectPath::Grants(target.clone())),
             G::Sequence(q) => ObjectPath::Sequence(q.clone()),
             G::Table(q) | G::Column(q, _) => ObjectPath::Table(q.clone()),
             G::View(q) => ObjectPath::View(q.clone()),
             G::Function(q, signature, _) => s
                 .function(q, signature)
                 .map(|f| ObjectPath::Function(f.name.clone(), f.arguments.clone()))
-                .unwrap_or(ObjectPath::Grants(g.target.clone())),
-            G::Default(..) => ObjectPath::Grants(g.target.clone()),
-        };
+                .unwrap_or(ObjectPath::Grants(target.clone())),
+            G::Default(..) => ObjectPath::Grants(target.clone()),
+        }
+    };
+    for g in &s.grants {
+        let path = object_path(&m, &g.target);
         m.entry(path).or_default().grants.push(g.clone());
     }
-    // Owners too (tables only, `manage_ownership`).
+    // Owners (`manage_ownership`).
     for o in &s.owners {
-        if let Some(q) = o.target.name() {
-            m.entry(ObjectPath::Table(q.clone()))
-                .or_default()
-                .owners
-                .push(o.clone());
-        }
+        let path = object_path(&m, &o.target);
+        m.entry(path).or_default().owners.push(o.clone());
     }
     m
 }

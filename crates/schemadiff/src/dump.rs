@@ -83,6 +83,31 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
             e.version = None;
         }
         if args.owners {
+            // `public` with its default owner (`pg_database_owner`, or the database's owner before
+            // PostgreSQL 15) is left alone, as pg_dump does: its owner is written only when it was changed.
+            let database_owner: String = client
+                .query_one(
+                    "SELECT pg_catalog.pg_get_userbyid(datdba)::text FROM pg_catalog.pg_database \
+                     WHERE datname = pg_catalog.current_database()",
+                    &[],
+                )
+                .await
+                .map_err(|e| format!("dumping {options}: {e}"))?
+                .get(0);
+            let public = schemadiff_model::GrantTarget::Schema("public".into());
+            let stated = schemadiff_model::Schema {
+                owners: schema
+                    .owners
+                    .iter()
+                    .filter(|o| {
+                        o.target != public
+                            || (o.role != "pg_database_owner" && o.role != database_owner)
+                    })
+                    .cloned()
+                    .collect(),
+                ..Default::default()
+            };
+            schemadiff_catalog::introspect::keep_stated_owners(&mut schema, &stated);
             schema.migrations = Some(schemadiff_model::MigrationsConfig {
                 manage_ownership: true,
                 ..Default::default()

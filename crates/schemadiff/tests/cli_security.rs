@@ -257,11 +257,24 @@ async fn an_undeclared_owner_is_named_and_dump_writes_owners_on_request() {
     let dir = common::project("cli-security", "owner", &toml, &[]);
     let out = common::schemadiff(&dir, &["plan", "--dev-url", &dev], &[]);
     assert_undeclared_role(&out, &undeclared, "schema.toml:5:");
+    // Any kind's owner: a view's here.
+    let toml = format!(
+        "[migrations]\nmanage_ownership = true\n\n[views.v]\nowner = \"{undeclared}\"\nquery = \"SELECT 1 AS one\"\n"
+    );
+    let view_dir = common::project("cli-security", "owner-view", &toml, &[]);
+    let out = common::schemadiff(&view_dir, &["plan", "--dev-url", &dev], &[]);
+    assert_undeclared_role(&out, &undeclared, "schema.toml:5:");
 
     let db = schemadiff_testkit::fresh_database().await;
     db.client()
         .await
-        .batch_execute("CREATE TABLE owned (id integer)")
+        .batch_execute(
+            "CREATE TABLE owned (id integer); CREATE TABLE serials (id serial); CREATE SCHEMA app; \
+             CREATE VIEW v AS SELECT 1 AS one; CREATE MATERIALIZED VIEW m AS SELECT 1 AS one; \
+             CREATE SEQUENCE s; CREATE FUNCTION f(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a'; \
+             CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1'; CREATE TYPE e AS ENUM ('x'); \
+             CREATE DOMAIN d AS integer; CREATE TYPE c AS (a integer); CREATE TYPE r AS RANGE (subtype = integer)",
+        )
         .await
         .unwrap();
     let url = db.conninfo();
@@ -270,7 +283,30 @@ async fn an_undeclared_owner_is_named_and_dump_writes_owners_on_request() {
     let dumped = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(dumped.contains("manage_ownership = true"), "{dumped}");
-    assert!(dumped.contains("[tables.owned]\nowner = "), "{dumped}");
+    for header in [
+        "[tables.owned]",
+        "[schemas.app]",
+        "[views.v]",
+        "[materialized_views.m]",
+        "[sequences.s]",
+        "[functions.\"f(a integer)\"]",
+        "[procedures.\"p()\"]",
+        "[enums.e]",
+        "[domains.d]",
+        "[composite_types.c]",
+        "[range_types.r]",
+    ] {
+        assert!(dumped.contains(&format!("{header}\nowner = ")), "{dumped}");
+    }
+    // A serial's sequence has its table's owner; `public` has its default owner: neither is written.
+    assert!(dumped.contains("[sequences.serials_id_seq]\n"), "{dumped}");
+    assert!(
+        !dumped.contains("[sequences.serials_id_seq]\nowner"),
+        "{dumped}"
+    );
+    assert!(!dumped.contains("[schemas.public]"), "{dumped}");
+    let again = schemadiff_model::load_str("schema.toml", &dumped).expect("the dump loads");
+    assert_eq!(again.schema.owners.len(), 12, "{:?}", again.schema.owners);
     let out = common::schemadiff(&dir, &dump, &[]);
     let plain = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

@@ -1,6 +1,6 @@
 //! Cost follows the change: a plan that touches one table of a large schema sends far fewer statements to the
 //! scratch server than the schema has tables, and its desired schema is the one normalizing the whole
-//! schema.toml gives. (One test in this file: the statement count is the process's.)
+//! schema.toml gives; with owners managed too. (One test in this file: the statement count is the process's.)
 
 use schemadiff::pipeline;
 use schemadiff_catalog::conninfo::with_dbname;
@@ -9,9 +9,13 @@ use schemadiff_catalog::scratch::{ScratchServer, statements_sent};
 
 const TABLES: usize = 300;
 
+/// The role that owns every tenth table when owners are managed.
+const OWNER: &str = "sd_incremental_owner";
+
 /// `n` tables, each with a primary key, a default, a check, an index, a comment and (but the first) a foreign
-/// key to one of the ten before it; with `changed`, that table has one column more.
-fn tables_sql(n: usize, changed: Option<usize>) -> String {
+/// key to one of the ten before it; with `changed`, that table has one column more; with `owners`, every tenth
+/// table belongs to [`OWNER`].
+fn tables_sql(n: usize, changed: Option<usize>, owners: bool) -> String {
     let mut sql = String::from("BEGIN;\n");
     for i in 0..n {
         let extra = if changed == Some(i) {
@@ -32,9 +36,20 @@ fn tables_sql(n: usize, changed: Option<usize>) -> String {
              CREATE INDEX t{i}_name_idx ON t{i} (name);\n\
              COMMENT ON TABLE t{i} IS 'table {i}';\n"
         ));
+        if owners && i % 10 == 0 {
+            sql.push_str(&format!("ALTER TABLE t{i} OWNER TO {OWNER};\n"));
+        }
     }
     sql.push_str("CREATE VIEW first_rows AS SELECT id, name FROM t0;\nCOMMIT;\n");
     sql
+}
+
+/// How many tables of `s` have their owner stated.
+fn tables_owned(s: &schemadiff_model::Schema) -> usize {
+    s.owners
+        .iter()
+        .filter(|o| matches!(o.target, schemadiff_model::GrantTarget::Table(_)))
+        .count()
 }
 
 fn sorted(mut s: schemadiff_model::Schema) -> schemadiff_model::Schema {
@@ -44,18 +59,50 @@ fn sorted(mut s: schemadiff_model::Schema) -> schemadiff_model::Schema {
 
 #[tokio::test]
 async fn a_plan_touching_one_table_sends_few_statements_to_the_scratch_server() {
+    one_changed_table(false).await;
+    // `manage_ownership = true`, every table's owner stated (as `dump --owners` writes them): an unchanged
+    // owned table renders as the current one does, and the changed one keeps its owner.
+    one_changed_table(true).await;
+}
+
+async fn one_changed_table(owners: bool) {
     let live = schemadiff_testkit::fresh_database().await;
     let target = schemadiff_testkit::fresh_database().await;
     let (l, d) = (live.client().await, target.client().await);
-    l.batch_execute(&tables_sql(TABLES, None)).await.unwrap();
-    d.batch_execute(&tables_sql(TABLES, Some(TABLES / 2)))
+    if owners {
+        l.batch_execute(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNER}') \
+             THEN CREATE ROLE {OWNER} NOLOGIN; END IF; END $$"
+        ))
         .await
         .unwrap();
-    // schema.toml: the changed database dumped.
-    let written = schemadiff_catalog::introspect::introspect(&d, &IntrospectOptions::default())
+    }
+    l.batch_execute(&tables_sql(TABLES, None, owners))
+        .await
+        .unwrap();
+    d.batch_execute(&tables_sql(TABLES, Some(TABLES / 2), owners))
+        .await
+        .unwrap();
+    // schema.toml: the changed database dumped (with its owners, as `dump --owners` does).
+    let options = IntrospectOptions {
+        owners,
+        ..Default::default()
+    };
+    let mut written = schemadiff_catalog::introspect::introspect(&d, &options)
         .await
         .unwrap()
         .schema;
+    if owners {
+        assert_eq!(
+            tables_owned(&written),
+            TABLES,
+            "every table's owner is read"
+        );
+        written.migrations = Some(schemadiff_model::MigrationsConfig {
+            manage_ownership: true,
+            ..Default::default()
+        });
+    }
     let loaded = schemadiff_model::load_str("schema.toml", &schemadiff_model::to_toml(&written))
         .expect("a dump loads");
     let scratch = ScratchServer::existing(
@@ -66,10 +113,10 @@ async fn a_plan_touching_one_table_sends_few_statements_to_the_scratch_server() 
 
     let current = pipeline::current_from_database(
         &l,
-        &IntrospectOptions::default(),
+        &pipeline::owner_options(&loaded.schema),
         &scratch,
         Default::default(),
-        None,
+        Some(&loaded.schema),
     )
     .await
     .unwrap();
@@ -86,6 +133,21 @@ async fn a_plan_touching_one_table_sends_few_statements_to_the_scratch_server() 
         .find(|t| t.name.name == format!("t{}", TABLES / 2))
         .unwrap();
     assert!(changed.column("note").is_some());
+    if owners {
+        let owner_of = |s: &schemadiff_model::Schema, i: usize| {
+            schemadiff_model::owner::owner_of(
+                s,
+                &schemadiff_model::GrantTarget::Table(schemadiff_model::QualifiedName::new(
+                    "public",
+                    format!("t{i}"),
+                )),
+            )
+            .map(str::to_string)
+        };
+        assert_eq!(tables_owned(&desired), TABLES, "{:?}", desired.owners);
+        assert_eq!(owner_of(&desired, TABLES / 2).as_deref(), Some(OWNER));
+        assert_eq!(owner_of(&desired, 1), owner_of(&current.schema, 1));
+    }
 
     let before = statements_sent();
     let planned = pipeline::plan(&current.schema, &desired, &Default::default(), &scratch)
@@ -96,7 +158,7 @@ async fn a_plan_touching_one_table_sends_few_statements_to_the_scratch_server() 
     // Normalizing the change and verifying the plan: a few dozen statements, not one per table.
     assert!(
         incremental_cost + plan_cost < TABLES as u64 / 5,
-        "normalizing one changed table of {TABLES} sent {incremental_cost} statements and planning {plan_cost}"
+        "normalizing one changed table of {TABLES} (owners: {owners}) sent {incremental_cost} statements and planning {plan_cost}"
     );
 
     // The whole schema normalized: what the incremental way must equal, and what it costs.

@@ -29,7 +29,7 @@ pub(crate) fn changed_owner<'a>(
     out: &[Change],
 ) -> Option<&'a str> {
     let new = owner_of(desired, target)?;
-    statement(target, new)?;
+    statement(desired, target, new)?;
     if !exists(desired, target) {
         return None;
     }
@@ -47,9 +47,24 @@ pub(crate) fn owners(current: &Schema, desired: &Schema, out: &mut Vec<Change>) 
         let Some(role) = changed_owner(current, desired, &o.target, out) else {
             continue;
         };
-        let Some(sql) = statement(&o.target, role) else {
+        let Some(sql) = statement(desired, &o.target, role) else {
             continue;
         };
+        // A sequence the plan makes owned by a column of the table is so before the table's owner changes
+        // (PostgreSQL then moves it with the table; OWNED BY refuses a sequence of another owner).
+        let mut owned_first = None;
+        if let GrantTarget::Table(q) = &o.target {
+            let res = Res::Named(q.clone(), "\0owned sequences".into());
+            for c in out.iter_mut().filter(|c| {
+                c.kind == ChangeKind::SetSequenceOwner
+                    && c.requires
+                        .iter()
+                        .any(|r| matches!(r, Res::Column(t, _) if t == q))
+            }) {
+                c.provides.push(res.clone());
+                owned_first = Some(res.clone());
+            }
+        }
         changes.push(
             Change::new(
                 ChangeKind::SetOwner,
@@ -60,6 +75,7 @@ pub(crate) fn owners(current: &Schema, desired: &Schema, out: &mut Vec<Change>) 
             .group(group(&o.target, desired))
             .hazard(Hazard::ChangesAccess)
             .requires(resources(&o.target))
+            .requires(owned_first)
             .provides([owner_res(&o.target)])
             .sql(sql),
         );

@@ -1,0 +1,20 @@
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_owner_a') THEN CREATE ROLE sd_owner_a NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_owner_b') THEN CREATE ROLE sd_owner_b NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_reader') THEN CREATE ROLE sd_reader NOLOGIN; END IF;
+END $$;
+CREATE SEQUENCE ids;
+ALTER SEQUENCE ids OWNER TO sd_owner_a;
+GRANT USAGE ON SEQUENCE ids TO sd_owner_b;
+GRANT SELECT ON SEQUENCE ids TO sd_reader;
+CREATE FUNCTION secret() RETURNS integer LANGUAGE sql AS 'SELECT 42';
+ALTER FUNCTION secret() OWNER TO sd_owner_a;
+REVOKE EXECUTE ON FUNCTION secret() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION secret() TO sd_owner_b, sd_reader;
+CREATE SCHEMA api;
+ALTER SCHEMA api OWNER TO sd_owner_a;
+GRANT USAGE ON SCHEMA api TO sd_reader;
+CREATE TYPE api.status AS ENUM ('on', 'off');
+ALTER TYPE api.status OWNER TO sd_owner_a;
+REVOKE USAGE ON TYPE api.status FROM PUBLIC;
+GRANT USAGE ON TYPE api.status TO sd_owner_b;
