@@ -50,10 +50,14 @@ pub enum Hazard {
     /// table's privileges), or the table's last policy is dropped (no row for anyone but its owner).
     /// Refused unless allowed by name.
     RemovesRowSecurity,
+    /// A table is made anew because how it is partitioned changes (its partition key, or whether it is
+    /// partitioned at all): its rows are copied aside, the table dropped and created, and the rows copied
+    /// back. Refused unless allowed by name.
+    RebuildsTable,
 }
 
 impl Hazard {
-    pub const ALL: [Hazard; 17] = [
+    pub const ALL: [Hazard; 18] = [
         Hazard::DeletesData,
         Hazard::RewritesTable,
         Hazard::AccessExclusiveLock,
@@ -71,6 +75,7 @@ impl Hazard {
         Hazard::NeedsHandWrittenStep,
         Hazard::SecurityDefinerWithoutSearchPath,
         Hazard::RemovesRowSecurity,
+        Hazard::RebuildsTable,
     ];
 
     pub fn code(self) -> &'static str {
@@ -92,6 +97,7 @@ impl Hazard {
             Hazard::RecomputesMaterializedView => "recomputes_materialized_view",
             Hazard::SecurityDefinerWithoutSearchPath => "security_definer_without_search_path",
             Hazard::RemovesRowSecurity => "removes_row_security",
+            Hazard::RebuildsTable => "rebuilds_table",
         }
     }
 
@@ -127,6 +133,9 @@ impl Hazard {
             Hazard::RemovesRowSecurity => {
                 "removes row-level security (disabled, or the table's last policy dropped)"
             }
+            Hazard::RebuildsTable => {
+                "rebuilds the table to change its partitioning (rows copied aside and back; a row that fits no new partition fails the migration)"
+            }
         }
     }
 }
@@ -147,6 +156,8 @@ pub enum ChangeKind {
     AlterPolicy,
     AlterSequence,
     AttachPartition,
+    /// The rows of a table about to be rebuilt, copied aside (see `diff/partition.rs`).
+    CopyRowsAside,
     CreateCompositeType,
     CreateDomain,
     CreateEnum,
@@ -189,6 +200,8 @@ pub enum ChangeKind {
     RecreateRangeType,
     RenameColumn,
     RenameConstraint,
+    /// The rows copied aside, put back into the rebuilt table.
+    RestoreRows,
     RenameEnum,
     RenameEnumValue,
     RenameIndex,
@@ -227,6 +240,8 @@ impl ChangeKind {
             ChangeKind::AlterSequence => "alter_sequence",
             ChangeKind::AttachPartition => "attach_partition",
             ChangeKind::DetachPartition => "detach_partition",
+            ChangeKind::CopyRowsAside => "copy_rows_aside",
+            ChangeKind::RestoreRows => "restore_rows",
             ChangeKind::CreateCompositeType => "create_composite_type",
             ChangeKind::CreateDomain => "create_domain",
             ChangeKind::CreateEnum => "create_enum",

@@ -55,17 +55,22 @@ pub fn diff(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<
     range::range_types(current, desired, &mut out);
     composite::composite_types(current, desired, &mut out);
     sequences(current, desired, &mut out);
-    tables(current, desired, &types, directives, &mut out);
-    table_options::table_options(current, desired, &mut out);
-    serial_identity_swaps(current, desired, &mut out);
+    // Tables rebuilt to change their partitioning are dropped and created: what hangs on them (options,
+    // triggers, policies, owners, grants) is compared as for a new table.
+    let rebuilt = partition::rebuilt(current, desired);
+    let rest = partition::without(current, &rebuilt);
+    tables(current, desired, &types, directives, &rebuilt, &mut out);
+    table_options::table_options(&rest, desired, &mut out);
+    serial_identity_swaps(&rest, desired, &mut out);
     owned_sequences_go_with_owners(current, desired, &mut out);
     function::functions(current, desired, &mut out);
     view::views(current, desired, &mut out);
-    trigger::triggers(current, desired, &mut out);
-    policy::policies(current, desired, &mut out);
-    owner::owners(current, desired, &mut out);
-    grant::grants(current, desired, &mut out);
+    trigger::triggers(&rest, desired, &mut out);
+    policy::policies(&rest, desired, &mut out);
+    owner::owners(&rest, desired, &mut out);
+    grant::grants(&rest, desired, &mut out);
     crate::change::assign_tables(&[current, desired], &mut out);
+    partition::rebuilds(current, desired, &rebuilt, &mut out);
     out
 }
 

@@ -502,7 +502,7 @@ impl MigrationsConfig {
     pub const STATEMENT_TIMEOUT: &'static str = "1min";
     pub const LONG_STATEMENT_TIMEOUT: &'static str = "0";
     /// Every hazard code (the `Hazard` enum of schemadiff-diff; a test there keeps them equal).
-    pub const HAZARDS: [&'static str; 17] = [
+    pub const HAZARDS: [&'static str; 18] = [
         "deletes_data",
         "rewrites_table",
         "access_exclusive_lock",
@@ -520,6 +520,7 @@ impl MigrationsConfig {
         "needs_hand_written_step",
         "security_definer_without_search_path",
         "removes_row_security",
+        "rebuilds_table",
     ];
 
     /// Whether PostgreSQL reads `text` as a duration setting: a whole number, then optionally a unit.

@@ -37,7 +37,8 @@ pub enum PipelineError {
     Unsupported(String),
     #[error("{0}")]
     TooNew(String),
-    /// A change of how a table is partitioned, which no plan makes without losing rows.
+    /// A partition that would move to another parent, or a table that would become a partition (or the
+    /// reverse): not planned.
     #[error("{0}")]
     Partitioning(String),
 }

@@ -71,8 +71,12 @@ pub struct HazardArgs {
     pub allow_hazards: Vec<String>,
 }
 
-/// The hazards refused unless allowed: data loss and the end of a table's row-level security always; in online mode, what still blocks writes for long.
-pub const GUARDED: [Hazard; 2] = [Hazard::DeletesData, Hazard::RemovesRowSecurity];
+/// The hazards refused unless allowed: data loss, the end of a table's row-level security and a table rebuilt to change its partitioning always; in online mode, what still blocks writes for long.
+pub const GUARDED: [Hazard; 3] = [
+    Hazard::DeletesData,
+    Hazard::RemovesRowSecurity,
+    Hazard::RebuildsTable,
+];
 pub const GUARDED_ONLINE: [Hazard; 4] = [
     Hazard::RewritesTable,
     Hazard::BuildsIndexBlockingWrites,

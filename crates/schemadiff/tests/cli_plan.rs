@@ -338,7 +338,7 @@ async fn hazards_are_an_allow_list_and_online_refuses_what_still_blocks_writes()
 }
 
 #[tokio::test]
-async fn repartitioning_is_refused_saying_why_and_what_to_do() {
+async fn repartitioning_is_a_rebuild_refused_unless_allowed_by_name() {
     let (_db, dev) = dev_url().await;
     let history = "CREATE TABLE plain (id bigint NOT NULL, at date NOT NULL);\n\
                    CREATE TABLE keyed (a integer NOT NULL, b integer NOT NULL) PARTITION BY RANGE (a);\n\
@@ -347,14 +347,77 @@ async fn repartitioning_is_refused_saying_why_and_what_to_do() {
                   [tables.keyed]\npartition_by = \"RANGE (b)\"\n[tables.keyed.columns]\na = { type = \"integer\", not_null = true }\nb = { type = \"integer\", not_null = true }\n\n\
                   [tables.keyed_1]\npartition_of = \"keyed\"\nbounds = \"FOR VALUES FROM (0) TO (10)\"\n";
     let dir = temp_project("repartition", schema, &[("001_init.sql", history)]);
+    // Allowing data loss is not enough: the rebuild is allowed by its own name.
     let refused = schemadiff(&dir, &["plan", "--dev-url", &dev, "--allow-destructive"]);
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success(), "{stderr}");
     assert!(refused.stdout.is_empty(), "nothing is printed as a plan");
     for expected in [
-        "table public.plain would become partitioned (RANGE (at)): PostgreSQL cannot partition an existing table",
-        "the partition key of table public.keyed would change from RANGE (a) to RANGE (b)",
-        "loses their rows",
+        "the plan has hazards that are not allowed, so it is refused",
+        "copy rows of table public.plain: rebuilds the table to change its partitioning",
+        "copy rows of table public.keyed: rebuilds the table to change its partitioning",
+        "a row that fits no new partition fails the migration",
+        "run again with --allow-hazards rebuilds_table",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("deletes data"), "{stderr}");
+
+    // Allowed: the plan copies the rows aside, rebuilds, and copies them back.
+    let allowed = schemadiff(
+        &dir,
+        &[
+            "plan",
+            "--dev-url",
+            &dev,
+            "--allow-hazards",
+            "rebuilds_table",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&allowed.stdout);
+    assert!(
+        allowed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    for expected in [
+        "CREATE TABLE public.plain__schemadiff_rows AS SELECT * FROM public.plain;",
+        ") PARTITION BY RANGE (at);",
+        "INSERT INTO public.keyed (a, b) SELECT a, b FROM public.keyed__schemadiff_rows;",
+        "DROP TABLE public.keyed__schemadiff_rows;",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+
+    // A partition that moves to another parent is not planned, allowed or not.
+    let history = "CREATE TABLE one (a integer NOT NULL) PARTITION BY RANGE (a);\n\
+                   CREATE TABLE two (a integer NOT NULL) PARTITION BY RANGE (a);\n\
+                   CREATE TABLE part PARTITION OF one FOR VALUES FROM (0) TO (10);\n";
+    let schema = "[tables.one]\npartition_by = \"RANGE (a)\"\n[tables.one.columns]\na = { type = \"integer\", not_null = true }\n\n\
+                  [tables.two]\npartition_by = \"RANGE (a)\"\n[tables.two.columns]\na = { type = \"integer\", not_null = true }\n\n\
+                  [tables.part]\npartition_of = \"two\"\nbounds = \"FOR VALUES FROM (0) TO (10)\"\n";
+    let dir = temp_project("repartition_move", schema, &[("001_init.sql", history)]);
+    let refused = schemadiff(
+        &dir,
+        &[
+            "plan",
+            "--dev-url",
+            &dev,
+            "--allow-hazards",
+            "rebuilds_table,deletes_data",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    for expected in [
+        "partition public.part would move from public.one to public.two: moving a partition is not planned",
         "copy the rows",
     ] {
         assert!(

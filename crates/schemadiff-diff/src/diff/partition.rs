@@ -1,10 +1,15 @@
 //! Partitioned tables and partitions, the diff stage. A partition is created, dropped and altered as a table
 //! (`table.rs`); this module adds what being a partition changes: it waits for its parent, it is detached
-//! before it is dropped, and new bounds are a DETACH and an ATTACH (which keeps its rows). A partition key or
-//! parent that changes cannot be planned without losing rows: [`refuse_repartitioning`] says so first.
+//! before it is dropped, and new bounds are a DETACH and an ATTACH (which keeps its rows). A table whose
+//! partitioning changes (its partition key, or whether it is partitioned at all) is rebuilt ([`rebuilt`],
+//! [`rebuilds`]): its rows are copied aside, it is dropped and created with its partitions, and the rows are
+//! copied back, under the guarded hazard `rebuilds_table`. A partition that changes parent, or a table that
+//! becomes a partition (or the reverse), cannot be planned: [`refuse_repartitioning`] says so first.
 
 use schemadiff_model::partition::{attach_partition, detach_partition};
-use schemadiff_model::{QualifiedName, Schema, Table};
+use std::collections::BTreeSet;
+
+use schemadiff_model::{QualifiedName, Schema, Table, quote_ident, quote_literal};
 
 use crate::change::{Action, Change, ChangeKind, Hazard, Phase, Res};
 
@@ -95,10 +100,245 @@ fn add_hazard(c: &mut Change, h: Hazard) {
     }
 }
 
-/// What no plan can do without losing rows, said before planning: a table that becomes partitioned (or stops
-/// being), a partition key that changes, a partition that moves to another parent or becomes a table of its
-/// own (or a table that becomes a partition). PostgreSQL cannot change any of these in place; dropping and
-/// creating the table would empty it.
+/// The tables rebuilt to change their partitioning: those on both sides whose partition key changes (or
+/// that become partitioned, or stop being), and, with them, the partitions (on either side) under them.
+pub(super) fn rebuilt(current: &Schema, desired: &Schema) -> BTreeSet<QualifiedName> {
+    let mut set: BTreeSet<QualifiedName> = desired
+        .tables
+        .iter()
+        .filter(|d| {
+            current.table(&d.name).is_some_and(|c| {
+                c.partition_by != d.partition_by
+                    && c.partition_of.as_ref().map(|p| &p.parent)
+                        == d.partition_of.as_ref().map(|p| &p.parent)
+            })
+        })
+        .map(|d| d.name.clone())
+        .collect();
+    loop {
+        let under: Vec<QualifiedName> = current
+            .tables
+            .iter()
+            .chain(&desired.tables)
+            .filter(|t| !set.contains(&t.name))
+            .filter(|t| {
+                t.partition_of
+                    .as_ref()
+                    .is_some_and(|p| set.contains(&p.parent))
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        if under.is_empty() {
+            return set;
+        }
+        set.extend(under);
+    }
+}
+
+/// `current` without the tables of `rebuilt` and what hangs on them (triggers, policies, owners, grants): what
+/// those are compared against, so that the rebuilt table gets them as a new one does.
+pub(super) fn without(current: &Schema, rebuilt: &BTreeSet<QualifiedName>) -> Schema {
+    use schemadiff_model::grant::GrantTarget;
+    let mut s = current.clone();
+    if rebuilt.is_empty() {
+        return s;
+    }
+    let on_rebuilt = |t: &GrantTarget| match t {
+        GrantTarget::Table(q) | GrantTarget::Column(q, _) => rebuilt.contains(q),
+        _ => false,
+    };
+    s.tables.retain(|t| !rebuilt.contains(&t.name));
+    s.triggers.retain(|t| !rebuilt.contains(&t.relation));
+    s.policies.retain(|p| !rebuilt.contains(&p.table));
+    s.grants.retain(|g| !on_rebuilt(&g.target));
+    s.owners.retain(|o| !on_rebuilt(&o.target));
+    s
+}
+
+/// The table a rebuilt table's rows wait in, beside it.
+fn holding(t: &QualifiedName) -> QualifiedName {
+    QualifiedName::new(t.schema.clone(), format!("{}__schemadiff_rows", t.name))
+}
+
+/// The tables of `schema` under `root` (its partitions, theirs, ...), `root` included.
+fn tree(schema: &Schema, root: &QualifiedName) -> Vec<QualifiedName> {
+    let mut names = vec![root.clone()];
+    let mut i = 0;
+    while i < names.len() {
+        let parent = names[i].clone();
+        names.extend(
+            schema
+                .tables
+                .iter()
+                .filter(|t| t.partition_of.as_ref().is_some_and(|p| p.parent == parent))
+                .map(|t| t.name.clone()),
+        );
+        i += 1;
+    }
+    names
+}
+
+/// The steps that keep the rows of each rebuilt table (the drops and creates are `table.rs`'s): before the
+/// old table or any of its partitions is dropped, its rows are copied into a holding table (and the
+/// sequences its columns own are freed, so the drop keeps them); once the new table and all its partitions
+/// exist, the rows of the columns both sides have are inserted back (a row that fits no partition fails the
+/// migration), identity columns continue after the largest value, the sequences go back to their columns,
+/// and the holding table is dropped. The drops keep the data, so they carry `rebuilds_table` instead of
+/// `deletes_data` (which the restore carries when the new table lacks a column); the foreign keys onto a rebuilt table, its triggers and its row-level security wait for its
+/// rows.
+pub(super) fn rebuilds(
+    current: &Schema,
+    desired: &Schema,
+    rebuilt: &BTreeSet<QualifiedName>,
+    out: &mut Vec<Change>,
+) {
+    for c in out.iter_mut() {
+        if c.kind == ChangeKind::DropTable && c.table.as_ref().is_some_and(|t| rebuilt.contains(t))
+        {
+            c.hazards.retain(|h| *h != Hazard::DeletesData);
+            add_hazard(c, Hazard::RebuildsTable);
+            add_hazard(c, Hazard::AccessExclusiveLock);
+        }
+    }
+    // The roots: rebuilt tables whose parent (if any) is not rebuilt.
+    let roots = desired.tables.iter().filter(|d| {
+        rebuilt.contains(&d.name)
+            && current.table(&d.name).is_some()
+            && !d
+                .partition_of
+                .as_ref()
+                .is_some_and(|p| rebuilt.contains(&p.parent))
+    });
+    for d in roots {
+        let c = current.table(&d.name).expect("a root is on both sides");
+        let q = d.name.sql();
+        let group = format!("table {q}");
+        let hold = holding(&d.name).sql();
+        let aside = Res::Named(d.name.clone(), "__schemadiff_rows".into());
+        let restored = Res::Named(d.name.clone(), "__schemadiff_rows_restored".into());
+        // Sequences owned by its columns and kept: freed before the drop, owned again after.
+        let kept_sequences: Vec<(
+            &schemadiff_model::Sequence,
+            Option<&schemadiff_model::Sequence>,
+        )> = current
+            .sequences
+            .iter()
+            .filter(|s| s.owned_by.as_ref().is_some_and(|o| o.table == d.name))
+            .filter_map(|s| {
+                let ds = desired.sequences.iter().find(|x| x.name == s.name)?;
+                Some((s, Some(ds)))
+            })
+            .collect();
+        let mut copy = Change::new(
+            ChangeKind::CopyRowsAside,
+            Action::Alter,
+            Phase::CreateTable,
+            format!("rows of table {q}"),
+        )
+        .group(group.clone())
+        .sql(format!("CREATE TABLE {hold} AS SELECT * FROM {q}"))
+        .hazard(Hazard::RebuildsTable)
+        .provides([aside.clone()])
+        .releases(tree(current, &d.name).into_iter().map(Res::Table));
+        for (s, _) in &kept_sequences {
+            copy = copy.sql(format!("ALTER SEQUENCE {} OWNED BY NONE", s.name.sql()));
+        }
+        copy.table = Some(d.name.clone());
+        out.push(copy);
+
+        let columns: Vec<String> = d
+            .columns
+            .iter()
+            .filter(|dc| dc.generated.is_none())
+            .filter(|dc| c.column(&dc.name).is_some())
+            .map(|dc| quote_ident(&dc.name))
+            .collect();
+        let list = columns.join(", ");
+        let overriding = if d.columns.iter().any(|dc| dc.identity.is_some()) {
+            " OVERRIDING SYSTEM VALUE"
+        } else {
+            ""
+        };
+        let mut restore = Change::new(
+            ChangeKind::RestoreRows,
+            Action::Alter,
+            Phase::AddConstraint,
+            format!("rows of table {q}"),
+        )
+        .group(group)
+        .sql(format!(
+            "INSERT INTO {q} ({list}){overriding} SELECT {list} FROM {hold}"
+        ));
+        for dc in d.columns.iter().filter(|dc| dc.identity.is_some()) {
+            if c.column(&dc.name).is_none() {
+                continue;
+            }
+            let col = quote_ident(&dc.name);
+            restore = restore.sql(format!(
+                "SELECT setval(pg_get_serial_sequence({}, {}), max({col})) FROM {q} HAVING max({col}) IS NOT NULL",
+                quote_literal(&q),
+                quote_literal(&col)
+            ));
+        }
+        for (s, ds) in &kept_sequences {
+            if let Some(o) = ds.and_then(|ds| ds.owned_by.as_ref()) {
+                restore = restore.sql(format!(
+                    "ALTER SEQUENCE {} OWNED BY {}.{}",
+                    s.name.sql(),
+                    o.table.sql(),
+                    quote_ident(&o.column)
+                ));
+            }
+        }
+        restore = restore
+            .sql(format!("DROP TABLE {hold}"))
+            .hazard(Hazard::RebuildsTable)
+            .hazard(Hazard::RewritesTable)
+            .hazard(Hazard::MayFailOnExistingData)
+            .requires(
+                tree(desired, &d.name)
+                    .into_iter()
+                    .map(Res::Table)
+                    .chain([aside]),
+            )
+            .provides([restored.clone()]);
+        // A column the new table lacks keeps none of its values.
+        if c.columns
+            .iter()
+            .any(|cc| cc.generated.is_none() && d.column(&cc.name).is_none())
+        {
+            restore = restore.hazard(Hazard::DeletesData);
+        }
+        restore.table = Some(d.name.clone());
+        // What would check or act on the rows goes after them: foreign keys onto the table (or its own),
+        // its triggers, its row-level security.
+        let table_res = Res::Table(d.name.clone());
+        for other in out.iter_mut() {
+            let own = other.table.as_ref() == Some(&d.name);
+            let waits = match other.kind {
+                ChangeKind::AddForeignKey => {
+                    own || other.requires.iter().any(|r| match r {
+                        Res::Key(t, _) => *t == d.name,
+                        r => *r == table_res,
+                    })
+                }
+                ChangeKind::CreateTrigger
+                | ChangeKind::SetRowLevelSecurity
+                | ChangeKind::CreatePolicy => own,
+                _ => false,
+            };
+            if waits {
+                other.requires.push(restored.clone());
+            }
+        }
+        out.push(restore);
+    }
+}
+
+/// What no plan does, said before planning: a partition that moves to another parent or becomes a table of
+/// its own, or a table that becomes a partition. (A changed partition key, or a table that becomes
+/// partitioned or stops being, is a rebuild that keeps the rows: [`rebuilds`], refused unless
+/// `rebuilds_table` is allowed.)
 pub fn refuse_repartitioning(current: &Schema, desired: &Schema) -> Result<(), String> {
     let mut problems = Vec::new();
     for d in &desired.tables {
@@ -106,21 +346,6 @@ pub fn refuse_repartitioning(current: &Schema, desired: &Schema) -> Result<(), S
             continue;
         };
         let name = |q: &QualifiedName| q.sql();
-        match (&c.partition_by, &d.partition_by) {
-            (None, Some(k)) => problems.push(format!(
-                "  - table {} would become partitioned ({k}): PostgreSQL cannot partition an existing table",
-                name(&d.name)
-            )),
-            (Some(k), None) => problems.push(format!(
-                "  - table {} would stop being partitioned ({k}): PostgreSQL cannot turn a partitioned table into a plain one",
-                name(&d.name)
-            )),
-            (Some(a), Some(b)) if a != b => problems.push(format!(
-                "  - the partition key of table {} would change from {a} to {b}: PostgreSQL cannot change a partition key",
-                name(&d.name)
-            )),
-            _ => {}
-        }
         match (&c.partition_of, &d.partition_of) {
             (None, Some(p)) => problems.push(format!(
                 "  - table {} would become a partition of {}: attaching an existing table is not planned",
@@ -145,7 +370,7 @@ pub fn refuse_repartitioning(current: &Schema, desired: &Schema) -> Result<(), S
         return Ok(());
     }
     Err(format!(
-        "the plan would have to drop and create tables to change how they are partitioned, which loses their rows, so it is refused:\n{}\nDo it by hand with a migration that keeps the rows (create the new table beside the old one, copy the rows, swap the names), then bring schema.toml in line; or, to start the table empty, remove it from schema.toml, apply that, and declare it anew.",
+        "the plan would have to move tables into or out of partitioned tables, which it does not plan, so it is refused:\n{}\nDo it by hand with a migration that keeps the rows (create the new table beside the old one, copy the rows, swap the names), then bring schema.toml in line; or, to start the table empty, remove it from schema.toml, apply that, and declare it anew.",
         problems.join("\n")
     ))
 }

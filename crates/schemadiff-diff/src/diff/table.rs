@@ -66,10 +66,16 @@ pub(super) fn tables(
     desired: &Schema,
     types: &TypeNames,
     directives: &Directives,
+    rebuilt: &BTreeSet<QualifiedName>,
     out: &mut Vec<Change>,
 ) {
-    let des: BTreeMap<&QualifiedName, &Table> =
-        desired.tables.iter().map(|t| (&t.name, t)).collect();
+    // A table rebuilt to change its partitioning is dropped and created, as if its name were another's.
+    let des: BTreeMap<&QualifiedName, &Table> = desired
+        .tables
+        .iter()
+        .filter(|t| !rebuilt.contains(&t.name))
+        .map(|t| (&t.name, t))
+        .collect();
     // Constraints and indexes that only changed name are renamed, not rebuilt.
     let renamed: Vec<Table> = current
         .tables
@@ -98,7 +104,7 @@ pub(super) fn tables(
         }
     }
     for t in &desired.tables {
-        match cur.get(&t.name) {
+        match cur.get(&t.name).filter(|_| !rebuilt.contains(&t.name)) {
             None => {
                 create_table_changes(t, types, out);
                 super::partition::created(current, t, out);

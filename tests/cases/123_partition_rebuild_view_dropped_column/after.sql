@@ -1,0 +1,9 @@
+CREATE TABLE visits (
+    id bigint GENERATED ALWAYS AS IDENTITY,
+    at date NOT NULL,
+    page text NOT NULL,
+    PRIMARY KEY (id, at)
+) PARTITION BY RANGE (at);
+CREATE TABLE visits_old PARTITION OF visits FOR VALUES FROM (MINVALUE) TO ('2026-01-01');
+CREATE TABLE visits_new PARTITION OF visits FOR VALUES FROM ('2026-01-01') TO (MAXVALUE);
+CREATE VIEW recent_visits AS SELECT id, at, page FROM visits WHERE at >= '2026-01-01';
