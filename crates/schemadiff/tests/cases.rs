@@ -187,7 +187,7 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
             Ok::<_, String>(s)
         };
         let live = read_live(&before).await?;
-        let current = canonicalize(live, &scratch)
+        let current = canonicalize(live.clone(), &scratch)
             .await
             .map_err(|e| e.to_string())?;
 
@@ -222,6 +222,41 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
         let planned = pipeline::plan(&current, &desired, &directives, &scratch)
             .await
             .map_err(|e| e.to_string())?;
+        // The way `plan` takes with a live database (its schema as read is the current side, and only the tables
+        // that differ go through the scratch server) makes the same plan and rollback.
+        let mut for_live = match dir.join("schema.toml").exists() {
+            true => {
+                schemadiff_model::load_file(&dir.join("schema.toml")).map_err(|e| e.to_string())
+            }
+            false => {
+                schemadiff_model::load_str("schema.toml", &schemadiff_model::to_toml(&desired))
+                    .map_err(|e| e.to_string())
+            }
+        }?;
+        for_live.schema.migrations = directives.migrations.clone();
+        let (_, _, by_live) = pipeline::plan_live(
+            pipeline::Current {
+                schema: live.clone(),
+                unsupported: Vec::new(),
+            },
+            &for_live,
+            &|_, d| d.clone(),
+            &directives,
+            &scratch,
+        )
+        .await
+        .map_err(|e| format!("the live way: {e}"))?;
+        let texts =
+            |p: &schemadiff_diff::Plan| p.statements().map(str::to_string).collect::<Vec<_>>();
+        if texts(&by_live.plan) != texts(&planned.plan)
+            || texts(&by_live.rollback) != texts(&planned.rollback)
+        {
+            return Err(format!(
+                "the live way planned otherwise:\n{}\n-- rollback:\n{}",
+                by_live.plan.script(),
+                by_live.rollback.script()
+            ));
+        }
         if online {
             let blocking: Vec<String> = planned
                 .plan
