@@ -152,3 +152,30 @@ async fn a_change_other_than_a_table_still_plans_and_verifies_as_the_whole_way()
         scratch.cleanup().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_plan_of_nothing_starts_no_scratch_cluster() {
+    let (_db, client) = live(STATUS).await;
+    let major = schemadiff_testkit::server_major(&client).await;
+    // schema.toml: the live database as read, dumped.
+    let loaded = toml_of(&read(&client).await);
+    let scratch = ScratchServer::start_local(Some(major), &[]).unwrap();
+    let (plan, rollback) = live_plan(&client, &loaded, &scratch).await;
+    assert!(
+        plan.is_empty() && rollback.is_empty(),
+        "{plan:?} {rollback:?}"
+    );
+    assert!(
+        !scratch.started(),
+        "a plan of nothing started the scratch cluster"
+    );
+    // A change needs it, and starts it.
+    client
+        .batch_execute("ALTER TABLE other ADD COLUMN n int")
+        .await
+        .unwrap();
+    let (plan, _) = live_plan(&client, &loaded, &scratch).await;
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert!(scratch.started());
+    scratch.cleanup().await.unwrap();
+}
