@@ -79,6 +79,73 @@ fn words(text: &str) -> BTreeSet<String> {
     out
 }
 
+/// The tables an incremental normalization involved: where the two sides can differ, and what those need.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// The tables that differ (changed, added, removed) and those that name one of them: everything else of
+    /// the two schemas is the same text.
+    pub tables: BTreeSet<QualifiedName>,
+    /// The tables those name, on either side, which must exist for them to be created: the same on both
+    /// sides, and taken without their own foreign keys.
+    pub context: BTreeSet<QualifiedName>,
+}
+
+impl Scope {
+    /// Whether nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+
+    /// `schema` cut down to the scope, as the small database of an incremental normalization holds it: its
+    /// tables and context tables (these without foreign keys), every extension, schema, type, sequence (owned
+    /// by a table left out: not owned) and function, the grants and owners of what is left, and no view,
+    /// trigger or policy.
+    pub fn restrict(&self, schema: &Schema) -> Schema {
+        use schemadiff_model::grant::GrantTarget;
+        let keep = |t: &QualifiedName| self.tables.contains(t) || self.context.contains(t);
+        let mut small = schema.clone();
+        small.tables.retain(|t| keep(&t.name));
+        for t in &mut small.tables {
+            if self.context.contains(&t.name) {
+                t.foreign_keys.clear();
+            }
+        }
+        for s in &mut small.sequences {
+            if s.owned_by.as_ref().is_some_and(|o| !keep(&o.table)) {
+                s.owned_by = None;
+            }
+        }
+        small.views.clear();
+        small.triggers.clear();
+        small.policies.clear();
+        let present = |target: &GrantTarget| match target {
+            GrantTarget::Table(t) | GrantTarget::Column(t, _) => keep(t),
+            GrantTarget::View(_) => false,
+            _ => true,
+        };
+        small.grants.retain(|g| present(&g.target));
+        small.owners.retain(|o| present(&o.target));
+        let on_kept = |r: &ObjectRef| match r {
+            ObjectRef::Column(t, _) => keep(t),
+            // A context table's foreign keys are left out.
+            ObjectRef::Constraint(t, name) => {
+                self.tables.contains(t)
+                    || (self.context.contains(t)
+                        && schema.table(t).is_some_and(|tab| {
+                            !tab.foreign_keys
+                                .iter()
+                                .any(|f| f.name.as_deref() == Some(name.as_str()))
+                        }))
+            }
+            _ => true,
+        };
+        small
+            .dependencies
+            .retain(|d| on_kept(&d.dependent) && on_kept(&d.referenced));
+        small
+    }
+}
+
 /// The canonical form of schema.toml, given `current` in canonical form: incrementally when the difference
 /// is a matter of tables (see the module's documentation), else by normalizing the whole schema. The result is
 /// the same either way.
@@ -87,9 +154,21 @@ pub async fn normalize_desired_against(
     current: &Schema,
     scratch: &ScratchServer,
 ) -> Result<Schema, NormalizeError> {
+    Ok(normalize_desired_scoped(loaded, current, scratch).await?.0)
+}
+
+/// [`normalize_desired_against`], with the [`Scope`] it involved when it was incremental (None when it
+/// normalized the whole schema). `current` need not be in canonical form: an element whose text is the same on
+/// both sides is taken from it as it is (it is that element, whatever form it has), and the scope holds every
+/// table where the two may differ.
+pub async fn normalize_desired_scoped(
+    loaded: &LoadedSchema,
+    current: &Schema,
+    scratch: &ScratchServer,
+) -> Result<(Schema, Option<Scope>), NormalizeError> {
     match incremental(loaded, current, scratch).await {
-        Some(schema) => Ok(schema),
-        None => normalize_desired(loaded, scratch).await,
+        Some((schema, scope)) => Ok((schema, Some(scope))),
+        None => Ok((normalize_desired(loaded, scratch).await?, None)),
     }
 }
 
@@ -98,7 +177,7 @@ async fn incremental(
     loaded: &LoadedSchema,
     current: &Schema,
     scratch: &ScratchServer,
-) -> Option<Schema> {
+) -> Option<(Schema, Scope)> {
     let desired = &loaded.schema;
     scratch.declare_roles(&desired.roles);
     let want = rendered(desired);
@@ -165,7 +244,7 @@ async fn incremental(
         .collect();
     if changed.is_empty() && removed.is_empty() {
         tracing::debug!("incremental normalization: nothing differs");
-        return Some(current.clone());
+        return Some((current.clone(), Scope::default()));
     }
     let touched: BTreeSet<&str> = changed
         .iter()
@@ -204,34 +283,14 @@ async fn incremental(
         tracing::debug!("incremental normalization: most tables are involved");
         return None;
     }
-    let in_small: BTreeSet<&QualifiedName> = again.iter().chain(&context).collect();
-    let mut small = desired.clone();
-    small.tables.retain(|t| in_small.contains(&t.name));
-    for t in &mut small.tables {
-        if context.contains(&t.name) {
-            t.foreign_keys.clear();
-        }
-    }
-    for s in &mut small.sequences {
-        if s.owned_by
-            .as_ref()
-            .is_some_and(|o| !in_small.contains(&o.table))
-        {
-            s.owned_by = None;
-        }
-    }
-    small.views.clear();
-    small.triggers.clear();
-    small.policies.clear();
-    // The owners of what the small database holds: not of the tables and views it leaves out.
-    small.owners.retain(|o| match &o.target {
-        GrantTarget::Table(t) => in_small.contains(t),
-        GrantTarget::View(_) => false,
-        _ => true,
-    });
+    let small_scope = Scope {
+        tables: again.clone(),
+        context: context.clone(),
+    };
+    let small = small_scope.restrict(desired);
     tracing::debug!(
         "incremental normalization: {} tables of {} ({} changed, {} as context)",
-        in_small.len(),
+        small.tables.len(),
         desired.tables.len(),
         changed.len(),
         context.len()
@@ -298,7 +357,30 @@ async fn incremental(
             .filter(|d| on_table(&d.dependent).is_some_and(|t| again.contains(&t)))
             .cloned(),
     );
-    Some(out)
+    // The scope: what differs, and every table either side of it names (the current side may name tables the
+    // desired one no longer does).
+    let tables: BTreeSet<QualifiedName> = again.iter().chain(&removed).cloned().collect();
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    for t in &tables {
+        named.extend(words(&table_text(&want, t)));
+        named.extend(words(&table_text(&have, t)));
+    }
+    let scope_context: BTreeSet<QualifiedName> = current
+        .tables
+        .iter()
+        .filter(|t| {
+            !tables.contains(&t.name)
+                && (named.contains(&t.name.name) || named.contains(&t.name.name.to_lowercase()))
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    Some((
+        out,
+        Scope {
+            tables,
+            context: scope_context,
+        },
+    ))
 }
 
 #[cfg(test)]

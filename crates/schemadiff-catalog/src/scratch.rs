@@ -1,7 +1,7 @@
 //! The scratch server: where the desired schema is normalized, the current one replayed, and plans verified.
 //!
-//! Either an ephemeral local cluster (started from the local server binaries, removed when dropped, dying
-//! with this process), or an existing server given by `--dev-url`, where each scratch database is created
+//! Either an ephemeral local cluster (started from the local server binaries on first use, so that a run that
+//! needs no scratch database starts none; removed when dropped, dying with this process), or an existing server given by `--dev-url`, where each scratch database is created
 //! from `template0` and dropped again by [`ScratchServer::cleanup`].
 //!
 //! On an existing server, a run that is killed cannot drop its databases. So every run names its databases
@@ -141,12 +141,19 @@ impl ScratchDatabase {
 }
 
 pub struct ScratchServer {
-    /// How to reach the server's maintenance database.
-    admin: ConnectOptions,
+    /// How to reach the server's maintenance database: given for an existing server, set when the local
+    /// cluster has started (see [`ScratchServer::admin`]).
+    admin: tokio::sync::OnceCell<ConnectOptions>,
     /// Shown in messages, without secrets.
     label: String,
-    /// The local cluster, stopped and removed when the server is dropped.
-    cluster: Option<Cluster>,
+    /// The binaries of the local cluster, which starts on first use: a run that needs no scratch database (a
+    /// plan of nothing) starts none. None for an existing server.
+    local: Option<PgBinaries>,
+    /// The local cluster once started, stopped and removed when the server is dropped.
+    cluster: Mutex<Option<Cluster>>,
+    /// The local cluster's start while it runs (on a thread of its own): kept here, so that [`ScratchServer::cleanup`]
+    /// waits for a start that a signal interrupted the waiting for, and removes what it made.
+    starting: tokio::sync::Mutex<Option<tokio::task::JoinHandle<Result<Cluster, ClusterError>>>>,
     /// The local cluster's major version (an existing server's is asked with [`ScratchServer::major`]).
     major: Option<u32>,
     /// Why this server may not be the right one for the target (another major version).
@@ -217,7 +224,7 @@ async fn open(
 }
 
 impl ScratchServer {
-    /// Start an ephemeral local cluster from the server binaries found on this machine: of major version
+    /// An ephemeral local cluster, started on first use, from the server binaries found on this machine: of major version
     /// `target` when there are such (see [`PgBinaries::choose`]), else the nearest, with a warning
     /// ([`ScratchServer::warning`]); without a target, the newest that offers `extensions` (the schema's).
     pub fn start_local(
@@ -233,22 +240,16 @@ impl ScratchServer {
             binaries.bindir().display(),
             binaries.found_via()
         );
-        let cluster = Cluster::start(&binaries)?;
-        let admin =
-            ConnectOptions::resolve(Some(&cluster.conninfo("postgres"))).map_err(|source| {
-                ScratchError::Connect {
-                    target: "the local scratch cluster".into(),
-                    source,
-                }
-            })?;
         Ok(ScratchServer {
-            admin,
+            admin: tokio::sync::OnceCell::new(),
             label: format!(
                 "local PostgreSQL {} scratch cluster",
-                cluster.version_major()
+                binaries.version_major()
             ),
-            major: Some(cluster.version_major()),
-            cluster: Some(cluster),
+            major: Some(binaries.version_major()),
+            local: Some(binaries),
+            cluster: Mutex::new(None),
+            starting: tokio::sync::Mutex::new(None),
             warning,
             created: Mutex::new(Vec::new()),
             run: new_run_tag(),
@@ -268,9 +269,11 @@ impl ScratchServer {
                 source,
             })?;
         Ok(ScratchServer {
-            admin,
+            admin: tokio::sync::OnceCell::new_with(Some(admin)),
             label: label.to_string(),
-            cluster: None,
+            local: None,
+            cluster: Mutex::new(None),
+            starting: tokio::sync::Mutex::new(None),
             major: None,
             warning: None,
             created: Mutex::new(Vec::new()),
@@ -293,6 +296,44 @@ impl ScratchServer {
         }
     }
 
+    /// How to reach the maintenance database; the local cluster is started here, the first time.
+    async fn admin(&self) -> Result<&ConnectOptions, ScratchError> {
+        self.admin
+            .get_or_try_init(|| async {
+                let binaries = self
+                    .local
+                    .clone()
+                    .expect("an existing server's options are set when it is made");
+                // Started on a thread of its own: initdb and the start wait for processes. Should this future
+                // be dropped (a signal), the start stays in `starting` for `cleanup`.
+                let mut starting = self.starting.lock().await;
+                let start = starting.get_or_insert_with(|| {
+                    tokio::task::spawn_blocking(move || Cluster::start(&binaries))
+                });
+                let started = start.await;
+                *starting = None;
+                let cluster = started.map_err(|e| ScratchError::Create {
+                    target: self.label.clone(),
+                    message: e.to_string(),
+                    hint: "",
+                })??;
+                let admin = ConnectOptions::resolve(Some(&cluster.conninfo("postgres"))).map_err(
+                    |source| ScratchError::Connect {
+                        target: "the local scratch cluster".into(),
+                        source,
+                    },
+                )?;
+                *self.cluster.lock().expect("not poisoned") = Some(cluster);
+                Ok(admin)
+            })
+            .await
+    }
+
+    /// Whether the local cluster has been started (an existing server: whether it was reached).
+    pub fn started(&self) -> bool {
+        self.admin.initialized()
+    }
+
     pub fn label(&self) -> &str {
         &self.label
     }
@@ -308,7 +349,7 @@ impl ScratchServer {
         if let Some(m) = self.major {
             return Ok(m);
         }
-        let client = open(&self.admin, &self.label).await?;
+        let client = open(self.admin().await?, &self.label).await?;
         let num: i32 = client
             .query_one("SELECT current_setting('server_version_num')::int", &[])
             .await
@@ -324,14 +365,14 @@ impl ScratchServer {
     /// On an existing server, once per run: take this run's advisory lock (held until the run ends), then drop
     /// the scratch databases of runs that are gone. Returns the names dropped.
     async fn claim(&self) -> Result<Vec<String>, ScratchError> {
-        if self.cluster.is_some() {
+        if self.local.is_some() {
             return Ok(Vec::new());
         }
         let mut keeper = self.keeper.lock().await;
         if keeper.is_some() {
             return Ok(Vec::new());
         }
-        let client = open(&self.admin, &self.label).await?;
+        let client = open(self.admin().await?, &self.label).await?;
         let failed = |e: tokio_postgres::Error| ScratchError::Create {
             target: self.label.clone(),
             message: server_message(&e),
@@ -395,7 +436,8 @@ impl ScratchServer {
         template: Option<&str>,
     ) -> Result<ScratchDatabase, ScratchError> {
         self.claim().await?;
-        let admin = open(&self.admin, &self.label).await?;
+        let options = self.admin().await?;
+        let admin = open(options, &self.label).await?;
         loop {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
             let name = format!("{DB_PREFIX}{:016x}_{n}", self.run);
@@ -419,7 +461,7 @@ impl ScratchServer {
                             message: server_message(&e),
                             hint: "; the --dev-url role needs the CREATEROLE privilege for the roles schema.toml declares",
                         })?;
-                    let mut options = self.admin.clone();
+                    let mut options = options.clone();
                     options.set_dbname(name.clone());
                     return Ok(ScratchDatabase { name, options });
                 }
@@ -467,9 +509,9 @@ impl ScratchServer {
             templates.push((schema.clone(), db.name.clone()));
             (templates.len() > TEMPLATES).then(|| templates.remove(0).1)
         };
-        if let Some(name) = evicted {
+        if let (Some(name), Ok(options)) = (evicted, self.admin().await) {
             let old = ScratchDatabase {
-                options: self.admin.clone(),
+                options: options.clone(),
                 name,
             };
             let _ = self.drop_database(&old).await;
@@ -510,17 +552,18 @@ impl ScratchServer {
     /// Drop a scratch database (with any sessions still in it).
     pub async fn drop_database(&self, db: &ScratchDatabase) -> Result<(), ScratchError> {
         let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name);
-        if self.cluster.is_some() {
+        let options = self.admin().await?;
+        if self.local.is_some() {
             // The local cluster is removed whole at the end, so nothing waits for the drop (seconds for a
             // freshly built large schema): it runs meanwhile, to keep the disk in use bounded.
-            let admin = self.admin.clone();
+            let admin = options.clone();
             tokio::spawn(async move {
                 if let Ok((client, _task)) = connect(&admin).await {
                     let _ = client.batch_execute(&sql).await;
                 }
             });
         } else {
-            let admin = open(&self.admin, &self.label).await?;
+            let admin = open(options, &self.label).await?;
             admin
                 .batch_execute(&sql)
                 .await
@@ -544,11 +587,11 @@ impl ScratchServer {
     /// (a local cluster is also removed when dropped, and dies with the process).
     pub async fn cleanup(mut self) -> Result<(), ScratchError> {
         let mut result = Ok(());
-        if self.cluster.is_none() {
+        if let (None, Some(options)) = (&self.local, self.admin.get()) {
             let names: Vec<String> = self.created.lock().expect("not poisoned").clone();
             for name in names {
                 let db = ScratchDatabase {
-                    options: self.admin.clone(),
+                    options: options.clone(),
                     name,
                 };
                 if let Err(e) = self.drop_database(&db).await {
@@ -556,9 +599,15 @@ impl ScratchServer {
                 }
             }
         }
+        // A start that was under way when the work stopped: let it finish, and stop what it started.
+        if let Some(start) = self.starting.get_mut().take() {
+            if let Ok(Ok(mut c)) = start.await {
+                let _ = c.stop();
+            }
+        }
         // The lock goes with its session, once every database of the run is gone.
         *self.keeper.get_mut() = None;
-        if let Some(mut c) = self.cluster.take() {
+        if let Some(mut c) = self.cluster.get_mut().expect("not poisoned").take() {
             let _ = c.stop();
         }
         result

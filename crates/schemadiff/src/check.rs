@@ -300,27 +300,19 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
                 schemas: args.schemas.clone(),
                 ..pipeline::owner_options(&loaded.schema)
             };
-            let current = pipeline::current_from_database(
-                client,
-                &options,
-                scratch,
-                policy,
-                Some(&loaded.schema),
-            )
-            .await
-            .map_err(|e| while_checking(Side::Database, e))?;
-            crate::plan::warn_unsupported(&current.unsupported);
-            let current = current.schema;
-            sides.push(
-                compare(
-                    Side::Database,
-                    &current,
-                    &filter.overlay(&current, &desired),
-                    &directives,
-                    scratch,
-                )
-                .await?,
-            );
+            // As `plan` does: the schema as read is the current side, and only the tables where it and
+            // schema.toml differ go through the scratch server.
+            let mut read = pipeline::read_database(client, &options, policy)
+                .await
+                .map_err(|e| while_checking(Side::Database, e))?;
+            schemadiff_catalog::introspect::keep_stated_owners(&mut read.schema, &loaded.schema);
+            crate::plan::warn_unsupported(&read.unsupported);
+            let overlay = |current: &Schema, desired: &Schema| filter.overlay(current, desired);
+            let (current, desired, planned) =
+                pipeline::plan_live(read, &loaded, &overlay, &directives, scratch)
+                    .await
+                    .map_err(|e| while_checking(Side::Database, e))?;
+            sides.push(report(Side::Database, &current.schema, &desired, planned));
         }
         Ok(sides)
     })
@@ -348,16 +340,21 @@ async fn compare(
     let planned = pipeline::plan(current, desired, directives, scratch)
         .await
         .map_err(|e| while_checking(side, e))?;
+    Ok(report(side, current, desired, planned))
+}
+
+/// A side's plan, and the objects that differ when it has changes.
+fn report(side: Side, current: &Schema, desired: &Schema, planned: Planned) -> SideReport {
     let drifted = if planned.plan.is_empty() {
         Vec::new()
     } else {
         drifted_objects(current, desired)
     };
-    Ok(SideReport {
+    SideReport {
         side,
         planned,
         drifted,
-    })
+    }
 }
 
 /// `schema` as it is compared (`pipeline::comparable`: no directives, unpinned extension versions left out),

@@ -71,12 +71,17 @@ pub async fn desired_against(
         }
         None => normalize_desired(loaded, scratch).await?,
     };
+    pin_extensions(&mut canonical, loaded);
+    Ok(canonical)
+}
+
+/// The extension versions schema.toml pins, in its canonical form (an unpinned one is whatever the server has).
+fn pin_extensions(canonical: &mut Schema, loaded: &LoadedSchema) {
     for e in &mut canonical.extensions {
         if let Some(w) = loaded.schema.extensions.iter().find(|w| w.name == e.name) {
             e.version = w.version.clone();
         }
     }
-    Ok(canonical)
 }
 
 /// A current schema in canonical form, with what it holds that the model cannot represent.
@@ -578,15 +583,47 @@ pub async fn plan(
     scratch: &ScratchServer,
 ) -> Result<Planned, PipelineError> {
     let planning = crate::progress::stage("planning the change and its rollback");
+    let made = make(current, desired, directives, scratch).await?;
+    drop(planning);
+    let _stage = crate::progress::stage("verifying the plan on a scratch copy");
+    verify(current, desired, &made.forward, &made.rollback, scratch).await?;
+    Ok(Planned {
+        plan: made.forward,
+        rollback: made.rollback,
+        current_fingerprint: fingerprint(current),
+        desired_fingerprint: fingerprint(desired),
+    })
+}
+
+/// A plan and its rollback as made, not yet verified, with the changes as diffed (before the rollback's
+/// hand-written steps are marked and online mode rewrites the plan) and the directives they were made with.
+struct Made {
+    forward: Plan,
+    rollback: Plan,
+    forward_diffed: Plan,
+    rollback_diffed: Plan,
+    forward_directives: Directives,
+    rollback_directives: Directives,
+}
+
+/// Plan `current` -> `desired` and its rollback (see [`plan`]), without verifying them.
+async fn make(
+    current: &Schema,
+    desired: &Schema,
+    directives: &Directives,
+    scratch: &ScratchServer,
+) -> Result<Made, PipelineError> {
     let mut directives = directives.clone();
     let forward = plan_with_casts(scratch, current, desired, &mut directives, false)
         .await?
         .0;
+    let forward_diffed = forward.clone();
     let back_target = rollback_target(current, desired);
     let mut back = reverse_directives(current, desired, &directives);
     // The rollback starts from the desired schema as the plan leaves it.
     let (mut rollback, through_text) =
         plan_with_casts(scratch, desired, &back_target, &mut back, true).await?;
+    let rollback_diffed = rollback.clone();
     // Converting back through text is a guess that fits only some values (a timestamp's text is no bigint): a
     // person should write that step. Between two enums, the labels are the values, so text is the way.
     let enum_texts: std::collections::BTreeSet<String> = current
@@ -636,15 +673,181 @@ pub async fn plan(
     } else {
         forward
     };
+    Ok(Made {
+        forward,
+        rollback,
+        forward_diffed,
+        rollback_diffed,
+        forward_directives: directives,
+        rollback_directives: back,
+    })
+}
+
+/// A live database's schema planned against schema.toml, its current side trusted as it was read: only the
+/// tables where the two differ (the [`Scope`](schemadiff_catalog::incremental::Scope) of the incremental
+/// normalization) are brought to their canonical form, in a small database, and the plan is verified on a
+/// copy of it. When the change is not a matter of those tables (an element other than a table differs, the plan
+/// renames, a table of the scope is not in its canonical form as read), the whole current schema is brought to
+/// its canonical form and the plan verified on a copy of it, as [`plan`] does. `overlay` puts back into the
+/// desired schema what the filter leaves alone (from the current one). Returns the current side the plan was
+/// made from, the desired schema it was made for, and the verified plan.
+pub async fn plan_live(
+    read: Current,
+    loaded: &LoadedSchema,
+    overlay: &dyn Fn(&Schema, &Schema) -> Schema,
+    directives: &Directives,
+    scratch: &ScratchServer,
+) -> Result<(Current, Schema, Planned), PipelineError> {
+    let (desired, scope) = desired_scoped(loaded, &read.schema, scratch).await?;
+    if let Some(scope) = scope {
+        let desired = overlay(&read.schema, &desired);
+        if let Some(planned) =
+            plan_in_scope(&read.schema, &desired, &scope, directives, scratch).await?
+        {
+            return Ok((read, desired, planned));
+        }
+    }
+    // The whole current schema in canonical form; the desired side normalized against it again in the rare
+    // case that it does not read back as it was read.
+    let canonical = {
+        let _stage = crate::progress::stage("bringing the current schema to its canonical form");
+        canonicalize(read.schema.clone(), scratch).await?
+    };
+    let desired = if canonical == read.schema {
+        desired
+    } else {
+        desired_against(loaded, Some(&canonical), scratch).await?
+    };
+    let desired = overlay(&canonical, &desired);
+    let planned = plan(&canonical, &desired, directives, scratch).await?;
+    Ok((
+        Current {
+            schema: canonical,
+            unsupported: read.unsupported,
+        },
+        desired,
+        planned,
+    ))
+}
+
+/// [`desired_against`] `current`, with the scope the incremental normalization involved (None when it
+/// normalized the whole schema).
+async fn desired_scoped(
+    loaded: &LoadedSchema,
+    current: &Schema,
+    scratch: &ScratchServer,
+) -> Result<(Schema, Option<schemadiff_catalog::incremental::Scope>), PipelineError> {
+    let _stage = crate::progress::stage(format!("normalizing {}", loaded.file.name));
+    let major = scratch.major().await?;
+    crate::versions::check(&loaded.schema, major, scratch.label())
+        .map_err(PipelineError::TooNew)?;
+    let (mut canonical, scope) =
+        schemadiff_catalog::incremental::normalize_desired_scoped(loaded, current, scratch).await?;
+    pin_extensions(&mut canonical, loaded);
+    Ok((canonical, scope))
+}
+
+/// Plan `current` (as read) -> `desired` verified within `scope`: the scope of `current` brought to its
+/// canonical form in a small database (kept as the template verification copies), the plan and rollback made
+/// there, and verified there as [`plan`] verifies. None, with nothing decided, when the scope is not in
+/// canonical form as read, when the plan renames something, or when the plan of the whole schemas is not
+/// exactly the plan of the scope (a change outside it): then the caller takes the whole way.
+async fn plan_in_scope(
+    current: &Schema,
+    desired: &Schema,
+    scope: &schemadiff_catalog::incremental::Scope,
+    directives: &Directives,
+    scratch: &ScratchServer,
+) -> Result<Option<Planned>, PipelineError> {
+    // Renames are applied on a copy of the schema they start from: the whole one.
+    if !renames(current, desired, directives).is_empty() {
+        return Ok(None);
+    }
+    if scope.is_empty() {
+        // Nothing differs: every element of schema.toml is, as text, the element as read. The plan is empty
+        // (a plan of nothing applies to any copy and leaves it as it was), and no server is needed.
+        let forward = plan_between(scratch, current, desired, directives).await?;
+        let back = plan_between(
+            scratch,
+            desired,
+            &rollback_target(current, desired),
+            &Directives::default(),
+        )
+        .await?;
+        if !forward.is_empty()
+            || !back.is_empty()
+            || comparable(current, desired) != comparable(desired, desired)
+        {
+            return Ok(None);
+        }
+        return Ok(Some(Planned {
+            plan: forward,
+            rollback: back,
+            current_fingerprint: fingerprint(current),
+            desired_fingerprint: fingerprint(desired),
+        }));
+    }
+    let small_current = scope.restrict(current);
+    let canonical = {
+        let _stage = crate::progress::stage(format!(
+            "bringing {} table{} of the current schema to canonical form",
+            small_current.tables.len(),
+            if small_current.tables.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+        match canonicalize(small_current.clone(), scratch).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::debug!("plan: the scope of the current schema failed ({e})");
+                return Ok(None);
+            }
+        }
+    };
+    let without_dependencies = |s: &Schema| {
+        let mut s = s.clone();
+        s.dependencies.clear();
+        s
+    };
+    if without_dependencies(&canonical) != without_dependencies(&small_current) {
+        tracing::debug!("plan: the scope of the current schema is not in canonical form as read");
+        return Ok(None);
+    }
+    let small_desired = scope.restrict(desired);
+    let planning = crate::progress::stage("planning the change and its rollback");
+    let made = make(&canonical, &small_desired, directives, scratch).await?;
+    // The same plan for the whole schemas, with the same directives (and `USING`s found on the small copy):
+    // without a rename, diffing needs no server.
+    let back_target = rollback_target(current, desired);
+    if !renames(desired, &back_target, &made.rollback_directives).is_empty() {
+        return Ok(None);
+    }
+    let forward = plan_between(scratch, current, desired, &made.forward_directives).await?;
+    let back = plan_between(scratch, desired, &back_target, &made.rollback_directives).await?;
+    if forward.changes != made.forward_diffed.changes
+        || back.changes != made.rollback_diffed.changes
+    {
+        tracing::debug!("plan: the plan of the whole schemas is not the plan of the scope");
+        return Ok(None);
+    }
     drop(planning);
     let _stage = crate::progress::stage("verifying the plan on a scratch copy");
-    verify(current, desired, &forward, &rollback, scratch).await?;
-    Ok(Planned {
-        plan: forward,
-        rollback,
+    verify(
+        &canonical,
+        &small_desired,
+        &made.forward,
+        &made.rollback,
+        scratch,
+    )
+    .await?;
+    Ok(Some(Planned {
+        plan: made.forward,
+        rollback: made.rollback,
         current_fingerprint: fingerprint(current),
         desired_fingerprint: fingerprint(desired),
-    })
+    }))
 }
 
 /// Plan `current` -> `desired` as consecutive migrations, one per part of `parts` (which, applied in order,

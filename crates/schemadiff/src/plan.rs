@@ -246,26 +246,20 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
                     &mut read.schema,
                     &loaded.schema,
                 );
-                // A live database reads back as it is, as a rule: the desired side is normalized against the
-                // schema as read while that is proven canonical, and again in the rare case it is not.
-                let (canonical, desired) = tokio::join!(
-                    schemadiff_catalog::normalize::canonicalize(read.schema.clone(), scratch),
-                    pipeline::desired_against(&loaded, Some(&read.schema), scratch)
-                );
-                let desired = desired.map_err(|e| e.to_string())?;
-                let canonical = canonical.map_err(|e| e.to_string())?;
-                let desired = if canonical == read.schema {
-                    desired
-                } else {
-                    pipeline::desired_against(&loaded, Some(&canonical), scratch)
+                // The schema as read is the current side: only the tables where it and schema.toml differ go
+                // through the scratch server, on both sides (see `pipeline::plan_live`).
+                warn_unsupported(&read.unsupported);
+                let directives = schemadiff_model::Directives::of(&loaded.schema);
+                let overlay = |current: &schemadiff_model::Schema,
+                               desired: &schemadiff_model::Schema| {
+                    filter.overlay(current, desired)
+                };
+                let (current, _, planned) =
+                    pipeline::plan_live(read, &loaded, &overlay, &directives, scratch)
                         .await
-                        .map_err(|e| e.to_string())?
-                };
-                let current = pipeline::Current {
-                    schema: canonical,
-                    unsupported: read.unsupported,
-                };
-                (current, desired)
+                        .map_err(|e| e.to_string())?;
+                pipeline::refuse_breaking(&planned.plan, &current.unsupported)?;
+                return Ok(planned);
             }
             None => {
                 let current = match current_unwarned(
@@ -403,6 +397,19 @@ pub async fn fingerprint(args: SourceArgs) -> Result<(), String> {
     let dir = migrations_dir(&args, &loaded);
     let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
     let current = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
+        // A live database: its schema as read, which is what a plan is made from (see `pipeline::plan_live`).
+        if let Some(c) = client.as_ref() {
+            let options = IntrospectOptions {
+                schemas: args.schemas.to_vec(),
+                ..pipeline::owner_options(&loaded.schema)
+            };
+            let mut read = pipeline::read_database(c, &options, args.filter.policy(&loaded.schema))
+                .await
+                .map_err(|e| e.to_string())?;
+            warn_unsupported(&read.unsupported);
+            schemadiff_catalog::introspect::keep_stated_owners(&mut read.schema, &loaded.schema);
+            return Ok(read.schema);
+        }
         current(
             client.as_ref(),
             &args.schemas,

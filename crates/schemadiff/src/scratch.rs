@@ -71,7 +71,7 @@ fn warn(message: &str) {
 pub async fn start(args: &ScratchArgs, target: &Target) -> Result<ScratchServer, String> {
     let _stage = schemadiff::progress::stage(match &args.dev_url {
         Some(_) => "using the --dev-url server for scratch databases",
-        None => "starting a scratch PostgreSQL cluster",
+        None => "finding PostgreSQL server binaries for a scratch cluster",
     });
     let server = match &args.dev_url {
         Some(url) => {
@@ -92,6 +92,8 @@ pub async fn start(args: &ScratchArgs, target: &Target) -> Result<ScratchServer,
             }
             server
         }
+        // The local cluster starts on first use (see `ScratchServer::start_local`): a run that needs none
+        // starts none.
         None => {
             let (major, extensions) = (target.major, target.extensions.clone());
             tokio::task::spawn_blocking(move || ScratchServer::start_local(major, &extensions))
