@@ -133,8 +133,10 @@ async fn incremental(
             .unwrap_or_default()
     };
     let mut changed: BTreeSet<QualifiedName> = BTreeSet::new();
+    let current_tables = current.tables_by_name();
+    let desired_tables = desired.tables_by_name();
     for t in &desired.tables {
-        if current.table(&t.name).is_none()
+        if !current_tables.contains_key(&t.name)
             || table_text(&want, &t.name) != table_text(&have, &t.name)
         {
             changed.insert(t.name.clone());
@@ -143,7 +145,7 @@ async fn incremental(
     let removed: BTreeSet<QualifiedName> = current
         .tables
         .iter()
-        .filter(|t| desired.table(&t.name).is_none())
+        .filter(|t| !desired_tables.contains_key(&t.name))
         .map(|t| t.name.clone())
         .collect();
     if changed.is_empty() && removed.is_empty() {

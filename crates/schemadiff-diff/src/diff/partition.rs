@@ -101,8 +101,9 @@ fn add_hazard(c: &mut Change, h: Hazard) {
 /// creating the table would empty it.
 pub fn refuse_repartitioning(current: &Schema, desired: &Schema) -> Result<(), String> {
     let mut problems = Vec::new();
+    let current_tables = current.tables_by_name();
     for d in &desired.tables {
-        let Some(c) = current.table(&d.name) else {
+        let Some(&c) = current_tables.get(&d.name) else {
             continue;
         };
         let name = |q: &QualifiedName| q.sql();
