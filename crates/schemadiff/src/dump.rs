@@ -139,8 +139,9 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         Some(path) => {
             write_atomically(path, &text)?;
             if !crate::quiet() {
+                // Tables, not their `[tables.name.columns]` sub-tables.
                 let (tables, objects) = (
-                    text.matches("\n[tables.").count(),
+                    schema.tables.len(),
                     text.lines().filter(|l| l.starts_with('[')).count(),
                 );
                 eprintln!(
