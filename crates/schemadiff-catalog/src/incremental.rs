@@ -226,10 +226,12 @@ async fn incremental(
             .unwrap_or_default()
     };
     let mut changed: BTreeSet<QualifiedName> = BTreeSet::new();
+    let current_tables = current.tables_by_name();
+    let desired_tables = desired.tables_by_name();
     for t in &desired.tables {
         // An invalid index renders as a valid one: its table is built again, so that the plan rebuilds it.
-        if current
-            .table(&t.name)
+        if current_tables
+            .get(&t.name)
             .is_none_or(|c| c.indexes.iter().any(|i| i.invalid))
             || table_text(&want, &t.name) != table_text(&have, &t.name)
         {
@@ -239,7 +241,7 @@ async fn incremental(
     let removed: BTreeSet<QualifiedName> = current
         .tables
         .iter()
-        .filter(|t| desired.table(&t.name).is_none())
+        .filter(|t| !desired_tables.contains_key(&t.name))
         .map(|t| t.name.clone())
         .collect();
     if changed.is_empty() && removed.is_empty() {

@@ -359,6 +359,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
     }
 
+    let tables = schema.tables_by_name();
     for t in &schema.tables {
         let p = ObjectPath::Table(t.name.clone());
         let what = format!("table `{}`", t.name);
@@ -370,7 +371,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         add_relation(&mut c, &t.name.schema, &t.name.name, p.clone(), "", &what);
         c.no_nul(&p, "comment", "the comment", t.comment.as_deref());
         if let Some(r) = &t.renamed_from {
-            if schema.table(r).is_some() {
+            if tables.contains_key(r) {
                 still_declared(&mut c, &p, &what, "table", r);
             }
         }
@@ -379,10 +380,11 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
             table_checks(
                 &mut c,
                 schema,
+                &tables,
                 &crate::partition::with_inherited_columns(schema, t),
             );
         } else {
-            table_checks(&mut c, schema, t);
+            table_checks(&mut c, schema, &tables, t);
         }
     }
 
@@ -488,7 +490,13 @@ fn duplicate(c: &mut Checker, path: &ObjectPath, prev: &ObjectPath, what: &str) 
     ));
 }
 
-fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
+/// `tables`: `schema`'s tables by name ([`Schema::tables_by_name`]).
+fn table_checks(
+    c: &mut Checker,
+    schema: &Schema,
+    tables: &std::collections::HashMap<&QualifiedName, &Table>,
+    t: &Table,
+) {
     for col in &t.columns {
         let p = ObjectPath::Column(t.name.clone(), col.name.clone());
         let what = format!("column `{}` of table `{}`", col.name, t.name);
@@ -729,7 +737,7 @@ fn table_checks(c: &mut Checker, schema: &Schema, t: &Table) {
         if fk.references.name.is_empty() {
             continue; // reported while loading
         }
-        let Some(target) = schema.table(&fk.references) else {
+        let Some(&target) = tables.get(&fk.references) else {
             let help = match did_you_mean(
                 &fk.references.to_string(),
                 schema.tables.iter().map(|t| t.name.name.as_str()),

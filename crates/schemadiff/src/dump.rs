@@ -34,6 +34,10 @@ pub struct DumpArgs {
     /// Write the owner of each object too (`owner = "role"`), with `[migrations] manage_ownership = true`.
     #[arg(long)]
     pub owners: bool,
+    /// Rebuild the schema on a scratch server and write the fixpoint form, proving schemadiff can recreate
+    /// what it read (slower: it starts a scratch server). Without it the catalog is written as read.
+    #[arg(long)]
+    pub canonical: bool,
     #[command(flatten)]
     pub scratch: ScratchArgs,
     #[command(flatten)]
@@ -62,69 +66,79 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         exclude: args.filter.exclude.clone(),
         exclude_schemas: args.filter.exclude_schema.clone(),
     })?;
-    let target =
-        crate::scratch::Target::of(Some(&client), &schemadiff_model::Schema::default()).await?;
-    let text: (schemadiff_model::Schema, String) = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
-        // The schema is built once: no copy of it is needed later.
-        scratch.without_templates();
-        let current = schemadiff::pipeline::current_from_database(
-            &client,
-            &introspect_options,
-            scratch,
-            policy,
-            None,
-        )
-        .await
-        .map_err(|e| format!("dumping {options}: {e}"))?;
-        crate::plan::warn_unsupported(&current.unsupported);
-        let mut schema = filter.retain(&current.schema);
-        // A desired state names the extensions it needs, not the build a server happens to have.
-        for e in &mut schema.extensions {
-            e.version = None;
+    // By default the catalog is read and written as it is: no scratch server. A dump is in sync with the
+    // database it came from either way (plan and check compare elements by rendered text first, and bring
+    // differing elements to canonical form on both sides); --canonical rebuilds it on a scratch server and
+    // writes the fixpoint form, proving schemadiff can recreate what it read.
+    let current = if args.canonical {
+        let target =
+            crate::scratch::Target::of(Some(&client), &schemadiff_model::Schema::default()).await?;
+        crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
+            // The schema is built once: no copy of it is needed later.
+            scratch.without_templates();
+            schemadiff::pipeline::current_from_database(
+                &client,
+                &introspect_options,
+                scratch,
+                policy,
+                None,
+            )
+            .await
+            .map_err(|e| format!("dumping {options}: {e}"))
+        })
+        .await?
+    } else {
+        schemadiff::pipeline::read_database(&client, &introspect_options, policy)
+            .await
+            .map_err(|e| format!("dumping {options}: {e}"))?
+    };
+    crate::plan::warn_unsupported(&current.unsupported);
+    let mut schema = filter.retain_owned(current.schema);
+    // A desired state names the extensions it needs, not the build a server happens to have.
+    for e in &mut schema.extensions {
+        e.version = None;
+    }
+    if args.owners {
+        // `public` with its default owner (`pg_database_owner`, or the database's owner before
+        // PostgreSQL 15) is left alone, as pg_dump does: its owner is written only when it was changed.
+        let database_owner: String = client
+            .query_one(
+                "SELECT pg_catalog.pg_get_userbyid(datdba)::text FROM pg_catalog.pg_database \
+                 WHERE datname = pg_catalog.current_database()",
+                &[],
+            )
+            .await
+            .map_err(|e| format!("dumping {options}: {e}"))?
+            .get(0);
+        let public = schemadiff_model::GrantTarget::Schema("public".into());
+        let stated = schemadiff_model::Schema {
+            owners: schema
+                .owners
+                .iter()
+                .filter(|o| {
+                    o.target != public
+                        || (o.role != "pg_database_owner" && o.role != database_owner)
+                })
+                .cloned()
+                .collect(),
+            ..Default::default()
+        };
+        schemadiff_catalog::introspect::keep_stated_owners(&mut schema, &stated);
+        schema.migrations = Some(schemadiff_model::MigrationsConfig {
+            manage_ownership: true,
+            ..Default::default()
+        });
+    }
+    let mut left_out = String::new();
+    if !current.unsupported.is_empty() {
+        left_out.push_str(
+            "# Left out, since schemadiff does not model them yet (dumped with --ignore-unsupported):\n",
+        );
+        for u in &current.unsupported {
+            left_out.push_str(&format!("#   - {u}\n"));
         }
-        if args.owners {
-            // `public` with its default owner (`pg_database_owner`, or the database's owner before
-            // PostgreSQL 15) is left alone, as pg_dump does: its owner is written only when it was changed.
-            let database_owner: String = client
-                .query_one(
-                    "SELECT pg_catalog.pg_get_userbyid(datdba)::text FROM pg_catalog.pg_database \
-                     WHERE datname = pg_catalog.current_database()",
-                    &[],
-                )
-                .await
-                .map_err(|e| format!("dumping {options}: {e}"))?
-                .get(0);
-            let public = schemadiff_model::GrantTarget::Schema("public".into());
-            let stated = schemadiff_model::Schema {
-                owners: schema
-                    .owners
-                    .iter()
-                    .filter(|o| {
-                        o.target != public
-                            || (o.role != "pg_database_owner" && o.role != database_owner)
-                    })
-                    .cloned()
-                    .collect(),
-                ..Default::default()
-            };
-            schemadiff_catalog::introspect::keep_stated_owners(&mut schema, &stated);
-            schema.migrations = Some(schemadiff_model::MigrationsConfig {
-                manage_ownership: true,
-                ..Default::default()
-            });
-        }
-        let mut left_out = String::new();
-        if !current.unsupported.is_empty() {
-            left_out.push_str("# Left out, since schemadiff does not model them yet (dumped with --ignore-unsupported):\n");
-            for u in &current.unsupported {
-                left_out.push_str(&format!("#   - {u}\n"));
-            }
-            left_out.push('\n');
-        }
-        Ok::<_, String>((schema, left_out))
-    })
-    .await?;
-    let (schema, left_out) = text;
+        left_out.push('\n');
+    }
     let header = format!(
         "# The schema of database {}, written by `schemadiff dump`.\n# The format is documented in docs/schema-toml.md.\n\n",
         options.dbname()
@@ -150,8 +164,9 @@ pub async fn run(args: DumpArgs) -> Result<(), String> {
         Some(path) => {
             write_atomically(path, &text)?;
             if !crate::quiet() {
+                // Tables, not their `[tables.name.columns]` sub-tables.
                 let (tables, objects) = (
-                    text.matches("\n[tables.").count(),
+                    schema.tables.len(),
                     text.lines().filter(|l| l.starts_with('[')).count(),
                 );
                 eprintln!(

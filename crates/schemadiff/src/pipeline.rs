@@ -484,18 +484,33 @@ fn reverse_directives(current: &Schema, desired: &Schema, forward: &Directives) 
         };
         back.set_renamed_from(from, to);
     }
+    // The desired table each current one becomes: the first renamed from it, else the one of its name (looked
+    // up in maps: a scan per table is quadratic at thousands of tables).
+    let desired_tables = desired.tables_by_name();
+    let mut renamed_from: std::collections::HashMap<_, &schemadiff_model::Table> =
+        std::collections::HashMap::new();
+    for d in &desired.tables {
+        if let Some(old) = forward.old_table(&d.name) {
+            renamed_from.entry(old).or_insert(d);
+        }
+    }
     for t in &current.tables {
-        let forward_table = desired
-            .tables
-            .iter()
-            .find(|d| forward.old_table(&d.name) == Some(&t.name))
-            .or_else(|| desired.table(&t.name));
+        let forward_table = renamed_from
+            .get(&t.name)
+            .or_else(|| desired_tables.get(&t.name))
+            .copied();
         let Some(d) = forward_table else { continue };
+        let mut renamed_columns: std::collections::HashMap<&str, &schemadiff_model::Column> =
+            std::collections::HashMap::new();
+        for dc in &d.columns {
+            if let Some(old) = forward.old_column(&d.name, &dc.name) {
+                renamed_columns.entry(old).or_insert(dc);
+            }
+        }
         for c in &t.columns {
-            let dc = d
-                .columns
-                .iter()
-                .find(|dc| forward.old_column(&d.name, &dc.name) == Some(c.name.as_str()))
+            let dc = renamed_columns
+                .get(c.name.as_str())
+                .copied()
                 .or_else(|| d.column(&c.name));
             if dc.is_some_and(|dc| dc.data_type != c.data_type) {
                 back.set_using(
@@ -946,10 +961,16 @@ fn type_changes<'a>(
     &'a schemadiff_model::Column,
 )> {
     let mut out = Vec::new();
+    let from_tables = from.tables_by_name();
     for t in &to.tables {
-        let old_table = from
-            .table(&t.name)
-            .or_else(|| directives.old_table(&t.name).and_then(|r| from.table(r)));
+        let old_table = from_tables
+            .get(&t.name)
+            .or_else(|| {
+                directives
+                    .old_table(&t.name)
+                    .and_then(|r| from_tables.get(r))
+            })
+            .copied();
         let Some(old_table) = old_table else { continue };
         let q = t.name.sql();
         for c in &t.columns {

@@ -147,3 +147,127 @@ fn a_failed_connection_says_where_and_never_shows_the_password() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// A table whose CHECK is not a fixpoint of the catalog: `status IN ('a','b')` on varchar reads back as
+/// `(status)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`, which recreated reads back
+/// differently again.
+async fn non_fixpoint_check() -> schemadiff_testkit::TestDatabase {
+    let db = schemadiff_testkit::fresh_database().await;
+    db.client()
+        .await
+        .batch_execute(
+            "CREATE TABLE orders (id int PRIMARY KEY, status varchar(10) NOT NULL \
+             CONSTRAINT orders_status_check CHECK (status IN ('a', 'b')))",
+        )
+        .await
+        .unwrap();
+    db
+}
+
+/// The text after the two header lines and the blank line of `schemadiff dump`.
+fn body(dump: &[u8]) -> String {
+    let text = String::from_utf8(dump.to_vec()).unwrap();
+    let (head, rest) = text.split_once("\n\n").unwrap();
+    assert!(head.contains("written by `schemadiff dump`"), "{text}");
+    rest.to_string()
+}
+
+#[tokio::test]
+async fn dump_starts_no_scratch_server_and_plans_nothing_against_its_database() {
+    let db = non_fixpoint_check().await;
+    let dir = std::env::temp_dir().join(format!("schemadiff-cli-dump-fast-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("schema.toml");
+    // No --dev-url and no server binaries: a scratch server could not be started.
+    let dumped = Command::new(env!("CARGO_BIN_EXE_schemadiff"))
+        .args(["dump", "--database-url", db.conninfo(), "--output"])
+        .arg(&out)
+        .env_remove("DATABASE_URL")
+        .env_remove("SCHEMADIFF_DEV_URL")
+        .env("SCHEMADIFF_PG_BINDIR", dir.join("no-such-bin"))
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("run schemadiff");
+    assert!(
+        dumped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dumped.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("[[tables.orders.checks]]"), "{text}");
+    // The catalog's own text, as read.
+    assert!(text.contains("ANY ((ARRAY["), "{text}");
+    // The same flags with --canonical need the scratch server, and say so.
+    let canonical = Command::new(env!("CARGO_BIN_EXE_schemadiff"))
+        .args(["dump", "--canonical", "--database-url", db.conninfo()])
+        .env_remove("DATABASE_URL")
+        .env_remove("SCHEMADIFF_DEV_URL")
+        .env("SCHEMADIFF_PG_BINDIR", dir.join("no-such-bin"))
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("run schemadiff");
+    assert_eq!(
+        canonical.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&canonical.stderr)
+    );
+    // The dump is in sync with the database it came from.
+    let dev = with_dbname(db.conninfo(), "postgres");
+    let plan = schemadiff(&[
+        "plan",
+        "--schema-file",
+        out.to_str().unwrap(),
+        "--database-url",
+        db.conninfo(),
+        "--dev-url",
+        &dev,
+        "--format",
+        "json",
+    ]);
+    assert!(
+        plan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert_eq!(v["changes"].as_array().map(Vec::len), Some(0), "{v}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn dump_canonical_writes_what_the_round_trip_writes() {
+    let db = non_fixpoint_check().await;
+    let dev = with_dbname(db.conninfo(), "postgres");
+    let canonical = schemadiff(&[
+        "dump",
+        "--canonical",
+        "--database-url",
+        db.conninfo(),
+        "--dev-url",
+        &dev,
+    ]);
+    assert!(
+        canonical.status.success(),
+        "{}",
+        String::from_utf8_lossy(&canonical.stderr)
+    );
+    let scratch =
+        schemadiff_catalog::scratch::ScratchServer::existing(&dev, "the test cluster").unwrap();
+    let round_trip = schemadiff_catalog::introspect::dump(
+        &db.client().await,
+        &schemadiff_catalog::introspect::IntrospectOptions::default(),
+        &scratch,
+    )
+    .await
+    .unwrap();
+    assert_eq!(body(&canonical.stdout), format!("{round_trip}\n"));
+    // Without --canonical, the catalog's text: here not the fixpoint.
+    let plain = schemadiff(&["dump", "--database-url", db.conninfo()]);
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    assert_ne!(body(&plain.stdout), body(&canonical.stdout));
+}

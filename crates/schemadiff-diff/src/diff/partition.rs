@@ -341,8 +341,9 @@ pub(super) fn rebuilds(
 /// `rebuilds_table` is allowed.)
 pub fn refuse_repartitioning(current: &Schema, desired: &Schema) -> Result<(), String> {
     let mut problems = Vec::new();
+    let current_tables = current.tables_by_name();
     for d in &desired.tables {
-        let Some(c) = current.table(&d.name) else {
+        let Some(&c) = current_tables.get(&d.name) else {
             continue;
         };
         let name = |q: &QualifiedName| q.sql();

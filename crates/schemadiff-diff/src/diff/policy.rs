@@ -30,11 +30,13 @@ pub(crate) fn policies(current: &Schema, desired: &Schema, out: &mut Vec<Change>
         .collect();
 
     // The flags of the tables that exist on both sides or are new.
+    let current_tables = current.tables_by_name();
     for t in &desired.tables {
-        let (rls, force) = current.table(&t.name).map_or((false, false), |c| {
+        let current_table = current_tables.get(&t.name).copied();
+        let (rls, force) = current_table.map_or((false, false), |c| {
             (c.row_level_security, c.force_row_level_security)
         });
-        let existing = current.table(&t.name).is_some();
+        let existing = current_table.is_some();
         if t.row_level_security != rls {
             let mut c = flag_change(
                 &t.name,

@@ -32,8 +32,9 @@ pub(super) fn owned_sequences_go_with_owners(
 /// anew, so the numbering goes on where it was (the next insert gets no duplicate key), and the new sequence
 /// takes the old one's name (the old one is renamed out of the way first).
 pub(super) fn serial_identity_swaps(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
+    let current_tables = current.tables_by_name();
     for d in &desired.tables {
-        let Some(c) = current.table(&d.name) else {
+        let Some(&c) = current_tables.get(&d.name) else {
             continue;
         };
         let q = d.name.sql();

@@ -42,6 +42,7 @@ fn type_storage(data_type: &str) -> &'static str {
 pub(super) fn table_options(current: &Schema, desired: &Schema, out: &mut Vec<Change>) {
     // Indexes dropped or made anew by the plan: a replica identity on one must be set again.
     let gone: BTreeSet<Res> = out.iter().flat_map(|c| c.removes.clone()).collect();
+    let current_tables = current.tables_by_name();
     for t in &desired.tables {
         let q = t.name.sql();
         let group = format!("table {q}");
@@ -55,7 +56,7 @@ pub(super) fn table_options(current: &Schema, desired: &Schema, out: &mut Vec<Ch
             .group(group.clone())
             .requires([Res::Table(t.name.clone())])
         };
-        let current_table = current.table(&t.name);
+        let current_table = current_tables.get(&t.name).copied();
         let replica =
             current_table.map_or(ReplicaIdentity::Default, |c| c.replica_identity.clone());
         let rebuilt = match &t.replica_identity {
