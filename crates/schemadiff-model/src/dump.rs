@@ -487,7 +487,13 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
     }
     for c in &t.checks {
         let _ = writeln!(out, "[[tables.{key}.checks]]");
-        let default = default_check_name(schema, t, c);
+        // A comment is on a named check (schema.toml says so): the name is written even when the server would
+        // choose it.
+        let default = if c.comment.is_some() {
+            String::new()
+        } else {
+            default_check_name(schema, t, c)
+        };
         name_line(out, &c.name, &default);
         let _ = writeln!(out, "expression = {}", toml_string(&c.expression));
         flag(out, "no_inherit", c.no_inherit);
@@ -663,5 +669,20 @@ mod tests {
         assert_eq!(toml_key("uuid-ossp"), "uuid-ossp");
         assert_eq!(toml_key("with space"), "\"with space\"");
         assert_eq!(toml_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+    }
+    #[test]
+    fn a_commented_check_keeps_the_name_the_server_chose() {
+        let text = "[tables.teams]\n\n[tables.teams.columns]\nname = \"text\"\n\n[[tables.teams.checks]]\nname = \"teams_name_check\"\nexpression = \"name <> ''\"\ncomment = \"Never empty\"\n\n[[tables.teams.checks]]\nname = \"teams_name_check1\"\nexpression = \"length(name) < 100\"\n";
+        let loaded = crate::load_str("schema.toml", text).expect("loads");
+        let mut schema = loaded.schema;
+        // As the catalog reads it: the check reads column `name` (so its default name is `teams_name_check`).
+        let t = schema.tables[0].name.clone();
+        schema.dependencies.push(crate::Dependency {
+            dependent: crate::ObjectRef::Constraint(t.clone(), "teams_name_check".into()),
+            referenced: crate::ObjectRef::Column(t, "name".into()),
+        });
+        let dumped = to_toml(&schema);
+        assert!(dumped.contains("name = \"teams_name_check\""), "{dumped}");
+        crate::load_str("schema.toml", &dumped).expect("the dump loads again");
     }
 }

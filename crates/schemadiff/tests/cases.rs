@@ -225,50 +225,39 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
             .map_err(|e| e.to_string())?;
         // The way `plan` takes with a live database (its schema as read is the current side, and only the tables
         // that differ go through the scratch server) makes the same plan and rollback.
-        // (A case from after.sql takes its schema.toml as `dump` writes the desired schema; one whose dump does not
-        // load again is said, and compared the whole way only.)
-        let for_live = match dir.join("schema.toml").exists() {
-            true => Some(
-                schemadiff_model::load_file(&dir.join("schema.toml")).map_err(|e| e.to_string())?,
-            ),
+        // (A case from after.sql takes its schema.toml as `dump` writes the desired schema, which must load again.)
+        let mut for_live = match dir.join("schema.toml").exists() {
+            true => {
+                schemadiff_model::load_file(&dir.join("schema.toml")).map_err(|e| e.to_string())?
+            }
             false => {
-                match schemadiff_model::load_str("schema.toml", &schemadiff_model::to_toml(&desired)) {
-                    Ok(loaded) => Some(loaded),
-                    Err(e) => {
-                        let first = e.to_string().lines().next().unwrap_or_default().to_string();
-                        schemadiff_testkit::note_skip(&format!(
-                            "case {name}: not planned the live way too: the dump of after.sql does not load again ({first})"
-                        ));
-                        None
-                    }
-                }
+                schemadiff_model::load_str("schema.toml", &schemadiff_model::to_toml(&desired))
+                    .map_err(|e| format!("the dump of after.sql does not load again: {e}"))?
             }
         };
-        if let Some(mut for_live) = for_live {
-            for_live.schema.migrations = directives.migrations.clone();
-            let (_, _, by_live) = pipeline::plan_live(
-                pipeline::Current {
-                    schema: live.clone(),
-                    unsupported: Vec::new(),
-                },
-                &for_live,
-                &|_, d| d.clone(),
-                &directives,
-                &scratch,
-            )
-            .await
-            .map_err(|e| format!("the live way: {e}"))?;
-            let texts =
-                |p: &schemadiff_diff::Plan| p.statements().map(str::to_string).collect::<Vec<_>>();
-            if texts(&by_live.plan) != texts(&planned.plan)
-                || texts(&by_live.rollback) != texts(&planned.rollback)
-            {
-                return Err(format!(
-                    "the live way planned otherwise:\n{}\n-- rollback:\n{}",
-                    by_live.plan.script(),
-                    by_live.rollback.script()
-                ));
-            }
+        for_live.schema.migrations = directives.migrations.clone();
+        let (_, _, by_live) = pipeline::plan_live(
+            pipeline::Current {
+                schema: live.clone(),
+                unsupported: Vec::new(),
+            },
+            &for_live,
+            &|_, d| d.clone(),
+            &directives,
+            &scratch,
+        )
+        .await
+        .map_err(|e| format!("the live way: {e}"))?;
+        let texts =
+            |p: &schemadiff_diff::Plan| p.statements().map(str::to_string).collect::<Vec<_>>();
+        if texts(&by_live.plan) != texts(&planned.plan)
+            || texts(&by_live.rollback) != texts(&planned.rollback)
+        {
+            return Err(format!(
+                "the live way planned otherwise:\n{}\n-- rollback:\n{}",
+                by_live.plan.script(),
+                by_live.rollback.script()
+            ));
         }
         if online {
             let blocking: Vec<String> = planned
