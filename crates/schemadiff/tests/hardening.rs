@@ -46,7 +46,8 @@ async fn smuggled_statements_are_refused_where_they_stand_and_never_run() {
     let witness = witness_dir("smuggle");
     let touch = |what: &str| {
         format!(
-            "COPY (SELECT 1) TO PROGRAM 'touch {}'",
+            // The program reads what COPY writes: one that exits first breaks the pipe, an error of its own.
+            "COPY (SELECT 1) TO PROGRAM 'touch {}; cat > /dev/null'",
             witness.join(what).display()
         )
     };
