@@ -307,6 +307,27 @@ async fn an_undeclared_owner_is_named_and_dump_writes_owners_on_request() {
     assert!(!dumped.contains("[schemas.public]"), "{dumped}");
     let again = schemadiff_model::load_str("schema.toml", &dumped).expect("the dump loads");
     assert_eq!(again.schema.owners.len(), 12, "{:?}", again.schema.owners);
+    // And it is in sync with its database, owners included.
+    let file = dir.join("dumped-with-owners.toml");
+    std::fs::write(&file, dumped.as_bytes()).unwrap();
+    let plan = common::schemadiff(
+        &dir,
+        &[
+            "plan",
+            "--schema-file",
+            file.to_str().unwrap(),
+            "--database-url",
+            url,
+            "--dev-url",
+            &dev,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan));
+    let v: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert_eq!(v["changes"].as_array().map(Vec::len), Some(0), "{v}");
     let out = common::schemadiff(&dir, &dump, &[]);
     let plain = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
