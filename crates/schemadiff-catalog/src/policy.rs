@@ -80,16 +80,15 @@ pub fn referenced_roles(
     out
 }
 
-/// Create each role of `roles` that the server lacks, NOLOGIN (scratch servers only: plans never create
-/// roles). Another session creating one at the same moment is not an error.
-pub async fn ensure_roles(
+/// The roles of `roles` that the server lacks.
+pub async fn missing_roles(
     client: &tokio_postgres::Client,
     roles: &[String],
-) -> Result<(), tokio_postgres::Error> {
+) -> Result<Vec<String>, tokio_postgres::Error> {
     if roles.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let missing: Vec<String> = client
+    Ok(client
         .query(
             "SELECT r FROM unnest($1::text[]) r WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r)",
             &[&roles],
@@ -97,8 +96,16 @@ pub async fn ensure_roles(
         .await?
         .iter()
         .map(|r| r.get(0))
-        .collect();
-    for r in missing {
+        .collect())
+}
+
+/// Create each role of `roles` that the server lacks, NOLOGIN (scratch servers only: plans never create
+/// roles). Another session creating one at the same moment is not an error.
+pub async fn ensure_roles(
+    client: &tokio_postgres::Client,
+    roles: &[String],
+) -> Result<(), tokio_postgres::Error> {
+    for r in missing_roles(client, roles).await? {
         let sql = format!("CREATE ROLE {} NOLOGIN", schemadiff_model::quote_ident(&r));
         if let Err(e) = client.batch_execute(&sql).await {
             if !matches!(

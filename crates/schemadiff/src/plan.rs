@@ -205,6 +205,30 @@ async fn current_unwarned(
     .map_err(|e| e.to_string())
 }
 
+/// Roles are the cluster's, and a plan never makes one on a live database: say which roles schema.toml declares
+/// that the live database's cluster lacks (unless -q), since a migration naming one fails there.
+async fn warn_missing_roles(
+    client: &tokio_postgres::Client,
+    declared: &[String],
+) -> Result<(), String> {
+    let missing = schemadiff_catalog::policy::missing_roles(client, declared)
+        .await
+        .map_err(|e| format!("error: reading the roles of the live database: {e}"))?;
+    if !missing.is_empty() && !crate::quiet() {
+        schemadiff::progress::clear();
+        let names: Vec<String> = missing
+            .iter()
+            .map(|r| schemadiff_model::printable(r).into_owned())
+            .collect();
+        eprintln!(
+            "warning: declared in [roles] but missing on the live database's server: {}\n  schemadiff never creates roles on a live database: create them there (e.g. `CREATE ROLE {} NOLOGIN`) before applying a migration that names them.",
+            names.join(", "),
+            schemadiff_model::printable(&schemadiff_model::quote_ident(&missing[0]))
+        );
+    }
+    Ok(())
+}
+
 /// With --ignore-unsupported: say what is left as it is (unless -q).
 pub fn warn_unsupported(found: &[schemadiff_catalog::unsupported::Unsupported]) {
     if !found.is_empty() && !crate::quiet() {
@@ -259,6 +283,7 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
                         .await
                         .map_err(|e| e.to_string())?;
                 pipeline::refuse_breaking(&planned.plan, &current.unsupported)?;
+                warn_missing_roles(c, &loaded.schema.roles).await?;
                 return Ok(planned);
             }
             None => {

@@ -333,3 +333,47 @@ async fn an_undeclared_owner_is_named_and_dump_writes_owners_on_request() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!plain.contains("owner"), "{plain}");
 }
+
+/// A role schema.toml declares and the live database's server lacks: the plan says so (plans never create
+/// roles on a live database), and says nothing once the role is there. The scratch cluster is a local one, whose
+/// roles are not the live server's.
+#[tokio::test]
+async fn a_declared_role_missing_on_the_live_server_is_said() {
+    let role = format!("sec_absent_{}", std::process::id());
+    let toml = format!(
+        "[roles]\n{role} = {{}}\n\n[tables.docs.columns]\nid = \"integer\"\n\n[tables.docs.grants]\n{role} = [\"select\"]\n"
+    );
+    let dir = common::project("cli-security", "absent-role", &toml, &[]);
+    let live = schemadiff_testkit::fresh_database().await;
+    let args = ["plan", "--database-url", live.conninfo(), "--format", "sql"];
+    let out = common::schemadiff(&dir, &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "warning: declared in [roles] but missing on the live database's server: {role}"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(&format!("GRANT SELECT ON TABLE public.docs TO {role}"))
+    );
+    live.client()
+        .await
+        .batch_execute(&format!("CREATE ROLE {role} NOLOGIN"))
+        .await
+        .unwrap();
+    let out = common::schemadiff(&dir, &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("missing on the live"),
+        "{}",
+        text(&out)
+    );
+    live.client()
+        .await
+        .batch_execute(&format!("DROP ROLE {role}"))
+        .await
+        .unwrap();
+}
