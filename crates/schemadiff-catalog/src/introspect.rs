@@ -62,12 +62,7 @@ fn stated_function(read: &Schema, stated: &Schema, target: &GrantTarget) -> bool
     let GrantTarget::Function(name, signature, procedure) = target else {
         return false;
     };
-    let fold = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
+    let fold = signature_key;
     let printed = read
         .function(name, signature)
         .map(|f| fold(&schemadiff_model::function::without_defaults(&f.arguments)));
@@ -87,6 +82,41 @@ fn stated_function(read: &Schema, stated: &Schema, target: &GrantTarget) -> bool
         }
         _ => false,
     })
+}
+
+/// Arguments compared as the server prints them: case and spaces aside, and the common type aliases (`int`,
+/// `int8`, `bool`, `varchar`, `timestamptz`, ...) spelled as PostgreSQL spells them, so that `f(a int)` is
+/// `f(a integer)` among overloads of `f`.
+fn signature_key(arguments: &str) -> String {
+    fn spelled(word: &str) -> &str {
+        match word {
+            "int" | "int4" => "integer",
+            "int8" => "bigint",
+            "int2" => "smallint",
+            "bool" => "boolean",
+            "float8" => "double precision",
+            "float4" => "real",
+            "varchar" => "character varying",
+            "decimal" => "numeric",
+            "timestamptz" => "timestamp with time zone",
+            "timetz" => "time with time zone",
+            "varbit" => "bit varying",
+            _ => word,
+        }
+    }
+    let lower = arguments.to_lowercase();
+    let mut out = String::new();
+    let mut word = String::new();
+    for c in lower.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            out.push_str(spelled(&word));
+            word.clear();
+            out.push(c);
+        }
+    }
+    out.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Adds the roles of a schema's owners to its roles (so that scratch servers create them).
@@ -389,7 +419,28 @@ pub fn strip_outer_parens(expr: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_outer_parens;
+    use super::{signature_key, strip_outer_parens};
+
+    #[test]
+    fn arguments_as_written_and_as_printed_have_one_key() {
+        for (written, printed) in [
+            ("a int", "a integer"),
+            ("A INT4, b Int8", "a integer, b bigint"),
+            (
+                "flag bool, at timestamptz",
+                "flag boolean, at timestamp with time zone",
+            ),
+            (
+                "x float8, y varchar(10)",
+                "x double precision, y character varying(10)",
+            ),
+            ("VARIADIC xs int[]", "VARIADIC xs integer[]"),
+        ] {
+            assert_eq!(signature_key(written), signature_key(printed), "{written}");
+        }
+        assert_ne!(signature_key("a int"), signature_key("a bigint"));
+        assert_ne!(signature_key("a int"), signature_key("b integer"));
+    }
 
     #[test]
     fn outer_parens() {
