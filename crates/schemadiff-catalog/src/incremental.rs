@@ -5,7 +5,9 @@
 //! (changed, added), with the tables that name a changed, added or removed table (a foreign key to it, say: the
 //! server checks them against it), are normalized in a small scratch database that also holds what they need
 //! to exist: the tables they name (without their own foreign keys) and every extension, schema, type, sequence
-//! and function. The canonical desired schema is the current one with those tables replaced.
+//! and function. The canonical desired schema is the current one with those tables replaced. A table that names
+//! a changed table only through foreign keys to a key that is the same on both sides, its own text unchanged, is
+//! left out: the server has nothing new to check of it.
 //!
 //! Anything outside that shape falls back to normalizing the whole schema ([`normalize_desired`]): an element
 //! other than a table that differs, a view, trigger or policy that names a changed table, a small database that
@@ -34,9 +36,17 @@ enum Element {
 
 /// The DDL each element of `schema` renders to, its statements joined in order.
 fn rendered(schema: &Schema) -> BTreeMap<Element, String> {
+    rendered_with(schema, |_| true)
+}
+
+/// [`rendered`], of the statements `keep` keeps.
+fn rendered_with(schema: &Schema, keep: impl Fn(&ObjectPath) -> bool) -> BTreeMap<Element, String> {
     let tables: BTreeSet<&QualifiedName> = schema.tables.iter().map(|t| &t.name).collect();
     let mut out: BTreeMap<Element, String> = BTreeMap::new();
-    for stmt in create_script(schema) {
+    for stmt in create_script(schema)
+        .into_iter()
+        .filter(|s| keep(&s.origin))
+    {
         let key = match (table_of(&stmt.origin), &stmt.origin) {
             (Some(t), _) if tables.contains(t) && !matches!(stmt.origin, ObjectPath::View(_)) => {
                 Element::Table(t.clone())
@@ -185,7 +195,7 @@ async fn incremental(
     // `not_null` a primary key implies...) and reads back: what an unchanged element of a schema.toml renders
     // to. An extension schema.toml does not pin is whatever version the server has (see `pipeline::desired`).
     // Its owners are written with schema.toml's `manage_ownership`, without which they do not load.
-    let have = {
+    let (have, as_written) = {
         let mut unpinned = current.clone();
         unpinned.migrations = desired.migrations.clone();
         for e in &mut unpinned.extensions {
@@ -199,7 +209,7 @@ async fn incremental(
         }
         let written = schemadiff_model::to_toml(&unpinned);
         match schemadiff_model::load_str(&loaded.file.name, &written) {
-            Ok(read) => rendered(&read.schema),
+            Ok(read) => (rendered(&read.schema), read.schema),
             Err(_) => return None,
         }
     };
@@ -263,9 +273,48 @@ async fn incremental(
             }
         }
     }
+    // A table whose text is the same on both sides and that names a changed table only through foreign keys to
+    // a key that is the same on both sides reads back as it is: the server has nothing new to check of it.
+    let without_fks = rendered_with(desired, |p| !matches!(p, ObjectPath::ForeignKey(..)));
+    let written_tables = as_written.tables_by_name();
+    let key_kept = |fk: &schemadiff_model::ForeignKey| -> bool {
+        if !changed.contains(&fk.references) {
+            return !removed.contains(&fk.references);
+        }
+        // Both as schema.toml writes them (the key names PostgreSQL chose left out alike).
+        let (Some(d), Some(c)) = (
+            desired_tables.get(&fk.references),
+            written_tables.get(&fk.references),
+        ) else {
+            return false;
+        };
+        let unique_indexes = |t: &schemadiff_model::Table| {
+            t.indexes
+                .iter()
+                .filter(|i| i.unique)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let column = |t: &schemadiff_model::Table, name: &str| {
+            t.column(name)
+                .map(|c| (c.data_type.clone(), c.collation.clone()))
+        };
+        d.primary_key == c.primary_key
+            && d.uniques == c.uniques
+            && unique_indexes(d) == unique_indexes(c)
+            && fk
+                .referenced_columns
+                .iter()
+                .all(|n| column(d, n).is_some() && column(d, n) == column(c, n))
+    };
     let mut again: BTreeSet<QualifiedName> = changed.clone();
     for t in &desired.tables {
-        if !changed.contains(&t.name) && names(&table_text(&want, &t.name)) {
+        if changed.contains(&t.name) || !names(&table_text(&want, &t.name)) {
+            continue;
+        }
+        let only_through_kept_keys =
+            !names(&table_text(&without_fks, &t.name)) && t.foreign_keys.iter().all(&key_kept);
+        if !only_through_kept_keys {
             again.insert(t.name.clone());
         }
     }

@@ -128,6 +128,11 @@ async fn a_change_other_than_a_table_still_plans_and_verifies_as_the_whole_way()
         ),
         // A table: the way of the scope.
         ("a column", "ALTER TABLE b ADD COLUMN extra int;"),
+        // A table another names by a foreign key to a key that stays: that one is not built again.
+        (
+            "a column of a referenced table",
+            "ALTER TABLE a ADD COLUMN extra int;",
+        ),
         // A removed table that another names.
         (
             "a removed table",
@@ -177,5 +182,47 @@ async fn a_plan_of_nothing_starts_no_scratch_cluster() {
     let (plan, _) = live_plan(&client, &loaded, &scratch).await;
     assert_eq!(plan.len(), 1, "{plan:?}");
     assert!(scratch.started());
+    scratch.cleanup().await.unwrap();
+}
+
+/// A changed table whose key a foreign key of another table needs: that table goes through the server with it,
+/// which refuses the change (`b.a_id integer` cannot reference `a.id text`), as the whole way does.
+#[tokio::test]
+async fn a_referenced_key_that_changes_is_checked_with_the_foreign_keys_on_it() {
+    let (db, client) = live(BASE).await;
+    let scratch = scratch_on(&db);
+    let mut wanted = read(&client).await;
+    let a = wanted
+        .tables
+        .iter_mut()
+        .find(|t| t.name.name == "a")
+        .unwrap();
+    a.columns
+        .iter_mut()
+        .find(|c| c.name == "id")
+        .unwrap()
+        .data_type = "text".into();
+    let loaded = toml_of(&wanted);
+    let read_now =
+        pipeline::read_database(&client, &IntrospectOptions::default(), Default::default())
+            .await
+            .unwrap();
+    let directives = schemadiff_model::Directives::of(&loaded.schema);
+    let refused = match pipeline::plan_live(
+        read_now,
+        &loaded,
+        &|_, d| d.clone(),
+        &directives,
+        &scratch,
+    )
+    .await
+    {
+        Ok(_) => panic!("the server refuses a foreign key from integer to text"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        refused.contains("PostgreSQL rejected") && refused.contains("foreign key"),
+        "{refused}"
+    );
     scratch.cleanup().await.unwrap();
 }
