@@ -179,15 +179,23 @@ async fn dump_starts_no_scratch_server_and_plans_nothing_against_its_database() 
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("schema.toml");
     // No --dev-url and no server binaries: a scratch server could not be started.
-    let dumped = Command::new(env!("CARGO_BIN_EXE_schemadiff"))
-        .args(["dump", "--database-url", db.conninfo(), "--output"])
-        .arg(&out)
-        .env_remove("DATABASE_URL")
-        .env_remove("SCHEMADIFF_DEV_URL")
-        .env("SCHEMADIFF_PG_BINDIR", dir.join("no-such-bin"))
-        .env("PATH", "/nonexistent")
-        .output()
-        .expect("run schemadiff");
+    let without_server = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_schemadiff"))
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env_remove("SCHEMADIFF_DEV_URL")
+            .env("SCHEMADIFF_PG_BINDIR", dir.join("no-such-bin"))
+            .env("PATH", "/nonexistent")
+            .output()
+            .expect("run schemadiff")
+    };
+    let dumped = without_server(&[
+        "dump",
+        "--database-url",
+        db.conninfo(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(
         dumped.status.success(),
         "{}",
@@ -198,14 +206,7 @@ async fn dump_starts_no_scratch_server_and_plans_nothing_against_its_database() 
     // The catalog's own text, as read.
     assert!(text.contains("ANY ((ARRAY["), "{text}");
     // The same flags with --canonical need the scratch server, and say so.
-    let canonical = Command::new(env!("CARGO_BIN_EXE_schemadiff"))
-        .args(["dump", "--canonical", "--database-url", db.conninfo()])
-        .env_remove("DATABASE_URL")
-        .env_remove("SCHEMADIFF_DEV_URL")
-        .env("SCHEMADIFF_PG_BINDIR", dir.join("no-such-bin"))
-        .env("PATH", "/nonexistent")
-        .output()
-        .expect("run schemadiff");
+    let canonical = without_server(&["dump", "--canonical", "--database-url", db.conninfo()]);
     assert_eq!(
         canonical.status.code(),
         Some(2),
