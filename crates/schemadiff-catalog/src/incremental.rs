@@ -5,9 +5,11 @@
 //! (changed, added), with the tables that name a changed, added or removed table (a foreign key to it, say: the
 //! server checks them against it), are normalized in a small scratch database that also holds what they need
 //! to exist: the tables they name (without their own foreign keys) and every extension, schema, type, sequence
-//! and function. The canonical desired schema is the current one with those tables replaced. A table that names
-//! a changed table only through foreign keys to a key that is the same on both sides, its own text unchanged, is
-//! left out: the server has nothing new to check of it.
+//! and function; a table they name only in their foreign keys is built as a [`stub`] (a key and its columns,
+//! no comments, other indexes or checks). The canonical desired schema is the current one with those tables
+//! replaced. A table that names a changed table only through foreign keys to a key that is the same on both
+//! sides, its own text unchanged, is left out: the server has nothing new to check of it. What is built is
+//! decided from the text alone ([`prepare`]), so that the current side's part can be built at the same time.
 //!
 //! Anything outside that shape falls back to normalizing the whole schema ([`normalize_desired`]): an element
 //! other than a table that differs, a view, trigger or policy that names a changed table, a small database that
@@ -98,6 +100,41 @@ pub struct Scope {
     /// The tables those name, on either side, which must exist for them to be created: the same on both
     /// sides, and taken without their own foreign keys.
     pub context: BTreeSet<QualifiedName>,
+    /// Of `context`, the tables named only as the target of foreign keys: taken as [`stub`]s, which hold all
+    /// that a foreign key to them needs (a key and its columns).
+    pub stubs: BTreeSet<QualifiedName>,
+}
+
+/// A table as the target of foreign keys only: its columns (their types, defaults and identity, the row
+/// type), its primary key, unique constraints and unique indexes, partitioning and storage, without what a
+/// foreign key to it cannot see: comments, other indexes, checks, exclusions, its own foreign keys, row-level
+/// security, replica identity and column statistics ([`Scope::restrict`] also leaves out its grants). Fewer
+/// statements to build, the same for any foreign key.
+pub fn stub(t: &schemadiff_model::Table) -> schemadiff_model::Table {
+    let mut t = t.clone();
+    t.comment = None;
+    for c in &mut t.columns {
+        c.comment = None;
+        c.statistics = None;
+        c.storage = None;
+    }
+    if let Some(pk) = &mut t.primary_key {
+        pk.comment = None;
+    }
+    for u in &mut t.uniques {
+        u.comment = None;
+    }
+    t.indexes.retain(|i| i.unique);
+    for i in &mut t.indexes {
+        i.comment = None;
+    }
+    t.checks.clear();
+    t.exclusions.clear();
+    t.foreign_keys.clear();
+    t.row_level_security = false;
+    t.force_row_level_security = false;
+    t.replica_identity = Default::default();
+    t
 }
 
 impl Scope {
@@ -116,7 +153,9 @@ impl Scope {
         let mut small = schema.clone();
         small.tables.retain(|t| keep(&t.name));
         for t in &mut small.tables {
-            if self.context.contains(&t.name) {
+            if self.stubs.contains(&t.name) {
+                *t = stub(t);
+            } else if self.context.contains(&t.name) {
                 t.foreign_keys.clear();
             }
         }
@@ -133,15 +172,31 @@ impl Scope {
             GrantTarget::View(_) => false,
             _ => true,
         };
-        small.grants.retain(|g| present(&g.target));
+        let on_stub = |target: &GrantTarget| matches!(target, GrantTarget::Table(t) | GrantTarget::Column(t, _) if self.stubs.contains(t));
+        // A stub keeps its owner (read back with the owners when schema.toml states any), not its grants.
+        small
+            .grants
+            .retain(|g| present(&g.target) && !on_stub(&g.target));
         small.owners.retain(|o| present(&o.target));
+        let by_name = schema.tables_by_name();
         let on_kept = |r: &ObjectRef| match r {
             ObjectRef::Column(t, _) => keep(t),
-            // A context table's foreign keys are left out.
+            // A context table's foreign keys are left out, and a stub keeps only its keys.
+            ObjectRef::Constraint(t, name) if self.stubs.contains(t) => {
+                by_name.get(t).is_some_and(|tab| {
+                    tab.primary_key
+                        .as_ref()
+                        .is_some_and(|p| p.name.as_deref() == Some(name.as_str()))
+                        || tab
+                            .uniques
+                            .iter()
+                            .any(|u| u.name.as_deref() == Some(name.as_str()))
+                })
+            }
             ObjectRef::Constraint(t, name) => {
                 self.tables.contains(t)
                     || (self.context.contains(t)
-                        && schema.table(t).is_some_and(|tab| {
+                        && by_name.get(t).is_some_and(|tab| {
                             !tab.foreign_keys
                                 .iter()
                                 .any(|f| f.name.as_deref() == Some(name.as_str()))
@@ -176,20 +231,62 @@ pub async fn normalize_desired_scoped(
     current: &Schema,
     scratch: &ScratchServer,
 ) -> Result<(Schema, Option<Scope>), NormalizeError> {
-    match incremental(loaded, current, scratch).await {
+    normalize_prepared(prepare(loaded, current), loaded, current, scratch).await
+}
+
+/// [`normalize_desired_scoped`] of what [`prepare`] decided for the same `loaded` and `current`.
+pub async fn normalize_prepared(
+    prepared: Prepared,
+    loaded: &LoadedSchema,
+    current: &Schema,
+    scratch: &ScratchServer,
+) -> Result<(Schema, Option<Scope>), NormalizeError> {
+    scratch.declare_roles(&loaded.schema.roles);
+    let done = match prepared.0 {
+        Some(small) => small.normalize(loaded, current, scratch).await,
+        None => None,
+    };
+    match done {
         Some((schema, scope)) => Ok((schema, Some(scope))),
         None => Ok((normalize_desired(loaded, scratch).await?, None)),
     }
 }
 
-/// The incremental way, or None when it does not apply (or the small database was refused).
-async fn incremental(
-    loaded: &LoadedSchema,
-    current: &Schema,
-    scratch: &ScratchServer,
-) -> Option<(Schema, Scope)> {
+/// What the incremental way will build, decided from the text of the two sides alone (no server): known
+/// before anything is built, so that the current side's part of the scope can be brought to canonical form
+/// while the desired side's part is normalized.
+#[derive(Debug, Clone)]
+pub struct Prepared(Option<Small>);
+
+impl Prepared {
+    /// The tables the incremental way involves (see [`Scope`]); None when it does not apply, and the whole
+    /// schema is normalized.
+    pub fn scope(&self) -> Option<&Scope> {
+        self.0.as_ref().map(|s| &s.scope)
+    }
+}
+
+/// The small database of an incremental normalization, and what to make of what it reads back.
+#[derive(Debug, Clone)]
+struct Small {
+    /// The desired tables normalized again (changed, or naming a changed table), the tables removed, and the
+    /// tables those name (built without their foreign keys, as context only).
+    again: BTreeSet<QualifiedName>,
+    removed: BTreeSet<QualifiedName>,
+    /// `again`, and the tables they name as context.
+    small_scope: Scope,
+    /// What the small database holds: `small_scope` of schema.toml (see [`Scope::restrict`]).
+    schema: Schema,
+    scope: Scope,
+}
+
+/// Decide the incremental way for `loaded` against `current` (see the module's documentation).
+pub fn prepare(loaded: &LoadedSchema, current: &Schema) -> Prepared {
+    Prepared(prepare_small(loaded, current))
+}
+
+fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
     let desired = &loaded.schema;
-    scratch.declare_roles(&desired.roles);
     let want = rendered(desired);
     // The current schema as schema.toml writes it (`dump`: without the names PostgreSQL chooses, the
     // `not_null` a primary key implies...) and reads back: what an unchanged element of a schema.toml renders
@@ -256,7 +353,13 @@ async fn incremental(
         .collect();
     if changed.is_empty() && removed.is_empty() {
         tracing::debug!("incremental normalization: nothing differs");
-        return Some((current.clone(), Scope::default()));
+        return Some(Small {
+            again: BTreeSet::new(),
+            removed,
+            small_scope: Scope::default(),
+            schema: Schema::default(),
+            scope: Scope::default(),
+        });
     }
     let touched: BTreeSet<&str> = changed
         .iter()
@@ -334,79 +437,32 @@ async fn incremental(
         tracing::debug!("incremental normalization: most tables are involved");
         return None;
     }
+    // Named by them only in their foreign keys: built as stubs.
+    let is_named = |set: &BTreeSet<String>, q: &QualifiedName| {
+        set.contains(&q.name) || set.contains(&q.name.to_lowercase())
+    };
+    let outside_fks: BTreeSet<String> = again
+        .iter()
+        .flat_map(|t| words(&table_text(&without_fks, t)))
+        .collect();
+    let stubs: BTreeSet<QualifiedName> = context
+        .iter()
+        .filter(|c| !is_named(&outside_fks, c))
+        .cloned()
+        .collect();
     let small_scope = Scope {
         tables: again.clone(),
         context: context.clone(),
+        stubs,
     };
     let small = small_scope.restrict(desired);
     tracing::debug!(
-        "incremental normalization: {} tables of {} ({} changed, {} as context)",
+        "incremental normalization: {} tables of {} ({} changed, {} as context, {} of them as stubs)",
         small.tables.len(),
         desired.tables.len(),
         changed.len(),
-        context.len()
-    );
-    let small_loaded = LoadedSchema {
-        schema: small,
-        file: loaded.file.clone(),
-        spans: loaded.spans.clone(),
-    };
-    let normal = if again.is_empty() {
-        // Only removed tables, which nothing names: nothing to build.
-        Schema::default()
-    } else {
-        match normalize_desired(&small_loaded, scratch).await {
-            Ok(s) => s,
-            Err(e) => {
-                // Normalizing the whole schema reports each problem at its place.
-                tracing::debug!("incremental normalization: the small database failed ({e})");
-                return None;
-            }
-        }
-    };
-    // The context must read back as it is in the current schema (but for the foreign keys left out).
-    for name in &context {
-        let (Some(got), Some(had)) = (normal.table(name), current.table(name)) else {
-            return None;
-        };
-        let mut had = had.clone();
-        had.foreign_keys.clear();
-        if *got != had {
-            tracing::debug!("incremental normalization: context table {name} reads back otherwise");
-            return None;
-        }
-    }
-    let mut out = current.clone();
-    out.tables
-        .retain(|t| !removed.contains(&t.name) && !again.contains(&t.name));
-    for name in &again {
-        out.tables.push(normal.table(name)?.clone());
-    }
-    // The owners of the tables normalized again are theirs as read back.
-    let renewed = |o: &schemadiff_model::ObjectOwner| matches!(&o.target, GrantTarget::Table(t) if again.contains(t) || removed.contains(t));
-    out.owners.retain(|o| !renewed(o));
-    out.owners
-        .extend(normal.owners.iter().filter(|o| renewed(o)).cloned());
-    out.owners.sort();
-    if !desired.owners.is_empty() {
-        // Its roles are those its policies, grants and owners name, as when read.
-        crate::introspect::keep_stated_owners(&mut out, desired);
-    }
-    // Listed as the catalog lists them.
-    out.tables.sort_by(|a, b| a.name.cmp(&b.name));
-    let on_table = |r: &ObjectRef| match r {
-        ObjectRef::Column(t, _) | ObjectRef::Constraint(t, _) => Some(t.clone()),
-        _ => None,
-    };
-    let gone =
-        |r: &ObjectRef| on_table(r).is_some_and(|t| again.contains(&t) || removed.contains(&t));
-    out.dependencies.retain(|d| !gone(&d.dependent));
-    out.dependencies.extend(
-        normal
-            .dependencies
-            .iter()
-            .filter(|d| on_table(&d.dependent).is_some_and(|t| again.contains(&t)))
-            .cloned(),
+        context.len(),
+        small_scope.stubs.len()
     );
     // The scope: what differs, and every table either side of it names (the current side may name tables the
     // desired one no longer does).
@@ -425,13 +481,128 @@ async fn incremental(
         })
         .map(|t| t.name.clone())
         .collect();
-    Some((
-        out,
-        Scope {
+    let have_without_fks = rendered_with(&as_written, |p| {
+        !matches!(p, ObjectPath::ForeignKey(..)) && table_of(p).is_some_and(|t| tables.contains(t))
+    });
+    let outside_fks: BTreeSet<String> = tables
+        .iter()
+        .flat_map(|t| {
+            words(&table_text(&without_fks, t))
+                .into_iter()
+                .chain(words(&table_text(&have_without_fks, t)))
+        })
+        .collect();
+    let scope_stubs: BTreeSet<QualifiedName> = scope_context
+        .iter()
+        .filter(|c| !is_named(&outside_fks, c))
+        .cloned()
+        .collect();
+    Some(Small {
+        again,
+        removed,
+        small_scope,
+        schema: small,
+        scope: Scope {
             tables,
             context: scope_context,
+            stubs: scope_stubs,
         },
-    ))
+    })
+}
+
+impl Small {
+    /// Build the small database and make the canonical desired schema of it: None when the small database was
+    /// refused or its context reads back otherwise (the whole schema is normalized then).
+    async fn normalize(
+        self,
+        loaded: &LoadedSchema,
+        current: &Schema,
+        scratch: &ScratchServer,
+    ) -> Option<(Schema, Scope)> {
+        let Small {
+            again,
+            removed,
+            small_scope,
+            schema: small,
+            scope,
+        } = self;
+        let desired = &loaded.schema;
+        if again.is_empty() && removed.is_empty() {
+            return Some((current.clone(), scope));
+        }
+        let small_loaded = LoadedSchema {
+            schema: small,
+            file: loaded.file.clone(),
+            spans: loaded.spans.clone(),
+        };
+        let normal = if again.is_empty() {
+            // Only removed tables, which nothing names: nothing to build.
+            Schema::default()
+        } else {
+            match normalize_desired(&small_loaded, scratch).await {
+                Ok(s) => s,
+                Err(e) => {
+                    // Normalizing the whole schema reports each problem at its place.
+                    tracing::debug!("incremental normalization: the small database failed ({e})");
+                    return None;
+                }
+            }
+        };
+        // The context must read back as it is in the current schema (but for the foreign keys left out, or
+        // as a stub).
+        let current_tables = current.tables_by_name();
+        for name in &small_scope.context {
+            let (Some(got), Some(had)) = (normal.table(name), current_tables.get(name)) else {
+                return None;
+            };
+            let had = if small_scope.stubs.contains(name) {
+                stub(had)
+            } else {
+                let mut had = (*had).clone();
+                had.foreign_keys.clear();
+                had
+            };
+            if *got != had {
+                tracing::debug!(
+                    "incremental normalization: context table {name} reads back otherwise"
+                );
+                return None;
+            }
+        }
+        let mut out = current.clone();
+        out.tables
+            .retain(|t| !removed.contains(&t.name) && !again.contains(&t.name));
+        for name in &again {
+            out.tables.push(normal.table(name)?.clone());
+        }
+        // The owners of the tables normalized again are theirs as read back.
+        let renewed = |o: &schemadiff_model::ObjectOwner| matches!(&o.target, GrantTarget::Table(t) if again.contains(t) || removed.contains(t));
+        out.owners.retain(|o| !renewed(o));
+        out.owners
+            .extend(normal.owners.iter().filter(|o| renewed(o)).cloned());
+        out.owners.sort();
+        if !desired.owners.is_empty() {
+            // Its roles are those its policies, grants and owners name, as when read.
+            crate::introspect::keep_stated_owners(&mut out, desired);
+        }
+        // Listed as the catalog lists them.
+        out.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        let on_table = |r: &ObjectRef| match r {
+            ObjectRef::Column(t, _) | ObjectRef::Constraint(t, _) => Some(t.clone()),
+            _ => None,
+        };
+        let gone =
+            |r: &ObjectRef| on_table(r).is_some_and(|t| again.contains(&t) || removed.contains(&t));
+        out.dependencies.retain(|d| !gone(&d.dependent));
+        out.dependencies.extend(
+            normal
+                .dependencies
+                .iter()
+                .filter(|d| on_table(&d.dependent).is_some_and(|t| again.contains(&t)))
+                .cloned(),
+        );
+        Some((out, scope))
+    }
 }
 
 #[cfg(test)]

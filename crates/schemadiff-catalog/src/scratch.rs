@@ -329,6 +329,26 @@ impl ScratchServer {
             .await
     }
 
+    /// Start the local cluster now, in the background, instead of on first use: for a run that will most
+    /// likely need it, so that the start overlaps other work (reading the live database). The first use waits
+    /// for this start; [`ScratchServer::cleanup`] waits for it and removes the cluster when nothing used it.
+    /// Nothing for an existing server or a cluster already started.
+    pub async fn prestart(&self) {
+        let Some(binaries) = self.local.clone() else {
+            return;
+        };
+        if self.admin.initialized() {
+            return;
+        }
+        let mut starting = self.starting.lock().await;
+        if starting.is_none() && !self.admin.initialized() {
+            tracing::debug!("scratch: starting the local cluster in the background");
+            *starting = Some(tokio::task::spawn_blocking(move || {
+                Cluster::start(&binaries)
+            }));
+        }
+    }
+
     /// Whether the local cluster has been started (an existing server: whether it was reached).
     pub fn started(&self) -> bool {
         self.admin.initialized()
@@ -547,6 +567,18 @@ impl ScratchServer {
                 None
             }
         }
+    }
+
+    /// The template database that holds `schema` itself, no longer kept as a template: for its last use,
+    /// where a copy would cost a `CREATE DATABASE ... TEMPLATE` of it for nothing (the caller changes it and
+    /// drops it). None when no template holds `schema`.
+    pub fn take_template(&self, schema: &Schema) -> Option<ScratchDatabase> {
+        let mut options = self.admin.get()?.clone();
+        let mut templates = self.templates.lock().expect("not poisoned");
+        let at = templates.iter().rposition(|(s, _)| s == schema)?;
+        let (_, name) = templates.remove(at);
+        options.set_dbname(name.clone());
+        Some(ScratchDatabase { options, name })
     }
 
     /// Drop a scratch database (with any sessions still in it).

@@ -339,10 +339,16 @@ async fn apply_to_copy(
     scratch: &ScratchServer,
     schema: &Schema,
     steps: &[&Plan],
+    last_use: bool,
 ) -> Result<Result<Vec<Schema>, (usize, Change, String, String)>, PipelineError> {
-    // A copy of the database that was read back as `schema` when it was brought to its canonical form, else
-    // `schema` built anew.
-    let (db, built): (ScratchDatabase, bool) = match scratch.copy_of(schema).await {
+    // A copy of the database that was read back as `schema` when it was brought to its canonical form (that
+    // database itself on its last use), else `schema` built anew.
+    let kept = if last_use {
+        scratch.take_template(schema)
+    } else {
+        scratch.copy_of(schema).await
+    };
+    let (db, built): (ScratchDatabase, bool) = match kept {
         Some(db) => (db, true),
         None => (scratch.create_database().await?, false),
     };
@@ -395,7 +401,7 @@ pub async fn state_after(
     schema: &Schema,
     plan: &Plan,
 ) -> Result<Schema, PipelineError> {
-    match apply_to_copy(scratch, schema, &[plan]).await? {
+    match apply_to_copy(scratch, schema, &[plan], false).await? {
         Ok(mut states) => Ok(canonicalize(states.remove(0), scratch).await?),
         Err((_, change, sql, message)) => Err(PipelineError::Verify(format!(
             "`{change}` does not apply to a copy of the current schema: {message}\n  statement: {sql}"
@@ -415,7 +421,7 @@ async fn renamed(
     let plan = Plan {
         changes: renames.to_vec(),
     };
-    match apply_to_copy(scratch, schema, &[&plan]).await? {
+    match apply_to_copy(scratch, schema, &[&plan], false).await? {
         Ok(mut states) => Ok(states.remove(0)),
         Err((_, change, sql, message)) => Err(PipelineError::Verify(format!(
             "the rename `{change}` failed on a copy of the current schema: {message}\n  statement: {sql}"
@@ -601,7 +607,15 @@ pub async fn plan(
     let made = make(current, desired, directives, scratch).await?;
     drop(planning);
     let _stage = crate::progress::stage("verifying the plan on a scratch copy");
-    verify(current, desired, &made.forward, &made.rollback, scratch).await?;
+    verify(
+        current,
+        desired,
+        &made.forward,
+        &made.rollback,
+        scratch,
+        false,
+    )
+    .await?;
     Ok(Planned {
         plan: made.forward,
         rollback: made.rollback,
@@ -713,14 +727,64 @@ pub async fn plan_live(
     directives: &Directives,
     scratch: &ScratchServer,
 ) -> Result<(Current, Schema, Planned), PipelineError> {
-    let (desired, scope) = desired_scoped(loaded, &read.schema, scratch).await?;
-    if let Some(scope) = scope {
-        let desired = overlay(&read.schema, &desired);
-        if let Some(planned) =
-            plan_in_scope(&read.schema, &desired, &scope, directives, scratch).await?
-        {
-            return Ok((read, desired, planned));
+    let prepared = {
+        let _stage = crate::progress::stage(format!(
+            "comparing {} with the live database",
+            loaded.file.name
+        ));
+        schemadiff_catalog::incremental::prepare(loaded, &read.schema)
+    };
+    // The current side's part of the scope is brought to canonical form while the desired side's part is
+    // normalized: two scratch databases built at the same time. (When the incremental way fails after all,
+    // the whole way below does not use it.)
+    let small_current = prepared
+        .scope()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.restrict(&read.schema));
+    let current_side = async {
+        match &small_current {
+            Some(small) => {
+                let _stage = crate::progress::stage(format!(
+                    "bringing {} table{} of the current schema to canonical form",
+                    small.tables.len(),
+                    if small.tables.len() == 1 { "" } else { "s" }
+                ));
+                Some(canonicalize(small.clone(), scratch).await)
+            }
+            None => None,
         }
+    };
+    let (desired, canonical_small) = tokio::join!(
+        desired_scoped(loaded, prepared, &read.schema, scratch),
+        current_side
+    );
+    let (desired, scope) = desired?;
+    match (scope, &small_current) {
+        (Some(scope), Some(small_current)) => {
+            let desired = overlay(&read.schema, &desired);
+            let canonical = canonical_small.expect("built when there is a small current side");
+            if let Some(planned) = plan_in_scope(
+                &read.schema,
+                &desired,
+                &scope,
+                (small_current, canonical),
+                directives,
+                scratch,
+            )
+            .await?
+            {
+                return Ok((read, desired, planned));
+            }
+        }
+        (Some(scope), None) if scope.is_empty() => {
+            let desired = overlay(&read.schema, &desired);
+            if let Some(planned) =
+                plan_of_nothing(&read.schema, &desired, &scope, directives, scratch).await?
+            {
+                return Ok((read, desired, planned));
+            }
+        }
+        _ => {}
     }
     // The whole current schema in canonical form; the desired side normalized against it again in the rare
     // case that it does not read back as it was read.
@@ -749,6 +813,7 @@ pub async fn plan_live(
 /// normalized the whole schema).
 async fn desired_scoped(
     loaded: &LoadedSchema,
+    prepared: schemadiff_catalog::incremental::Prepared,
     current: &Schema,
     scratch: &ScratchServer,
 ) -> Result<(Schema, Option<schemadiff_catalog::incremental::Scope>), PipelineError> {
@@ -757,20 +822,59 @@ async fn desired_scoped(
     crate::versions::check(&loaded.schema, major, scratch.label())
         .map_err(PipelineError::TooNew)?;
     let (mut canonical, scope) =
-        schemadiff_catalog::incremental::normalize_desired_scoped(loaded, current, scratch).await?;
+        schemadiff_catalog::incremental::normalize_prepared(prepared, loaded, current, scratch)
+            .await?;
     pin_extensions(&mut canonical, loaded);
     Ok((canonical, scope))
 }
 
-/// Plan `current` (as read) -> `desired` verified within `scope`: the scope of `current` brought to its
-/// canonical form in a small database (kept as the template verification copies), the plan and rollback made
-/// there, and verified there as [`plan`] verifies. None, with nothing decided, when the scope is not in
-/// canonical form as read, when the plan renames something, or when the plan of the whole schemas is not
-/// exactly the plan of the scope (a change outside it): then the caller takes the whole way.
+/// The plan when nothing differs (`scope` is empty): every element of schema.toml is, as text, the element as
+/// read. The plan is empty (a plan of nothing applies to any copy and leaves it as it was), and no server is
+/// needed. None when the two schemas plan anything after all (the caller takes the whole way).
+async fn plan_of_nothing(
+    current: &Schema,
+    desired: &Schema,
+    scope: &schemadiff_catalog::incremental::Scope,
+    directives: &Directives,
+    scratch: &ScratchServer,
+) -> Result<Option<Planned>, PipelineError> {
+    debug_assert!(scope.is_empty());
+    if !renames(current, desired, directives).is_empty() {
+        return Ok(None);
+    }
+    let forward = plan_between(scratch, current, desired, directives).await?;
+    let back = plan_between(
+        scratch,
+        desired,
+        &rollback_target(current, desired),
+        &Directives::default(),
+    )
+    .await?;
+    if !forward.is_empty()
+        || !back.is_empty()
+        || comparable(current, desired) != comparable(desired, desired)
+    {
+        return Ok(None);
+    }
+    Ok(Some(Planned {
+        plan: forward,
+        rollback: back,
+        current_fingerprint: fingerprint(current),
+        desired_fingerprint: fingerprint(desired),
+    }))
+}
+
+/// Plan `current` (as read) -> `desired` verified within `scope`: the scope of `current` (`small.0`, cut down
+/// by [`Scope::restrict`](schemadiff_catalog::incremental::Scope::restrict)) brought to its canonical form in
+/// a small database (`small.1`, kept as the template verification copies), the plan and rollback made there,
+/// and verified there as [`plan`] verifies. None, with nothing decided, when the scope is not in canonical
+/// form as read, when the plan renames something, or when the plan of the whole schemas is not exactly the
+/// plan of the scope (a change outside it): then the caller takes the whole way.
 async fn plan_in_scope(
     current: &Schema,
     desired: &Schema,
     scope: &schemadiff_catalog::incremental::Scope,
+    small: (&Schema, Result<Schema, NormalizeError>),
     directives: &Directives,
     scratch: &ScratchServer,
 ) -> Result<Option<Planned>, PipelineError> {
@@ -778,47 +882,12 @@ async fn plan_in_scope(
     if !renames(current, desired, directives).is_empty() {
         return Ok(None);
     }
-    if scope.is_empty() {
-        // Nothing differs: every element of schema.toml is, as text, the element as read. The plan is empty
-        // (a plan of nothing applies to any copy and leaves it as it was), and no server is needed.
-        let forward = plan_between(scratch, current, desired, directives).await?;
-        let back = plan_between(
-            scratch,
-            desired,
-            &rollback_target(current, desired),
-            &Directives::default(),
-        )
-        .await?;
-        if !forward.is_empty()
-            || !back.is_empty()
-            || comparable(current, desired) != comparable(desired, desired)
-        {
+    let (small_current, canonical) = small;
+    let canonical = match canonical {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::debug!("plan: the scope of the current schema failed ({e})");
             return Ok(None);
-        }
-        return Ok(Some(Planned {
-            plan: forward,
-            rollback: back,
-            current_fingerprint: fingerprint(current),
-            desired_fingerprint: fingerprint(desired),
-        }));
-    }
-    let small_current = scope.restrict(current);
-    let canonical = {
-        let _stage = crate::progress::stage(format!(
-            "bringing {} table{} of the current schema to canonical form",
-            small_current.tables.len(),
-            if small_current.tables.len() == 1 {
-                ""
-            } else {
-                "s"
-            }
-        ));
-        match canonicalize(small_current.clone(), scratch).await {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::debug!("plan: the scope of the current schema failed ({e})");
-                return Ok(None);
-            }
         }
     };
     let without_dependencies = |s: &Schema| {
@@ -826,7 +895,7 @@ async fn plan_in_scope(
         s.dependencies.clear();
         s
     };
-    if without_dependencies(&canonical) != without_dependencies(&small_current) {
+    if without_dependencies(&canonical) != without_dependencies(small_current) {
         tracing::debug!("plan: the scope of the current schema is not in canonical form as read");
         return Ok(None);
     }
@@ -849,12 +918,14 @@ async fn plan_in_scope(
     }
     drop(planning);
     let _stage = crate::progress::stage("verifying the plan on a scratch copy");
+    // The small database is not needed after this: verified in it, not in a copy of it.
     verify(
         &canonical,
         &small_desired,
         &made.forward,
         &made.rollback,
         scratch,
+        true,
     )
     .await?;
     Ok(Some(Planned {
@@ -879,7 +950,7 @@ pub async fn plan_in_parts(
     let before_last: Vec<&Plan> = parts.iter().take(parts.len().saturating_sub(1)).collect();
     let mut targets = Vec::new();
     if !before_last.is_empty() {
-        let states = match apply_to_copy(scratch, current, &before_last).await? {
+        let states = match apply_to_copy(scratch, current, &before_last, false).await? {
             Ok(states) => states,
             Err((_, change, sql, message)) => {
                 return Err(PipelineError::Verify(format!(
@@ -915,7 +986,7 @@ pub async fn plan_in_slices(
     scratch: &ScratchServer,
 ) -> Result<Vec<Planned>, PipelineError> {
     let all: Vec<&Plan> = slices.iter().collect();
-    let states = match apply_to_copy(scratch, current, &all).await? {
+    let states = match apply_to_copy(scratch, current, &all, false).await? {
         Ok(states) => states,
         Err((_, change, sql, message)) => {
             return Err(PipelineError::Verify(format!(
@@ -1008,7 +1079,8 @@ async fn plan_with_casts(
         if candidates == 0 || through_text.len() >= candidates {
             return Ok((plan, through_text));
         }
-        let Err((_, change, _, message)) = apply_to_copy(scratch, from, &[&plan]).await? else {
+        let Err((_, change, _, message)) = apply_to_copy(scratch, from, &[&plan], false).await?
+        else {
             return Ok((plan, through_text));
         };
         let mut fixed = None;
@@ -1048,8 +1120,9 @@ async fn verify(
     plan: &Plan,
     rollback: &Plan,
     scratch: &ScratchServer,
+    last_use: bool,
 ) -> Result<(), PipelineError> {
-    let states = match apply_to_copy(scratch, current, &[plan, rollback]).await? {
+    let states = match apply_to_copy(scratch, current, &[plan, rollback], last_use).await? {
         Ok(states) => states,
         Err((step, change, sql, message)) => {
             let hint = if message.contains("cannot be cast automatically") {

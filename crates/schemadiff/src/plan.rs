@@ -240,6 +240,10 @@ pub fn warn_unsupported(found: &[schemadiff_catalog::unsupported::Unsupported]) 
     }
 }
 
+/// From this many tables in schema.toml on, `plan` starts the scratch cluster before reading the live
+/// database: reading and comparing that many take about as long as the start.
+const PRESTART_TABLES: usize = 200;
+
 /// Load schema.toml, bring both sides to canonical form, and plan with verification.
 pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), String> {
     let loaded = load(args)?;
@@ -253,6 +257,12 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
         // changes goes through the scratch server. The desired side's problems are reported first, as always.
         let (current, desired) = match client.as_ref() {
             Some(c) => {
+                // A large schema: the scratch cluster starts while the live database is read and compared
+                // (a plan usually changes something). A small one reads faster than the cluster starts, and
+                // a plan of nothing needs none: it starts on first use.
+                if loaded.schema.tables.len() >= PRESTART_TABLES {
+                    scratch.prestart().await;
+                }
                 let options = IntrospectOptions {
                     schemas: args.schemas.to_vec(),
                     ..pipeline::owner_options(&loaded.schema)

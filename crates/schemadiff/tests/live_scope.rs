@@ -226,3 +226,65 @@ async fn a_referenced_key_that_changes_is_checked_with_the_foreign_keys_on_it() 
     );
     scratch.cleanup().await.unwrap();
 }
+
+/// A context table that the changed tables name only in foreign keys is built as a stub (its keys and columns,
+/// without its comment, check or plain index); one named otherwise (here: in a comment, as words are matched
+/// generously) is built whole.
+/// Either way the live plan is the whole way's, verified.
+#[tokio::test]
+async fn context_named_only_by_foreign_keys_is_built_as_a_stub() {
+    let sql = "CREATE TABLE parent (id int PRIMARY KEY, note text CHECK (note <> ''));
+               COMMENT ON TABLE parent IS 'the parent';
+               CREATE INDEX ON parent (note);
+               CREATE TABLE shape (id int PRIMARY KEY, label text);
+               CREATE INDEX ON shape (label);
+               CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent ON DELETE CASCADE);
+               COMMENT ON TABLE child IS 'drawn as a shape';";
+    // Tables the change does not involve: the scope stays small next to the schema.
+    let others: String = (0..6)
+        .map(|i| format!("CREATE TABLE other_{i} (id int PRIMARY KEY);"))
+        .collect();
+    let (db, client) = live(&format!("{sql}{others}")).await;
+    let scratch = scratch_on(&db);
+    let mut wanted = read(&client).await;
+    let child = wanted
+        .tables
+        .iter_mut()
+        .find(|t| t.name.name == "child")
+        .unwrap();
+    child
+        .columns
+        .push(schemadiff_model::Column::new("note", "text"));
+    let loaded = toml_of(&wanted);
+    let as_read = read(&client).await;
+    let prepared = schemadiff_catalog::incremental::prepare(&loaded, &as_read);
+    let scope = prepared.scope().expect("a matter of tables");
+    let names = |set: &std::collections::BTreeSet<schemadiff_model::QualifiedName>| {
+        set.iter().map(|q| q.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&scope.tables), ["child"]);
+    assert_eq!(names(&scope.context), ["parent", "shape"]);
+    assert_eq!(names(&scope.stubs), ["parent"]);
+    let small = scope.restrict(&as_read);
+    let parent = small
+        .tables
+        .iter()
+        .find(|t| t.name.name == "parent")
+        .unwrap();
+    assert!(parent.comment.is_none() && parent.checks.is_empty() && parent.indexes.is_empty());
+    assert!(parent.primary_key.is_some() && parent.column("note").is_some());
+    let shape = small
+        .tables
+        .iter()
+        .find(|t| t.name.name == "shape")
+        .unwrap();
+    assert_eq!(shape.indexes.len(), 1, "built whole: {shape:?}");
+
+    let (plan, rollback) = live_plan(&client, &loaded, &scratch).await;
+    assert_eq!(plan, ["ALTER TABLE public.child ADD COLUMN note text"]);
+    assert_eq!(
+        (plan, rollback),
+        whole_plan(&client, &loaded, &scratch).await
+    );
+    scratch.cleanup().await.unwrap();
+}
