@@ -135,13 +135,14 @@ impl Scope {
         };
         small.grants.retain(|g| present(&g.target));
         small.owners.retain(|o| present(&o.target));
+        let by_name = schema.tables_by_name();
         let on_kept = |r: &ObjectRef| match r {
             ObjectRef::Column(t, _) => keep(t),
             // A context table's foreign keys are left out.
             ObjectRef::Constraint(t, name) => {
                 self.tables.contains(t)
                     || (self.context.contains(t)
-                        && schema.table(t).is_some_and(|tab| {
+                        && by_name.get(t).is_some_and(|tab| {
                             !tab.foreign_keys
                                 .iter()
                                 .any(|f| f.name.as_deref() == Some(name.as_str()))

@@ -321,6 +321,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
     };
 
+    let tables = schema.tables_by_name();
     for s in &schema.sequences {
         let p = ObjectPath::Sequence(s.name.clone());
         let what = format!("sequence `{}`", s.name);
@@ -333,7 +334,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
             }
         }
         if let Some(o) = &s.owned_by {
-            match schema.table(&o.table) {
+            match tables.get(&o.table).copied() {
                 None => {
                     c.err(
                         &p,
@@ -359,7 +360,6 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
     }
 
-    let tables = schema.tables_by_name();
     for t in &schema.tables {
         let p = ObjectPath::Table(t.name.clone());
         let what = format!("table `{}`", t.name);
