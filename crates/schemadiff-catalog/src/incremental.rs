@@ -113,8 +113,49 @@ impl Scope {
     pub fn restrict(&self, schema: &Schema) -> Schema {
         use schemadiff_model::grant::GrantTarget;
         let keep = |t: &QualifiedName| self.tables.contains(t) || self.context.contains(t);
-        let mut small = schema.clone();
-        small.tables.retain(|t| keep(&t.name));
+        let present = |target: &GrantTarget| match target {
+            GrantTarget::Table(t) | GrantTarget::Column(t, _) => keep(t),
+            GrantTarget::View(_) => false,
+            _ => true,
+        };
+        // Only what is kept is cloned (every field named: a new one must be thought about here).
+        let mut small = Schema {
+            extensions: schema.extensions.clone(),
+            schemas: schema.schemas.clone(),
+            enums: schema.enums.clone(),
+            domains: schema.domains.clone(),
+            composite_types: schema.composite_types.clone(),
+            range_types: schema.range_types.clone(),
+            sequences: schema.sequences.clone(),
+            tables: schema
+                .tables
+                .iter()
+                .filter(|t| keep(&t.name))
+                .cloned()
+                .collect(),
+            views: Vec::new(),
+            functions: schema.functions.clone(),
+            triggers: Vec::new(),
+            policies: Vec::new(),
+            roles: schema.roles.clone(),
+            grants: schema
+                .grants
+                .iter()
+                .filter(|g| present(&g.target))
+                .cloned()
+                .collect(),
+            owners: schema
+                .owners
+                .iter()
+                .filter(|o| present(&o.target))
+                .cloned()
+                .collect(),
+            dependencies: Vec::new(),
+            migrations: schema.migrations.clone(),
+            filter: schema.filter.clone(),
+            erd: schema.erd.clone(),
+            postgres_version: schema.postgres_version,
+        };
         for t in &mut small.tables {
             if self.context.contains(&t.name) {
                 t.foreign_keys.clear();
@@ -125,16 +166,6 @@ impl Scope {
                 s.owned_by = None;
             }
         }
-        small.views.clear();
-        small.triggers.clear();
-        small.policies.clear();
-        let present = |target: &GrantTarget| match target {
-            GrantTarget::Table(t) | GrantTarget::Column(t, _) => keep(t),
-            GrantTarget::View(_) => false,
-            _ => true,
-        };
-        small.grants.retain(|g| present(&g.target));
-        small.owners.retain(|o| present(&o.target));
         let by_name = schema.tables_by_name();
         let on_kept = |r: &ObjectRef| match r {
             ObjectRef::Column(t, _) => keep(t),
@@ -150,9 +181,12 @@ impl Scope {
             }
             _ => true,
         };
-        small
+        small.dependencies = schema
             .dependencies
-            .retain(|d| on_kept(&d.dependent) && on_kept(&d.referenced));
+            .iter()
+            .filter(|d| on_kept(&d.dependent) && on_kept(&d.referenced))
+            .cloned()
+            .collect();
         small
     }
 }

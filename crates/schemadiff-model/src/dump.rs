@@ -750,4 +750,53 @@ mod tests {
         assert!(dumped.contains("name = \"teams_name_check\""), "{dumped}");
         crate::load_str("schema.toml", &dumped).expect("the dump loads again");
     }
+
+    #[test]
+    fn lookups_keep_the_first_of_two_entries_for_one_object_as_a_scan_does() {
+        use crate::grant::{ObjectGrants, Privilege};
+        let text = "[tables.teams.columns]\nname = \"text\"\n\n[[tables.teams.checks]]\nname = \"teams_check\"\nexpression = \"name <> ''\"\n\n[tables.others.columns]\nid = \"int\"\n";
+        let mut schema = crate::load_str("schema.toml", text).expect("loads").schema;
+        let teams = schema.tables[0].name.clone();
+        let others = schema.tables[1].name.clone();
+        let owner = |role: &str| crate::owner::ObjectOwner {
+            target: GrantTarget::Table(teams.clone()),
+            role: role.into(),
+        };
+        schema.owners = vec![owner("first"), owner("second")];
+        let grants = |grantee: &str, target: GrantTarget| ObjectGrants {
+            target,
+            privileges: vec![Privilege {
+                grantee: grantee.into(),
+                privilege: "select".into(),
+                grant_option: false,
+            }],
+        };
+        schema.grants = vec![
+            grants("reader", GrantTarget::Column(teams.clone(), "name".into())),
+            grants("writer", GrantTarget::Column(teams.clone(), "name".into())),
+        ];
+        // The check reads one column of its own table (a column of another table read by the same constraint
+        // name does not count): its default name is `teams_name_check`, so `teams_check` is written.
+        for (t, c) in [(&teams, "name"), (&others, "id")] {
+            schema.dependencies.push(crate::Dependency {
+                dependent: crate::ObjectRef::Constraint(teams.clone(), "teams_check".into()),
+                referenced: crate::ObjectRef::Column(t.clone(), c.into()),
+            });
+        }
+        let dumped = to_toml(&schema);
+        assert!(dumped.contains("owner = \"first\""), "{dumped}");
+        assert!(!dumped.contains("second"), "{dumped}");
+        assert!(dumped.contains("reader = [\"select\"]"), "{dumped}");
+        assert!(!dumped.contains("writer"), "{dumped}");
+        assert!(dumped.contains("name = \"teams_check\""), "{dumped}");
+        // The same as the scans of the lists find.
+        assert_eq!(
+            crate::owner::owner_of(&schema, &GrantTarget::Table(teams.clone())),
+            Some("first")
+        );
+        assert_eq!(
+            schema.constraint_columns(&teams, "teams_check"),
+            Some(vec!["name"])
+        );
+    }
 }
