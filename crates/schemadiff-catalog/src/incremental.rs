@@ -150,8 +150,51 @@ impl Scope {
     pub fn restrict(&self, schema: &Schema) -> Schema {
         use schemadiff_model::grant::GrantTarget;
         let keep = |t: &QualifiedName| self.tables.contains(t) || self.context.contains(t);
-        let mut small = schema.clone();
-        small.tables.retain(|t| keep(&t.name));
+        let present = |target: &GrantTarget| match target {
+            GrantTarget::Table(t) | GrantTarget::Column(t, _) => keep(t),
+            GrantTarget::View(_) => false,
+            _ => true,
+        };
+        let on_stub = |target: &GrantTarget| matches!(target, GrantTarget::Table(t) | GrantTarget::Column(t, _) if self.stubs.contains(t));
+        // Only what is kept is cloned (every field named: a new one must be thought about here).
+        let mut small = Schema {
+            extensions: schema.extensions.clone(),
+            schemas: schema.schemas.clone(),
+            enums: schema.enums.clone(),
+            domains: schema.domains.clone(),
+            composite_types: schema.composite_types.clone(),
+            range_types: schema.range_types.clone(),
+            sequences: schema.sequences.clone(),
+            tables: schema
+                .tables
+                .iter()
+                .filter(|t| keep(&t.name))
+                .cloned()
+                .collect(),
+            views: Vec::new(),
+            functions: schema.functions.clone(),
+            triggers: Vec::new(),
+            policies: Vec::new(),
+            roles: schema.roles.clone(),
+            // A stub keeps its owner (read back with the owners when schema.toml states any), not its grants.
+            grants: schema
+                .grants
+                .iter()
+                .filter(|g| present(&g.target) && !on_stub(&g.target))
+                .cloned()
+                .collect(),
+            owners: schema
+                .owners
+                .iter()
+                .filter(|o| present(&o.target))
+                .cloned()
+                .collect(),
+            dependencies: Vec::new(),
+            migrations: schema.migrations.clone(),
+            filter: schema.filter.clone(),
+            erd: schema.erd.clone(),
+            postgres_version: schema.postgres_version,
+        };
         for t in &mut small.tables {
             if self.stubs.contains(&t.name) {
                 *t = stub(t);
@@ -164,20 +207,6 @@ impl Scope {
                 s.owned_by = None;
             }
         }
-        small.views.clear();
-        small.triggers.clear();
-        small.policies.clear();
-        let present = |target: &GrantTarget| match target {
-            GrantTarget::Table(t) | GrantTarget::Column(t, _) => keep(t),
-            GrantTarget::View(_) => false,
-            _ => true,
-        };
-        let on_stub = |target: &GrantTarget| matches!(target, GrantTarget::Table(t) | GrantTarget::Column(t, _) if self.stubs.contains(t));
-        // A stub keeps its owner (read back with the owners when schema.toml states any), not its grants.
-        small
-            .grants
-            .retain(|g| present(&g.target) && !on_stub(&g.target));
-        small.owners.retain(|o| present(&o.target));
         let by_name = schema.tables_by_name();
         let on_kept = |r: &ObjectRef| match r {
             ObjectRef::Column(t, _) => keep(t),
@@ -204,9 +233,12 @@ impl Scope {
             }
             _ => true,
         };
-        small
+        small.dependencies = schema
             .dependencies
-            .retain(|d| on_kept(&d.dependent) && on_kept(&d.referenced));
+            .iter()
+            .filter(|d| on_kept(&d.dependent) && on_kept(&d.referenced))
+            .cloned()
+            .collect();
         small
     }
 }
@@ -327,11 +359,9 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
         tracing::debug!("incremental normalization: an element other than a table differs");
         return None;
     }
-    let table_text = |m: &BTreeMap<Element, String>, t: &QualifiedName| {
-        m.get(&Element::Table(t.clone()))
-            .cloned()
-            .unwrap_or_default()
-    };
+    fn table_text<'m>(m: &'m BTreeMap<Element, String>, t: &QualifiedName) -> &'m str {
+        m.get(&Element::Table(t.clone())).map_or("", String::as_str)
+    }
     let mut changed: BTreeSet<QualifiedName> = BTreeSet::new();
     let current_tables = current.tables_by_name();
     let desired_tables = desired.tables_by_name();
@@ -412,24 +442,36 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
     };
     let mut again: BTreeSet<QualifiedName> = changed.clone();
     for t in &desired.tables {
-        if changed.contains(&t.name) || !names(&table_text(&want, &t.name)) {
+        if changed.contains(&t.name) || !names(table_text(&want, &t.name)) {
             continue;
         }
         let only_through_kept_keys =
-            !names(&table_text(&without_fks, &t.name)) && t.foreign_keys.iter().all(&key_kept);
+            !names(table_text(&without_fks, &t.name)) && t.foreign_keys.iter().all(&key_kept);
         if !only_through_kept_keys {
             again.insert(t.name.clone());
         }
     }
     // The tables those name, which must exist for them to be created: as context only.
+    // The tables by the words that name them: the name, and the name as an unquoted name folds.
+    let mut by_word: std::collections::HashMap<String, Vec<&QualifiedName>> =
+        std::collections::HashMap::new();
+    for t in &desired.tables {
+        let lower = t.name.name.to_lowercase();
+        if lower != t.name.name {
+            by_word.entry(lower).or_default().push(&t.name);
+        }
+        by_word
+            .entry(t.name.name.clone())
+            .or_default()
+            .push(&t.name);
+    }
     let mut context: BTreeSet<QualifiedName> = BTreeSet::new();
     for t in &again {
-        let w = words(&table_text(&want, t));
-        for other in &desired.tables {
-            if !again.contains(&other.name)
-                && (w.contains(&other.name.name) || w.contains(&other.name.name.to_lowercase()))
-            {
-                context.insert(other.name.clone());
+        for w in words(table_text(&want, t)) {
+            for other in by_word.get(&w).into_iter().flatten() {
+                if !again.contains(*other) {
+                    context.insert((*other).clone());
+                }
             }
         }
     }
@@ -443,7 +485,7 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
     };
     let outside_fks: BTreeSet<String> = again
         .iter()
-        .flat_map(|t| words(&table_text(&without_fks, t)))
+        .flat_map(|t| words(table_text(&without_fks, t)))
         .collect();
     let stubs: BTreeSet<QualifiedName> = context
         .iter()
@@ -469,8 +511,8 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
     let tables: BTreeSet<QualifiedName> = again.iter().chain(&removed).cloned().collect();
     let mut named: BTreeSet<String> = BTreeSet::new();
     for t in &tables {
-        named.extend(words(&table_text(&want, t)));
-        named.extend(words(&table_text(&have, t)));
+        named.extend(words(table_text(&want, t)));
+        named.extend(words(table_text(&have, t)));
     }
     let scope_context: BTreeSet<QualifiedName> = current
         .tables
@@ -487,9 +529,9 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
     let outside_fks: BTreeSet<String> = tables
         .iter()
         .flat_map(|t| {
-            words(&table_text(&without_fks, t))
+            words(table_text(&without_fks, t))
                 .into_iter()
-                .chain(words(&table_text(&have_without_fks, t)))
+                .chain(words(table_text(&have_without_fks, t)))
         })
         .collect();
     let scope_stubs: BTreeSet<QualifiedName> = scope_context
@@ -551,8 +593,9 @@ impl Small {
         // The context must read back as it is in the current schema (but for the foreign keys left out, or
         // as a stub).
         let current_tables = current.tables_by_name();
+        let normal_tables = normal.tables_by_name();
         for name in &small_scope.context {
-            let (Some(got), Some(had)) = (normal.table(name), current_tables.get(name)) else {
+            let (Some(got), Some(had)) = (normal_tables.get(name), current_tables.get(name)) else {
                 return None;
             };
             let had = if small_scope.stubs.contains(name) {
@@ -562,7 +605,7 @@ impl Small {
                 had.foreign_keys.clear();
                 had
             };
-            if *got != had {
+            if **got != had {
                 tracing::debug!(
                     "incremental normalization: context table {name} reads back otherwise"
                 );
@@ -573,7 +616,7 @@ impl Small {
         out.tables
             .retain(|t| !removed.contains(&t.name) && !again.contains(&t.name));
         for name in &again {
-            out.tables.push(normal.table(name)?.clone());
+            out.tables.push((*normal_tables.get(name)?).clone());
         }
         // The owners of the tables normalized again are theirs as read back.
         let renewed = |o: &schemadiff_model::ObjectOwner| matches!(&o.target, GrantTarget::Table(t) if again.contains(t) || removed.contains(t));

@@ -3,9 +3,10 @@
 //! Names PostgreSQL would choose by itself are left out (`users_email_key`), as are `not_null` on primary-key
 //! columns (the key implies it): reading the file back and creating it gives the same catalog again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
+use crate::deps::ObjectRef;
 use crate::grant::GrantTarget;
 use crate::ident::QualifiedName;
 use crate::naming::{columns_addition, index_column_names, make_object_name};
@@ -65,8 +66,86 @@ pub(crate) fn inline(pairs: &[(&str, String)]) -> String {
 }
 
 /// Write `schema` as schema.toml text.
+/// What [`to_toml`] looks up for each element, gathered once from the schema-wide lists (a scan of those per
+/// element made the dump quadratic in the schema's size). Where a list holds two entries for one object, the
+/// first wins, as a scan finds it.
+struct Lookups<'a> {
+    owners: HashMap<&'a GrantTarget, &'a str>,
+    grants: HashMap<&'a GrantTarget, &'a crate::grant::ObjectGrants>,
+    /// The columns each constraint reads, by (table, constraint), from a table's own columns; None when the
+    /// schema has no dependencies (it was not read from a catalog).
+    constraint_columns: Option<HashMap<(&'a QualifiedName, &'a str), Vec<&'a str>>>,
+    triggers: HashMap<&'a QualifiedName, Vec<&'a crate::trigger::Trigger>>,
+    policies: HashMap<&'a QualifiedName, Vec<&'a crate::policy::Policy>>,
+}
+
+impl<'a> Lookups<'a> {
+    fn new(schema: &'a Schema) -> Self {
+        let mut owners = HashMap::with_capacity(schema.owners.len());
+        for o in &schema.owners {
+            owners.entry(&o.target).or_insert(o.role.as_str());
+        }
+        let mut grants = HashMap::with_capacity(schema.grants.len());
+        for g in &schema.grants {
+            grants.entry(&g.target).or_insert(g);
+        }
+        let constraint_columns = (!schema.dependencies.is_empty()).then(|| {
+            let mut map: HashMap<_, Vec<&str>> = HashMap::new();
+            for d in &schema.dependencies {
+                if let (ObjectRef::Constraint(t, n), ObjectRef::Column(rt, c)) =
+                    (&d.dependent, &d.referenced)
+                {
+                    if t == rt {
+                        map.entry((t, n.as_str())).or_default().push(c.as_str());
+                    }
+                }
+            }
+            map
+        });
+        let mut triggers: HashMap<_, Vec<_>> = HashMap::new();
+        for tr in &schema.triggers {
+            triggers.entry(&tr.relation).or_default().push(tr);
+        }
+        let mut policies: HashMap<_, Vec<_>> = HashMap::new();
+        for p in &schema.policies {
+            policies.entry(&p.table).or_default().push(p);
+        }
+        Lookups {
+            owners,
+            grants,
+            constraint_columns,
+            triggers,
+            policies,
+        }
+    }
+
+    /// [`crate::owner::owner_of`].
+    fn owner(&self, target: &GrantTarget) -> Option<&'a str> {
+        self.owners.get(target).copied()
+    }
+
+    /// [`crate::owner::dump`].
+    fn owner_line(&self, out: &mut String, target: &GrantTarget) {
+        crate::owner::line(out, self.owner(target));
+    }
+
+    /// [`crate::grant::dump`].
+    fn grants(&self, out: &mut String, section: &str, target: &GrantTarget) {
+        if let Some(g) = self.grants.get(target) {
+            crate::grant::dump_grants(out, section, g);
+        }
+    }
+
+    /// [`Schema::constraint_columns`].
+    fn constraint_columns(&self, table: &QualifiedName, name: &str) -> Option<Vec<&'a str>> {
+        let map = self.constraint_columns.as_ref()?;
+        Some(map.get(&(table, name)).cloned().unwrap_or_default())
+    }
+}
+
 pub fn to_toml(schema: &Schema) -> String {
     let mut out = String::new();
+    let lk = Lookups::new(schema);
     if let Some(v) = schema.postgres_version {
         let _ = writeln!(out, "postgres_version = {v}\n");
     }
@@ -132,36 +211,30 @@ pub fn to_toml(schema: &Schema) -> String {
     }
     // `public` is listed when its comment changed; its owner, when not its default one, is written all the same.
     let public = GrantTarget::Schema(crate::ident::DEFAULT_SCHEMA.into());
-    if crate::owner::owner_of(schema, &public).is_some()
+    if lk.owner(&public).is_some()
         && !schema
             .schemas
             .iter()
             .any(|s| s.name == crate::ident::DEFAULT_SCHEMA)
     {
         let _ = writeln!(out, "[schemas.public]");
-        crate::owner::dump(&mut out, schema, &public);
+        lk.owner_line(&mut out, &public);
         out.push('\n');
     }
     for s in &schema.schemas {
         let _ = writeln!(out, "[schemas.{}]", toml_key(&s.name));
-        crate::owner::dump(&mut out, schema, &GrantTarget::Schema(s.name.clone()));
+        lk.owner_line(&mut out, &GrantTarget::Schema(s.name.clone()));
         if let Some(c) = &s.comment {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
         out.push('\n');
         let section = format!("schemas.{}", toml_key(&s.name));
-        crate::grant::dump(
-            &mut out,
-            &section,
-            schema,
-            &GrantTarget::Schema(s.name.clone()),
-        );
+        lk.grants(&mut out, &section, &GrantTarget::Schema(s.name.clone()));
     }
-    let type_owner =
-        |name: &QualifiedName| crate::owner::owner_of(schema, &GrantTarget::Type(name.clone()));
+    let type_owner = |name: &QualifiedName| lk.owner(&GrantTarget::Type(name.clone()));
     for e in &schema.enums {
         let _ = writeln!(out, "[enums.{}]", qualified_key(&e.name));
-        crate::owner::dump(&mut out, schema, &GrantTarget::Type(e.name.clone()));
+        lk.owner_line(&mut out, &GrantTarget::Type(e.name.clone()));
         let values: Vec<String> = e
             .values
             .iter()
@@ -178,25 +251,25 @@ pub fn to_toml(schema: &Schema) -> String {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
         out.push('\n');
-        type_grants(&mut out, schema, "enums", &e.name);
+        type_grants(&mut out, &lk, "enums", &e.name);
     }
     for r in &schema.range_types {
         crate::range::dump(&mut out, r, type_owner(&r.name));
-        type_grants(&mut out, schema, "range_types", &r.name);
+        type_grants(&mut out, &lk, "range_types", &r.name);
     }
     for d in crate::domain::creation_order(&schema.domains) {
         crate::domain::dump(&mut out, d, type_owner(&d.name));
-        type_grants(&mut out, schema, "domains", &d.name);
+        type_grants(&mut out, &lk, "domains", &d.name);
     }
     for t in &schema.composite_types {
         crate::composite::dump(&mut out, t, type_owner(&t.name));
-        type_grants(&mut out, schema, "composite_types", &t.name);
+        type_grants(&mut out, &lk, "composite_types", &t.name);
     }
     crate::policy::dump_roles(&mut out, &schema.roles);
     crate::grant::dump_defaults(&mut out, schema);
     for s in &schema.sequences {
         let _ = writeln!(out, "[sequences.{}]", qualified_key(&s.name));
-        crate::owner::dump(&mut out, schema, &GrantTarget::Sequence(s.name.clone()));
+        lk.owner_line(&mut out, &GrantTarget::Sequence(s.name.clone()));
         if let Some(t) = &s.data_type {
             let _ = writeln!(out, "type = {}", toml_string(t));
         }
@@ -226,38 +299,28 @@ pub fn to_toml(schema: &Schema) -> String {
         }
         out.push('\n');
         let section = format!("sequences.{}", qualified_key(&s.name));
-        crate::grant::dump(
-            &mut out,
-            &section,
-            schema,
-            &GrantTarget::Sequence(s.name.clone()),
-        );
+        lk.grants(&mut out, &section, &GrantTarget::Sequence(s.name.clone()));
     }
     let triggers = |out: &mut String, section: &str, relation: &QualifiedName| {
-        for tr in schema.triggers.iter().filter(|tr| &tr.relation == relation) {
+        for tr in lk.triggers.get(relation).into_iter().flatten() {
             crate::trigger::dump(out, &format!("{section}.{}", qualified_key(relation)), tr);
         }
     };
     for t in &schema.tables {
-        table(&mut out, schema, t);
+        table(&mut out, &lk, t);
         triggers(&mut out, "tables", &t.name);
-        for p in schema.policies.iter().filter(|p| p.table == t.name) {
+        for p in lk.policies.get(&t.name).into_iter().flatten() {
             crate::policy::dump(&mut out, &format!("tables.{}", qualified_key(&t.name)), p);
         }
-        crate::grant::dump_table(&mut out, schema, t);
+        crate::grant::dump_table(&mut out, &lk.grants, t);
     }
     // Each view after the views it reads, so that the file creates in its own order.
     for v in crate::view::creation_order(&schema.views) {
-        let owner = crate::owner::owner_of(schema, &GrantTarget::View(v.name.clone()));
+        let owner = lk.owner(&GrantTarget::View(v.name.clone()));
         crate::view::dump(&mut out, v, owner);
         triggers(&mut out, v.section(), &v.name);
         let section = format!("{}.{}", v.section(), qualified_key(&v.name));
-        crate::grant::dump(
-            &mut out,
-            &section,
-            schema,
-            &GrantTarget::View(v.name.clone()),
-        );
+        lk.grants(&mut out, &section, &GrantTarget::View(v.name.clone()));
     }
     for f in &schema.functions {
         // As read, by its argument types; as loaded, by its arguments as written (`grant::decode`).
@@ -267,17 +330,19 @@ pub fn to_toml(schema: &Schema) -> String {
             f.signature.clone()
         };
         let target = GrantTarget::Function(f.name.clone(), signature, f.procedure);
-        crate::function::dump(&mut out, f, crate::owner::owner_of(schema, &target));
+        crate::function::dump(&mut out, f, lk.owner(&target));
         let section = format!("{}.{}", f.section(), toml_key(&f.key()));
-        crate::grant::dump(&mut out, &section, schema, &target);
+        lk.grants(&mut out, &section, &target);
     }
     // A trigger or policy whose table or view is not in `schema` (a fragment of one, as `check` shows a
     // drifted object): under its relation's section all the same, so that it is not lost from the text.
     // INSTEAD OF triggers exist only on views.
+    let tables: HashSet<&QualifiedName> = schema.tables.iter().map(|t| &t.name).collect();
+    let views: HashSet<&QualifiedName> = schema.views.iter().map(|v| &v.name).collect();
     for tr in schema
         .triggers
         .iter()
-        .filter(|tr| schema.table(&tr.relation).is_none() && schema.view(&tr.relation).is_none())
+        .filter(|tr| !tables.contains(&tr.relation) && !views.contains(&tr.relation))
     {
         let section = if tr.timing == "instead of" {
             "views"
@@ -293,7 +358,7 @@ pub fn to_toml(schema: &Schema) -> String {
     for p in schema
         .policies
         .iter()
-        .filter(|p| schema.table(&p.table).is_none())
+        .filter(|p| !tables.contains(&p.table))
     {
         crate::policy::dump(&mut out, &format!("tables.{}", qualified_key(&p.table)), p);
     }
@@ -304,12 +369,12 @@ pub fn to_toml(schema: &Schema) -> String {
 }
 
 /// The grants of a type, under `section.name`.
-fn type_grants(out: &mut String, schema: &Schema, section: &str, name: &QualifiedName) {
+fn type_grants(out: &mut String, lk: &Lookups, section: &str, name: &QualifiedName) {
     let section = format!("{section}.{}", qualified_key(name));
-    crate::grant::dump(out, &section, schema, &GrantTarget::Type(name.clone()));
+    lk.grants(out, &section, &GrantTarget::Type(name.clone()));
 }
 
-fn table(out: &mut String, schema: &Schema, t: &Table) {
+fn table(out: &mut String, lk: &Lookups, t: &Table) {
     let key = qualified_key(&t.name);
     let tn = t.name.name.as_str();
     let pk_columns: BTreeSet<&str> = t
@@ -325,10 +390,10 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
         || t.force_row_level_security
         || crate::table_options::has_table_options(t)
         || t.partition_by.is_some()
-        || crate::owner::owner_of(schema, &GrantTarget::Table(t.name.clone())).is_some()
+        || lk.owner(&GrantTarget::Table(t.name.clone())).is_some()
     {
         let _ = writeln!(out, "[tables.{key}]");
-        crate::owner::dump(out, schema, &GrantTarget::Table(t.name.clone()));
+        lk.owner_line(out, &GrantTarget::Table(t.name.clone()));
         if let Some(c) = &t.comment {
             let _ = writeln!(out, "comment = {}", toml_string(c));
         }
@@ -492,7 +557,7 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
         let default = if c.comment.is_some() {
             String::new()
         } else {
-            default_check_name(schema, t, c)
+            default_check_name(lk, t, c)
         };
         name_line(out, &c.name, &default);
         let _ = writeln!(out, "expression = {}", toml_string(&c.expression));
@@ -578,11 +643,11 @@ fn default_index_name<'a>(
 /// PostgreSQL names a check `<table>_<column>_check` when its expression reads exactly one column, and
 /// `<table>_check` otherwise (`AddRelationNewConstraints`). Which columns it reads comes from the catalog
 /// (`Schema::dependencies`); a schema that was not read from one keeps every written name.
-fn default_check_name(schema: &Schema, t: &Table, c: &Check) -> String {
+fn default_check_name(lk: &Lookups, t: &Table, c: &Check) -> String {
     let Some(name) = &c.name else {
         return String::new();
     };
-    let Some(read) = schema.constraint_columns(&t.name, name) else {
+    let Some(read) = lk.constraint_columns(&t.name, name) else {
         return String::new();
     };
     let read: BTreeSet<&str> = read.into_iter().collect();
@@ -684,5 +749,54 @@ mod tests {
         let dumped = to_toml(&schema);
         assert!(dumped.contains("name = \"teams_name_check\""), "{dumped}");
         crate::load_str("schema.toml", &dumped).expect("the dump loads again");
+    }
+
+    #[test]
+    fn lookups_keep_the_first_of_two_entries_for_one_object_as_a_scan_does() {
+        use crate::grant::{ObjectGrants, Privilege};
+        let text = "[tables.teams.columns]\nname = \"text\"\n\n[[tables.teams.checks]]\nname = \"teams_check\"\nexpression = \"name <> ''\"\n\n[tables.others.columns]\nid = \"int\"\n";
+        let mut schema = crate::load_str("schema.toml", text).expect("loads").schema;
+        let teams = schema.tables[0].name.clone();
+        let others = schema.tables[1].name.clone();
+        let owner = |role: &str| crate::owner::ObjectOwner {
+            target: GrantTarget::Table(teams.clone()),
+            role: role.into(),
+        };
+        schema.owners = vec![owner("first"), owner("second")];
+        let grants = |grantee: &str, target: GrantTarget| ObjectGrants {
+            target,
+            privileges: vec![Privilege {
+                grantee: grantee.into(),
+                privilege: "select".into(),
+                grant_option: false,
+            }],
+        };
+        schema.grants = vec![
+            grants("reader", GrantTarget::Column(teams.clone(), "name".into())),
+            grants("writer", GrantTarget::Column(teams.clone(), "name".into())),
+        ];
+        // The check reads one column of its own table (a column of another table read by the same constraint
+        // name does not count): its default name is `teams_name_check`, so `teams_check` is written.
+        for (t, c) in [(&teams, "name"), (&others, "id")] {
+            schema.dependencies.push(crate::Dependency {
+                dependent: crate::ObjectRef::Constraint(teams.clone(), "teams_check".into()),
+                referenced: crate::ObjectRef::Column(t.clone(), c.into()),
+            });
+        }
+        let dumped = to_toml(&schema);
+        assert!(dumped.contains("owner = \"first\""), "{dumped}");
+        assert!(!dumped.contains("second"), "{dumped}");
+        assert!(dumped.contains("reader = [\"select\"]"), "{dumped}");
+        assert!(!dumped.contains("writer"), "{dumped}");
+        assert!(dumped.contains("name = \"teams_check\""), "{dumped}");
+        // The same as the scans of the lists find.
+        assert_eq!(
+            crate::owner::owner_of(&schema, &GrantTarget::Table(teams.clone())),
+            Some("first")
+        );
+        assert_eq!(
+            schema.constraint_columns(&teams, "teams_check"),
+            Some(vec!["name"])
+        );
     }
 }

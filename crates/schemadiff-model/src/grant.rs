@@ -566,6 +566,12 @@ pub(crate) fn dump(out: &mut String, section: &str, schema: &crate::Schema, targ
     let Some(g) = schema.grants.iter().find(|g| &g.target == target) else {
         return;
     };
+    dump_grants(out, section, g);
+}
+
+/// The grants `g` (of `g.target`) under `section`.
+pub(crate) fn dump_grants(out: &mut String, section: &str, g: &ObjectGrants) {
+    let target = &g.target;
     match target {
         GrantTarget::Column(_, c) => {
             let _ = writeln!(out, "[{section}.column_grants.{}]", toml_key(c));
@@ -611,16 +617,25 @@ pub(crate) fn dump_defaults(out: &mut String, schema: &crate::Schema) {
 }
 
 /// The grants of a table and of its columns, under `tables.x`.
-pub(crate) fn dump_table(out: &mut String, schema: &crate::Schema, t: &crate::Table) {
+/// `grants` holds a schema's grants by target, the first of two for one target (as [`dump`] finds them).
+pub(crate) fn dump_table(
+    out: &mut String,
+    grants: &std::collections::HashMap<&GrantTarget, &ObjectGrants>,
+    t: &crate::Table,
+) {
+    if grants.is_empty() {
+        return;
+    }
     let section = format!("tables.{}", qualified_key(&t.name));
-    dump(out, &section, schema, &GrantTarget::Table(t.name.clone()));
-    for c in &t.columns {
-        dump(
-            out,
-            &section,
-            schema,
-            &GrantTarget::Column(t.name.clone(), c.name.clone()),
-        );
+    let targets = std::iter::once(GrantTarget::Table(t.name.clone())).chain(
+        t.columns
+            .iter()
+            .map(|c| GrantTarget::Column(t.name.clone(), c.name.clone())),
+    );
+    for target in targets {
+        if let Some(g) = grants.get(&target) {
+            dump_grants(out, &section, g);
+        }
     }
 }
 
@@ -628,6 +643,7 @@ pub(crate) fn dump_table(out: &mut String, schema: &crate::Schema, t: &crate::Ta
 /// and belong to an object of the schema.
 pub(crate) fn check_all(c: &mut crate::validate::Checker, schema: &crate::Schema) {
     let mut seen = BTreeSet::new();
+    let tables = schema.tables_by_name();
     for g in &schema.grants {
         let path = ObjectPath::Grants(g.target.clone());
         if !seen.insert(&g.target) {
@@ -669,7 +685,7 @@ pub(crate) fn check_all(c: &mut crate::validate::Checker, schema: &crate::Schema
             }
         }
         if let GrantTarget::Column(t, col) = &g.target {
-            if schema.table(t).is_some_and(|t| t.column(col).is_none()) {
+            if tables.get(t).is_some_and(|t| t.column(col).is_none()) {
                 c.err(
                     &path,
                     "grants",

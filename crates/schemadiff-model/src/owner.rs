@@ -90,11 +90,6 @@ pub fn create_statements(schema: &crate::Schema) -> Vec<(ObjectPath, String)> {
         .collect()
 }
 
-/// The `owner = "role"` line of `target` in a dump, if `schema` states one.
-pub(crate) fn dump(out: &mut String, schema: &crate::Schema, target: &GrantTarget) {
-    line(out, owner_of(schema, target));
-}
-
 /// The `owner = "role"` line of an element, if it has an owner (`owner_of`).
 pub(crate) fn line(out: &mut String, owner: Option<&str>) {
     if let Some(role) = owner {

@@ -121,17 +121,18 @@ pub(crate) fn dump_lines(out: &mut String, t: &Table) {
 /// The tables in an order where each partition comes after its parent (otherwise as given).
 pub fn creation_order(tables: &[Table]) -> Vec<&Table> {
     let mut out: Vec<&Table> = Vec::with_capacity(tables.len());
-    let mut placed = std::collections::BTreeSet::new();
+    let mut placed: std::collections::HashSet<&QualifiedName> = std::collections::HashSet::new();
+    let names: std::collections::HashSet<&QualifiedName> = tables.iter().map(|t| &t.name).collect();
     let mut left: Vec<&Table> = tables.iter().collect();
     while !left.is_empty() {
         let before = left.len();
         left.retain(|t| {
             let ready = match &t.partition_of {
                 None => true,
-                Some(p) => placed.contains(&p.parent) || !tables.iter().any(|o| o.name == p.parent),
+                Some(p) => placed.contains(&p.parent) || !names.contains(&p.parent),
             };
             if ready {
-                placed.insert(t.name.clone());
+                placed.insert(&t.name);
                 out.push(*t);
             }
             !ready

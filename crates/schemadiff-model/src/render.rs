@@ -184,46 +184,51 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
 /// The COMMENT statements of every element that has a comment.
 fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statement> {
     let mut out = Vec::new();
-    let mut push = |origin: ObjectPath, target: String, comment: &Option<String>| {
+    // The path and target are made only for an element that has a comment (most have none).
+    let mut push = |origin: &dyn Fn() -> ObjectPath,
+                    target: &dyn Fn() -> Option<String>,
+                    comment: &Option<String>| {
         if let Some(c) = comment {
-            out.push(Statement {
-                sql: format!("COMMENT ON {target} IS {}", quote_literal(c)),
-                origin,
-            });
+            if let Some(target) = target() {
+                out.push(Statement {
+                    sql: format!("COMMENT ON {target} IS {}", quote_literal(c)),
+                    origin: origin(),
+                });
+            }
         }
     };
     for s in &schema.schemas {
         push(
-            ObjectPath::Schema(s.name.clone()),
-            format!("SCHEMA {}", quote_ident(&s.name)),
+            &|| ObjectPath::Schema(s.name.clone()),
+            &|| Some(format!("SCHEMA {}", quote_ident(&s.name))),
             &s.comment,
         );
     }
     for e in &schema.enums {
         push(
-            ObjectPath::Enum(e.name.clone()),
-            format!("TYPE {}", e.name.sql()),
+            &|| ObjectPath::Enum(e.name.clone()),
+            &|| Some(format!("TYPE {}", e.name.sql())),
             &e.comment,
         );
     }
     for s in &schema.sequences {
         push(
-            ObjectPath::Sequence(s.name.clone()),
-            format!("SEQUENCE {}", s.name.sql()),
+            &|| ObjectPath::Sequence(s.name.clone()),
+            &|| Some(format!("SEQUENCE {}", s.name.sql())),
             &s.comment,
         );
     }
     for t in &schema.tables {
         let q = &t.name;
         push(
-            ObjectPath::Table(q.clone()),
-            format!("TABLE {}", q.sql()),
+            &|| ObjectPath::Table(q.clone()),
+            &|| Some(format!("TABLE {}", q.sql())),
             &t.comment,
         );
         for c in &t.columns {
             push(
-                ObjectPath::Column(q.clone(), c.name.clone()),
-                format!("COLUMN {}.{}", q.sql(), quote_ident(&c.name)),
+                &|| ObjectPath::Column(q.clone(), c.name.clone()),
+                &|| Some(format!("COLUMN {}.{}", q.sql(), quote_ident(&c.name))),
                 &c.comment,
             );
         }
@@ -232,43 +237,37 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
                 .get(path)
                 .map(|n| format!("CONSTRAINT {} ON {}", quote_ident(n), q.sql()))
         };
-        let pk_path = ObjectPath::PrimaryKey(q.clone());
-        if let (Some(pk), Some(target)) = (&t.primary_key, constraint(&pk_path)) {
-            push(pk_path.clone(), target, &pk.comment);
+        if let Some(pk) = &t.primary_key {
+            let p = || ObjectPath::PrimaryKey(q.clone());
+            push(&p, &|| constraint(&p()), &pk.comment);
         }
         for (i, u) in t.uniques.iter().enumerate() {
-            let p = ObjectPath::Unique(q.clone(), i);
-            if let Some(target) = constraint(&p) {
-                push(p, target, &u.comment);
-            }
+            let p = || ObjectPath::Unique(q.clone(), i);
+            push(&p, &|| constraint(&p()), &u.comment);
         }
         for (i, x) in t.exclusions.iter().enumerate() {
-            let p = ObjectPath::Exclusion(q.clone(), i);
-            if let Some(target) = constraint(&p) {
-                push(p, target, &x.comment);
-            }
+            let p = || ObjectPath::Exclusion(q.clone(), i);
+            push(&p, &|| constraint(&p()), &x.comment);
         }
         for (i, c) in t.checks.iter().enumerate() {
-            let p = ObjectPath::Check(q.clone(), i);
-            if let Some(target) = constraint(&p) {
-                push(p, target, &c.comment);
-            }
+            let p = || ObjectPath::Check(q.clone(), i);
+            push(&p, &|| constraint(&p()), &c.comment);
         }
         for (i, fk) in t.foreign_keys.iter().enumerate() {
-            let p = ObjectPath::ForeignKey(q.clone(), i);
-            if let Some(target) = constraint(&p) {
-                push(p, target, &fk.comment);
-            }
+            let p = || ObjectPath::ForeignKey(q.clone(), i);
+            push(&p, &|| constraint(&p()), &fk.comment);
         }
         for (i, idx) in t.indexes.iter().enumerate() {
-            let p = ObjectPath::Index(q.clone(), i);
-            if let Some(n) = names.get(&p) {
-                let target = format!(
-                    "INDEX {}",
-                    QualifiedName::new(q.schema.clone(), n.clone()).sql()
-                );
-                push(p, target, &idx.comment);
-            }
+            let p = || ObjectPath::Index(q.clone(), i);
+            let target = || {
+                names.get(&p()).map(|n| {
+                    format!(
+                        "INDEX {}",
+                        QualifiedName::new(q.schema.clone(), n.clone()).sql()
+                    )
+                })
+            };
+            push(&p, &target, &idx.comment);
         }
     }
     for f in &schema.functions {

@@ -321,6 +321,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
     };
 
+    let tables = schema.tables_by_name();
     for s in &schema.sequences {
         let p = ObjectPath::Sequence(s.name.clone());
         let what = format!("sequence `{}`", s.name);
@@ -333,7 +334,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
             }
         }
         if let Some(o) = &s.owned_by {
-            match schema.table(&o.table) {
+            match tables.get(&o.table).copied() {
                 None => {
                     c.err(
                         &p,
@@ -359,7 +360,6 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         }
     }
 
-    let tables = schema.tables_by_name();
     for t in &schema.tables {
         let p = ObjectPath::Table(t.name.clone());
         let what = format!("table `{}`", t.name);
@@ -512,7 +512,10 @@ fn table_checks(
             ("comment", col.comment.as_deref()),
             ("using", col.using.as_deref()),
         ] {
-            c.no_nul(&p, field, &format!("`{field}` of {what}"), text);
+            // The description is made only for a text that has the character (most have none).
+            if text.is_some_and(|t| t.contains('\0')) {
+                c.no_nul(&p, field, &format!("`{field}` of {what}"), text);
+            }
         }
         for (field, text, kind) in [
             ("type", Some(col.data_type.as_str()), FragmentKind::TypeName),
@@ -524,7 +527,9 @@ fn table_checks(
             ),
             ("using", col.using.as_deref(), FragmentKind::Expression),
         ] {
-            c.fragment(&p, field, &format!("the `{field}` of {what}"), text, kind);
+            if text.is_some() {
+                c.fragment(&p, field, &format!("the `{field}` of {what}"), text, kind);
+            }
         }
         let conflicts = [
             (

@@ -103,11 +103,12 @@ fn add_hazard(c: &mut Change, h: Hazard) {
 /// The tables rebuilt to change their partitioning: those on both sides whose partition key changes (or
 /// that become partitioned, or stop being), and, with them, the partitions (on either side) under them.
 pub(super) fn rebuilt(current: &Schema, desired: &Schema) -> BTreeSet<QualifiedName> {
+    let current_tables = current.tables_by_name();
     let mut set: BTreeSet<QualifiedName> = desired
         .tables
         .iter()
         .filter(|d| {
-            current.table(&d.name).is_some_and(|c| {
+            current_tables.get(&d.name).is_some_and(|c| {
                 c.partition_by != d.partition_by
                     && c.partition_of.as_ref().map(|p| &p.parent)
                         == d.partition_of.as_ref().map(|p| &p.parent)
