@@ -53,53 +53,157 @@ pub enum ObjectPath {
 }
 
 /// Spans of elements (`field` "") and of their fields (`"columns.1"`, `"references.table"`).
+///
+/// Kept compact, as a large schema.toml records a million of them: one entry per element (its path stored
+/// once), its fields a list of (field name, span) with each distinct field name stored once in the map, and
+/// spans as pairs of `u32`.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    spans: BTreeMap<(ObjectPath, String), Span>,
+    elements: BTreeMap<ObjectPath, Fields>,
+    /// Every distinct field name, and its number.
+    names: std::collections::HashMap<Box<str>, u32>,
+    /// Records nothing (see [`load_str_without_spans`]).
+    off: bool,
+}
+
+/// The spans recorded for one element: its own, and its fields' (the last recorded wins).
+#[derive(Debug, Clone, Default)]
+struct Fields {
+    own: Option<(u32, u32)>,
+    fields: Vec<(u32, u32, u32)>,
+}
+
+fn compact(span: Span) -> (u32, u32) {
+    let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    (at(span.start), at(span.end))
+}
+
+fn wide((start, end): (u32, u32)) -> Span {
+    start as usize..end as usize
 }
 
 impl SourceMap {
-    pub fn insert(&mut self, path: ObjectPath, field: impl Into<String>, span: Span) {
-        self.spans.insert((path, field.into()), span);
+    /// A map that records nothing: every span is unknown, and every field counts as written (see
+    /// [`SourceMap::has_field`]).
+    fn off() -> SourceMap {
+        SourceMap {
+            off: true,
+            ..SourceMap::default()
+        }
+    }
+
+    pub fn insert(&mut self, path: ObjectPath, field: impl AsRef<str>, span: Span) {
+        if self.off {
+            return;
+        }
+        if !self.elements.contains_key(&path) {
+            self.elements.insert(path.clone(), Fields::default());
+        }
+        self.record(&path, field.as_ref(), span);
+    }
+
+    /// [`SourceMap::insert`] with the path borrowed (copied only for an element not seen yet).
+    pub(crate) fn record(&mut self, path: &ObjectPath, field: &str, span: Span) {
+        if self.off {
+            return;
+        }
+        let span = compact(span);
+        if !self.elements.contains_key(path) {
+            self.elements.insert(path.clone(), Fields::default());
+        }
+        let entry = self.elements.get_mut(path).expect("inserted above");
+        if field.is_empty() {
+            entry.own = Some(span);
+            return;
+        }
+        let id = match self.names.get(field) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.names.len()).expect("fewer than 2^32 field names");
+                self.names.insert(field.into(), id);
+                id
+            }
+        };
+        match entry.fields.iter_mut().find(|(f, _, _)| *f == id) {
+            Some(e) => (e.1, e.2) = span,
+            None => entry.fields.push((id, span.0, span.1)),
+        }
     }
 
     /// The span of an element's whole definition.
     pub fn object(&self, path: &ObjectPath) -> Option<Span> {
-        self.spans.get(&(path.clone(), String::new())).cloned()
+        self.elements.get(path)?.own.map(wide)
     }
 
-    /// Whether a field of an element was written (and decoded).
+    fn get(&self, path: &ObjectPath, field: &str) -> Option<Span> {
+        if field.is_empty() {
+            return self.object(path);
+        }
+        let id = *self.names.get(field)?;
+        let e = self.elements.get(path)?;
+        e.fields
+            .iter()
+            .find(|(f, _, _)| *f == id)
+            .map(|&(_, start, end)| wide((start, end)))
+    }
+
+    /// Whether a field of an element was written (and decoded). A map that records nothing says yes: its
+    /// users ask whether an empty value was written rather than left out, and leaving it out is a mistake of
+    /// its own, so that the schema loads or not all the same.
     pub fn has_field(&self, path: &ObjectPath, field: &str) -> bool {
-        self.spans.contains_key(&(path.clone(), field.to_string()))
+        self.off || self.get(path, field).is_some()
+    }
+
+    /// Free the room kept for more entries (the map is complete).
+    fn shrink(&mut self) {
+        for e in self.elements.values_mut() {
+            e.fields.shrink_to_fit();
+        }
+        self.names.shrink_to_fit();
     }
 
     /// Every span moved by `by` bytes (a file added after others in a [`SourceFile`]).
-    pub(crate) fn shifted(self, by: usize) -> SourceMap {
-        SourceMap {
-            spans: self
-                .spans
-                .into_iter()
-                .map(|(k, v)| (k, v.start + by..v.end + by))
-                .collect(),
+    pub(crate) fn shifted(mut self, by: usize) -> SourceMap {
+        let by = u32::try_from(by).unwrap_or(u32::MAX);
+        let add = |x: &mut u32| *x = x.saturating_add(by);
+        for e in self.elements.values_mut() {
+            if let Some((start, end)) = &mut e.own {
+                add(start);
+                add(end);
+            }
+            for (_, start, end) in &mut e.fields {
+                add(start);
+                add(end);
+            }
         }
+        self
     }
 
     /// Add the spans of `other`, but those of the elements `skip` names.
     pub(crate) fn merge(&mut self, other: SourceMap, skip: &[ObjectPath]) {
-        self.spans.extend(
-            other
-                .spans
-                .into_iter()
-                .filter(|((p, _), _)| !skip.contains(p)),
-        );
+        let names: Vec<&str> = {
+            let mut n = vec![""; other.names.len()];
+            for (name, &id) in &other.names {
+                n[id as usize] = name;
+            }
+            n
+        };
+        for (path, e) in other.elements {
+            if skip.contains(&path) {
+                continue;
+            }
+            if let Some(own) = e.own {
+                self.insert(path.clone(), "", wide(own));
+            }
+            for (id, start, end) in e.fields {
+                self.insert(path.clone(), names[id as usize], wide((start, end)));
+            }
+        }
     }
 
     /// The span of one field of an element, or of the element when the field was not written.
     pub fn field(&self, path: &ObjectPath, field: &str) -> Option<Span> {
-        self.spans
-            .get(&(path.clone(), field.to_string()))
-            .cloned()
-            .or_else(|| self.object(path))
+        self.get(path, field).or_else(|| self.object(path))
     }
 }
 
@@ -142,7 +246,7 @@ pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     match String::from_utf8(bytes) {
-        Ok(text) => load(&name, &text, dir).map_err(LoadError::Invalid),
+        Ok(text) => load(&name, text, dir, true).map_err(LoadError::Invalid),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -157,7 +261,14 @@ pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
 /// Parse and validate schema.toml text; `name` is what errors call the file. Included files are read relative
 /// to the current directory.
 pub fn load_str(name: &str, text: &str) -> Result<LoadedSchema, Diagnostics> {
-    load(name, text, Path::new("."))
+    load(name, text.to_string(), Path::new("."), true)
+}
+
+/// [`load_str`] for a text schemadiff wrote itself, whose mistakes are never shown to the user: it records no
+/// span of any element or field (an empty [`SourceMap`], a fraction of the memory for a large schema). It loads
+/// exactly when [`load_str`] does; its errors point at the start of the file.
+pub fn load_str_without_spans(name: &str, text: String) -> Result<LoadedSchema, Diagnostics> {
+    load(name, text, Path::new("."), false)
 }
 
 /// The TOML parse errors of a file, as diagnostics (spans moved by `base`).
@@ -242,16 +353,25 @@ fn included_files(dir: &Path, entry: &str) -> Result<Vec<std::path::PathBuf>, St
     Ok(files)
 }
 
-fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics> {
+fn load(name: &str, text: String, dir: &Path, spanned: bool) -> Result<LoadedSchema, Diagnostics> {
+    let new_spans = || {
+        if spanned {
+            SourceMap::default()
+        } else {
+            SourceMap::off()
+        }
+    };
+    // The text is kept once, in `file`; the parsed tree borrows it until the main file is decoded.
     let mut file = SourceFile::new(name, text);
-    let (root, errors) = DeTable::parse_recoverable(text);
+    let (root, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
         let items = parse_errors(&errors, 0);
+        drop(root);
         return Err(Diagnostics::new(file, items));
     }
     let mut d = Decoder {
         errors: Vec::new(),
-        spans: SourceMap::default(),
+        spans: new_spans(),
         declared: BTreeMap::new(),
         triggers: Vec::new(),
         policies: Vec::new(),
@@ -288,6 +408,8 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             }
         },
     };
+    // The tree is done with: the included files are parsed and decoded one at a time.
+    drop(root);
     let mut seen: Vec<std::path::PathBuf> = Vec::new();
     for (entry, at) in entries {
         let files = match included_files(dir, &entry) {
@@ -358,7 +480,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             }
             let mut d = Decoder {
                 errors: Vec::new(),
-                spans: SourceMap::default(),
+                spans: new_spans(),
                 declared: BTreeMap::new(),
                 triggers: Vec::new(),
                 policies: Vec::new(),
@@ -366,6 +488,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 owners: Vec::new(),
             };
             let part = d.document(root.get_ref(), root.span());
+            drop(root);
             errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
             let part_spans = d.spans.shifted(base);
             // An element declared in an earlier file too: shown in both, and kept from the first.
@@ -434,6 +557,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             spans.merge(part_spans, &twice);
         }
     }
+    spans.shrink();
     errors.extend(validate::validate(&schema, &spans, &file));
     if errors.is_empty() {
         validate::fill_referenced_columns(&mut schema);
@@ -541,12 +665,11 @@ impl Decoder {
 
     pub(crate) fn record(&mut self, obj: &Obj, field: &str, span: Span) {
         if let Some((path, prefix)) = &obj.path {
-            let f = match (prefix.is_empty(), field.is_empty()) {
-                (true, _) => field.to_string(),
-                (false, true) => prefix.clone(),
-                (false, false) => format!("{prefix}.{field}"),
-            };
-            self.spans.insert(path.clone(), f, span);
+            match (prefix.is_empty(), field.is_empty()) {
+                (true, _) => self.spans.record(path, field, span),
+                (false, true) => self.spans.record(path, prefix, span),
+                (false, false) => self.spans.record(path, &format!("{prefix}.{field}"), span),
+            }
         }
     }
 
