@@ -2,6 +2,7 @@
 //! reported (with file:line:column) instead of only the first, and so that every element keeps its position.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 
 use toml::Spanned;
@@ -353,7 +354,18 @@ fn included_files(dir: &Path, entry: &str) -> Result<Vec<std::path::PathBuf>, St
     Ok(files)
 }
 
-fn load(name: &str, text: String, dir: &Path, spanned: bool) -> Result<LoadedSchema, Diagnostics> {
+fn load(
+    name: &str,
+    mut text: String,
+    dir: &Path,
+    spanned: bool,
+) -> Result<LoadedSchema, Diagnostics> {
+    if !spanned && let Some(pieces) = Pieces::of(&text) {
+        match load_pieces(SourceFile::new(name, text), &pieces) {
+            Ok(done) => return done,
+            Err(file) => text = file.text,
+        }
+    }
     let new_spans = || {
         if spanned {
             SourceMap::default()
@@ -557,6 +569,16 @@ fn load(name: &str, text: String, dir: &Path, spanned: bool) -> Result<LoadedSch
             spans.merge(part_spans, &twice);
         }
     }
+    finish(schema, file, spans, errors)
+}
+
+/// Validate a decoded schema: the loaded schema, or every mistake found.
+fn finish(
+    mut schema: Schema,
+    file: SourceFile,
+    mut spans: SourceMap,
+    mut errors: Vec<Diagnostic>,
+) -> Result<LoadedSchema, Diagnostics> {
     spans.shrink();
     errors.extend(validate::validate(&schema, &spans, &file));
     if errors.is_empty() {
@@ -569,6 +591,127 @@ fn load(name: &str, text: String, dir: &Path, spanned: bool) -> Result<LoadedSch
     } else {
         Err(Diagnostics::new(file, errors))
     }
+}
+
+/// A file cut in pieces that parse on their own: what comes before the first table, each table (its headers
+/// `[tables.<key>...]` and `[[tables.<key>...]]` one after the other), and what comes after the last. Parsing a
+/// piece at a time keeps the parser's memory to one table's; see [`load_pieces`].
+struct Pieces {
+    /// Where the tables start and where they end.
+    start: usize,
+    end: usize,
+    /// Each table's text.
+    tables: Vec<Range<usize>>,
+}
+
+impl Pieces {
+    /// The pieces of a text, cut at lines that start a table's header; None without tables. A line that only
+    /// looks like a header (in a multi-line string or array) cuts a piece where it does not parse: see
+    /// [`load_pieces`].
+    fn of(text: &str) -> Option<Pieces> {
+        let mut tables: Vec<Range<usize>> = Vec::new();
+        let mut key: &str = "";
+        let mut end = text.len();
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let header = line
+                .strip_prefix("[[tables.")
+                .or_else(|| line.strip_prefix("[tables."));
+            match header.map(raw_key) {
+                // Another table's first header.
+                Some(k) if end == text.len() && (tables.is_empty() || k != key) => {
+                    if let Some(last) = tables.last_mut() {
+                        last.end = start;
+                    }
+                    tables.push(start..text.len());
+                    key = k;
+                }
+                // One more header of the same table.
+                Some(_) if end == text.len() => {}
+                // A table after the end of the tables: the file is not cut.
+                Some(_) => return None,
+                None if line.starts_with('[') && !tables.is_empty() && end == text.len() => {
+                    end = start;
+                    if let Some(last) = tables.last_mut() {
+                        last.end = start;
+                    }
+                }
+                None => {}
+            }
+        }
+        Some(Pieces {
+            start: tables.first()?.start,
+            end,
+            tables,
+        })
+    }
+}
+
+/// The first key of a header as written (`users` of `users.columns]`, `"app.users"` of `"app.users"]`): two
+/// spellings of one key make two pieces, which [`load_pieces`] finds declaring one table twice.
+fn raw_key(rest: &str) -> &str {
+    let bytes = rest.as_bytes();
+    let end = match bytes.first() {
+        Some(b'"') => {
+            let mut i = 1;
+            while i < bytes.len() && bytes[i] != b'"' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            i + 1
+        }
+        Some(b'\'') => rest[1..].find('\'').map_or(rest.len(), |i| i + 2),
+        _ => rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len()),
+    };
+    &rest[..end.min(rest.len())]
+}
+
+/// Load a file a piece at a time (see [`Pieces`]): what surrounds the tables is parsed as one document, and
+/// each table's piece is parsed and decoded in its turn where the tables are decoded, then dropped. The
+/// schema is the one the whole file decodes to, as long as every piece parses, declares tables only, and
+/// declares none declared before; else the file is given back (`Err`) to be loaded whole.
+fn load_pieces(
+    file: SourceFile,
+    pieces: &Pieces,
+) -> Result<Result<LoadedSchema, Diagnostics>, SourceFile> {
+    let schema = {
+        let text = file.text.as_str();
+        let (mut root, errors) = DeTable::parse_recoverable(&text[..pieces.start]);
+        let (after, more) = DeTable::parse_recoverable(&text[pieces.end..]);
+        if !errors.is_empty() || !more.is_empty() {
+            return Err(file);
+        }
+        for (k, v) in after.into_inner() {
+            if root.get_ref().contains_key(k.get_ref().as_ref()) {
+                return Err(file);
+            }
+            root.get_mut().insert(k, v);
+        }
+        if ["tables", "include"]
+            .iter()
+            .any(|k| root.get_ref().contains_key(*k))
+        {
+            return Err(file);
+        }
+        let mut d = Decoder {
+            errors: Vec::new(),
+            spans: SourceMap::off(),
+            declared: BTreeMap::new(),
+            triggers: Vec::new(),
+            policies: Vec::new(),
+            grant_lists: Vec::new(),
+            owners: Vec::new(),
+        };
+        let Some(schema) = d.document_with(root.get_ref(), text, &pieces.tables) else {
+            return Err(file);
+        };
+        (schema, d.errors)
+    };
+    let (schema, errors) = schema;
+    Ok(finish(schema, file, SourceMap::off(), errors))
 }
 
 pub(crate) fn kind(v: &DeValue) -> &'static str {
@@ -1073,6 +1216,19 @@ impl Decoder {
     }
 
     pub(crate) fn document(&mut self, root: &DeTable, _span: Span) -> Schema {
+        self.document_with(root, "", &[])
+            .expect("no piece of tables to refuse")
+    }
+
+    /// [`Decoder::document`], with the tables of `pieces` of `text` too (see [`load_pieces`]), each parsed
+    /// where the tables are decoded; None when a piece does not parse, declares anything but tables, or a
+    /// table declared before.
+    fn document_with(
+        &mut self,
+        root: &DeTable,
+        text: &str,
+        pieces: &[Range<usize>],
+    ) -> Option<Schema> {
         let top = Obj {
             table: root,
             what: "the top level of the file".into(),
@@ -1196,6 +1352,24 @@ impl Decoder {
         for (k, v) in self.section(root, "tables", "write `[tables.name]` for each table") {
             if let Some(t) = self.table_def(k, v) {
                 schema.tables.push(t);
+            }
+        }
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for piece in pieces {
+            let (part, errors) = DeTable::parse_recoverable(&text[piece.clone()]);
+            if !errors.is_empty() || part.get_ref().len() != 1 {
+                return None;
+            }
+            let DeValue::Table(tables) = part.get_ref().get("tables")?.get_ref() else {
+                return None;
+            };
+            for (k, v) in tables.iter() {
+                if !seen.insert(k.get_ref().to_string()) {
+                    return None;
+                }
+                if let Some(t) = self.table_def(k, v) {
+                    schema.tables.push(t);
+                }
             }
         }
 
@@ -1378,7 +1552,7 @@ impl Decoder {
         schema.grants = std::mem::take(&mut self.grant_lists);
         schema.owners = std::mem::take(&mut self.owners);
         schema.roles = self.roles(root);
-        schema
+        Some(schema)
     }
 
     /// A string that must be one of a few values.
@@ -1436,6 +1610,60 @@ impl Decoder {
                 );
                 Vec::new()
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loaded a piece at a time (when it can be) and whole: the same schema, or both refused.
+    fn same(text: &str) {
+        let whole = load_str("t.toml", text);
+        let pieces = load_str_without_spans("t.toml", text.to_string());
+        match (whole, pieces) {
+            (Ok(w), Ok(p)) => assert_eq!(w.schema, p.schema, "{text}"),
+            (Err(_), Err(_)) => {}
+            (w, p) => panic!("whole: {:?}\npieces: {:?}\n{text}", w.is_ok(), p.is_ok()),
+        }
+    }
+
+    fn by_pieces(text: &str) -> bool {
+        let pieces = Pieces::of(text).expect("tables");
+        load_pieces(SourceFile::new("t.toml", text), &pieces).is_ok()
+    }
+
+    #[test]
+    fn a_file_loaded_a_piece_at_a_time_is_the_whole_file() {
+        let clean = "postgres_version = 15\n\n[enums.mood]\nvalues = [\"ok\"]\n\n\
+            [tables.a]\ncomment = \"x\"\n\n[tables.a.columns]\nid = \"bigint\"\n\n\
+            [[tables.a.indexes]]\ncolumns = [\"id\"]\n\n[tables.\"public.b\"]\n\n\
+            [tables.\"public.b\".columns]\nid = { type = \"bigint\", comment = '''\nline\n''' }\n\
+            a_id = \"bigint\"\n\n[[tables.\"public.b\".foreign_keys]]\ncolumns = [\"a_id\"]\n\
+            references = { table = \"a\", columns = [\"id\"] }\n\n[views.v]\nquery = \"SELECT 1\"\n";
+        assert!(by_pieces(clean));
+        same(clean);
+        // Loaded whole: a header in a multi-line string, a table's headers apart, a table after a view.
+        for text in [
+            "[tables.a]\n\n[tables.a.columns]\nid = { type = \"int\", comment = '''\n[tables.c]\n''' }\n",
+            "[tables.a]\n[tables.b]\n[tables.b.columns]\nx = \"int\"\n[tables.a.columns]\ny = \"text\"\n",
+            "[tables.a]\n[views.v]\nquery = \"SELECT 1\"\n[tables.b]\n",
+        ] {
+            assert!(
+                Pieces::of(text)
+                    .is_none_or(|p| { load_pieces(SourceFile::new("t.toml", text), &p).is_err() })
+            );
+            same(text);
+        }
+        // Mistakes are mistakes either way.
+        for text in [
+            "[tables.a]\n[tables.a]\n",
+            "[tables.a.columns]\nx = \"\"\n",
+            "[tables.a.columns]\nx = \"int\"\n[tables.b.columns]\ny = \"nosuchtype(\"\n",
+            "[tables.a]\n[tables.public.a]\n",
+        ] {
+            same(text);
         }
     }
 }
