@@ -337,7 +337,7 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
             }
         }
         let written = schemadiff_model::to_toml(&unpinned);
-        match schemadiff_model::load_str(&loaded.file.name, &written) {
+        match schemadiff_model::load_str_without_spans(&loaded.file.name, written) {
             Ok(read) => (rendered(&read.schema), read.schema),
             Err(_) => return None,
         }

@@ -2,6 +2,7 @@
 //! reported (with file:line:column) instead of only the first, and so that every element keeps its position.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 
 use toml::Spanned;
@@ -53,53 +54,157 @@ pub enum ObjectPath {
 }
 
 /// Spans of elements (`field` "") and of their fields (`"columns.1"`, `"references.table"`).
+///
+/// Kept compact, as a large schema.toml records a million of them: one entry per element (its path stored
+/// once), its fields a list of (field name, span) with each distinct field name stored once in the map, and
+/// spans as pairs of `u32`.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
-    spans: BTreeMap<(ObjectPath, String), Span>,
+    elements: BTreeMap<ObjectPath, Fields>,
+    /// Every distinct field name, and its number.
+    names: std::collections::HashMap<Box<str>, u32>,
+    /// Records nothing (see [`load_str_without_spans`]).
+    off: bool,
+}
+
+/// The spans recorded for one element: its own, and its fields' (the last recorded wins).
+#[derive(Debug, Clone, Default)]
+struct Fields {
+    own: Option<(u32, u32)>,
+    fields: Vec<(u32, u32, u32)>,
+}
+
+fn compact(span: Span) -> (u32, u32) {
+    let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    (at(span.start), at(span.end))
+}
+
+fn wide((start, end): (u32, u32)) -> Span {
+    start as usize..end as usize
 }
 
 impl SourceMap {
-    pub fn insert(&mut self, path: ObjectPath, field: impl Into<String>, span: Span) {
-        self.spans.insert((path, field.into()), span);
+    /// A map that records nothing: every span is unknown, and every field counts as written (see
+    /// [`SourceMap::has_field`]).
+    fn off() -> SourceMap {
+        SourceMap {
+            off: true,
+            ..SourceMap::default()
+        }
+    }
+
+    pub fn insert(&mut self, path: ObjectPath, field: impl AsRef<str>, span: Span) {
+        if self.off {
+            return;
+        }
+        if !self.elements.contains_key(&path) {
+            self.elements.insert(path.clone(), Fields::default());
+        }
+        self.record(&path, field.as_ref(), span);
+    }
+
+    /// [`SourceMap::insert`] with the path borrowed (copied only for an element not seen yet).
+    pub(crate) fn record(&mut self, path: &ObjectPath, field: &str, span: Span) {
+        if self.off {
+            return;
+        }
+        let span = compact(span);
+        if !self.elements.contains_key(path) {
+            self.elements.insert(path.clone(), Fields::default());
+        }
+        let entry = self.elements.get_mut(path).expect("inserted above");
+        if field.is_empty() {
+            entry.own = Some(span);
+            return;
+        }
+        let id = match self.names.get(field) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.names.len()).expect("fewer than 2^32 field names");
+                self.names.insert(field.into(), id);
+                id
+            }
+        };
+        match entry.fields.iter_mut().find(|(f, _, _)| *f == id) {
+            Some(e) => (e.1, e.2) = span,
+            None => entry.fields.push((id, span.0, span.1)),
+        }
     }
 
     /// The span of an element's whole definition.
     pub fn object(&self, path: &ObjectPath) -> Option<Span> {
-        self.spans.get(&(path.clone(), String::new())).cloned()
+        self.elements.get(path)?.own.map(wide)
     }
 
-    /// Whether a field of an element was written (and decoded).
+    fn get(&self, path: &ObjectPath, field: &str) -> Option<Span> {
+        if field.is_empty() {
+            return self.object(path);
+        }
+        let id = *self.names.get(field)?;
+        let e = self.elements.get(path)?;
+        e.fields
+            .iter()
+            .find(|(f, _, _)| *f == id)
+            .map(|&(_, start, end)| wide((start, end)))
+    }
+
+    /// Whether a field of an element was written (and decoded). A map that records nothing says yes: its
+    /// users ask whether an empty value was written rather than left out, and leaving it out is a mistake of
+    /// its own, so that the schema loads or not all the same.
     pub fn has_field(&self, path: &ObjectPath, field: &str) -> bool {
-        self.spans.contains_key(&(path.clone(), field.to_string()))
+        self.off || self.get(path, field).is_some()
+    }
+
+    /// Free the room kept for more entries (the map is complete).
+    fn shrink(&mut self) {
+        for e in self.elements.values_mut() {
+            e.fields.shrink_to_fit();
+        }
+        self.names.shrink_to_fit();
     }
 
     /// Every span moved by `by` bytes (a file added after others in a [`SourceFile`]).
-    pub(crate) fn shifted(self, by: usize) -> SourceMap {
-        SourceMap {
-            spans: self
-                .spans
-                .into_iter()
-                .map(|(k, v)| (k, v.start + by..v.end + by))
-                .collect(),
+    pub(crate) fn shifted(mut self, by: usize) -> SourceMap {
+        let by = u32::try_from(by).unwrap_or(u32::MAX);
+        let add = |x: &mut u32| *x = x.saturating_add(by);
+        for e in self.elements.values_mut() {
+            if let Some((start, end)) = &mut e.own {
+                add(start);
+                add(end);
+            }
+            for (_, start, end) in &mut e.fields {
+                add(start);
+                add(end);
+            }
         }
+        self
     }
 
     /// Add the spans of `other`, but those of the elements `skip` names.
     pub(crate) fn merge(&mut self, other: SourceMap, skip: &[ObjectPath]) {
-        self.spans.extend(
-            other
-                .spans
-                .into_iter()
-                .filter(|((p, _), _)| !skip.contains(p)),
-        );
+        let names: Vec<&str> = {
+            let mut n = vec![""; other.names.len()];
+            for (name, &id) in &other.names {
+                n[id as usize] = name;
+            }
+            n
+        };
+        for (path, e) in other.elements {
+            if skip.contains(&path) {
+                continue;
+            }
+            if let Some(own) = e.own {
+                self.insert(path.clone(), "", wide(own));
+            }
+            for (id, start, end) in e.fields {
+                self.insert(path.clone(), names[id as usize], wide((start, end)));
+            }
+        }
     }
 
     /// The span of one field of an element, or of the element when the field was not written.
     pub fn field(&self, path: &ObjectPath, field: &str) -> Option<Span> {
-        self.spans
-            .get(&(path.clone(), field.to_string()))
-            .cloned()
-            .or_else(|| self.object(path))
+        self.get(path, field).or_else(|| self.object(path))
     }
 }
 
@@ -142,7 +247,7 @@ pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     match String::from_utf8(bytes) {
-        Ok(text) => load(&name, &text, dir).map_err(LoadError::Invalid),
+        Ok(text) => load(&name, text, dir, true).map_err(LoadError::Invalid),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -157,7 +262,14 @@ pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
 /// Parse and validate schema.toml text; `name` is what errors call the file. Included files are read relative
 /// to the current directory.
 pub fn load_str(name: &str, text: &str) -> Result<LoadedSchema, Diagnostics> {
-    load(name, text, Path::new("."))
+    load(name, text.to_string(), Path::new("."), true)
+}
+
+/// [`load_str`] for a text schemadiff wrote itself, whose mistakes are never shown to the user: it records no
+/// span of any element or field (an empty [`SourceMap`], a fraction of the memory for a large schema). It loads
+/// exactly when [`load_str`] does; its errors point at the start of the file.
+pub fn load_str_without_spans(name: &str, text: String) -> Result<LoadedSchema, Diagnostics> {
+    load(name, text, Path::new("."), false)
 }
 
 /// The TOML parse errors of a file, as diagnostics (spans moved by `base`).
@@ -242,16 +354,36 @@ fn included_files(dir: &Path, entry: &str) -> Result<Vec<std::path::PathBuf>, St
     Ok(files)
 }
 
-fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics> {
+fn load(
+    name: &str,
+    mut text: String,
+    dir: &Path,
+    spanned: bool,
+) -> Result<LoadedSchema, Diagnostics> {
+    if !spanned && let Some(pieces) = Pieces::of(&text) {
+        match load_pieces(SourceFile::new(name, text), &pieces) {
+            Ok(done) => return done,
+            Err(file) => text = file.text,
+        }
+    }
+    let new_spans = || {
+        if spanned {
+            SourceMap::default()
+        } else {
+            SourceMap::off()
+        }
+    };
+    // The text is kept once, in `file`; the parsed tree borrows it until the main file is decoded.
     let mut file = SourceFile::new(name, text);
-    let (root, errors) = DeTable::parse_recoverable(text);
+    let (root, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
         let items = parse_errors(&errors, 0);
+        drop(root);
         return Err(Diagnostics::new(file, items));
     }
     let mut d = Decoder {
         errors: Vec::new(),
-        spans: SourceMap::default(),
+        spans: new_spans(),
         declared: BTreeMap::new(),
         triggers: Vec::new(),
         policies: Vec::new(),
@@ -288,6 +420,8 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             }
         },
     };
+    // The tree is done with: the included files are parsed and decoded one at a time.
+    drop(root);
     let mut seen: Vec<std::path::PathBuf> = Vec::new();
     for (entry, at) in entries {
         let files = match included_files(dir, &entry) {
@@ -358,7 +492,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             }
             let mut d = Decoder {
                 errors: Vec::new(),
-                spans: SourceMap::default(),
+                spans: new_spans(),
                 declared: BTreeMap::new(),
                 triggers: Vec::new(),
                 policies: Vec::new(),
@@ -366,6 +500,7 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
                 owners: Vec::new(),
             };
             let part = d.document(root.get_ref(), root.span());
+            drop(root);
             errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
             let part_spans = d.spans.shifted(base);
             // An element declared in an earlier file too: shown in both, and kept from the first.
@@ -434,6 +569,17 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
             spans.merge(part_spans, &twice);
         }
     }
+    finish(schema, file, spans, errors)
+}
+
+/// Validate a decoded schema: the loaded schema, or every mistake found.
+fn finish(
+    mut schema: Schema,
+    file: SourceFile,
+    mut spans: SourceMap,
+    mut errors: Vec<Diagnostic>,
+) -> Result<LoadedSchema, Diagnostics> {
+    spans.shrink();
     errors.extend(validate::validate(&schema, &spans, &file));
     if errors.is_empty() {
         validate::fill_referenced_columns(&mut schema);
@@ -445,6 +591,127 @@ fn load(name: &str, text: &str, dir: &Path) -> Result<LoadedSchema, Diagnostics>
     } else {
         Err(Diagnostics::new(file, errors))
     }
+}
+
+/// A file cut in pieces that parse on their own: what comes before the first table, each table (its headers
+/// `[tables.<key>...]` and `[[tables.<key>...]]` one after the other), and what comes after the last. Parsing a
+/// piece at a time keeps the parser's memory to one table's; see [`load_pieces`].
+struct Pieces {
+    /// Where the tables start and where they end.
+    start: usize,
+    end: usize,
+    /// Each table's text.
+    tables: Vec<Range<usize>>,
+}
+
+impl Pieces {
+    /// The pieces of a text, cut at lines that start a table's header; None without tables. A line that only
+    /// looks like a header (in a multi-line string or array) cuts a piece where it does not parse: see
+    /// [`load_pieces`].
+    fn of(text: &str) -> Option<Pieces> {
+        let mut tables: Vec<Range<usize>> = Vec::new();
+        let mut key: &str = "";
+        let mut end = text.len();
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let header = line
+                .strip_prefix("[[tables.")
+                .or_else(|| line.strip_prefix("[tables."));
+            match header.map(raw_key) {
+                // Another table's first header.
+                Some(k) if end == text.len() && (tables.is_empty() || k != key) => {
+                    if let Some(last) = tables.last_mut() {
+                        last.end = start;
+                    }
+                    tables.push(start..text.len());
+                    key = k;
+                }
+                // One more header of the same table.
+                Some(_) if end == text.len() => {}
+                // A table after the end of the tables: the file is not cut.
+                Some(_) => return None,
+                None if line.starts_with('[') && !tables.is_empty() && end == text.len() => {
+                    end = start;
+                    if let Some(last) = tables.last_mut() {
+                        last.end = start;
+                    }
+                }
+                None => {}
+            }
+        }
+        Some(Pieces {
+            start: tables.first()?.start,
+            end,
+            tables,
+        })
+    }
+}
+
+/// The first key of a header as written (`users` of `users.columns]`, `"app.users"` of `"app.users"]`): two
+/// spellings of one key make two pieces, which [`load_pieces`] finds declaring one table twice.
+fn raw_key(rest: &str) -> &str {
+    let bytes = rest.as_bytes();
+    let end = match bytes.first() {
+        Some(b'"') => {
+            let mut i = 1;
+            while i < bytes.len() && bytes[i] != b'"' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            i + 1
+        }
+        Some(b'\'') => rest[1..].find('\'').map_or(rest.len(), |i| i + 2),
+        _ => rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len()),
+    };
+    &rest[..end.min(rest.len())]
+}
+
+/// Load a file a piece at a time (see [`Pieces`]): what surrounds the tables is parsed as one document, and
+/// each table's piece is parsed and decoded in its turn where the tables are decoded, then dropped. The
+/// schema is the one the whole file decodes to, as long as every piece parses, declares tables only, and
+/// declares none declared before; else the file is given back (`Err`) to be loaded whole.
+fn load_pieces(
+    file: SourceFile,
+    pieces: &Pieces,
+) -> Result<Result<LoadedSchema, Diagnostics>, SourceFile> {
+    let schema = {
+        let text = file.text.as_str();
+        let (mut root, errors) = DeTable::parse_recoverable(&text[..pieces.start]);
+        let (after, more) = DeTable::parse_recoverable(&text[pieces.end..]);
+        if !errors.is_empty() || !more.is_empty() {
+            return Err(file);
+        }
+        for (k, v) in after.into_inner() {
+            if root.get_ref().contains_key(k.get_ref().as_ref()) {
+                return Err(file);
+            }
+            root.get_mut().insert(k, v);
+        }
+        if ["tables", "include"]
+            .iter()
+            .any(|k| root.get_ref().contains_key(*k))
+        {
+            return Err(file);
+        }
+        let mut d = Decoder {
+            errors: Vec::new(),
+            spans: SourceMap::off(),
+            declared: BTreeMap::new(),
+            triggers: Vec::new(),
+            policies: Vec::new(),
+            grant_lists: Vec::new(),
+            owners: Vec::new(),
+        };
+        let Some(schema) = d.document_with(root.get_ref(), text, &pieces.tables) else {
+            return Err(file);
+        };
+        (schema, d.errors)
+    };
+    let (schema, errors) = schema;
+    Ok(finish(schema, file, SourceMap::off(), errors))
 }
 
 pub(crate) fn kind(v: &DeValue) -> &'static str {
@@ -541,12 +808,11 @@ impl Decoder {
 
     pub(crate) fn record(&mut self, obj: &Obj, field: &str, span: Span) {
         if let Some((path, prefix)) = &obj.path {
-            let f = match (prefix.is_empty(), field.is_empty()) {
-                (true, _) => field.to_string(),
-                (false, true) => prefix.clone(),
-                (false, false) => format!("{prefix}.{field}"),
-            };
-            self.spans.insert(path.clone(), f, span);
+            match (prefix.is_empty(), field.is_empty()) {
+                (true, _) => self.spans.record(path, field, span),
+                (false, true) => self.spans.record(path, prefix, span),
+                (false, false) => self.spans.record(path, &format!("{prefix}.{field}"), span),
+            }
         }
     }
 
@@ -950,6 +1216,19 @@ impl Decoder {
     }
 
     pub(crate) fn document(&mut self, root: &DeTable, _span: Span) -> Schema {
+        self.document_with(root, "", &[])
+            .expect("no piece of tables to refuse")
+    }
+
+    /// [`Decoder::document`], with the tables of `pieces` of `text` too (see [`load_pieces`]), each parsed
+    /// where the tables are decoded; None when a piece does not parse, declares anything but tables, or a
+    /// table declared before.
+    fn document_with(
+        &mut self,
+        root: &DeTable,
+        text: &str,
+        pieces: &[Range<usize>],
+    ) -> Option<Schema> {
         let top = Obj {
             table: root,
             what: "the top level of the file".into(),
@@ -1073,6 +1352,24 @@ impl Decoder {
         for (k, v) in self.section(root, "tables", "write `[tables.name]` for each table") {
             if let Some(t) = self.table_def(k, v) {
                 schema.tables.push(t);
+            }
+        }
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for piece in pieces {
+            let (part, errors) = DeTable::parse_recoverable(&text[piece.clone()]);
+            if !errors.is_empty() || part.get_ref().len() != 1 {
+                return None;
+            }
+            let DeValue::Table(tables) = part.get_ref().get("tables")?.get_ref() else {
+                return None;
+            };
+            for (k, v) in tables.iter() {
+                if !seen.insert(k.get_ref().to_string()) {
+                    return None;
+                }
+                if let Some(t) = self.table_def(k, v) {
+                    schema.tables.push(t);
+                }
             }
         }
 
@@ -1255,7 +1552,7 @@ impl Decoder {
         schema.grants = std::mem::take(&mut self.grant_lists);
         schema.owners = std::mem::take(&mut self.owners);
         schema.roles = self.roles(root);
-        schema
+        Some(schema)
     }
 
     /// A string that must be one of a few values.
@@ -1313,6 +1610,60 @@ impl Decoder {
                 );
                 Vec::new()
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loaded a piece at a time (when it can be) and whole: the same schema, or both refused.
+    fn same(text: &str) {
+        let whole = load_str("t.toml", text);
+        let pieces = load_str_without_spans("t.toml", text.to_string());
+        match (whole, pieces) {
+            (Ok(w), Ok(p)) => assert_eq!(w.schema, p.schema, "{text}"),
+            (Err(_), Err(_)) => {}
+            (w, p) => panic!("whole: {:?}\npieces: {:?}\n{text}", w.is_ok(), p.is_ok()),
+        }
+    }
+
+    fn by_pieces(text: &str) -> bool {
+        let pieces = Pieces::of(text).expect("tables");
+        load_pieces(SourceFile::new("t.toml", text), &pieces).is_ok()
+    }
+
+    #[test]
+    fn a_file_loaded_a_piece_at_a_time_is_the_whole_file() {
+        let clean = "postgres_version = 15\n\n[enums.mood]\nvalues = [\"ok\"]\n\n\
+            [tables.a]\ncomment = \"x\"\n\n[tables.a.columns]\nid = \"bigint\"\n\n\
+            [[tables.a.indexes]]\ncolumns = [\"id\"]\n\n[tables.\"public.b\"]\n\n\
+            [tables.\"public.b\".columns]\nid = { type = \"bigint\", comment = '''\nline\n''' }\n\
+            a_id = \"bigint\"\n\n[[tables.\"public.b\".foreign_keys]]\ncolumns = [\"a_id\"]\n\
+            references = { table = \"a\", columns = [\"id\"] }\n\n[views.v]\nquery = \"SELECT 1\"\n";
+        assert!(by_pieces(clean));
+        same(clean);
+        // Loaded whole: a header in a multi-line string, a table's headers apart, a table after a view.
+        for text in [
+            "[tables.a]\n\n[tables.a.columns]\nid = { type = \"int\", comment = '''\n[tables.c]\n''' }\n",
+            "[tables.a]\n[tables.b]\n[tables.b.columns]\nx = \"int\"\n[tables.a.columns]\ny = \"text\"\n",
+            "[tables.a]\n[views.v]\nquery = \"SELECT 1\"\n[tables.b]\n",
+        ] {
+            assert!(
+                Pieces::of(text)
+                    .is_none_or(|p| { load_pieces(SourceFile::new("t.toml", text), &p).is_err() })
+            );
+            same(text);
+        }
+        // Mistakes are mistakes either way.
+        for text in [
+            "[tables.a]\n[tables.a]\n",
+            "[tables.a.columns]\nx = \"\"\n",
+            "[tables.a.columns]\nx = \"int\"\n[tables.b.columns]\ny = \"nosuchtype(\"\n",
+            "[tables.a]\n[tables.public.a]\n",
+        ] {
+            same(text);
         }
     }
 }

@@ -32,14 +32,22 @@ struct Part {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let name = name.into();
-        let mut f = SourceFile {
-            name: name.clone(),
-            text: String::new(),
-            line_starts: Vec::new(),
-            parts: Vec::new(),
-        };
-        f.add(name, &text.into());
-        f
+        // The text is kept as given (not copied): it is the first file.
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.shrink_to_fit();
+        SourceFile {
+            parts: vec![Part {
+                name: name.clone(),
+                start: 0,
+                end: text.len(),
+                first_line: 0,
+            }],
+            name,
+            text,
+            line_starts,
+        }
     }
 
     /// Add another file (an included one); returns the offset its spans are shifted by.
