@@ -487,15 +487,18 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
         .iter()
         .flat_map(|t| words(table_text(&without_fks, t)))
         .collect();
-    let stubs: BTreeSet<QualifiedName> = context
-        .iter()
-        .filter(|c| !is_named(&outside_fks, c))
-        .cloned()
-        .collect();
+    // Of `context`, those no word of `outside` names.
+    let stubs_of = |context: &BTreeSet<QualifiedName>, outside: &BTreeSet<String>| {
+        context
+            .iter()
+            .filter(|c| !is_named(outside, c))
+            .cloned()
+            .collect::<BTreeSet<QualifiedName>>()
+    };
     let small_scope = Scope {
         tables: again.clone(),
         context: context.clone(),
-        stubs,
+        stubs: stubs_of(&context, &outside_fks),
     };
     let small = small_scope.restrict(desired);
     tracing::debug!(
@@ -517,10 +520,7 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
     let scope_context: BTreeSet<QualifiedName> = current
         .tables
         .iter()
-        .filter(|t| {
-            !tables.contains(&t.name)
-                && (named.contains(&t.name.name) || named.contains(&t.name.name.to_lowercase()))
-        })
+        .filter(|t| !tables.contains(&t.name) && is_named(&named, &t.name))
         .map(|t| t.name.clone())
         .collect();
     let have_without_fks = rendered_with(&as_written, |p| {
@@ -534,11 +534,7 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
                 .chain(words(table_text(&have_without_fks, t)))
         })
         .collect();
-    let scope_stubs: BTreeSet<QualifiedName> = scope_context
-        .iter()
-        .filter(|c| !is_named(&outside_fks, c))
-        .cloned()
-        .collect();
+    let scope_stubs = stubs_of(&scope_context, &outside_fks);
     Some(Small {
         again,
         removed,

@@ -779,7 +779,7 @@ pub async fn plan_live(
         (Some(scope), None) if scope.is_empty() => {
             let desired = overlay(&read.schema, &desired);
             if let Some(planned) =
-                plan_of_nothing(&read.schema, &desired, &scope, directives, scratch).await?
+                plan_of_nothing(&read.schema, &desired, directives, scratch).await?
             {
                 return Ok((read, desired, planned));
             }
@@ -828,17 +828,15 @@ async fn desired_scoped(
     Ok((canonical, scope))
 }
 
-/// The plan when nothing differs (`scope` is empty): every element of schema.toml is, as text, the element as
+/// The plan when nothing differs (the scope is empty): every element of schema.toml is, as text, the element as
 /// read. The plan is empty (a plan of nothing applies to any copy and leaves it as it was), and no server is
 /// needed. None when the two schemas plan anything after all (the caller takes the whole way).
 async fn plan_of_nothing(
     current: &Schema,
     desired: &Schema,
-    scope: &schemadiff_catalog::incremental::Scope,
     directives: &Directives,
     scratch: &ScratchServer,
 ) -> Result<Option<Planned>, PipelineError> {
-    debug_assert!(scope.is_empty());
     if !renames(current, desired, directives).is_empty() {
         return Ok(None);
     }
