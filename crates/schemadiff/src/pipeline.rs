@@ -198,7 +198,19 @@ pub async fn read_database(
     policy: UnsupportedPolicy,
 ) -> Result<Current, PipelineError> {
     let _stage = crate::progress::stage("reading the live database");
-    let read = introspect(client, options).await?;
+    gate_read(introspect(client, options).await, policy)
+}
+
+/// [`read_database`] of a live database read already: stopped, with the list, when it holds what
+/// schemadiff does not model and `policy` does not say to go on.
+pub fn gate_read(
+    read: Result<
+        schemadiff_catalog::introspect::Introspection,
+        schemadiff_catalog::introspect::IntrospectError,
+    >,
+    policy: UnsupportedPolicy,
+) -> Result<Current, PipelineError> {
+    let read = read?;
     let unsupported = gate(read.unsupported, policy, "the live database")?;
     Ok(Current {
         schema: read.schema,

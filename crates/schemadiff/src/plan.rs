@@ -47,8 +47,13 @@ pub struct SourceArgs {
 
 /// schema.toml, with the settings that flags override (`--online`).
 pub fn load(args: &SourceArgs) -> Result<LoadedSchema, String> {
-    let mut loaded = schemadiff_model::load_file(&args.schema_file).map_err(|e| e.to_string())?;
-    if args.online {
+    load_from(&args.schema_file, args.online)
+}
+
+/// [`load`] of `path`, with `--online` when `online`.
+fn load_from(path: &std::path::Path, online: bool) -> Result<LoadedSchema, String> {
+    let mut loaded = schemadiff_model::load_file(path).map_err(|e| e.to_string())?;
+    if online {
         loaded
             .schema
             .migrations
@@ -240,14 +245,38 @@ pub fn warn_unsupported(found: &[schemadiff_catalog::unsupported::Unsupported]) 
     }
 }
 
-/// From this many tables in schema.toml on, `plan` starts the scratch cluster before reading the live
-/// database: reading and comparing that many take about as long as the start.
+/// From this many tables in schema.toml on, `plan` starts the scratch cluster before comparing schema.toml with
+/// the live database: comparing that many takes about as long as the start.
 const PRESTART_TABLES: usize = 200;
 
 /// Load schema.toml, bring both sides to canonical form, and plan with verification.
 pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), String> {
-    let loaded = load(args)?;
-    let client = connect_live(args.database_url.as_deref()).await?;
+    // schema.toml is loaded (on a thread of its own) while the live database is read: on a large schema each
+    // takes seconds. The read takes the owners whatever schema.toml says: `keep_stated_owners` then keeps
+    // those it manages, as a read with `owner_options` would. A problem of schema.toml is still reported
+    // before one of the live database.
+    let loading = {
+        let (path, online) = (args.schema_file.clone(), args.online);
+        tokio::task::spawn_blocking(move || load_from(&path, online))
+    };
+    let client = connect_live(args.database_url.as_deref()).await;
+    let options = IntrospectOptions {
+        schemas: args.schemas.to_vec(),
+        owners: true,
+        ..Default::default()
+    };
+    let reading = async {
+        match &client {
+            Ok(Some(c)) => {
+                let _stage = schemadiff::progress::stage("reading the live database");
+                Some(schemadiff_catalog::introspect::introspect(c, &options).await)
+            }
+            _ => None,
+        }
+    };
+    let (loaded, mut early_read) = tokio::join!(loading, reading);
+    let loaded = loaded.map_err(|e| format!("error: loading the schema file stopped: {e}"))??;
+    let client = client?;
     let dir = migrations_dir(args, &loaded);
     let filter = args.filter.filter(&loaded.schema)?;
     let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
@@ -257,17 +286,14 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
         // changes goes through the scratch server. The desired side's problems are reported first, as always.
         let (current, desired) = match client.as_ref() {
             Some(c) => {
-                // A large schema: the scratch cluster starts while the live database is read and compared
-                // (a plan usually changes something). A small one reads faster than the cluster starts, and
-                // a plan of nothing needs none: it starts on first use.
+                // A large schema: the scratch cluster starts while schema.toml is compared with the live
+                // database (a plan usually changes something). A small one compares faster than the cluster
+                // starts, and a plan of nothing needs none: it starts on first use.
                 if loaded.schema.tables.len() >= PRESTART_TABLES {
                     scratch.prestart().await;
                 }
-                let options = IntrospectOptions {
-                    schemas: args.schemas.to_vec(),
-                    ..pipeline::owner_options(&loaded.schema)
-                };
-                let mut read = match pipeline::read_database(c, &options, policy).await {
+                let read = early_read.take().expect("read when connected");
+                let mut read = match pipeline::gate_read(read, policy) {
                     Ok(read) => read,
                     Err(e) => {
                         pipeline::desired(&loaded, scratch)
