@@ -9,6 +9,7 @@
 use schemadiff_model::partition::{attach_partition, detach_partition};
 use std::collections::BTreeSet;
 
+use schemadiff_model::naming::NameAllocator;
 use schemadiff_model::{QualifiedName, Schema, Table, quote_ident, quote_literal};
 
 use crate::change::{Action, Change, ChangeKind, Hazard, Phase, Res};
@@ -156,9 +157,39 @@ pub(super) fn without(current: &Schema, rebuilt: &BTreeSet<QualifiedName>) -> Sc
     s
 }
 
-/// The table a rebuilt table's rows wait in, beside it.
-fn holding(t: &QualifiedName) -> QualifiedName {
-    QualifiedName::new(t.schema.clone(), format!("{}__schemadiff_rows", t.name))
+/// The table a rebuilt table's rows wait in, beside it: `<table>__schemadiff_rows`, numbered (`..._rows1`) when
+/// a relation of either side already has the name, and cut to 63 bytes as the server cuts names.
+fn holding(t: &QualifiedName, taken: &mut NameAllocator) -> QualifiedName {
+    let name = taken.choose_relation(&t.schema, &t.name, None, "_schemadiff_rows", false);
+    QualifiedName::new(t.schema.clone(), name)
+}
+
+/// The names of the relations of `schemas` (tables, views, sequences, indexes and the indexes of keys), as
+/// a holding table must not take them.
+fn relation_names(schemas: [&Schema; 2]) -> NameAllocator {
+    use schemadiff_model::ObjectPath;
+    let mut taken = NameAllocator::default();
+    for s in schemas {
+        let relations = s
+            .tables
+            .iter()
+            .map(|t| &t.name)
+            .chain(s.views.iter().map(|v| &v.name))
+            .chain(s.sequences.iter().map(|q| &q.name));
+        for q in relations {
+            taken.add_relation(&q.schema, &q.name);
+        }
+        for (path, name) in schemadiff_model::naming::effective_names(s) {
+            if let ObjectPath::PrimaryKey(t)
+            | ObjectPath::Unique(t, _)
+            | ObjectPath::Exclusion(t, _)
+            | ObjectPath::Index(t, _) = &path
+            {
+                taken.add_relation(&t.schema, &name);
+            }
+        }
+    }
+    taken
 }
 
 /// The tables of `schema` under `root` (its partitions, theirs, ...), `root` included.
@@ -210,11 +241,13 @@ pub(super) fn rebuilds(
                 .as_ref()
                 .is_some_and(|p| rebuilt.contains(&p.parent))
     });
+    let mut taken = None;
     for d in roots {
         let c = current.table(&d.name).expect("a root is on both sides");
         let q = d.name.sql();
         let group = format!("table {q}");
-        let hold = holding(&d.name).sql();
+        let taken = taken.get_or_insert_with(|| relation_names([current, desired]));
+        let hold = holding(&d.name, taken).sql();
         let aside = Res::Named(d.name.clone(), "__schemadiff_rows".into());
         let restored = Res::Named(d.name.clone(), "__schemadiff_rows_restored".into());
         // Sequences owned by its columns and kept: freed before the drop, owned again after.
