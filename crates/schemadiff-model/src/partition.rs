@@ -118,11 +118,38 @@ pub(crate) fn dump_lines(out: &mut String, t: &Table) {
     }
 }
 
-/// The tables in an order where each partition comes after its parent (otherwise as given).
+/// The tables in an order where each partition comes after its parent, and a table with a column of another
+/// table's row type after that table (otherwise as given). A column's type names a table as the catalog
+/// prints it (`shape`, `other.shape`, quoted where needed) or as written, `[]` after it for an array.
 pub fn creation_order(tables: &[Table]) -> Vec<&Table> {
     let mut out: Vec<&Table> = Vec::with_capacity(tables.len());
     let mut placed: std::collections::HashSet<&QualifiedName> = std::collections::HashSet::new();
     let names: std::collections::HashSet<&QualifiedName> = tables.iter().map(|t| &t.name).collect();
+    // The tables a type name may be the row type of (an unqualified name: of any schema, to be safe).
+    let mut by_type: std::collections::HashMap<String, Vec<&QualifiedName>> =
+        std::collections::HashMap::new();
+    for t in tables {
+        let mut keys = vec![
+            t.name.to_string(),
+            t.name.sql(),
+            t.name.name.clone(),
+            crate::ident::quote_ident(&t.name.name),
+        ];
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            by_type.entry(k).or_default().push(&t.name);
+        }
+    }
+    let row_types = |t: &Table| -> Vec<&QualifiedName> {
+        t.columns
+            .iter()
+            .filter_map(|c| by_type.get(c.data_type.trim_end_matches("[]")))
+            .flatten()
+            .copied()
+            .filter(|q| **q != t.name)
+            .collect()
+    };
     let mut left: Vec<&Table> = tables.iter().collect();
     while !left.is_empty() {
         let before = left.len();
@@ -130,7 +157,7 @@ pub fn creation_order(tables: &[Table]) -> Vec<&Table> {
             let ready = match &t.partition_of {
                 None => true,
                 Some(p) => placed.contains(&p.parent) || !names.contains(&p.parent),
-            };
+            } && row_types(t).iter().all(|q| placed.contains(q));
             if ready {
                 placed.insert(&t.name);
                 out.push(*t);
@@ -245,5 +272,45 @@ pub(crate) fn check(c: &mut Checker, schema: &Schema, t: &Table) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::creation_order;
+    use crate::{Column, QualifiedName, Table};
+
+    fn table(name: &str, columns: &[(&str, &str)]) -> Table {
+        let mut t = Table::new(QualifiedName::new("public", name));
+        for (c, ty) in columns {
+            t.columns.push(Column::new(*c, *ty));
+        }
+        t
+    }
+
+    fn order(tables: &[Table]) -> Vec<&str> {
+        creation_order(tables)
+            .into_iter()
+            .map(|t| t.name.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_table_comes_after_the_tables_whose_row_types_its_columns_have() {
+        let tables = [
+            table(
+                "drawing",
+                &[("outline", "shape"), ("history", "public.shape[]")],
+            ),
+            table("note", &[("text", "text")]),
+            table("shape", &[("label", "text")]),
+        ];
+        assert_eq!(order(&tables), ["note", "shape", "drawing"]);
+        // Its own row type (a recursive array is refused by the server, but not looped on here), and a cycle,
+        // keep the order as given.
+        let own = [table("tree", &[("children", "tree[]")])];
+        assert_eq!(order(&own), ["tree"]);
+        let cycle = [table("a", &[("b", "b")]), table("b", &[("a", "a")])];
+        assert_eq!(order(&cycle), ["a", "b"]);
     }
 }
