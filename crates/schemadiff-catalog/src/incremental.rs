@@ -36,19 +36,18 @@ enum Element {
     Other(ObjectPath),
 }
 
-/// The DDL each element of `schema` renders to, its statements joined in order.
-fn rendered(schema: &Schema) -> BTreeMap<Element, String> {
-    rendered_with(schema, |_| true)
+/// The DDL each element of `schema` renders to, its statements joined in order (`all`), and of each table
+/// the same without its foreign keys (`without_fks`): one rendering for both.
+struct Rendered {
+    all: BTreeMap<Element, String>,
+    without_fks: BTreeMap<Element, String>,
 }
 
-/// [`rendered`], of the statements `keep` keeps.
-fn rendered_with(schema: &Schema, keep: impl Fn(&ObjectPath) -> bool) -> BTreeMap<Element, String> {
+fn rendered(schema: &Schema) -> Rendered {
     let tables: BTreeSet<&QualifiedName> = schema.tables.iter().map(|t| &t.name).collect();
-    let mut out: BTreeMap<Element, String> = BTreeMap::new();
-    for stmt in create_script(schema)
-        .into_iter()
-        .filter(|s| keep(&s.origin))
-    {
+    let mut all: BTreeMap<Element, String> = BTreeMap::new();
+    let mut without_fks: BTreeMap<Element, String> = BTreeMap::new();
+    for stmt in create_script(schema) {
         let key = match (table_of(&stmt.origin), &stmt.origin) {
             (Some(t), _) if tables.contains(t) && !matches!(stmt.origin, ObjectPath::View(_)) => {
                 Element::Table(t.clone())
@@ -59,17 +58,22 @@ fn rendered_with(schema: &Schema, keep: impl Fn(&ObjectPath) -> bool) -> BTreeMa
             }
             _ => Element::Other(stmt.origin.clone()),
         };
-        let text = out.entry(key).or_default();
+        if matches!(key, Element::Table(_)) && !matches!(stmt.origin, ObjectPath::ForeignKey(..)) {
+            let text = without_fks.entry(key.clone()).or_default();
+            text.push_str(&stmt.sql);
+            text.push_str(";\n");
+        }
+        let text = all.entry(key).or_default();
         text.push_str(&stmt.sql);
         text.push_str(";\n");
     }
     // A table renders at least its CREATE TABLE; objects that render nothing (the default schema) are still
     // elements, so that one on a side only is seen.
     for s in &schema.schemas {
-        out.entry(Element::Other(ObjectPath::Schema(s.name.clone())))
+        all.entry(Element::Other(ObjectPath::Schema(s.name.clone())))
             .or_default();
     }
-    out
+    Rendered { all, without_fks }
 }
 
 /// The words of a text that may name an object: runs of identifier characters (lowercased, as an unquoted
@@ -319,12 +323,21 @@ pub fn prepare(loaded: &LoadedSchema, current: &Schema) -> Prepared {
 
 fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
     let desired = &loaded.schema;
-    let want = rendered(desired);
+    let Rendered {
+        all: want,
+        without_fks,
+    } = rendered(desired);
     // The current schema as schema.toml writes it (`dump`: without the names PostgreSQL chooses, the
     // `not_null` a primary key implies...) and reads back: what an unchanged element of a schema.toml renders
     // to. An extension schema.toml does not pin is whatever version the server has (see `pipeline::desired`).
     // Its owners are written with schema.toml's `manage_ownership`, without which they do not load.
-    let (have, as_written) = {
+    let (
+        Rendered {
+            all: have,
+            without_fks: have_without_fks,
+        },
+        as_written,
+    ) = {
         let mut unpinned = current.clone();
         unpinned.migrations = desired.migrations.clone();
         for e in &mut unpinned.extensions {
@@ -408,7 +421,6 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
     }
     // A table whose text is the same on both sides and that names a changed table only through foreign keys to
     // a key that is the same on both sides reads back as it is: the server has nothing new to check of it.
-    let without_fks = rendered_with(desired, |p| !matches!(p, ObjectPath::ForeignKey(..)));
     let written_tables = as_written.tables_by_name();
     let key_kept = |fk: &schemadiff_model::ForeignKey| -> bool {
         if !changed.contains(&fk.references) {
@@ -523,9 +535,6 @@ fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
         .filter(|t| !tables.contains(&t.name) && is_named(&named, &t.name))
         .map(|t| t.name.clone())
         .collect();
-    let have_without_fks = rendered_with(&as_written, |p| {
-        !matches!(p, ObjectPath::ForeignKey(..)) && table_of(p).is_some_and(|t| tables.contains(t))
-    });
     let outside_fks: BTreeSet<String> = tables
         .iter()
         .flat_map(|t| {
