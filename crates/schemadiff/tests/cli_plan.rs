@@ -337,6 +337,26 @@ async fn hazards_are_an_allow_list_and_online_refuses_what_still_blocks_writes()
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `plan --allow-hazards rebuilds_table` of `dir` against `dev`, which must succeed: its standard output.
+fn plan_allowing_rebuilds(dir: &Path, dev: &str) -> String {
+    let allowed = schemadiff(
+        dir,
+        &[
+            "plan",
+            "--dev-url",
+            dev,
+            "--allow-hazards",
+            "rebuilds_table",
+        ],
+    );
+    assert!(
+        allowed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    String::from_utf8_lossy(&allowed.stdout).into_owned()
+}
+
 /// The table a rebuilt table's rows wait in takes a name no relation has: here `plain__schemadiff_rows` is a
 /// table of the schema, so the rows wait in `plain__schemadiff_rows1` (the plan is verified: a clash would fail
 /// it).
@@ -348,22 +368,7 @@ async fn a_rebuild_holds_its_rows_in_a_table_of_a_free_name() {
     let schema = "[tables.plain]\npartition_by = \"RANGE (at)\"\n[tables.plain.columns]\nid = { type = \"bigint\", not_null = true }\nat = { type = \"date\", not_null = true }\n\n\
                   [tables.plain__schemadiff_rows.columns]\nnote = { type = \"text\" }\n";
     let dir = temp_project("repartition_holding", schema, &[("001_init.sql", history)]);
-    let allowed = schemadiff(
-        &dir,
-        &[
-            "plan",
-            "--dev-url",
-            &dev,
-            "--allow-hazards",
-            "rebuilds_table",
-        ],
-    );
-    let stdout = String::from_utf8_lossy(&allowed.stdout);
-    assert!(
-        allowed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&allowed.stderr)
-    );
+    let stdout = plan_allowing_rebuilds(&dir, &dev);
     for expected in [
         "CREATE TABLE public.plain__schemadiff_rows1 AS SELECT * FROM public.plain;",
         "INSERT INTO public.plain (id, at) SELECT id, at FROM public.plain__schemadiff_rows1;",
@@ -411,22 +416,7 @@ async fn repartitioning_is_a_rebuild_refused_unless_allowed_by_name() {
     assert!(!stderr.contains("deletes data"), "{stderr}");
 
     // Allowed: the plan copies the rows aside, rebuilds, and copies them back.
-    let allowed = schemadiff(
-        &dir,
-        &[
-            "plan",
-            "--dev-url",
-            &dev,
-            "--allow-hazards",
-            "rebuilds_table",
-        ],
-    );
-    let stdout = String::from_utf8_lossy(&allowed.stdout);
-    assert!(
-        allowed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&allowed.stderr)
-    );
+    let stdout = plan_allowing_rebuilds(&dir, &dev);
     for expected in [
         "CREATE TABLE public.plain__schemadiff_rows AS SELECT * FROM public.plain;",
         ") PARTITION BY RANGE (at);",
