@@ -316,45 +316,81 @@ struct Small {
     scope: Scope,
 }
 
-/// Decide the incremental way for `loaded` against `current` (see the module's documentation).
-pub fn prepare(loaded: &LoadedSchema, current: &Schema) -> Prepared {
-    Prepared(prepare_small(loaded, current))
+/// The current schema as schema.toml writes it (`dump`: without the names PostgreSQL chooses, the `not_null` a
+/// primary key implies...) and reads back: what an unchanged element of a schema.toml renders to. An extension
+/// schema.toml does not pin is whatever version the server has (see `pipeline::desired`). Its owners are
+/// written with schema.toml's `manage_ownership`, without which they do not load. None when it does not load.
+fn as_written(loaded: &LoadedSchema, current: &Schema) -> Option<Schema> {
+    let desired = &loaded.schema;
+    let mut unpinned = current.clone();
+    unpinned.migrations = desired.migrations.clone();
+    for e in &mut unpinned.extensions {
+        if desired
+            .extensions
+            .iter()
+            .any(|w| w.name == e.name && w.version.is_none())
+        {
+            e.version = None;
+        }
+    }
+    let written = schemadiff_model::to_toml(&unpinned);
+    drop(unpinned);
+    schemadiff_model::load_str_without_spans(&loaded.file.name, written)
+        .ok()
+        .map(|read| read.schema)
 }
 
-fn prepare_small(loaded: &LoadedSchema, current: &Schema) -> Option<Small> {
+/// The text of each element of a schema.toml, rendered once: what [`prepare_with`] compares with the current
+/// side. It needs schema.toml alone, so it can be made while the live database is read.
+pub struct DesiredText(Rendered);
+
+/// [`DesiredText`] of `loaded`.
+pub fn desired_text(loaded: &LoadedSchema) -> DesiredText {
+    DesiredText(rendered(&loaded.schema))
+}
+
+/// Decide the incremental way for `loaded` against `current` (see the module's documentation). schema.toml's
+/// text is rendered on a thread of its own while the current schema's is.
+pub fn prepare(loaded: &LoadedSchema, current: &Schema) -> Prepared {
+    Prepared(prepare_small(loaded, None, current))
+}
+
+/// [`prepare`] with schema.toml's text already rendered (`text`, of the same `loaded`).
+pub fn prepare_with(loaded: &LoadedSchema, text: DesiredText, current: &Schema) -> Prepared {
+    Prepared(prepare_small(loaded, Some(text), current))
+}
+
+fn prepare_small(
+    loaded: &LoadedSchema,
+    text: Option<DesiredText>,
+    current: &Schema,
+) -> Option<Small> {
     let desired = &loaded.schema;
-    let Rendered {
+    let (text, current_side) = std::thread::scope(|s| {
+        let text = match text {
+            Some(text) => Ok(text),
+            None => Err(s.spawn(|| desired_text(loaded))),
+        };
+        let current_side = as_written(loaded, current).map(|w| (rendered(&w), w));
+        let text = match text {
+            Ok(text) => text,
+            Err(rendering) => rendering
+                .join()
+                .expect("rendering schema.toml does not panic"),
+        };
+        (text, current_side)
+    });
+    let DesiredText(Rendered {
         all: want,
         without_fks,
-    } = rendered(desired);
-    // The current schema as schema.toml writes it (`dump`: without the names PostgreSQL chooses, the
-    // `not_null` a primary key implies...) and reads back: what an unchanged element of a schema.toml renders
-    // to. An extension schema.toml does not pin is whatever version the server has (see `pipeline::desired`).
-    // Its owners are written with schema.toml's `manage_ownership`, without which they do not load.
+    }) = text;
     let (
         Rendered {
             all: have,
             without_fks: have_without_fks,
         },
         as_written,
-    ) = {
-        let mut unpinned = current.clone();
-        unpinned.migrations = desired.migrations.clone();
-        for e in &mut unpinned.extensions {
-            if desired
-                .extensions
-                .iter()
-                .any(|w| w.name == e.name && w.version.is_none())
-            {
-                e.version = None;
-            }
-        }
-        let written = schemadiff_model::to_toml(&unpinned);
-        match schemadiff_model::load_str_without_spans(&loaded.file.name, written) {
-            Ok(read) => (rendered(&read.schema), read.schema),
-            Err(_) => return None,
-        }
-    };
+    ) = current_side?;
     // Every element other than a table as it is in the current schema.
     let others = |m: &BTreeMap<Element, String>| -> Vec<(Element, String)> {
         m.iter()

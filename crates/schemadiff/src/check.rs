@@ -309,7 +309,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
             crate::plan::warn_unsupported(&read.unsupported);
             let overlay = |current: &Schema, desired: &Schema| filter.overlay(current, desired);
             let (current, desired, planned) =
-                pipeline::plan_live(read, &loaded, &overlay, &directives, scratch)
+                pipeline::plan_live(read, &loaded, None, &overlay, &directives, scratch)
                     .await
                     .map_err(|e| while_checking(Side::Database, e))?;
             sides.push(report(Side::Database, &current.schema, &desired, planned));

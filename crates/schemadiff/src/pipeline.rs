@@ -735,6 +735,7 @@ async fn make(
 pub async fn plan_live(
     read: Current,
     loaded: &LoadedSchema,
+    text: Option<schemadiff_catalog::incremental::DesiredText>,
     overlay: &dyn Fn(&Schema, &Schema) -> Schema,
     directives: &Directives,
     scratch: &ScratchServer,
@@ -744,7 +745,10 @@ pub async fn plan_live(
             "comparing {} with the live database",
             loaded.file.name
         ));
-        schemadiff_catalog::incremental::prepare(loaded, &read.schema)
+        match text {
+            Some(text) => schemadiff_catalog::incremental::prepare_with(loaded, text, &read.schema),
+            None => schemadiff_catalog::incremental::prepare(loaded, &read.schema),
+        }
     };
     // The current side's part of the scope is brought to canonical form while the desired side's part is
     // normalized: two scratch databases built at the same time. (When the incremental way fails after all,
@@ -771,20 +775,28 @@ pub async fn plan_live(
         current_side
     );
     let (desired, scope) = desired?;
+    let mut read = read;
     match (scope, &small_current) {
         (Some(scope), Some(small_current)) => {
-            let desired = overlay(&read.schema, &desired);
             let canonical = canonical_small.expect("built when there is a small current side");
-            if let Some(planned) = plan_in_scope(
-                &read.schema,
-                &desired,
+            // Shared with the thread that plans the whole schemas while the scope's plan is verified.
+            let current = std::sync::Arc::new(std::mem::take(&mut read.schema));
+            let desired = std::sync::Arc::new(overlay(&current, &desired));
+            let planned = plan_in_scope(
+                current.clone(),
+                desired.clone(),
                 &scope,
                 (small_current, canonical),
                 directives,
                 scratch,
             )
-            .await?
-            {
+            .await;
+            let owned = |s: std::sync::Arc<Schema>| {
+                std::sync::Arc::try_unwrap(s).unwrap_or_else(|s| (*s).clone())
+            };
+            read.schema = owned(current);
+            let desired = owned(desired);
+            if let Some(planned) = planned? {
                 return Ok((read, desired, planned));
             }
         }
@@ -881,15 +893,15 @@ async fn plan_of_nothing(
 /// form as read, when the plan renames something, or when the plan of the whole schemas is not exactly the
 /// plan of the scope (a change outside it): then the caller takes the whole way.
 async fn plan_in_scope(
-    current: &Schema,
-    desired: &Schema,
+    current: std::sync::Arc<Schema>,
+    desired: std::sync::Arc<Schema>,
     scope: &schemadiff_catalog::incremental::Scope,
     small: (&Schema, Result<Schema, NormalizeError>),
     directives: &Directives,
     scratch: &ScratchServer,
 ) -> Result<Option<Planned>, PipelineError> {
     // Renames are applied on a copy of the schema they start from: the whole one.
-    if !renames(current, desired, directives).is_empty() {
+    if !renames(&current, &desired, directives).is_empty() {
         return Ok(None);
     }
     let (small_current, canonical) = small;
@@ -909,41 +921,80 @@ async fn plan_in_scope(
         tracing::debug!("plan: the scope of the current schema is not in canonical form as read");
         return Ok(None);
     }
-    let small_desired = scope.restrict(desired);
+    let small_desired = scope.restrict(&desired);
     let planning = crate::progress::stage("planning the change and its rollback");
     let made = make(&canonical, &small_desired, directives, scratch).await?;
-    // The same plan for the whole schemas, with the same directives (and `USING`s found on the small copy):
-    // without a rename, diffing needs no server.
-    let back_target = rollback_target(current, desired);
-    if !renames(desired, &back_target, &made.rollback_directives).is_empty() {
+    drop(planning);
+    // The same plan for the whole schemas, with the same directives (and `USING`s found on the small copy),
+    // and the fingerprints: made on a thread of their own while the scope's plan is verified (without a
+    // rename, diffing needs no server).
+    let whole = {
+        let (current, desired) = (current.clone(), desired.clone());
+        let forward_directives = made.forward_directives.clone();
+        let rollback_directives = made.rollback_directives.clone();
+        tokio::task::spawn_blocking(move || -> Result<_, PipelineError> {
+            let back_target = rollback_target(&current, &desired);
+            let (Some(forward), Some(back)) = (
+                diffed_without_renames(&current, &desired, &forward_directives)?,
+                diffed_without_renames(&desired, &back_target, &rollback_directives)?,
+            ) else {
+                return Ok(None);
+            };
+            Ok(Some((
+                forward,
+                back,
+                fingerprint(&current),
+                fingerprint(&desired),
+            )))
+        })
+    };
+    let verified = {
+        let _stage = crate::progress::stage("verifying the plan on a scratch copy");
+        // The small database is not needed after this: verified in it, not in a copy of it.
+        verify(
+            &canonical,
+            &small_desired,
+            &made.forward,
+            &made.rollback,
+            scratch,
+            true,
+        )
+        .await
+    };
+    let Some((forward, back, current_fingerprint, desired_fingerprint)) = whole
+        .await
+        .expect("planning the whole schemas does not panic")?
+    else {
+        tracing::debug!("plan: the rollback of the whole schemas renames");
         return Ok(None);
-    }
-    let forward = plan_between(scratch, current, desired, &made.forward_directives).await?;
-    let back = plan_between(scratch, desired, &back_target, &made.rollback_directives).await?;
+    };
     if forward.changes != made.forward_diffed.changes
         || back.changes != made.rollback_diffed.changes
     {
         tracing::debug!("plan: the plan of the whole schemas is not the plan of the scope");
         return Ok(None);
     }
-    drop(planning);
-    let _stage = crate::progress::stage("verifying the plan on a scratch copy");
-    // The small database is not needed after this: verified in it, not in a copy of it.
-    verify(
-        &canonical,
-        &small_desired,
-        &made.forward,
-        &made.rollback,
-        scratch,
-        true,
-    )
-    .await?;
+    verified?;
     Ok(Some(Planned {
         plan: made.forward,
         rollback: made.rollback,
-        current_fingerprint: fingerprint(current),
-        desired_fingerprint: fingerprint(desired),
+        current_fingerprint,
+        desired_fingerprint,
     }))
+}
+
+/// The changes from `from` to `to`, ordered, as [`plan_between`] makes them when nothing is renamed (no server
+/// needed); None when something is.
+fn diffed_without_renames(
+    from: &Schema,
+    to: &Schema,
+    directives: &Directives,
+) -> Result<Option<Plan>, PipelineError> {
+    if !renames(from, to, directives).is_empty() {
+        return Ok(None);
+    }
+    schemadiff_diff::refuse_repartitioning(from, to).map_err(PipelineError::Partitioning)?;
+    Ok(Some(Plan::new(Vec::new(), diff(from, to, directives))?))
 }
 
 /// Plan `current` -> `desired` as consecutive migrations, one per part of `parts` (which, applied in order,

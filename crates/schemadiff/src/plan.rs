@@ -255,9 +255,17 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
     // takes seconds. The read takes the owners whatever schema.toml says: `keep_stated_owners` then keeps
     // those it manages, as a read with `owner_options` would. A problem of schema.toml is still reported
     // before one of the live database.
+    // Against a live database, schema.toml's text is rendered there too, for the comparison with the database
+    // as read (see `incremental::prepare_with`).
     let loading = {
         let (path, online) = (args.schema_file.clone(), args.online);
-        tokio::task::spawn_blocking(move || load_from(&path, online))
+        let live = args.database_url.is_some();
+        tokio::task::spawn_blocking(move || {
+            load_from(&path, online).map(|loaded| {
+                let text = live.then(|| schemadiff_catalog::incremental::desired_text(&loaded));
+                (loaded, text)
+            })
+        })
     };
     let client = connect_live(args.database_url.as_deref()).await;
     let options = IntrospectOptions {
@@ -275,7 +283,8 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
         }
     };
     let (loaded, mut early_read) = tokio::join!(loading, reading);
-    let loaded = loaded.map_err(|e| format!("error: loading the schema file stopped: {e}"))??;
+    let (loaded, mut text) =
+        loaded.map_err(|e| format!("error: loading the schema file stopped: {e}"))??;
     let client = client?;
     let dir = migrations_dir(args, &loaded);
     let filter = args.filter.filter(&loaded.schema)?;
@@ -315,7 +324,7 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
                     filter.overlay(current, desired)
                 };
                 let (current, _, planned) =
-                    pipeline::plan_live(read, &loaded, &overlay, &directives, scratch)
+                    pipeline::plan_live(read, &loaded, text.take(), &overlay, &directives, scratch)
                         .await
                         .map_err(|e| e.to_string())?;
                 pipeline::refuse_breaking(&planned.plan, &current.unsupported)?;

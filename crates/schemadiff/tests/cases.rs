@@ -242,6 +242,7 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
                 unsupported: Vec::new(),
             },
             &for_live,
+            Some(schemadiff_catalog::incremental::desired_text(&for_live)),
             &|_, d| d.clone(),
             &directives,
             &scratch,

@@ -127,6 +127,7 @@ async fn one_changed_table(owners: bool) {
     let (as_read, desired, planned) = pipeline::plan_live(
         read,
         &loaded,
+        None,
         &|_, d| d.clone(),
         &Default::default(),
         &scratch,

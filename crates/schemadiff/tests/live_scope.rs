@@ -43,7 +43,7 @@ async fn live_plan(
         .unwrap();
     let directives = schemadiff_model::Directives::of(&loaded.schema);
     let (_, _, planned) =
-        pipeline::plan_live(read, loaded, &|_, d| d.clone(), &directives, scratch)
+        pipeline::plan_live(read, loaded, None, &|_, d| d.clone(), &directives, scratch)
             .await
             .unwrap();
     (texts(&planned.plan), texts(&planned.rollback))
@@ -211,6 +211,7 @@ async fn a_referenced_key_that_changes_is_checked_with_the_foreign_keys_on_it() 
     let refused = match pipeline::plan_live(
         read_now,
         &loaded,
+        None,
         &|_, d| d.clone(),
         &directives,
         &scratch,
