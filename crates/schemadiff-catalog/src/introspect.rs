@@ -21,6 +21,10 @@ pub struct IntrospectOptions {
     /// Read the owners of objects (`[migrations] manage_ownership = true`, `dump --owners`); off, owners
     /// are not part of the schema read.
     pub owners: bool,
+    /// Read what the model cannot represent ([`Introspection::unsupported`]). Off for a scratch database that
+    /// schemadiff built from its own model, where there can be nothing of the kind: the widest query of the
+    /// read is saved.
+    pub unsupported: bool,
 }
 
 impl Default for IntrospectOptions {
@@ -29,14 +33,17 @@ impl Default for IntrospectOptions {
             schemas: Vec::new(),
             statement_timeout_ms: 30_000,
             owners: false,
+            unsupported: true,
         }
     }
 }
 
-/// The options that read what `stated` states: owners when it states any.
+/// The options that read what `stated` states, from a scratch database built from it: owners when it states any,
+/// and nothing the model cannot represent.
 pub fn options_for(stated: &Schema) -> IntrospectOptions {
     IntrospectOptions {
         owners: !stated.owners.is_empty(),
+        unsupported: false,
         ..Default::default()
     }
 }
@@ -352,6 +359,9 @@ async fn read_all(
         .await?;
     schema.dependencies = crate::deps::from_rows(&rows);
     // What the model cannot represent: listed, so that nothing is lost without a word.
+    if !options.unsupported {
+        return Ok((schema, version, Vec::new()));
+    }
     let rows = s
         .query(
             "reading objects schemadiff does not model",

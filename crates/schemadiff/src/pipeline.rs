@@ -372,6 +372,8 @@ async fn apply_to_copy(
                     .iter()
                     .any(|c| c.kind == schemadiff_diff::ChangeKind::SetOwner)
             }),
+        // Built from the model: nothing it cannot represent.
+        unsupported: false,
         ..Default::default()
     };
     let result = async {
