@@ -245,8 +245,8 @@ pub fn warn_unsupported(found: &[schemadiff_catalog::unsupported::Unsupported]) 
     }
 }
 
-/// From this many tables in schema.toml on, `plan` starts the scratch cluster before comparing schema.toml with
-/// the live database: comparing that many takes about as long as the start.
+/// From this many tables in schema.toml on, `plan` starts the scratch cluster as soon as schema.toml is loaded,
+/// while the live database is still read: reading and comparing that many takes about as long as the start.
 const PRESTART_TABLES: usize = 200;
 
 /// Load schema.toml, bring both sides to canonical form, and plan with verification.
@@ -257,7 +257,7 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
     // before one of the live database.
     // Against a live database, schema.toml's text is rendered there too, for the comparison with the database
     // as read (see `incremental::prepare_with`).
-    let loading = {
+    let mut loading = {
         let (path, online) = (args.schema_file.clone(), args.online);
         let live = args.database_url.is_some();
         tokio::task::spawn_blocking(move || {
@@ -268,6 +268,12 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
         })
     };
     let client = connect_live(args.database_url.as_deref()).await;
+    // The live database's version before its read: the scratch cluster of that version can start as soon as
+    // schema.toml is loaded, while the read goes on.
+    let live_major = match &client {
+        Ok(Some(c)) => Some(crate::scratch::live_major(c).await),
+        _ => None,
+    };
     let options = IntrospectOptions {
         schemas: args.schemas.to_vec(),
         owners: true,
@@ -282,26 +288,45 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
             _ => None,
         }
     };
-    let (loaded, mut early_read) = tokio::join!(loading, reading);
+    tokio::pin!(reading);
+    // Usually the read takes longer: it goes on (inside the scratch server's scope below) after the load.
+    let mut early_read = None;
+    let loaded = tokio::select! {
+        loaded = &mut loading => loaded,
+        read = &mut reading => {
+            early_read = Some(read);
+            loading.await
+        }
+    };
     let (loaded, mut text) =
         loaded.map_err(|e| format!("error: loading the schema file stopped: {e}"))??;
-    let client = client?;
+    let client = match &client {
+        Ok(c) => c.as_ref(),
+        Err(e) => return Err(e.clone()),
+    };
     let dir = migrations_dir(args, &loaded);
     let filter = args.filter.filter(&loaded.schema)?;
-    let target = crate::scratch::Target::of(client.as_ref(), &loaded.schema).await?;
+    let target = match live_major {
+        Some(major) => crate::scratch::Target::live(major?, &loaded.schema),
+        None => crate::scratch::Target::of(client, &loaded.schema).await?,
+    };
     let planned = crate::scratch::with_scratch(&args.scratch, &target, async |scratch| {
         let policy = args.filter.policy(&loaded.schema);
         // The current side before the desired one, which is then normalized against it: only what schema.toml
         // changes goes through the scratch server. The desired side's problems are reported first, as always.
-        let (current, desired) = match client.as_ref() {
+        let (current, desired) = match client {
             Some(c) => {
-                // A large schema: the scratch cluster starts while schema.toml is compared with the live
-                // database (a plan usually changes something). A small one compares faster than the cluster
-                // starts, and a plan of nothing needs none: it starts on first use.
+                // A large schema: the scratch cluster starts while the live database is still read and
+                // schema.toml is compared with it (a plan usually changes something). A small one compares
+                // faster than the cluster starts, and a plan of nothing needs none: it starts on first use.
                 if loaded.schema.tables.len() >= PRESTART_TABLES {
                     scratch.prestart().await;
                 }
-                let read = early_read.take().expect("read when connected");
+                let read = match early_read.take() {
+                    Some(read) => read,
+                    None => (&mut reading).await,
+                }
+                .expect("read when connected");
                 let mut read = match pipeline::gate_read(read, policy) {
                     Ok(read) => read,
                     Err(e) => {

@@ -25,25 +25,10 @@ impl Target {
         client: Option<&tokio_postgres::Client>,
         schema: &schemadiff_model::Schema,
     ) -> Result<Target, String> {
-        let extensions: Vec<String> = schema.extensions.iter().map(|e| e.name.clone()).collect();
         if let Some(client) = client {
-            let num: i32 = client
-                .query_one("SELECT current_setting('server_version_num')::int", &[])
-                .await
-                .map_err(|e| {
-                    format!(
-                        "error: cannot read the live database's version: {}",
-                        schemadiff_catalog::introspect::server_message(&e)
-                    )
-                })?
-                .get(0);
-            return Ok(Target {
-                major: Some(num as u32 / 10000),
-                from: "the live database".into(),
-                extensions,
-                roles: schema.roles.clone(),
-            });
+            return Ok(Target::live(live_major(client).await?, schema));
         }
+        let extensions: Vec<String> = schema.extensions.iter().map(|e| e.name.clone()).collect();
         Ok(match schema.postgres_version {
             Some(v) => Target {
                 major: Some(v),
@@ -65,6 +50,33 @@ fn warn(message: &str) {
         schemadiff::progress::clear();
         eprintln!("warning: {message}");
     }
+}
+
+impl Target {
+    /// The live database's major version (see [`live_major`]).
+    pub fn live(major: u32, schema: &schemadiff_model::Schema) -> Target {
+        Target {
+            major: Some(major),
+            from: "the live database".into(),
+            extensions: schema.extensions.iter().map(|e| e.name.clone()).collect(),
+            roles: schema.roles.clone(),
+        }
+    }
+}
+
+/// The major version of the live database `client` is connected to.
+pub async fn live_major(client: &tokio_postgres::Client) -> Result<u32, String> {
+    let num: i32 = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .map_err(|e| {
+            format!(
+                "error: cannot read the live database's version: {}",
+                schemadiff_catalog::introspect::server_message(&e)
+            )
+        })?
+        .get(0);
+    Ok(num as u32 / 10000)
 }
 
 /// Start the scratch server `args` asks for, of the major version of `target` when it can.
