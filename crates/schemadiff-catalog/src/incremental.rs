@@ -23,7 +23,9 @@ use schemadiff_model::{
     GrantTarget, LoadedSchema, ObjectPath, ObjectRef, QualifiedName, Schema, create_script,
 };
 
-use crate::normalize::{NormalizeError, normalize_desired, table_of};
+use crate::normalize::{
+    NormalizeError, canonicalize, created_and_read, normalize_desired, table_of,
+};
 use crate::scratch::ScratchServer;
 
 /// Beyond this share of the tables, the small database is not small: normalize the whole schema.
@@ -622,7 +624,21 @@ impl Small {
             // Only removed tables, which nothing names: nothing to build.
             Schema::default()
         } else {
-            match normalize_desired(&small_loaded, scratch).await {
+            // Read back in the form schema.toml has, the first round's result renders to the very statements
+            // that built it: building it again would read back the same (the names PostgreSQL chose in the
+            // first round it chooses again), so it is the fixpoint without a second round.
+            let normal = async {
+                let first = created_and_read(&small_loaded, scratch).await?;
+                let settled = as_written(&small_loaded, &first)
+                    .is_some_and(|w| rendered(&w).all == rendered(&small_loaded.schema).all);
+                if settled {
+                    tracing::debug!("incremental normalization: the first round is the fixpoint");
+                    Ok(first)
+                } else {
+                    canonicalize(first, scratch).await
+                }
+            };
+            match normal.await {
                 Ok(s) => s,
                 Err(e) => {
                     // Normalizing the whole schema reports each problem at its place.

@@ -43,6 +43,16 @@ pub async fn normalize_desired(
     loaded: &LoadedSchema,
     scratch: &ScratchServer,
 ) -> Result<Schema, NormalizeError> {
+    let first = created_and_read(loaded, scratch).await?;
+    canonicalize(first, scratch).await
+}
+
+/// The first round of [`normalize_desired`]: the schema in `loaded` created in a scratch database and read back
+/// (not yet brought to the fixpoint).
+pub async fn created_and_read(
+    loaded: &LoadedSchema,
+    scratch: &ScratchServer,
+) -> Result<Schema, NormalizeError> {
     scratch.declare_roles(&loaded.schema.roles);
     let db = scratch.create_database().await?;
     let result = async {
@@ -213,7 +223,7 @@ pub async fn normalize_desired(
     let dropped = scratch.drop_database(&db).await;
     let first = result?;
     dropped?;
-    canonicalize(first, scratch).await
+    Ok(first)
 }
 
 /// When an extension is not installed on the scratch server: what to install, by name, for its major version

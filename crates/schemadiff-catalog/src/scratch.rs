@@ -63,6 +63,15 @@ pub fn statements_sent() -> u64 {
     SENT.load(Ordering::Relaxed)
 }
 
+/// Scratch databases created in this process (empty or copies).
+static CREATED: AtomicU64 = AtomicU64::new(0);
+
+/// How many scratch databases this process has created so far: what a test counts the rounds of
+/// normalization by.
+pub fn databases_created() -> u64 {
+    CREATED.load(Ordering::Relaxed)
+}
+
 /// How many statements [`run_batch`] sends at once: few enough that the locks one transaction takes (a few
 /// per created table, index or constraint) fit in the shared lock table of any server.
 pub const BATCH: usize = 64;
@@ -469,6 +478,7 @@ impl ScratchServer {
                 .await
             {
                 Ok(()) => {
+                    CREATED.fetch_add(1, Ordering::Relaxed);
                     self.created
                         .lock()
                         .expect("not poisoned")

@@ -5,7 +5,7 @@
 use schemadiff::pipeline;
 use schemadiff_catalog::conninfo::with_dbname;
 use schemadiff_catalog::introspect::IntrospectOptions;
-use schemadiff_catalog::scratch::{ScratchServer, statements_sent};
+use schemadiff_catalog::scratch::{ScratchServer, databases_created, statements_sent};
 
 const TABLES: usize = 300;
 
@@ -124,6 +124,7 @@ async fn one_changed_table(owners: bool) {
     schemadiff_catalog::introspect::keep_stated_owners(&mut read.schema, &loaded.schema);
     assert_eq!(read.schema.tables.len(), TABLES);
     let before = statements_sent();
+    let databases_before = databases_created();
     let (as_read, desired, planned) = pipeline::plan_live(
         read,
         &loaded,
@@ -135,6 +136,13 @@ async fn one_changed_table(owners: bool) {
     .await
     .unwrap();
     let live_cost = statements_sent() - before;
+    // schema.toml as `dump` writes it: the desired side's first round is its fixpoint. One small database for
+    // each side; the plan is verified in the current side's own.
+    assert_eq!(
+        databases_created() - databases_before,
+        2,
+        "databases created by a plan changing one table (owners: {owners})"
+    );
     let changed = desired
         .tables
         .iter()
