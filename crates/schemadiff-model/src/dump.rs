@@ -58,11 +58,27 @@ pub(crate) fn qualified_key(name: &QualifiedName) -> String {
 
 /// `{ a = 1, b = "x" }` from (key, value) pairs already rendered.
 pub(crate) fn inline(pairs: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    push_inline(&mut out, pairs);
+    out
+}
+
+/// [`inline`] appended to `out`.
+pub(crate) fn push_inline(out: &mut String, pairs: &[(&str, String)]) {
     if pairs.is_empty() {
-        return "{}".into();
+        out.push_str("{}");
+        return;
     }
-    let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-    format!("{{ {} }}", inner.join(", "))
+    out.push_str("{ ");
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(k);
+        out.push_str(" = ");
+        out.push_str(v);
+    }
+    out.push_str(" }");
 }
 
 /// Write `schema` as schema.toml text.
@@ -489,7 +505,11 @@ fn table(out: &mut String, lk: &Lookups, t: &Table) {
                 pairs.push(("using", toml_string(u)));
             }
             let pad = width - k.chars().count();
-            let _ = writeln!(out, "{k}{} = {}", " ".repeat(pad), inline(&pairs));
+            out.push_str(k);
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(" = ");
+            push_inline(out, &pairs);
+            out.push('\n');
         }
         out.push('\n');
     }
