@@ -491,6 +491,40 @@ fn duplicate(c: &mut Checker, path: &ObjectPath, prev: &ObjectPath, what: &str) 
 }
 
 /// `tables`: `schema`'s tables by name ([`Schema::tables_by_name`]).
+/// Whether column `col` of `t` passes every check of [`table_checks`]' loop over columns (which reports
+/// nothing for it then).
+fn column_passes(t: &Table, col: &Column) -> bool {
+    let name_ok =
+        !col.name.is_empty() && !col.name.contains('\0') && col.name.len() <= MAX_IDENTIFIER_BYTES;
+    let texts = [
+        Some(col.data_type.as_str()),
+        col.default.as_deref(),
+        col.generated.as_deref(),
+        col.comment.as_deref(),
+        col.using.as_deref(),
+    ];
+    let fragments = [
+        (Some(col.data_type.as_str()), FragmentKind::TypeName),
+        (col.default.as_deref(), FragmentKind::Expression),
+        (col.generated.as_deref(), FragmentKind::Expression),
+        (col.using.as_deref(), FragmentKind::Expression),
+    ];
+    name_ok
+        && !col.data_type.trim().is_empty()
+        && !texts.iter().flatten().any(|t| t.contains('\0'))
+        && fragments
+            .into_iter()
+            .all(|(text, kind)| text.is_none_or(|text| fragment::check(text, kind).is_ok()))
+        && !(col.identity.is_some() && col.default.is_some())
+        && !(col.generated.is_some() && col.default.is_some())
+        && !(col.generated.is_some() && col.identity.is_some())
+        && !(col.generated_virtual && col.generated.is_none())
+        && col
+            .renamed_from
+            .as_ref()
+            .is_none_or(|r| t.column(r).is_none())
+}
+
 fn table_checks(
     c: &mut Checker,
     schema: &Schema,
@@ -498,6 +532,11 @@ fn table_checks(
     t: &Table,
 ) {
     for col in &t.columns {
+        // Most columns pass every check below: they are passed over before their path and descriptions are
+        // made.
+        if column_passes(t, col) {
+            continue;
+        }
         let p = ObjectPath::Column(t.name.clone(), col.name.clone());
         let what = format!("column `{}` of table `{}`", col.name, t.name);
         c.name(&p, "name", &what, &col.name);
