@@ -29,6 +29,12 @@ pub fn toml_key(key: &str) -> String {
 pub fn toml_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    // Most strings need no escape: copied whole.
+    if !s.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -754,6 +760,8 @@ mod tests {
         assert_eq!(toml_key("uuid-ossp"), "uuid-ossp");
         assert_eq!(toml_key("with space"), "\"with space\"");
         assert_eq!(toml_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+        assert_eq!(toml_string("plain é"), "\"plain é\"");
+        assert_eq!(toml_string("tab\there"), "\"tab\\there\"");
     }
     #[test]
     fn a_commented_check_keeps_the_name_the_server_chose() {
