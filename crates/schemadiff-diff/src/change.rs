@@ -488,10 +488,21 @@ impl Change {
 /// Give each change the table it belongs to: the table it is grouped under (by the same text `group` names it
 /// with), or, for a sequence's ownership, the table of the owning column.
 pub(crate) fn assign_tables(schemas: &[&schemadiff_model::Schema], changes: &mut [Change]) {
-    let mut by_group = std::collections::BTreeMap::new();
-    for s in schemas {
-        for t in &s.tables {
-            by_group.insert(format!("table {}", t.name.sql()), t.name.clone());
+    // The tables of the groups (`table <name>`) of the changes to assign, looked up by their SQL name: only
+    // those groups are kept, as the changes are few and the tables may be thousands.
+    let mut by_name: std::collections::HashMap<String, Option<QualifiedName>> = changes
+        .iter()
+        .filter(|c| c.table.is_none() && c.kind != ChangeKind::SetSequenceOwner)
+        .filter_map(|c| c.group.strip_prefix("table "))
+        .map(|q| (q.to_string(), None))
+        .collect();
+    if !by_name.is_empty() {
+        for s in schemas {
+            for t in &s.tables {
+                if let Some(slot) = by_name.get_mut(t.name.sql().as_str()) {
+                    *slot = Some(t.name.clone());
+                }
+            }
         }
     }
     for c in changes.iter_mut().filter(|c| c.table.is_none()) {
@@ -501,7 +512,11 @@ pub(crate) fn assign_tables(schemas: &[&schemadiff_model::Schema], changes: &mut
                 _ => None,
             })
         } else {
-            by_group.get(&c.group).cloned()
+            c.group
+                .strip_prefix("table ")
+                .and_then(|q| by_name.get(q))
+                .cloned()
+                .flatten()
         };
     }
 }

@@ -190,6 +190,91 @@ fn in_schema(q: &QualifiedName) -> Res {
 mod tests {
     use super::*;
 
+    fn schema(text: &str) -> Schema {
+        schemadiff_model::load::load_str("schema.toml", text)
+            .expect("loads")
+            .schema
+    }
+
+    /// `a` with a key on `code` (with `include` as given) and `b`, the same on both sides, referencing it.
+    fn with_key(include: &str) -> Schema {
+        schema(&format!(
+            r#"
+[tables.a]
+primary_key = {{ columns = ["id"], name = "a_pkey" }}
+[tables.a.columns]
+id = {{ type = "bigint" }}
+code = {{ type = "text", not_null = true }}
+x = {{ type = "integer" }}
+[[tables.a.unique]]
+name = "a_code_key"
+columns = ["code"]
+include = [{include}]
+
+[tables.b]
+primary_key = {{ columns = ["id"], name = "b_pkey" }}
+[tables.b.columns]
+id = {{ type = "bigint" }}
+code = {{ type = "text" }}
+[[tables.b.foreign_keys]]
+name = "b_code_fkey"
+columns = ["code"]
+references = {{ table = "a", columns = ["code"] }}
+"#
+        ))
+    }
+
+    fn objects(changes: &[Change]) -> Vec<String> {
+        let mut v: Vec<String> = changes
+            .iter()
+            .map(|c| format!("{:?} {}", c.kind, c.object))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn an_equal_table_still_remakes_its_foreign_keys_onto_a_remade_key() {
+        let (current, desired) = (with_key(""), with_key(r#""x""#));
+        assert_eq!(
+            current.table(&QualifiedName::new("public", "b")),
+            desired.table(&QualifiedName::new("public", "b"))
+        );
+        let changes = diff(&current, &desired, &Directives::default());
+        let objects = objects(&changes);
+        for expected in [
+            "DropForeignKey foreign key b_code_fkey on public.b",
+            "AddForeignKey foreign key b_code_fkey on public.b",
+            "DropConstraint constraint a_code_key on public.a",
+            "AddConstraint constraint a_code_key on public.a",
+        ] {
+            assert!(
+                objects.iter().any(|o| o == expected),
+                "{expected} in {objects:?}"
+            );
+        }
+        assert_eq!(objects.len(), 4, "{objects:?}");
+    }
+
+    #[test]
+    fn equal_schemas_diff_to_nothing() {
+        let s = with_key(r#""x""#);
+        assert!(diff(&s, &s, &Directives::default()).is_empty());
+    }
+
+    #[test]
+    fn tables_with_unnamed_or_repeated_names_are_not_taken_as_plainly_equal() {
+        let s = with_key("");
+        let a = s.table(&QualifiedName::new("public", "a")).unwrap();
+        assert!(table::same_table(a, a));
+        let mut unnamed = a.clone();
+        unnamed.uniques[0].name = None;
+        assert!(!table::same_table(&unnamed, &unnamed));
+        let mut twice = a.clone();
+        twice.columns[2].name = "code".into();
+        assert!(!table::same_table(&twice, &twice));
+    }
+
     #[test]
     fn enum_values_added_in_place() {
         assert!(is_subsequence(&["a", "c"], &["a", "b", "c", "d"]));

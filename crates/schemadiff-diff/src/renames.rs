@@ -38,6 +38,10 @@ fn move_and_rename(kind: &str, old: &QualifiedName, new: &QualifiedName) -> Vec<
 /// The rename changes that bring `current` to the names of `desired`.
 pub fn renames(current: &Schema, desired: &Schema, directives: &Directives) -> Vec<Change> {
     let mut out = Vec::new();
+    // Every rename comes from a directive: without any, there is nothing to look at.
+    if directives.renames().next().is_none() {
+        return out;
+    }
     let cur_tables: BTreeMap<&QualifiedName, &Table> =
         current.tables.iter().map(|t| (&t.name, t)).collect();
 

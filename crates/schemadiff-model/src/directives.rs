@@ -44,7 +44,18 @@ impl Directives {
             migrations: written.migrations.clone(),
             ..Directives::default()
         };
-        let names = effective_names(written);
+        // The effective names are needed only for a rename of a constraint or index (computing them takes a
+        // pass over the whole schema).
+        let renames_keys = written.tables.iter().any(|t| {
+            t.uniques.iter().any(|u| u.renamed_from.is_some())
+                || t.foreign_keys.iter().any(|f| f.renamed_from.is_some())
+                || t.indexes.iter().any(|x| x.renamed_from.is_some())
+        });
+        let names = if renames_keys {
+            effective_names(written)
+        } else {
+            BTreeMap::new()
+        };
         for e in &written.enums {
             if let Some(r) = &e.renamed_from {
                 d.renamed_from
@@ -111,43 +122,50 @@ impl Directives {
         self.renamed_from.is_empty() && self.using.is_empty()
     }
 
-    fn old(&self, target: Target) -> Option<&QualifiedName> {
-        self.renamed_from.get(&target)
+    fn old(&self, target: impl FnOnce() -> Target) -> Option<&QualifiedName> {
+        // No key is built (cloned names) when there are no renames at all, the common case.
+        if self.renamed_from.is_empty() {
+            return None;
+        }
+        self.renamed_from.get(&target())
     }
 
     pub fn old_table(&self, table: &QualifiedName) -> Option<&QualifiedName> {
-        self.old(Target::Table(table.clone()))
+        self.old(|| Target::Table(table.clone()))
     }
 
     pub fn old_enum(&self, name: &QualifiedName) -> Option<&QualifiedName> {
-        self.old(Target::Enum(name.clone()))
+        self.old(|| Target::Enum(name.clone()))
     }
 
     pub fn old_sequence(&self, name: &QualifiedName) -> Option<&QualifiedName> {
-        self.old(Target::Sequence(name.clone()))
+        self.old(|| Target::Sequence(name.clone()))
     }
 
     pub fn old_column(&self, table: &QualifiedName, column: &str) -> Option<&str> {
-        self.old(Target::Column(table.clone(), column.to_string()))
+        self.old(|| Target::Column(table.clone(), column.to_string()))
             .map(|q| q.name.as_str())
     }
 
     pub fn old_value(&self, enum_name: &QualifiedName, value: &str) -> Option<&str> {
-        self.old(Target::EnumValue(enum_name.clone(), value.to_string()))
+        self.old(|| Target::EnumValue(enum_name.clone(), value.to_string()))
             .map(|q| q.name.as_str())
     }
 
     pub fn old_constraint(&self, table: &QualifiedName, name: &str) -> Option<&str> {
-        self.old(Target::Constraint(table.clone(), name.to_string()))
+        self.old(|| Target::Constraint(table.clone(), name.to_string()))
             .map(|q| q.name.as_str())
     }
 
     pub fn old_index(&self, table: &QualifiedName, name: &str) -> Option<&str> {
-        self.old(Target::Index(table.clone(), name.to_string()))
+        self.old(|| Target::Index(table.clone(), name.to_string()))
             .map(|q| q.name.as_str())
     }
 
     pub fn using(&self, table: &QualifiedName, column: &str) -> Option<&str> {
+        if self.using.is_empty() {
+            return None;
+        }
         self.using
             .get(&(table.clone(), column.to_string()))
             .map(String::as_str)

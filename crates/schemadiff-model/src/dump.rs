@@ -29,6 +29,12 @@ pub fn toml_key(key: &str) -> String {
 pub fn toml_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    // Most strings need no escape: copied whole.
+    if !s.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -58,11 +64,27 @@ pub(crate) fn qualified_key(name: &QualifiedName) -> String {
 
 /// `{ a = 1, b = "x" }` from (key, value) pairs already rendered.
 pub(crate) fn inline(pairs: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    push_inline(&mut out, pairs);
+    out
+}
+
+/// [`inline`] appended to `out`.
+pub(crate) fn push_inline(out: &mut String, pairs: &[(&str, String)]) {
     if pairs.is_empty() {
-        return "{}".into();
+        out.push_str("{}");
+        return;
     }
-    let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-    format!("{{ {} }}", inner.join(", "))
+    out.push_str("{ ");
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(k);
+        out.push_str(" = ");
+        out.push_str(v);
+    }
+    out.push_str(" }");
 }
 
 /// Write `schema` as schema.toml text.
@@ -489,7 +511,11 @@ fn table(out: &mut String, lk: &Lookups, t: &Table) {
                 pairs.push(("using", toml_string(u)));
             }
             let pad = width - k.chars().count();
-            let _ = writeln!(out, "{k}{} = {}", " ".repeat(pad), inline(&pairs));
+            out.push_str(k);
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(" = ");
+            push_inline(out, &pairs);
+            out.push('\n');
         }
         out.push('\n');
     }
@@ -734,6 +760,8 @@ mod tests {
         assert_eq!(toml_key("uuid-ossp"), "uuid-ossp");
         assert_eq!(toml_key("with space"), "\"with space\"");
         assert_eq!(toml_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+        assert_eq!(toml_string("plain é"), "\"plain é\"");
+        assert_eq!(toml_string("tab\there"), "\"tab\\there\"");
     }
     #[test]
     fn a_commented_check_keeps_the_name_the_server_chose() {

@@ -64,7 +64,11 @@ impl QualifiedName {
 
     /// The SQL form: `schema.name`, each part quoted when needed.
     pub fn sql(&self) -> String {
-        format!("{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+        let mut out = String::with_capacity(self.schema.len() + self.name.len() + 5);
+        push_quoted_ident(&mut out, &self.schema);
+        out.push('.');
+        push_quoted_ident(&mut out, &self.name);
+        out
     }
 }
 
@@ -139,17 +143,36 @@ fn split_name(text: &str) -> Result<Vec<String>, String> {
 /// reserved word. This is the rule of PostgreSQL's `quote_ident`, except that a name holding a control character is
 /// written `U&"..."` with escapes.
 pub fn quote_ident(name: &str) -> String {
-    let safe = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !is_reserved_keyword(name);
-    if safe {
+    if bare_ident(name) {
         name.to_string()
-    } else if name.chars().any(crate::fragment::needs_escape) {
+    } else {
+        quoted_ident(name)
+    }
+}
+
+/// [`quote_ident`] appended to `out`.
+pub fn push_quoted_ident(out: &mut String, name: &str) {
+    if bare_ident(name) {
+        out.push_str(name);
+    } else {
+        out.push_str(&quoted_ident(name));
+    }
+}
+
+/// Whether `name` stands bare in SQL (lowercase, digits, `_`, not starting with a digit, no keyword).
+fn bare_ident(name: &str) -> bool {
+    name.bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == b'_')
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+        && !is_reserved_keyword(name)
+}
+
+/// `name` in double quotes (or the `U&"..."` form).
+fn quoted_ident(name: &str) -> String {
+    if name.chars().any(crate::fragment::needs_escape) {
         // A raw line break could start a line of a migration file with a marker; a control character could
         // disturb a terminal. The `U&"..."` form escapes them (it reads the same in every setting).
         crate::fragment::escape_identifier(name)
@@ -176,7 +199,29 @@ pub fn quote_literal(value: &str) -> String {
 /// but "unreserved"), for PostgreSQL 13 to 18: the union of their lists, so a name is quoted whenever any
 /// supported version needs it.
 pub fn is_reserved_keyword(word: &str) -> bool {
-    RESERVED_KEYWORDS.binary_search(&word).is_ok()
+    // Most names are no keyword: rejected by their first letter and length before the search.
+    let b = word.as_bytes();
+    let shape = match b.first() {
+        Some(c) if c.is_ascii_lowercase() && b.len() < 32 => KEYWORD_SHAPES[usize::from(c - b'a')],
+        _ => return false,
+    };
+    shape & (1 << b.len()) != 0 && RESERVED_KEYWORDS.binary_search(&word).is_ok()
+}
+
+/// For each first letter `a`..`z`, the lengths (as bits) of the keywords of `RESERVED_KEYWORDS` that start
+/// with it.
+const KEYWORD_SHAPES: [u32; 26] = keyword_shapes();
+
+const fn keyword_shapes() -> [u32; 26] {
+    let mut out = [0u32; 26];
+    let mut i = 0;
+    while i < RESERVED_KEYWORDS.len() {
+        let w = RESERVED_KEYWORDS[i].as_bytes();
+        // Every keyword is lowercase ASCII, shorter than 32 bytes (a test checks it).
+        out[(w[0] - b'a') as usize] |= 1 << w.len();
+        i += 1;
+    }
+    out
 }
 
 /// Reserved, column-name and type-or-function-name keywords of PostgreSQL 13 to 18 (sorted).
@@ -350,6 +395,45 @@ pub const RESERVED_KEYWORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quick_reject_agrees_with_the_keyword_list() {
+        for k in RESERVED_KEYWORDS {
+            assert!(
+                k.bytes().all(|c| c.is_ascii_lowercase() || c == b'_'),
+                "{k}"
+            );
+            assert!(k.len() < 32, "{k}");
+            assert!(is_reserved_keyword(k), "{k}");
+        }
+        // Near misses: a keyword's first letter and length, a prefix, an extension, other case, odd bytes.
+        for w in [
+            "",
+            "x",
+            "al",
+            "alk",
+            "alls",
+            "Select",
+            "SELECT",
+            "id",
+            "name",
+            "owner_id",
+            "_all",
+            "1all",
+            "é",
+            "tablesample_",
+            "usera",
+            "user",
+        ] {
+            assert_eq!(
+                is_reserved_keyword(w),
+                RESERVED_KEYWORDS.binary_search(&w).is_ok(),
+                "{w}"
+            );
+        }
+        assert!(is_reserved_keyword("user"));
+        assert!(!is_reserved_keyword("owner_id"));
+    }
 
     #[test]
     fn keyword_list_is_sorted_for_binary_search() {

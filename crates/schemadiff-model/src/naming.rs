@@ -96,17 +96,22 @@ pub struct NameAllocator {
 
 impl NameAllocator {
     pub fn add_relation(&mut self, schema: &str, name: &str) {
-        self.relations
-            .entry(schema.into())
-            .or_default()
-            .insert(name.into());
+        Self::add(&mut self.relations, schema, name);
     }
 
     pub fn add_constraint(&mut self, schema: &str, name: &str) {
-        self.constraints
-            .entry(schema.into())
-            .or_default()
-            .insert(name.into());
+        Self::add(&mut self.constraints, schema, name);
+    }
+
+    /// `name` taken in `schema`, allocating only what is new (the schema's key once, a name once).
+    fn add(map: &mut BTreeMap<String, BTreeSet<String>>, schema: &str, name: &str) {
+        let names = match map.get_mut(schema) {
+            Some(names) => names,
+            None => map.entry(schema.to_string()).or_default(),
+        };
+        if !names.contains(name) {
+            names.insert(name.to_string());
+        }
     }
 
     fn taken(&self, map: &BTreeMap<String, BTreeSet<String>>, schema: &str, name: &str) -> bool {

@@ -3,6 +3,7 @@
 //! string through `quote_literal`; types, defaults and expressions are SQL as written, passed through
 //! [`inert`] (no comment, no raw line break: no line of a migration file can start with a marker).
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 pub use crate::fragment::inert;
@@ -33,7 +34,6 @@ pub fn script_text(statements: &[Statement]) -> String {
 /// schemas, extensions, types, sequences, tables with their own constraints, indexes, then foreign keys
 /// (so reference cycles need no care), sequence ownership, and comments.
 pub fn create_script(schema: &Schema) -> Vec<Statement> {
-    let names = effective_names(schema);
     let mut out = Vec::new();
     let mut push = |origin: ObjectPath, sql: String| out.push(Statement { sql, origin });
 
@@ -175,14 +175,18 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
     for (origin, sql) in crate::grant::create_statements(schema) {
         push(origin, sql);
     }
-    for stmt in comments(schema, &names) {
+    for stmt in comments(schema) {
         out.push(stmt);
     }
     out
 }
 
 /// The COMMENT statements of every element that has a comment.
-fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statement> {
+fn comments(schema: &Schema) -> Vec<Statement> {
+    // The names of constraints and indexes, computed (a pass over the whole schema) only for the first of
+    // them that has a comment.
+    let names: OnceCell<BTreeMap<ObjectPath, String>> = OnceCell::new();
+    let names = || names.get_or_init(|| effective_names(schema));
     let mut out = Vec::new();
     // The path and target are made only for an element that has a comment (most have none).
     let mut push = |origin: &dyn Fn() -> ObjectPath,
@@ -233,7 +237,7 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
             );
         }
         let constraint = |path: &ObjectPath| {
-            names
+            names()
                 .get(path)
                 .map(|n| format!("CONSTRAINT {} ON {}", quote_ident(n), q.sql()))
         };
@@ -260,7 +264,7 @@ fn comments(schema: &Schema, names: &BTreeMap<ObjectPath, String>) -> Vec<Statem
         for (i, idx) in t.indexes.iter().enumerate() {
             let p = || ObjectPath::Index(q.clone(), i);
             let target = || {
-                names.get(&p()).map(|n| {
+                names().get(&p()).map(|n| {
                     format!(
                         "INDEX {}",
                         QualifiedName::new(q.schema.clone(), n.clone()).sql()
@@ -477,19 +481,26 @@ pub(crate) fn dotted(text: &str) -> String {
 /// [`column_definition`] of a column of `table`, its NOT NULL constraint named only when the name is not
 /// the default one (PostgreSQL 18 reads every name).
 pub fn column_definition_in(table: &QualifiedName, c: &Column) -> String {
-    let default = crate::table_options::default_not_null_name(&table.name, &c.name);
-    if c.not_null_name.as_deref() == Some(default.as_str()) {
-        let mut plain = c.clone();
-        plain.not_null_name = None;
-        return column_definition(&plain);
-    }
-    column_definition(c)
+    let default_name = c
+        .not_null_name
+        .as_deref()
+        .is_some_and(|n| n == crate::table_options::default_not_null_name(&table.name, &c.name));
+    column_sql(c, !default_name)
 }
 
 pub fn column_definition(c: &Column) -> String {
-    let mut sql = format!("{} {}", quote_ident(&c.name), inert(&c.data_type));
+    column_sql(c, true)
+}
+
+/// A column's definition; the name of its NOT NULL constraint left out unless `not_null_name`.
+fn column_sql(c: &Column, not_null_name: bool) -> String {
+    let mut sql = String::with_capacity(64);
+    crate::ident::push_quoted_ident(&mut sql, &c.name);
+    sql.push(' ');
+    sql.push_str(&inert(&c.data_type));
     if let Some(coll) = &c.collation {
-        sql.push_str(&format!(" COLLATE {}", dotted(coll)));
+        sql.push_str(" COLLATE ");
+        sql.push_str(&dotted(coll));
     }
     if let Some(i) = c.identity {
         sql.push(' ');
@@ -500,7 +511,8 @@ pub fn column_definition(c: &Column) -> String {
         }
     }
     if let Some(d) = &c.default {
-        sql.push_str(&format!(" DEFAULT {}", inert(d)));
+        sql.push_str(" DEFAULT ");
+        sql.push_str(&inert(d));
     }
     if let Some(g) = &c.generated {
         let kind = if c.generated_virtual {
@@ -511,8 +523,9 @@ pub fn column_definition(c: &Column) -> String {
         sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", inert(g)));
     }
     if c.not_null {
-        if let Some(n) = &c.not_null_name {
-            sql.push_str(&format!(" CONSTRAINT {}", quote_ident(n)));
+        if let Some(n) = c.not_null_name.as_ref().filter(|_| not_null_name) {
+            sql.push_str(" CONSTRAINT ");
+            crate::ident::push_quoted_ident(&mut sql, n);
         }
         sql.push_str(" NOT NULL");
     }
@@ -547,11 +560,14 @@ fn constraint_prefix(name: &Option<String>) -> String {
 }
 
 fn column_list(columns: &[String]) -> String {
-    columns
-        .iter()
-        .map(|c| quote_ident(c))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::new();
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        crate::ident::push_quoted_ident(&mut out, c);
+    }
+    out
 }
 
 fn deferral(deferrable: bool, initially_deferred: bool) -> &'static str {

@@ -15,6 +15,11 @@ pub(crate) struct Checker<'a> {
     pub(crate) errors: Vec<Diagnostic>,
 }
 
+/// Whether [`Checker::name`] reports `name`.
+fn name_refused(name: &str) -> bool {
+    name.is_empty() || name.contains('\0') || name.len() > MAX_IDENTIFIER_BYTES
+}
+
 impl Checker<'_> {
     pub(crate) fn span(&self, path: &ObjectPath, field: &str) -> Span {
         self.spans.field(path, field).unwrap_or(0..0)
@@ -301,7 +306,7 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
                             name: &str,
                             path: ObjectPath,
                             field: &'static str,
-                            what: &str| {
+                            what: &dyn Fn() -> String| {
         let key = (schema.to_string(), name.to_string());
         if let Some((prev, prev_field)) = relations.get(&key) {
             let first_span = c.span(prev, prev_field);
@@ -309,7 +314,10 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
             let d = c.err(
                 &path,
                 field,
-                format!("{what} is named `{name}`, a name already taken in schema `{schema}`"),
+                format!(
+                    "{} is named `{name}`, a name already taken in schema `{schema}`",
+                    what()
+                ),
             );
             d.label = Some("duplicate name".into());
             d.notes.push((first_span, "first taken here".into()));
@@ -327,7 +335,9 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         let what = format!("sequence `{}`", s.name);
         c.name(&p, "", &what, &s.name.name);
         check_schema(&mut c, &p, &s.name, &what);
-        add_relation(&mut c, &s.name.schema, &s.name.name, p.clone(), "", &what);
+        add_relation(&mut c, &s.name.schema, &s.name.name, p.clone(), "", &|| {
+            what.clone()
+        });
         if let Some(r) = &s.renamed_from {
             if schema.sequences.iter().any(|o| &o.name == r) {
                 still_declared(&mut c, &p, &what, "sequence", r);
@@ -368,7 +378,9 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         if let Some(prev) = types.insert(&t.name, p.clone()) {
             duplicate(&mut c, &p, &prev, &what);
         }
-        add_relation(&mut c, &t.name.schema, &t.name.name, p.clone(), "", &what);
+        add_relation(&mut c, &t.name.schema, &t.name.name, p.clone(), "", &|| {
+            what.clone()
+        });
         c.no_nul(&p, "comment", "the comment", t.comment.as_deref());
         if let Some(r) = &t.renamed_from {
             if tables.contains_key(r) {
@@ -397,7 +409,9 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
         };
         let what = format!("{noun} `{}`", v.name);
         check_schema(&mut c, &p, &v.name, &what);
-        add_relation(&mut c, &v.name.schema, &v.name.name, p.clone(), "", &what);
+        add_relation(&mut c, &v.name.schema, &v.name.name, p.clone(), "", &|| {
+            what.clone()
+        });
         crate::view::check(&mut c, v);
     }
 
@@ -427,32 +441,41 @@ pub(crate) fn validate(schema: &Schema, spans: &SourceMap, file: &SourceFile) ->
     // Names the server will give (written or default): duplicates among constraints of a table, and
     // among relations of a schema.
     let names = effective_names(schema);
-    let mut constraint_names: BTreeMap<(&QualifiedName, &str), ObjectPath> = BTreeMap::new();
+    let mut constraint_names: BTreeMap<(&QualifiedName, &str), &ObjectPath> = BTreeMap::new();
     for (path, name) in &names {
-        let (table, index_backed, what) = match path {
-            ObjectPath::PrimaryKey(t) => (t, true, "the primary key".to_string()),
-            ObjectPath::Unique(t, i) => (t, true, format!("unique constraint #{}", i + 1)),
-            ObjectPath::Exclusion(t, i) => (t, true, format!("exclusion constraint #{}", i + 1)),
-            ObjectPath::Index(t, i) => (t, true, format!("index #{}", i + 1)),
-            ObjectPath::ForeignKey(t, i) => (t, false, format!("foreign key #{}", i + 1)),
-            ObjectPath::Check(t, i) => (t, false, format!("check constraint #{}", i + 1)),
+        let (table, index_backed, kind, number) = match path {
+            ObjectPath::PrimaryKey(t) => (t, true, "the primary key", None),
+            ObjectPath::Unique(t, i) => (t, true, "unique constraint", Some(i)),
+            ObjectPath::Exclusion(t, i) => (t, true, "exclusion constraint", Some(i)),
+            ObjectPath::Index(t, i) => (t, true, "index", Some(i)),
+            ObjectPath::ForeignKey(t, i) => (t, false, "foreign key", Some(i)),
+            ObjectPath::Check(t, i) => (t, false, "check constraint", Some(i)),
             _ => continue,
         };
-        let what = format!("{what} of table `{table}`");
-        c.name(path, "name", &what, name);
+        // The description is made only for a name reported.
+        let what = || match number {
+            None => format!("{kind} of table `{table}`"),
+            Some(i) => format!("{kind} #{} of table `{table}`", i + 1),
+        };
+        if name_refused(name) {
+            c.name(path, "name", &what(), name);
+        }
         if index_backed {
             add_relation(&mut c, &table.schema, name, path.clone(), "name", &what);
         }
         if !matches!(path, ObjectPath::Index(..)) {
-            if let Some(prev) = constraint_names.insert((table, name.as_str()), path.clone()) {
-                if index_backed && prev != *path {
+            if let Some(prev) = constraint_names.insert((table, name.as_str()), path) {
+                if index_backed && prev != path {
                     // Already reported as a relation clash.
                     continue;
                 }
                 let d = c.err(
                     path,
                     "name",
-                    format!("{what} is named `{name}`, like another constraint of the table"),
+                    format!(
+                        "{} is named `{name}`, like another constraint of the table",
+                        what()
+                    ),
                 );
                 d.help =
                     Some("constraint names must differ within a table; rename one of them".into());
@@ -491,6 +514,40 @@ fn duplicate(c: &mut Checker, path: &ObjectPath, prev: &ObjectPath, what: &str) 
 }
 
 /// `tables`: `schema`'s tables by name ([`Schema::tables_by_name`]).
+/// Whether column `col` of `t` passes every check of [`table_checks`]' loop over columns (which reports
+/// nothing for it then).
+fn column_passes(t: &Table, col: &Column) -> bool {
+    let name_ok =
+        !col.name.is_empty() && !col.name.contains('\0') && col.name.len() <= MAX_IDENTIFIER_BYTES;
+    let texts = [
+        Some(col.data_type.as_str()),
+        col.default.as_deref(),
+        col.generated.as_deref(),
+        col.comment.as_deref(),
+        col.using.as_deref(),
+    ];
+    let fragments = [
+        (Some(col.data_type.as_str()), FragmentKind::TypeName),
+        (col.default.as_deref(), FragmentKind::Expression),
+        (col.generated.as_deref(), FragmentKind::Expression),
+        (col.using.as_deref(), FragmentKind::Expression),
+    ];
+    name_ok
+        && !col.data_type.trim().is_empty()
+        && !texts.iter().flatten().any(|t| t.contains('\0'))
+        && fragments
+            .into_iter()
+            .all(|(text, kind)| text.is_none_or(|text| fragment::check(text, kind).is_ok()))
+        && !(col.identity.is_some() && col.default.is_some())
+        && !(col.generated.is_some() && col.default.is_some())
+        && !(col.generated.is_some() && col.identity.is_some())
+        && !(col.generated_virtual && col.generated.is_none())
+        && col
+            .renamed_from
+            .as_ref()
+            .is_none_or(|r| t.column(r).is_none())
+}
+
 fn table_checks(
     c: &mut Checker,
     schema: &Schema,
@@ -498,6 +555,11 @@ fn table_checks(
     t: &Table,
 ) {
     for col in &t.columns {
+        // Most columns pass every check below: they are passed over before their path and descriptions are
+        // made.
+        if column_passes(t, col) {
+            continue;
+        }
         let p = ObjectPath::Column(t.name.clone(), col.name.clone());
         let what = format!("column `{}` of table `{}`", col.name, t.name);
         c.name(&p, "name", &what, &col.name);

@@ -139,12 +139,15 @@ pub(super) fn rebuilt(current: &Schema, desired: &Schema) -> BTreeSet<QualifiedN
 
 /// `current` without the tables of `rebuilt` and what hangs on them (triggers, policies, owners, grants): what
 /// those are compared against, so that the rebuilt table gets them as a new one does.
-pub(super) fn without(current: &Schema, rebuilt: &BTreeSet<QualifiedName>) -> Schema {
+pub(super) fn without<'a>(
+    current: &'a Schema,
+    rebuilt: &BTreeSet<QualifiedName>,
+) -> std::borrow::Cow<'a, Schema> {
     use schemadiff_model::grant::GrantTarget;
-    let mut s = current.clone();
     if rebuilt.is_empty() {
-        return s;
+        return std::borrow::Cow::Borrowed(current);
     }
+    let mut s = current.clone();
     let on_rebuilt = |t: &GrantTarget| match t {
         GrantTarget::Table(q) | GrantTarget::Column(q, _) => rebuilt.contains(q),
         _ => false,
@@ -154,7 +157,7 @@ pub(super) fn without(current: &Schema, rebuilt: &BTreeSet<QualifiedName>) -> Sc
     s.policies.retain(|p| !rebuilt.contains(&p.table));
     s.grants.retain(|g| !on_rebuilt(&g.target));
     s.owners.retain(|o| !on_rebuilt(&o.target));
-    s
+    std::borrow::Cow::Owned(s)
 }
 
 /// The table a rebuilt table's rows wait in, beside it: `<table>__schemadiff_rows`, numbered (`..._rows1`) when

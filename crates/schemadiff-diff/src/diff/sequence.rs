@@ -42,6 +42,10 @@ pub(super) fn serial_identity_swaps(current: &Schema, desired: &Schema, out: &mu
             let Some(cc) = c.column(&dc.name) else {
                 continue;
             };
+            // Only a column that gains or loses its identity swaps (checked before anything is formatted).
+            if cc.identity.is_none() == dc.identity.is_none() {
+                continue;
+            }
             let object = format!("column {q}.{}", quote_ident(&dc.name));
             let owned_by_column = |s: &&Sequence| {
                 s.owned_by

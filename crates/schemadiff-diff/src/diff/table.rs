@@ -1,6 +1,8 @@
 //! Tables, the diff stage: created and dropped with their keys, constraints, indexes, foreign keys and
 //! comments; altered element by element.
 
+use std::borrow::Cow;
+
 use super::*;
 
 /// What a column needs to exist: its table, its enum type, the sequence of its default.
@@ -76,21 +78,28 @@ pub(super) fn tables(
         .filter(|t| !rebuilt.contains(&t.name))
         .map(|t| (&t.name, t))
         .collect();
-    // Constraints and indexes that only changed name are renamed, not rebuilt.
-    let renamed: Vec<Table> = current
+    // Constraints and indexes that only changed name are renamed, not rebuilt. A table equal to its desired
+    // one (most of them) has nothing to rename, and is not copied; `same` marks it.
+    let renamed: Vec<(Cow<Table>, bool)> = current
         .tables
         .iter()
         .map(|t| match des.get(&t.name) {
-            Some(d) => rename_same_definitions(t, d, out),
-            None => t.clone(),
+            Some(d) if same_table(t, d) => (Cow::Borrowed(t), true),
+            Some(d) => (Cow::Owned(rename_same_definitions(t, d, out)), false),
+            None => (Cow::Borrowed(t), false),
         })
         .collect();
-    let cur: BTreeMap<&QualifiedName, &Table> = renamed.iter().map(|t| (&t.name, t)).collect();
-    // Keys that go away (or are made anew): foreign keys standing on them must be made anew too.
+    let cur: BTreeMap<&QualifiedName, (&Table, bool)> = renamed
+        .iter()
+        .map(|(t, same)| (&t.name, (t.as_ref(), *same)))
+        .collect();
+    // Keys that go away (or are made anew): foreign keys standing on them must be made anew too. An equal
+    // table keeps all its keys.
     let mut dropped_keys: BTreeSet<Res> = BTreeSet::new();
-    for (name, t) in &cur {
+    for (name, (t, same)) in &cur {
         match des.get(name) {
             None => dropped_keys.extend(table_keys(t)),
+            Some(_) if *same => {}
             Some(d) => {
                 let kept: BTreeSet<Res> = table_keys(d).into_iter().collect();
                 // A key whose definition changes is dropped and made again.
@@ -109,18 +118,64 @@ pub(super) fn tables(
                 create_table_changes(t, types, out);
                 super::partition::created(current, t, out);
             }
-            Some(c) => {
-                alter_table_changes(c, t, types, directives, &dropped_keys, out);
+            Some(&(c, same)) => {
+                // An equal table changes only to make anew its foreign keys onto dropped keys.
+                if !same || !keys_kept(c, &dropped_keys) {
+                    alter_table_changes(c, t, types, directives, &dropped_keys, out);
+                }
                 super::partition::altered(c, t, out);
             }
         }
     }
-    for t in &renamed {
+    for (t, _) in &renamed {
         if !des.contains_key(&t.name) {
             drop_table_changes(t, types, out);
             super::partition::dropped(t, out);
         }
     }
+}
+
+/// Whether `c` and `d` are equal, with every column, constraint and index named, each name once (as read
+/// from a server): then nothing of theirs differs, each element is found by its name on the other side, and
+/// the table diffs to nothing but what [`keys_kept`] excludes.
+pub(super) fn same_table(c: &Table, d: &Table) -> bool {
+    c == d && names_distinct(c)
+}
+
+fn names_distinct(t: &Table) -> bool {
+    fn distinct<'a>(names: impl Iterator<Item = Option<&'a String>>) -> bool {
+        let mut seen: Vec<&String> = Vec::new();
+        for n in names {
+            let Some(n) = n else { return false };
+            if seen.contains(&n) {
+                return false;
+            }
+            seen.push(n);
+        }
+        true
+    }
+    distinct(t.columns.iter().map(|c| Some(&c.name)))
+        && distinct(
+            t.primary_key
+                .iter()
+                .map(|p| p.name.as_ref())
+                .chain(t.uniques.iter().map(|u| u.name.as_ref()))
+                .chain(t.checks.iter().map(|c| c.name.as_ref()))
+                .chain(t.exclusions.iter().map(|x| x.name.as_ref())),
+        )
+        && distinct(t.indexes.iter().map(|i| i.name.as_ref()))
+        && distinct(t.foreign_keys.iter().map(|f| f.name.as_ref()))
+}
+
+/// Whether no foreign key of `t` stands on a key in `dropped_keys`.
+pub(super) fn keys_kept(t: &Table, dropped_keys: &BTreeSet<Res>) -> bool {
+    dropped_keys.is_empty()
+        || t.foreign_keys.iter().all(|f| {
+            !dropped_keys.contains(&Res::Key(
+                f.references.clone(),
+                sorted(&f.referenced_columns),
+            ))
+        })
 }
 
 /// `c` with the constraints and indexes that `d` has under another name (and the very same definition)

@@ -78,6 +78,10 @@ pub(super) fn table_options(current: &Schema, desired: &Schema, out: &mut Vec<Ch
         let Some(c) = current_table else {
             continue;
         };
+        // An equal table has the same options (and each column's are found by its name).
+        if super::table::same_table(c, t) {
+            continue;
+        }
         if c.unlogged != t.unlogged {
             let to = if t.unlogged { "UNLOGGED" } else { "LOGGED" };
             out.push(
