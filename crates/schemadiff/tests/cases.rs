@@ -242,7 +242,7 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
                 unsupported: Vec::new(),
             },
             &for_live,
-            &|_, d| d.clone(),
+            &|_, d| std::borrow::Cow::Borrowed(d),
             &directives,
             &scratch,
         )

@@ -127,7 +127,7 @@ async fn one_changed_table(owners: bool) {
     let (as_read, desired, planned) = pipeline::plan_live(
         read,
         &loaded,
-        &|_, d| d.clone(),
+        &|_, d| std::borrow::Cow::Borrowed(d),
         &Default::default(),
         &scratch,
     )

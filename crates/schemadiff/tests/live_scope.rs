@@ -42,10 +42,15 @@ async fn live_plan(
         .await
         .unwrap();
     let directives = schemadiff_model::Directives::of(&loaded.schema);
-    let (_, _, planned) =
-        pipeline::plan_live(read, loaded, &|_, d| d.clone(), &directives, scratch)
-            .await
-            .unwrap();
+    let (_, _, planned) = pipeline::plan_live(
+        read,
+        loaded,
+        &|_, d| std::borrow::Cow::Borrowed(d),
+        &directives,
+        scratch,
+    )
+    .await
+    .unwrap();
     (texts(&planned.plan), texts(&planned.rollback))
 }
 
@@ -211,7 +216,7 @@ async fn a_referenced_key_that_changes_is_checked_with_the_foreign_keys_on_it() 
     let refused = match pipeline::plan_live(
         read_now,
         &loaded,
-        &|_, d| d.clone(),
+        &|_, d| std::borrow::Cow::Borrowed(d),
         &directives,
         &scratch,
     )
