@@ -65,6 +65,9 @@ pub struct SourceMap {
     names: std::collections::HashMap<Box<str>, u32>,
     /// Records nothing (see [`load_str_without_spans`]).
     off: bool,
+    /// Added to every span recorded: where the text being decoded starts in the file (a piece of it, see
+    /// [`load_pieces`]).
+    base: u32,
 }
 
 /// The spans recorded for one element: its own, and its fields' (the last recorded wins).
@@ -109,6 +112,10 @@ impl SourceMap {
             return;
         }
         let span = compact(span);
+        let span = (
+            span.0.saturating_add(self.base),
+            span.1.saturating_add(self.base),
+        );
         if !self.elements.contains_key(path) {
             self.elements.insert(path.clone(), Fields::default());
         }
@@ -360,12 +367,22 @@ fn load(
     dir: &Path,
     spanned: bool,
 ) -> Result<LoadedSchema, Diagnostics> {
-    if !spanned && let Some(pieces) = Pieces::of(&text) {
-        match load_pieces(SourceFile::new(name, text), &pieces) {
+    if let Some(pieces) = Pieces::of(&text) {
+        match load_pieces(SourceFile::new(name, text), &pieces, spanned) {
             Ok(done) => return done,
             Err(file) => text = file.text,
         }
     }
+    load_whole(name, text, dir, spanned)
+}
+
+/// [`load`] with the file parsed whole.
+fn load_whole(
+    name: &str,
+    text: String,
+    dir: &Path,
+    spanned: bool,
+) -> Result<LoadedSchema, Diagnostics> {
     let new_spans = || {
         if spanned {
             SourceMap::default()
@@ -673,22 +690,46 @@ fn raw_key(rest: &str) -> &str {
 /// each table's piece is parsed and decoded in its turn where the tables are decoded, then dropped. The
 /// schema is the one the whole file decodes to, as long as every piece parses, declares tables only, and
 /// declares none declared before; else the file is given back (`Err`) to be loaded whole.
+///
+/// With `spanned`, every span is recorded where it is in the file (each piece's moved by where the piece
+/// starts, see [`SourceMap`]'s `base`), and a file with any mistake is given back too: loaded whole, its
+/// mistakes are reported as they always are.
 fn load_pieces(
     file: SourceFile,
     pieces: &Pieces,
+    spanned: bool,
 ) -> Result<Result<LoadedSchema, Diagnostics>, SourceFile> {
-    let schema = {
+    let loaded = {
         let text = file.text.as_str();
-        let (mut root, errors) = DeTable::parse_recoverable(&text[..pieces.start]);
-        let (after, more) = DeTable::parse_recoverable(&text[pieces.end..]);
-        if !errors.is_empty() || !more.is_empty() {
+        // Spanned, what follows the tables is parsed in its place: the text with the tables blanked out (as
+        // many bytes, spaces on one line), so that its spans are the file's.
+        let around: Option<String> = (spanned && pieces.end < text.len()).then(|| {
+            let mut around = String::with_capacity(text.len());
+            around.push_str(&text[..pieces.start]);
+            around.extend(std::iter::repeat_n(' ', pieces.end - pieces.start - 1));
+            // The tables end at the start of a line.
+            around.push('\n');
+            around.push_str(&text[pieces.end..]);
+            around
+        });
+        let (mut root, errors) = match &around {
+            Some(around) => DeTable::parse_recoverable(around.as_str()),
+            None => DeTable::parse_recoverable(&text[..pieces.start]),
+        };
+        if !errors.is_empty() {
             return Err(file);
         }
-        for (k, v) in after.into_inner() {
-            if root.get_ref().contains_key(k.get_ref().as_ref()) {
+        if !spanned {
+            let (after, more) = DeTable::parse_recoverable(&text[pieces.end..]);
+            if !more.is_empty() {
                 return Err(file);
             }
-            root.get_mut().insert(k, v);
+            for (k, v) in after.into_inner() {
+                if root.get_ref().contains_key(k.get_ref().as_ref()) {
+                    return Err(file);
+                }
+                root.get_mut().insert(k, v);
+            }
         }
         if ["tables", "include"]
             .iter()
@@ -698,7 +739,11 @@ fn load_pieces(
         }
         let mut d = Decoder {
             errors: Vec::new(),
-            spans: SourceMap::off(),
+            spans: if spanned {
+                SourceMap::default()
+            } else {
+                SourceMap::off()
+            },
             declared: BTreeMap::new(),
             triggers: Vec::new(),
             policies: Vec::new(),
@@ -708,10 +753,19 @@ fn load_pieces(
         let Some(schema) = d.document_with(root.get_ref(), text, &pieces.tables) else {
             return Err(file);
         };
-        (schema, d.errors)
+        (schema, d.errors, d.spans)
     };
-    let (schema, errors) = schema;
-    Ok(finish(schema, file, SourceMap::off(), errors))
+    let (schema, errors, spans) = loaded;
+    if !spanned {
+        return Ok(finish(schema, file, spans, errors));
+    }
+    if !errors.is_empty() {
+        return Err(file);
+    }
+    match finish(schema, file, spans, errors) {
+        Ok(loaded) => Ok(Ok(loaded)),
+        Err(mistakes) => Err(mistakes.file),
+    }
 }
 
 pub(crate) fn kind(v: &DeValue) -> &'static str {
@@ -1363,14 +1417,18 @@ impl Decoder {
             let DeValue::Table(tables) = part.get_ref().get("tables")?.get_ref() else {
                 return None;
             };
+            // Its spans are the piece's: moved to where the piece is in the file.
+            self.spans.base = u32::try_from(piece.start).unwrap_or(u32::MAX);
             for (k, v) in tables.iter() {
                 if !seen.insert(k.get_ref().to_string()) {
+                    self.spans.base = 0;
                     return None;
                 }
                 if let Some(t) = self.table_def(k, v) {
                     schema.tables.push(t);
                 }
             }
+            self.spans.base = 0;
         }
 
         for materialized in [false, true] {
@@ -1618,20 +1676,63 @@ impl Decoder {
 mod tests {
     use super::*;
 
-    /// Loaded a piece at a time (when it can be) and whole: the same schema, or both refused.
+    /// Every span of `a` is in `b` and the other way round.
+    fn same_spans(a: &SourceMap, b: &SourceMap) -> Result<(), String> {
+        fn names(m: &SourceMap) -> Vec<&str> {
+            let mut n = vec![""; m.names.len()];
+            for (name, &id) in &m.names {
+                n[id as usize] = &**name;
+            }
+            n
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            let x_names = names(x);
+            for (path, e) in &x.elements {
+                if y.object(path) != e.own.map(wide) {
+                    return Err(format!("{path:?}: {:?} vs {:?}", e.own, y.object(path)));
+                }
+                for &(id, start, end) in &e.fields {
+                    let field = x_names[id as usize];
+                    if y.get(path, field) != Some(wide((start, end))) {
+                        return Err(format!(
+                            "{path:?} {field}: {start}..{end} vs {:?}",
+                            y.get(path, field)
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Loaded a piece at a time (when it can be) and whole: the same schema with the same spans, or the same
+    /// mistakes.
     fn same(text: &str) {
-        let whole = load_str("t.toml", text);
+        let whole = load_whole("t.toml", text.to_string(), Path::new("."), true);
+        let spanned = load_str("t.toml", text);
         let pieces = load_str_without_spans("t.toml", text.to_string());
-        match (whole, pieces) {
-            (Ok(w), Ok(p)) => assert_eq!(w.schema, p.schema, "{text}"),
-            (Err(_), Err(_)) => {}
-            (w, p) => panic!("whole: {:?}\npieces: {:?}\n{text}", w.is_ok(), p.is_ok()),
+        match (whole, spanned, pieces) {
+            (Ok(w), Ok(s), Ok(p)) => {
+                assert_eq!(w.schema, p.schema, "{text}");
+                assert_eq!(w.schema, s.schema, "{text}");
+                if let Err(e) = same_spans(&w.spans, &s.spans) {
+                    panic!("{e}\n{text}");
+                }
+            }
+            (Err(w), Err(s), Err(_)) => assert_eq!(w.to_string(), s.to_string(), "{text}"),
+            (w, s, p) => panic!(
+                "whole: {:?}\nspanned: {:?}\npieces: {:?}\n{text}",
+                w.is_ok(),
+                s.is_ok(),
+                p.is_ok()
+            ),
         }
     }
 
-    fn by_pieces(text: &str) -> bool {
+    /// Whether a file is loaded a piece at a time (spanned, a file without mistakes only).
+    fn by_pieces(text: &str, spanned: bool) -> bool {
         let pieces = Pieces::of(text).expect("tables");
-        load_pieces(SourceFile::new("t.toml", text), &pieces).is_ok()
+        load_pieces(SourceFile::new("t.toml", text), &pieces, spanned).is_ok()
     }
 
     #[test]
@@ -1642,7 +1743,7 @@ mod tests {
             [tables.\"public.b\".columns]\nid = { type = \"bigint\", comment = '''\nline\n''' }\n\
             a_id = \"bigint\"\n\n[[tables.\"public.b\".foreign_keys]]\ncolumns = [\"a_id\"]\n\
             references = { table = \"a\", columns = [\"id\"] }\n\n[views.v]\nquery = \"SELECT 1\"\n";
-        assert!(by_pieces(clean));
+        assert!(by_pieces(clean, false));
         same(clean);
         // Loaded whole: a header in a multi-line string, a table's headers apart, a table after a view.
         for text in [
@@ -1650,10 +1751,10 @@ mod tests {
             "[tables.a]\n[tables.b]\n[tables.b.columns]\nx = \"int\"\n[tables.a.columns]\ny = \"text\"\n",
             "[tables.a]\n[views.v]\nquery = \"SELECT 1\"\n[tables.b]\n",
         ] {
-            assert!(
-                Pieces::of(text)
-                    .is_none_or(|p| { load_pieces(SourceFile::new("t.toml", text), &p).is_err() })
-            );
+            assert!(Pieces::of(text).is_none_or(|p| {
+                load_pieces(SourceFile::new("t.toml", text), &p, false).is_err()
+                    && load_pieces(SourceFile::new("t.toml", text), &p, true).is_err()
+            }));
             same(text);
         }
         // Mistakes are mistakes either way.
@@ -1662,8 +1763,31 @@ mod tests {
             "[tables.a.columns]\nx = \"\"\n",
             "[tables.a.columns]\nx = \"int\"\n[tables.b.columns]\ny = \"nosuchtype(\"\n",
             "[tables.a]\n[tables.public.a]\n",
+            "[tables.a.columns]\nx = \"int\"\n[tables.b.columns]\ny = \"int\"\n[views.v]\nquery = \"SELECT nosuch FROM\"\n",
+            "[tables.a.columns]\nx = \"int\"\n[[tables.a.foreign_keys]]\ncolumns = [\"x\"]\nreferences = { table = \"b\", columns = [\"y\"] }\n",
         ] {
             same(text);
         }
+        // Spanned, each piece's spans are where the piece is in the file, and so are those after the tables.
+        let text = "postgres_version = 15\n\n[tables.a]\ncomment = \"x\"\nprimary_key = [\"id\"]\n\n[tables.a.columns]\n\
+            id = \"bigint\"\nname = { type = \"text\", comment = \"é\" }\n\n[[tables.a.indexes]]\n\
+            columns = [\"id\"]\n\n[tables.b.columns]\nid = \"bigint\"\na_id = \"bigint\"\n\n\
+            [[tables.b.foreign_keys]]\ncolumns = [\"a_id\"]\nreferences = { table = \"a\", columns = [\"id\"] }\n\n\
+            [[tables.b.checks]]\nexpression = \"id > 0\"\n\n[views.v]\nquery = \"SELECT 1\"\n\n\
+            [migrations]\ndir = \"m\"\n";
+        assert!(by_pieces(text, true));
+        same(text);
+        let loaded = load_str("t.toml", text).expect("loads");
+        let at = |path: ObjectPath, field: &str| {
+            let span = loaded.spans.field(&path, field).expect("recorded");
+            &text[span]
+        };
+        let q = |n: &str| QualifiedName::new("public".to_string(), n.to_string());
+        assert_eq!(
+            at(ObjectPath::Column(q("a"), "name".into()), "type"),
+            "\"text\""
+        );
+        assert_eq!(at(ObjectPath::Check(q("b"), 0), "expression"), "\"id > 0\"");
+        assert_eq!(at(ObjectPath::View(q("v")), "query"), "\"SELECT 1\"");
     }
 }

@@ -289,7 +289,7 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
             compare(
                 Side::Migrations,
                 &current,
-                &filter.overlay(&current, &desired),
+                &filter.overlay(&current, desired),
                 &directives,
                 scratch,
             )
@@ -307,9 +307,10 @@ async fn run(args: &CheckArgs) -> Result<Findings, String> {
                 .map_err(|e| while_checking(Side::Database, e))?;
             schemadiff_catalog::introspect::keep_stated_owners(&mut read.schema, &loaded.schema);
             crate::plan::warn_unsupported(&read.unsupported);
-            let overlay = |current: &Schema, desired: &Schema| filter.overlay(current, desired);
+            let overlay: &pipeline::Overlay<'_> =
+                &|current, desired| filter.overlay_borrowed(current, desired);
             let (current, desired, planned) =
-                pipeline::plan_live(read, &loaded, None, &overlay, &directives, scratch)
+                pipeline::plan_live(read, &loaded, None, overlay, &directives, scratch)
                     .await
                     .map_err(|e| while_checking(Side::Database, e))?;
             sides.push(report(Side::Database, &current.schema, &desired, planned));

@@ -5,6 +5,8 @@
 //! desired schema takes the current schema's version of it (or goes without it when the current schema has
 //! none). The plan is still made and verified on whole schemas, so a kept table may reference a left-out one.
 
+use std::borrow::Cow;
+
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use schemadiff_model::{QualifiedName, Schema};
 
@@ -81,11 +83,11 @@ impl Filter {
 
     /// `desired`, with every object the filter leaves out as it is in `current`: what a plan between them
     /// leaves alone.
-    pub fn overlay(&self, current: &Schema, desired: &Schema) -> Schema {
+    pub fn overlay(&self, current: &Schema, desired: Schema) -> Schema {
         if self.is_empty() {
-            return desired.clone();
+            return desired;
         }
-        let mut out = desired.clone();
+        let mut out = desired;
         macro_rules! overlay {
             ($field:ident) => {{
                 out.$field.retain(|o| self.keeps(&o.name));
@@ -152,6 +154,16 @@ impl Filter {
             .extend(current.owners.iter().filter(|o| !kept(&o.target)).cloned());
         out.owners.sort();
         out
+    }
+
+    /// [`overlay`](Self::overlay) without copying `desired` when the filter leaves nothing out (then the overlay
+    /// is `desired` itself).
+    pub fn overlay_borrowed<'a>(&self, current: &Schema, desired: &'a Schema) -> Cow<'a, Schema> {
+        if self.is_empty() {
+            Cow::Borrowed(desired)
+        } else {
+            Cow::Owned(self.overlay(current, desired.clone()))
+        }
     }
 
     /// `schema` without the objects the filter leaves out (for `dump`).
@@ -268,7 +280,7 @@ mod tests {
             grants: grants("new"),
             ..Default::default()
         };
-        let out = f.overlay(&current, &desired);
+        let out = f.overlay(&current, desired.clone());
         let by_table: Vec<(&str, &str)> = out
             .grants
             .iter()

@@ -1,6 +1,7 @@
 //! The stages wired together: the desired and current schemas in canonical form, the plan and its rollback,
 //! and their verification on a scratch copy. Commands and tests both go through here.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use schemadiff_catalog::introspect::{IntrospectOptions, introspect, server_message};
@@ -423,20 +424,21 @@ pub async fn state_after(
     }
 }
 
-/// The renames of `renames` applied to `schema` on the server, read back: what the rest of the diff compares.
-async fn renamed(
+/// The renames of `renames` applied to `schema` on the server, read back: what the rest of the diff compares
+/// (`schema` itself, borrowed, when nothing is renamed).
+async fn renamed<'a>(
     scratch: &ScratchServer,
-    schema: &Schema,
+    schema: &'a Schema,
     renames: &[Change],
-) -> Result<Schema, PipelineError> {
+) -> Result<Cow<'a, Schema>, PipelineError> {
     if renames.is_empty() {
-        return Ok(schema.clone());
+        return Ok(Cow::Borrowed(schema));
     }
     let plan = Plan {
         changes: renames.to_vec(),
     };
     match apply_to_copy(scratch, schema, &[&plan], false).await? {
-        Ok(mut states) => Ok(states.remove(0)),
+        Ok(mut states) => Ok(Cow::Owned(states.remove(0))),
         Err((_, change, sql, message)) => Err(PipelineError::Verify(format!(
             "the rename `{change}` failed on a copy of the current schema: {message}\n  statement: {sql}"
         ))),
@@ -458,19 +460,34 @@ async fn plan_between(
 }
 
 /// The rollback's target: the current schema, with an extension version put back only where the plan pinned
-/// one.
-fn rollback_target(current: &Schema, desired: &Schema) -> Schema {
-    let mut back = valid(current);
-    for e in &mut back.extensions {
-        let pinned = desired
+/// one (`current` itself, borrowed, when that changes nothing: a copy of a whole schema is large).
+fn rollback_target<'a>(current: &'a Schema, desired: &Schema) -> Cow<'a, Schema> {
+    let pinned = |name: &str| {
+        desired
             .extensions
             .iter()
-            .any(|d| d.name == e.name && d.version.is_some());
-        if !pinned {
+            .any(|d| d.name == name && d.version.is_some())
+    };
+    let any_invalid = current
+        .tables
+        .iter()
+        .flat_map(|t| &t.indexes)
+        .chain(current.views.iter().flat_map(|v| &v.indexes))
+        .any(|i| i.invalid);
+    let any_unpinned = current
+        .extensions
+        .iter()
+        .any(|e| e.version.is_some() && !pinned(&e.name));
+    if !any_invalid && !any_unpinned {
+        return Cow::Borrowed(current);
+    }
+    let mut back = valid(current);
+    for e in &mut back.extensions {
+        if !pinned(&e.name) {
             e.version = None;
         }
     }
-    back
+    Cow::Owned(back)
 }
 
 /// `schema` with every index valid: what building it again leaves. A rollback does not make an invalid index
@@ -726,6 +743,10 @@ async fn make(
     })
 }
 
+/// What puts back into a desired schema (the second) what a filter leaves alone, from the current one (the
+/// first): the desired schema itself, borrowed, when the filter leaves nothing out.
+pub type Overlay<'f> = dyn for<'a> Fn(&Schema, &'a Schema) -> Cow<'a, Schema> + 'f;
+
 /// A live database's schema planned against schema.toml, its current side trusted as it was read: only the
 /// tables where the two differ (the [`Scope`](schemadiff_catalog::incremental::Scope) of the incremental
 /// normalization) are brought to their canonical form, in a small database, and the plan is verified on a
@@ -738,7 +759,7 @@ pub async fn plan_live(
     read: Current,
     loaded: &LoadedSchema,
     text: Option<schemadiff_catalog::incremental::DesiredText>,
-    overlay: &dyn Fn(&Schema, &Schema) -> Schema,
+    overlay: &Overlay<'_>,
     directives: &Directives,
     scratch: &ScratchServer,
 ) -> Result<(Current, Schema, Planned), PipelineError> {
@@ -776,17 +797,22 @@ pub async fn plan_live(
         desired_scoped(loaded, prepared, &read.schema, scratch),
         current_side
     );
-    let (desired, scope) = desired?;
+    let (mut desired, scope) = desired?;
     let mut read = read;
     match (scope, &small_current) {
         (Some(scope), Some(small_current)) => {
             let canonical = canonical_small.expect("built when there is a small current side");
             // Shared with the thread that plans the whole schemas while the scope's plan is verified.
             let current = std::sync::Arc::new(std::mem::take(&mut read.schema));
-            let desired = std::sync::Arc::new(overlay(&current, &desired));
+            // The schema.toml side kept as it is when the overlay is a copy (the whole way below uses it).
+            let (overlaid, original) = match copied(overlay(&current, &desired)) {
+                Some(copy) => (copy, Some(desired)),
+                None => (desired, None),
+            };
+            let overlaid = std::sync::Arc::new(overlaid);
             let planned = plan_in_scope(
                 current.clone(),
-                desired.clone(),
+                overlaid.clone(),
                 &scope,
                 (small_current, canonical),
                 directives,
@@ -797,17 +823,18 @@ pub async fn plan_live(
                 std::sync::Arc::try_unwrap(s).unwrap_or_else(|s| (*s).clone())
             };
             read.schema = owned(current);
-            let desired = owned(desired);
+            let overlaid = owned(overlaid);
             if let Some(planned) = planned? {
-                return Ok((read, desired, planned));
+                return Ok((read, overlaid, planned));
             }
+            desired = original.unwrap_or(overlaid);
         }
         (Some(scope), None) if scope.is_empty() => {
-            let desired = overlay(&read.schema, &desired);
+            let overlaid = overlay(&read.schema, &desired);
             if let Some(planned) =
-                plan_of_nothing(&read.schema, &desired, directives, scratch).await?
+                plan_of_nothing(&read.schema, &overlaid, directives, scratch).await?
             {
-                return Ok((read, desired, planned));
+                return Ok((read, copied(overlaid).unwrap_or(desired), planned));
             }
         }
         _ => {}
@@ -823,7 +850,7 @@ pub async fn plan_live(
     } else {
         desired_against(loaded, Some(&canonical), scratch).await?
     };
-    let desired = overlay(&canonical, &desired);
+    let desired = copied(overlay(&canonical, &desired)).unwrap_or(desired);
     let planned = plan(&canonical, &desired, directives, scratch).await?;
     Ok((
         Current {
@@ -833,6 +860,15 @@ pub async fn plan_live(
         desired,
         planned,
     ))
+}
+
+/// The copy `overlay` made of the desired schema; None when it borrowed it unchanged (then the overlay is the
+/// desired schema itself, not copied: a copy of a whole schema is large).
+fn copied(overlaid: Cow<'_, Schema>) -> Option<Schema> {
+    match overlaid {
+        Cow::Owned(o) => Some(o),
+        Cow::Borrowed(_) => None,
+    }
 }
 
 /// [`desired_against`] `current`, with the scope the incremental normalization involved (None when it

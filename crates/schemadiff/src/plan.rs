@@ -344,12 +344,10 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
                 // through the scratch server, on both sides (see `pipeline::plan_live`).
                 warn_unsupported(&read.unsupported);
                 let directives = schemadiff_model::Directives::of(&loaded.schema);
-                let overlay = |current: &schemadiff_model::Schema,
-                               desired: &schemadiff_model::Schema| {
-                    filter.overlay(current, desired)
-                };
+                let overlay: &pipeline::Overlay<'_> =
+                    &|current, desired| filter.overlay_borrowed(current, desired);
                 let (current, _, planned) =
-                    pipeline::plan_live(read, &loaded, text.take(), &overlay, &directives, scratch)
+                    pipeline::plan_live(read, &loaded, text.take(), overlay, &directives, scratch)
                         .await
                         .map_err(|e| e.to_string())?;
                 pipeline::refuse_breaking(&planned.plan, &current.unsupported)?;
@@ -382,7 +380,7 @@ pub async fn planned(args: &SourceArgs) -> Result<(LoadedSchema, Planned), Strin
             }
         };
         warn_unsupported(&current.unsupported);
-        let desired = filter.overlay(&current.schema, &desired);
+        let desired = filter.overlay(&current.schema, desired);
         let directives = schemadiff_model::Directives::of(&loaded.schema);
         let planned = pipeline::plan(&current.schema, &desired, &directives, scratch)
             .await

@@ -289,7 +289,7 @@ pub async fn run(args: WriteArgs) -> Result<(), String> {
         };
         let unsupported = current.unsupported.clone();
         let current = current.schema;
-        let desired = filter.overlay(&current, &desired);
+        let desired = filter.overlay(&current, desired);
         let directives = schemadiff_model::Directives::of(&loaded.schema);
         let planned = pipeline::plan(&current, &desired, &directives, scratch)
             .await

@@ -243,7 +243,7 @@ async fn run_case(dir: &Path) -> Result<Option<String>, String> {
             },
             &for_live,
             Some(schemadiff_catalog::incremental::desired_text(&for_live)),
-            &|_, d| d.clone(),
+            &|_, d| std::borrow::Cow::Borrowed(d),
             &directives,
             &scratch,
         )

@@ -129,7 +129,7 @@ async fn one_changed_table(owners: bool) {
         read,
         &loaded,
         None,
-        &|_, d| d.clone(),
+        &|_, d| std::borrow::Cow::Borrowed(d),
         &Default::default(),
         &scratch,
     )

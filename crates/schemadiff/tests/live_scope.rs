@@ -42,10 +42,16 @@ async fn live_plan(
         .await
         .unwrap();
     let directives = schemadiff_model::Directives::of(&loaded.schema);
-    let (_, _, planned) =
-        pipeline::plan_live(read, loaded, None, &|_, d| d.clone(), &directives, scratch)
-            .await
-            .unwrap();
+    let (_, _, planned) = pipeline::plan_live(
+        read,
+        loaded,
+        None,
+        &|_, d| std::borrow::Cow::Borrowed(d),
+        &directives,
+        scratch,
+    )
+    .await
+    .unwrap();
     (texts(&planned.plan), texts(&planned.rollback))
 }
 
@@ -212,7 +218,7 @@ async fn a_referenced_key_that_changes_is_checked_with_the_foreign_keys_on_it() 
         read_now,
         &loaded,
         None,
-        &|_, d| d.clone(),
+        &|_, d| std::borrow::Cow::Borrowed(d),
         &directives,
         &scratch,
     )
