@@ -831,9 +831,7 @@ pub async fn plan_live(
         }
         (Some(scope), None) if scope.is_empty() => {
             let overlaid = overlay(&read.schema, &desired);
-            if let Some(planned) =
-                plan_of_nothing(&read.schema, &overlaid, directives, scratch).await?
-            {
+            if let Some(planned) = plan_of_nothing(&read.schema, &overlaid, directives)? {
                 return Ok((read, copied(overlaid).unwrap_or(desired), planned));
             }
         }
@@ -893,23 +891,21 @@ async fn desired_scoped(
 /// The plan when nothing differs (the scope is empty): every element of schema.toml is, as text, the element as
 /// read. The plan is empty (a plan of nothing applies to any copy and leaves it as it was), and no server is
 /// needed. None when the two schemas plan anything after all (the caller takes the whole way).
-async fn plan_of_nothing(
+fn plan_of_nothing(
     current: &Schema,
     desired: &Schema,
     directives: &Directives,
-    scratch: &ScratchServer,
 ) -> Result<Option<Planned>, PipelineError> {
-    if !renames(current, desired, directives).is_empty() {
+    let (Some(forward), Some(back)) = (
+        diffed_without_renames(current, desired, directives)?,
+        diffed_without_renames(
+            desired,
+            &rollback_target(current, desired),
+            &Directives::default(),
+        )?,
+    ) else {
         return Ok(None);
-    }
-    let forward = plan_between(scratch, current, desired, directives).await?;
-    let back = plan_between(
-        scratch,
-        desired,
-        &rollback_target(current, desired),
-        &Directives::default(),
-    )
-    .await?;
+    };
     if !forward.is_empty()
         || !back.is_empty()
         || comparable(current, desired) != comparable(desired, desired)
