@@ -342,6 +342,327 @@ fn as_written(loaded: &LoadedSchema, current: &Schema) -> Option<Schema> {
         .map(|read| read.schema)
 }
 
+/// The tables [`current_side`] writes, loads back and renders at a time: few enough that their text and model
+/// are a small part of a large schema's, enough that the passes over the rest stay few.
+const PART: usize = 200;
+
+/// The current side of the comparison, kept only where it can matter: every element other than a table, and
+/// the tables whose text differs from schema.toml's (or that schema.toml lacks, or that have an invalid index).
+#[derive(Default)]
+struct CurrentSide {
+    /// Every element other than a table, and its text.
+    others: BTreeMap<Element, String>,
+    /// The tables that differ, by name.
+    differing: BTreeMap<QualifiedName, Differing>,
+}
+
+/// A table of the current schema that differs from schema.toml's.
+struct Differing {
+    /// Its text, and its text without foreign keys, as [`rendered`] makes them.
+    all: String,
+    without_fks: String,
+    /// The table as schema.toml writes it (see [`as_written`]).
+    written: schemadiff_model::Table,
+}
+
+/// [`as_written`] and [`rendered`] of `current`, compared with schema.toml's text (`want`) a part at a time
+/// instead of for the whole schema at once: what is not a table, then `part` tables at a time, each with its
+/// grants, owners, triggers, policies and dependencies. A table's text is the same rendered in a part as in the
+/// whole schema: it names only itself, but for the names the server chooses for its unnamed constraints and
+/// indexes, which a COMMENT on one of them writes, and which the whole schema's other names can number (see
+/// `naming::effective_names`). A table with such a comment and a name that another object of the current
+/// schema has too is counted as differing: normalized again, it is right either way. A schema with partitions
+/// is taken whole (a partition is written without its parent's columns). None when a part does not load.
+fn current_side(
+    loaded: &LoadedSchema,
+    current: &Schema,
+    want: &Rendered,
+    part: usize,
+) -> Option<CurrentSide> {
+    use schemadiff_model::Table;
+    let desired = &loaded.schema;
+    // What is a table's, if it is one (a name that is not a table's is in no part).
+    fn of_table(target: &GrantTarget) -> Option<&QualifiedName> {
+        match target {
+            GrantTarget::Table(t) | GrantTarget::Column(t, _) => Some(t),
+            _ => None,
+        }
+    }
+    fn dependent_table(d: &schemadiff_model::Dependency) -> Option<&QualifiedName> {
+        match &d.dependent {
+            ObjectRef::Column(t, _) | ObjectRef::Constraint(t, _) => Some(t),
+            _ => None,
+        }
+    }
+    // The parts: what is not a table, then the tables (a part's schema is made when it is compared).
+    let mut rest = Schema {
+        extensions: current.extensions.clone(),
+        schemas: current.schemas.clone(),
+        enums: current.enums.clone(),
+        domains: current.domains.clone(),
+        composite_types: current.composite_types.clone(),
+        range_types: current.range_types.clone(),
+        sequences: current.sequences.clone(),
+        tables: Vec::new(),
+        views: current.views.clone(),
+        functions: current.functions.clone(),
+        triggers: Vec::new(),
+        policies: Vec::new(),
+        roles: current.roles.clone(),
+        grants: Vec::new(),
+        owners: Vec::new(),
+        dependencies: Vec::new(),
+        migrations: desired.migrations.clone(),
+        filter: current.filter.clone(),
+        erd: current.erd.clone(),
+        postgres_version: current.postgres_version,
+    };
+    // An extension schema.toml does not pin is whatever version the server has.
+    for e in &mut rest.extensions {
+        if desired
+            .extensions
+            .iter()
+            .any(|w| w.name == e.name && w.version.is_none())
+        {
+            e.version = None;
+        }
+    }
+    let whole = current
+        .tables
+        .iter()
+        .any(|t| t.partition_of.is_some() || t.partition_by.is_some());
+    let mut tables: Vec<TablePart> = if whole {
+        vec![TablePart::of(&current.tables)]
+    } else {
+        current.tables.chunks(part).map(TablePart::of).collect()
+    };
+    let mut part_of: std::collections::HashMap<&QualifiedName, usize> =
+        std::collections::HashMap::new();
+    for (i, p) in tables.iter().enumerate() {
+        for t in p.tables {
+            part_of.insert(&t.name, i);
+        }
+    }
+    let part_of = |t: &QualifiedName| part_of.get(t).copied();
+    for g in &current.grants {
+        match of_table(&g.target).and_then(part_of) {
+            Some(i) => tables[i].grants.push(g),
+            None => rest.grants.push(g.clone()),
+        }
+    }
+    for o in &current.owners {
+        match of_table(&o.target).and_then(part_of) {
+            Some(i) => tables[i].owners.push(o),
+            None => rest.owners.push(o.clone()),
+        }
+    }
+    for t in &current.triggers {
+        match part_of(&t.relation) {
+            Some(i) => tables[i].triggers.push(t),
+            None => rest.triggers.push(t.clone()),
+        }
+    }
+    for p in &current.policies {
+        match part_of(&p.table) {
+            Some(i) => tables[i].policies.push(p),
+            None => rest.policies.push(p.clone()),
+        }
+    }
+    for d in &current.dependencies {
+        match dependent_table(d).and_then(part_of) {
+            Some(i) => tables[i].dependencies.push(d),
+            None => rest.dependencies.push(d.clone()),
+        }
+    }
+    // A schema read from a catalog (with dependencies) is written without the constraint names the server
+    // chose (`dump`): each part is written as such, whatever dependencies it holds. One of another part says
+    // so, and names nothing of this one.
+    let catalog = current.dependencies.first();
+    if let Some(first) = catalog {
+        if rest.dependencies.is_empty() {
+            rest.dependencies.push(first.clone());
+        }
+    }
+    let into_schema = |p: TablePart| {
+        let mut dependencies: Vec<schemadiff_model::Dependency> =
+            p.dependencies.into_iter().cloned().collect();
+        if dependencies.is_empty() {
+            dependencies.extend(catalog.cloned());
+        }
+        Schema {
+            tables: p.tables.to_vec(),
+            grants: p.grants.into_iter().cloned().collect(),
+            owners: p.owners.into_iter().cloned().collect(),
+            triggers: p.triggers.into_iter().cloned().collect(),
+            policies: p.policies.into_iter().cloned().collect(),
+            dependencies,
+            roles: current.roles.clone(),
+            migrations: desired.migrations.clone(),
+            ..Schema::default()
+        }
+    };
+    let mut parts: Vec<Option<Result<Schema, TablePart>>> = std::iter::once(Ok(rest))
+        .chain(tables.into_iter().map(Err))
+        .map(Some)
+        .collect();
+
+    // The names of the current schema's objects, per schema, and how many objects have each.
+    let mut names: std::collections::HashMap<(&str, &str), u32> = std::collections::HashMap::new();
+    for t in &current.tables {
+        let s = t.name.schema.as_str();
+        for n in table_object_names(t).chain(std::iter::once(t.name.name.as_str())) {
+            *names.entry((s, n)).or_default() += 1;
+        }
+    }
+    for q in current
+        .sequences
+        .iter()
+        .map(|x| &x.name)
+        .chain(current.views.iter().map(|v| &v.name))
+    {
+        *names
+            .entry((q.schema.as_str(), q.name.as_str()))
+            .or_default() += 1;
+    }
+    for v in &current.views {
+        for n in v.indexes.iter().filter_map(|i| i.name.as_deref()) {
+            *names.entry((v.name.schema.as_str(), n)).or_default() += 1;
+        }
+    }
+    let shared_name = |t: &Table| {
+        table_object_names(t).any(|n| {
+            names
+                .get(&(t.name.schema.as_str(), n))
+                .is_some_and(|&c| c > 1)
+        })
+    };
+    let by_name = current.tables_by_name();
+
+    // Each part on its own, on two threads.
+    let compare = |part: Result<Schema, TablePart>, side: &mut CurrentSide| -> Option<()> {
+        let CurrentSide { others, differing } = side;
+        let written = {
+            let part = part.unwrap_or_else(into_schema);
+            let text = schemadiff_model::to_toml(&part);
+            drop(part);
+            schemadiff_model::load_str_unchecked(&loaded.file.name, text).ok()?
+        };
+        let Rendered {
+            all,
+            mut without_fks,
+        } = rendered(&written);
+        let mut written: std::collections::HashMap<QualifiedName, Table> = written
+            .tables
+            .into_iter()
+            .map(|t| (t.name.clone(), t))
+            .collect();
+        for (key, text) in all {
+            let Element::Table(name) = &key else {
+                others.insert(key, text);
+                continue;
+            };
+            let have_without_fks = without_fks.remove(&key).unwrap_or_default();
+            let same = want.all.get(&key) == Some(&text)
+                && want.without_fks.get(&key).map_or("", String::as_str) == have_without_fks;
+            let had = by_name.get(name);
+            let invalid = had.is_some_and(|c| c.indexes.iter().any(|i| i.invalid));
+            let renamed = had.is_some_and(|c| shared_name(c))
+                && written.get(name).is_some_and(commented_unnamed);
+            if !same || invalid || renamed {
+                let written = written.remove(name)?;
+                let Element::Table(name) = key else {
+                    unreachable!("a table's element")
+                };
+                differing.insert(
+                    name,
+                    Differing {
+                        all: text,
+                        without_fks: have_without_fks,
+                        written,
+                    },
+                );
+            }
+        }
+        Some(())
+    };
+    let half = parts.len().div_ceil(2);
+    let (left, right) = parts.split_at_mut(half);
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            let mut side = CurrentSide::default();
+            for p in right.iter_mut() {
+                compare(p.take()?, &mut side)?;
+            }
+            Some(side)
+        });
+        let mut side = CurrentSide::default();
+        let mine = left
+            .iter_mut()
+            .try_for_each(|p| compare(p.take()?, &mut side))
+            .map(|()| side);
+        (mine, other.join().expect("comparing a part does not panic"))
+    });
+    let (mut side, b) = (a?, b?);
+    side.others.extend(b.others);
+    side.differing.extend(b.differing);
+    Some(side)
+}
+
+/// Some tables of a schema, and what is theirs of the rest (see [`current_side`]).
+struct TablePart<'a> {
+    tables: &'a [schemadiff_model::Table],
+    grants: Vec<&'a schemadiff_model::grant::ObjectGrants>,
+    owners: Vec<&'a schemadiff_model::ObjectOwner>,
+    triggers: Vec<&'a schemadiff_model::trigger::Trigger>,
+    policies: Vec<&'a schemadiff_model::policy::Policy>,
+    dependencies: Vec<&'a schemadiff_model::Dependency>,
+}
+
+impl<'a> TablePart<'a> {
+    fn of(tables: &'a [schemadiff_model::Table]) -> Self {
+        TablePart {
+            tables,
+            grants: Vec::new(),
+            owners: Vec::new(),
+            triggers: Vec::new(),
+            policies: Vec::new(),
+            dependencies: Vec::new(),
+        }
+    }
+}
+
+/// The names of a table's constraints and indexes.
+fn table_object_names(t: &schemadiff_model::Table) -> impl Iterator<Item = &str> {
+    t.primary_key
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
+        .chain(t.exclusions.iter().filter_map(|e| e.name.as_deref()))
+        .chain(t.indexes.iter().filter_map(|i| i.name.as_deref()))
+        .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+        .chain(t.checks.iter().filter_map(|c| c.name.as_deref()))
+}
+
+/// Whether a table has a comment on a constraint or index without a name: one written with the name the
+/// server chooses for it (see [`current_side`]).
+fn commented_unnamed(t: &schemadiff_model::Table) -> bool {
+    t.primary_key
+        .iter()
+        .any(|p| p.name.is_none() && p.comment.is_some())
+        || t.uniques
+            .iter()
+            .any(|u| u.name.is_none() && u.comment.is_some())
+        || t.exclusions
+            .iter()
+            .any(|e| e.name.is_none() && e.comment.is_some())
+        || t.indexes
+            .iter()
+            .any(|i| i.name.is_none() && i.comment.is_some())
+        || t.foreign_keys
+            .iter()
+            .any(|f| f.name.is_none() && f.comment.is_some())
+}
+
 /// The text of each element of a schema.toml, rendered once: what [`prepare_with`] compares with the current
 /// side. It needs schema.toml alone, so it can be made while the live database is read.
 pub struct DesiredText(Rendered);
@@ -368,40 +689,19 @@ fn prepare_small(
     current: &Schema,
 ) -> Option<Small> {
     let desired = &loaded.schema;
-    let (text, current_side) = std::thread::scope(|s| {
-        let text = match text {
-            Some(text) => Ok(text),
-            None => Err(s.spawn(|| desired_text(loaded))),
-        };
-        let current_side = as_written(loaded, current).map(|w| (rendered(&w), w));
-        let text = match text {
-            Ok(text) => text,
-            Err(rendering) => rendering
-                .join()
-                .expect("rendering schema.toml does not panic"),
-        };
-        (text, current_side)
-    });
-    let DesiredText(Rendered {
+    let DesiredText(want) = text.unwrap_or_else(|| desired_text(loaded));
+    let CurrentSide {
+        others: have_others,
+        differing,
+    } = current_side(loaded, current, &want, PART)?;
+    let Rendered {
         all: want,
         without_fks,
-    }) = text;
-    let (
-        Rendered {
-            all: have,
-            without_fks: have_without_fks,
-        },
-        as_written,
-    ) = current_side?;
+    } = want;
     // Every element other than a table as it is in the current schema.
-    let others = |m: &BTreeMap<Element, String>| -> Vec<(Element, String)> {
-        m.iter()
-            .filter(|(k, _)| matches!(k, Element::Other(_)))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    };
+    let others_of_want = want.iter().filter(|(k, _)| matches!(k, Element::Other(_)));
     // An invalid index of a materialized view renders as a valid one (see below for tables).
-    if others(&want) != others(&have)
+    if !others_of_want.eq(have_others.iter())
         || current
             .views
             .iter()
@@ -410,19 +710,28 @@ fn prepare_small(
         tracing::debug!("incremental normalization: an element other than a table differs");
         return None;
     }
+    drop(have_others);
     fn table_text<'m>(m: &'m BTreeMap<Element, String>, t: &QualifiedName) -> &'m str {
         m.get(&Element::Table(t.clone())).map_or("", String::as_str)
     }
+    // The current side's text of a table: the same as schema.toml's where it does not differ.
+    let have_text = |t: &QualifiedName| -> &str {
+        differing
+            .get(t)
+            .map_or_else(|| table_text(&want, t), |d| d.all.as_str())
+    };
+    let have_text_without_fks = |t: &QualifiedName| -> &str {
+        differing
+            .get(t)
+            .map_or_else(|| table_text(&without_fks, t), |d| d.without_fks.as_str())
+    };
     let mut changed: BTreeSet<QualifiedName> = BTreeSet::new();
     let current_tables = current.tables_by_name();
     let desired_tables = desired.tables_by_name();
     for t in &desired.tables {
-        // An invalid index renders as a valid one: its table is built again, so that the plan rebuilds it.
-        if current_tables
-            .get(&t.name)
-            .is_none_or(|c| c.indexes.iter().any(|i| i.invalid))
-            || table_text(&want, &t.name) != table_text(&have, &t.name)
-        {
+        // An invalid index renders as a valid one: its table is built again, so that the plan rebuilds it
+        // (`current_side` counts such a table as differing).
+        if !current_tables.contains_key(&t.name) || differing.contains_key(&t.name) {
             changed.insert(t.name.clone());
         }
     }
@@ -459,7 +768,6 @@ fn prepare_small(
     }
     // A table whose text is the same on both sides and that names a changed table only through foreign keys to
     // a key that is the same on both sides reads back as it is: the server has nothing new to check of it.
-    let written_tables = as_written.tables_by_name();
     let key_kept = |fk: &schemadiff_model::ForeignKey| -> bool {
         if !changed.contains(&fk.references) {
             return !removed.contains(&fk.references);
@@ -467,7 +775,7 @@ fn prepare_small(
         // Both as schema.toml writes them (the key names PostgreSQL chose left out alike).
         let (Some(d), Some(c)) = (
             desired_tables.get(&fk.references),
-            written_tables.get(&fk.references),
+            differing.get(&fk.references).map(|d| &d.written),
         ) else {
             return false;
         };
@@ -565,7 +873,7 @@ fn prepare_small(
     let mut named: BTreeSet<String> = BTreeSet::new();
     for t in &tables {
         named.extend(words(table_text(&want, t)));
-        named.extend(words(table_text(&have, t)));
+        named.extend(words(have_text(t)));
     }
     let scope_context: BTreeSet<QualifiedName> = current
         .tables
@@ -578,7 +886,7 @@ fn prepare_small(
         .flat_map(|t| {
             words(table_text(&without_fks, t))
                 .into_iter()
-                .chain(words(table_text(&have_without_fks, t)))
+                .chain(words(have_text_without_fks(t)))
         })
         .collect();
     let scope_stubs = stubs_of(&scope_context, &outside_fks);
@@ -707,7 +1015,192 @@ impl Small {
 
 #[cfg(test)]
 mod tests {
-    use super::words;
+    use super::*;
+
+    /// A schema with a bit of everything a table part carries: foreign keys across parts, grants and column
+    /// grants, owners, triggers, policies, comments on named and unnamed constraints and indexes; and what is
+    /// not a table's: a sequence owned by a column, a view, a function, a trigger of a view.
+    const SCHEMA: &str = r#"
+[migrations]
+manage_ownership = true
+
+[roles]
+app_user = {}
+app_owner = {}
+
+[functions."touch()"]
+returns = "trigger"
+language = "plpgsql"
+body = "BEGIN RETURN NEW; END;"
+
+[sequences.numbers]
+owned_by = "t3.n"
+
+[tables.t1]
+primary_key = ["id"]
+comment = "one"
+owner = "app_owner"
+grants = { app_user = ["select"] }
+
+[tables.t1.columns]
+id = "bigint"
+name = { type = "text", comment = "its name" }
+
+[[tables.t1.indexes]]
+columns = ["name"]
+comment = "by name"
+
+[tables.t2]
+primary_key = ["id"]
+
+[tables.t2.columns]
+id = "bigint"
+t1 = "bigint"
+
+[tables.t2.column_grants.t1]
+app_user = ["select"]
+
+[[tables.t2.foreign_keys]]
+columns = ["t1"]
+references = { table = "t1", columns = ["id"] }
+on_delete = "cascade"
+comment = "to t1"
+
+[[tables.t2.triggers]]
+name = "t2_touch"
+timing = "before"
+events = ["update"]
+for_each = "row"
+function = "touch"
+
+[tables.t3]
+row_level_security = true
+
+[tables.t3.columns]
+n = "bigint"
+t2 = "bigint"
+
+[[tables.t3.foreign_keys]]
+columns = ["t2"]
+references = { table = "t2", columns = ["id"] }
+
+[[tables.t3.policies]]
+name = "mine"
+using = "n > 0"
+
+[[tables.t3.checks]]
+name = "t3_n_check"
+expression = "n > 0"
+comment = "positive"
+
+[tables.t4]
+unlogged = true
+
+[tables.t4.columns]
+x = "integer"
+
+[views.v]
+query = "SELECT id FROM t1"
+"#;
+
+    fn load(text: &str) -> LoadedSchema {
+        schemadiff_model::load_str("schema.toml", text).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// The tables that differ and the other elements, as comparing the whole schemas at once finds them.
+    fn whole(
+        loaded: &LoadedSchema,
+        current: &Schema,
+    ) -> (BTreeSet<QualifiedName>, Vec<(Element, String)>) {
+        let want = rendered(&loaded.schema);
+        let have = rendered(&as_written(loaded, current).expect("it loads"));
+        let differ = |k: &Element| {
+            want.all.get(k) != have.all.get(k) || want.without_fks.get(k) != have.without_fks.get(k)
+        };
+        let tables = have
+            .all
+            .keys()
+            .filter_map(|k| match k {
+                Element::Table(t) if differ(k) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        let others = have
+            .all
+            .into_iter()
+            .filter(|(k, _)| matches!(k, Element::Other(_)))
+            .collect();
+        (tables, others)
+    }
+
+    fn parts(
+        loaded: &LoadedSchema,
+        current: &Schema,
+        part: usize,
+    ) -> (BTreeSet<QualifiedName>, Vec<(Element, String)>) {
+        let want = rendered(&loaded.schema);
+        let side = current_side(loaded, current, &want, part).expect("every part loads");
+        (
+            side.differing.into_keys().collect(),
+            side.others.into_iter().collect(),
+        )
+    }
+
+    #[test]
+    fn compared_a_part_at_a_time_as_whole() {
+        let current = load(SCHEMA).schema;
+        // The same schema, and one with a table changed, a table added and a table removed.
+        let changed = SCHEMA
+            .replace(
+                "name = { type = \"text\", comment = \"its name\" }",
+                "name = \"text\"",
+            )
+            .replace(
+                "[tables.t4]\nunlogged = true\n\n[tables.t4.columns]",
+                "[tables.t5.columns]",
+            );
+        for desired in [SCHEMA.to_string(), changed] {
+            let loaded = load(&desired);
+            let (tables, others) = whole(&loaded, &current);
+            for part in [1, 2, 3, PART] {
+                let (t, o) = parts(&loaded, &current, part);
+                assert_eq!(t, tables, "part of {part}");
+                assert_eq!(o, others, "part of {part}");
+            }
+            if desired != SCHEMA {
+                let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+                assert_eq!(names, ["t1", "t4"]);
+            } else {
+                assert!(tables.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_commented_unnamed_constraint_whose_name_is_taken_elsewhere_differs() {
+        // In the current schema, t2's foreign key has the name the server gives it, and a check of t3 has it
+        // too: written without it, the key's name is numbered in the whole schema (its comment says so), not in
+        // a part without t3, where it reads as schema.toml's. Compared as a whole, t2 differs: a part at a
+        // time too.
+        let current = load(
+            &SCHEMA
+                .replace("name = \"t3_n_check\"", "name = \"t2_t1_fkey\"")
+                .replace(
+                    "comment = \"to t1\"",
+                    "name = \"t2_t1_fkey\"\ncomment = \"to t1\"",
+                ),
+        )
+        .schema;
+        let loaded = load(SCHEMA);
+        let t2 = QualifiedName::new("public", "t2");
+        assert!(whole(&loaded, &current).0.contains(&t2));
+        for part in [1, 2, PART] {
+            assert!(
+                parts(&loaded, &current, part).0.contains(&t2),
+                "part of {part}"
+            );
+        }
+    }
 
     #[test]
     fn words_fold_unquoted_names_and_keep_quoted_ones() {

@@ -254,7 +254,7 @@ pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     match String::from_utf8(bytes) {
-        Ok(text) => load(&name, text, dir, true).map_err(LoadError::Invalid),
+        Ok(text) => load(&name, text, dir, true, true).map_err(LoadError::Invalid),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -269,14 +269,22 @@ pub fn load_file(path: &Path) -> Result<LoadedSchema, LoadError> {
 /// Parse and validate schema.toml text; `name` is what errors call the file. Included files are read relative
 /// to the current directory.
 pub fn load_str(name: &str, text: &str) -> Result<LoadedSchema, Diagnostics> {
-    load(name, text.to_string(), Path::new("."), true)
+    load(name, text.to_string(), Path::new("."), true, true)
 }
 
 /// [`load_str`] for a text schemadiff wrote itself, whose mistakes are never shown to the user: it records no
 /// span of any element or field (an empty [`SourceMap`], a fraction of the memory for a large schema). It loads
 /// exactly when [`load_str`] does; its errors point at the start of the file.
 pub fn load_str_without_spans(name: &str, text: String) -> Result<LoadedSchema, Diagnostics> {
-    load(name, text, Path::new("."), false)
+    load(name, text, Path::new("."), false, true)
+}
+
+/// [`load_str_without_spans`] without validation: the schema as decoded (with the referenced columns of its
+/// foreign keys filled in where the referenced table is there), for a part of a schema that schemadiff wrote
+/// itself (a few of its tables, say), which validation would refuse for what it lacks (the tables its foreign
+/// keys name, the schemas and types its tables use). Decoding errors are still errors.
+pub fn load_str_unchecked(name: &str, text: String) -> Result<Schema, Diagnostics> {
+    load(name, text, Path::new("."), false, false).map(|loaded| loaded.schema)
 }
 
 /// The TOML parse errors of a file, as diagnostics (spans moved by `base`).
@@ -366,14 +374,15 @@ fn load(
     mut text: String,
     dir: &Path,
     spanned: bool,
+    check: bool,
 ) -> Result<LoadedSchema, Diagnostics> {
     if let Some(pieces) = Pieces::of(&text) {
-        match load_pieces(SourceFile::new(name, text), &pieces, spanned) {
+        match load_pieces(SourceFile::new(name, text), &pieces, spanned, check) {
             Ok(done) => return done,
             Err(file) => text = file.text,
         }
     }
-    load_whole(name, text, dir, spanned)
+    load_whole(name, text, dir, spanned, check)
 }
 
 /// [`load`] with the file parsed whole.
@@ -382,6 +391,7 @@ fn load_whole(
     text: String,
     dir: &Path,
     spanned: bool,
+    check: bool,
 ) -> Result<LoadedSchema, Diagnostics> {
     let new_spans = || {
         if spanned {
@@ -586,7 +596,7 @@ fn load_whole(
             spans.merge(part_spans, &twice);
         }
     }
-    finish(schema, file, spans, errors)
+    finish(schema, file, spans, errors, check)
 }
 
 /// Validate a decoded schema: the loaded schema, or every mistake found.
@@ -595,9 +605,12 @@ fn finish(
     file: SourceFile,
     mut spans: SourceMap,
     mut errors: Vec<Diagnostic>,
+    check: bool,
 ) -> Result<LoadedSchema, Diagnostics> {
     spans.shrink();
-    errors.extend(validate::validate(&schema, &spans, &file));
+    if check {
+        errors.extend(validate::validate(&schema, &spans, &file));
+    }
     if errors.is_empty() {
         validate::fill_referenced_columns(&mut schema);
         Ok(LoadedSchema {
@@ -698,6 +711,7 @@ fn load_pieces(
     file: SourceFile,
     pieces: &Pieces,
     spanned: bool,
+    check: bool,
 ) -> Result<Result<LoadedSchema, Diagnostics>, SourceFile> {
     let loaded = {
         let text = file.text.as_str();
@@ -757,12 +771,12 @@ fn load_pieces(
     };
     let (schema, errors, spans) = loaded;
     if !spanned {
-        return Ok(finish(schema, file, spans, errors));
+        return Ok(finish(schema, file, spans, errors, check));
     }
     if !errors.is_empty() {
         return Err(file);
     }
-    match finish(schema, file, spans, errors) {
+    match finish(schema, file, spans, errors, check) {
         Ok(loaded) => Ok(Ok(loaded)),
         Err(mistakes) => Err(mistakes.file),
     }
@@ -1708,7 +1722,7 @@ mod tests {
     /// Loaded a piece at a time (when it can be) and whole: the same schema with the same spans, or the same
     /// mistakes.
     fn same(text: &str) {
-        let whole = load_whole("t.toml", text.to_string(), Path::new("."), true);
+        let whole = load_whole("t.toml", text.to_string(), Path::new("."), true, true);
         let spanned = load_str("t.toml", text);
         let pieces = load_str_without_spans("t.toml", text.to_string());
         match (whole, spanned, pieces) {
@@ -1732,7 +1746,7 @@ mod tests {
     /// Whether a file is loaded a piece at a time (spanned, a file without mistakes only).
     fn by_pieces(text: &str, spanned: bool) -> bool {
         let pieces = Pieces::of(text).expect("tables");
-        load_pieces(SourceFile::new("t.toml", text), &pieces, spanned).is_ok()
+        load_pieces(SourceFile::new("t.toml", text), &pieces, spanned, true).is_ok()
     }
 
     #[test]
@@ -1752,8 +1766,8 @@ mod tests {
             "[tables.a]\n[views.v]\nquery = \"SELECT 1\"\n[tables.b]\n",
         ] {
             assert!(Pieces::of(text).is_none_or(|p| {
-                load_pieces(SourceFile::new("t.toml", text), &p, false).is_err()
-                    && load_pieces(SourceFile::new("t.toml", text), &p, true).is_err()
+                load_pieces(SourceFile::new("t.toml", text), &p, false, true).is_err()
+                    && load_pieces(SourceFile::new("t.toml", text), &p, true, true).is_err()
             }));
             same(text);
         }
