@@ -1063,7 +1063,7 @@ impl Decoder {
             }
             DeValue::Array(items) => {
                 self.record(obj, key, v.span());
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match item.get_ref() {
                         DeValue::String(s) => {
@@ -1649,11 +1649,17 @@ impl Decoder {
             return Vec::new();
         };
         match v.get_ref() {
-            DeValue::Array(items) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, item)| each(self, i, item))
-                .collect(),
+            DeValue::Array(items) => {
+                // Sized from the array (a filtered iterator would grow it, keeping room unused).
+                let mut out = Vec::with_capacity(items.len());
+                out.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, item)| each(self, i, item)),
+                );
+                out
+            }
             other => {
                 self.error(
                     Diagnostic::new(
