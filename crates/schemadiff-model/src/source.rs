@@ -70,6 +70,13 @@ impl SourceFile {
         start
     }
 
+    /// Each file's text and where it starts, the main file first.
+    pub(crate) fn parts(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.parts
+            .iter()
+            .map(|p| (p.start, &self.text[p.start..p.end]))
+    }
+
     fn part(&self, offset: usize) -> &Part {
         let i = self
             .parts
