@@ -209,7 +209,7 @@ pub async fn created_and_read(
         }
         if !problems.is_empty() {
             return Err(NormalizeError::Rejected(Diagnostics::new(
-                loaded.file.clone(),
+                (*loaded.file).clone(),
                 problems,
             )));
         }

@@ -360,7 +360,7 @@ pub(crate) async fn read(
                 QualifiedName::reference_text(r.get::<_, Option<String>>(schema).as_deref(), &n)
             })
         };
-        let mut keys = Vec::new();
+        let mut keys = Vec::with_capacity(key_count.min(group.len()));
         let mut include = Vec::new();
         for r in &group {
             let position = r.get::<_, i32>(6) as usize;
@@ -431,9 +431,20 @@ pub(crate) async fn read(
             invalid: !head.get::<_, bool>(18),
         });
     }
+    // Each table's lists were grown a row at a time: the room kept for more is freed (a large schema is held
+    // for the whole run).
     Ok(order
         .into_iter()
         .filter_map(|oid| tables.remove(&oid))
+        .map(|mut t| {
+            t.columns.shrink_to_fit();
+            t.uniques.shrink_to_fit();
+            t.foreign_keys.shrink_to_fit();
+            t.checks.shrink_to_fit();
+            t.exclusions.shrink_to_fit();
+            t.indexes.shrink_to_fit();
+            t
+        })
         .collect())
 }
 

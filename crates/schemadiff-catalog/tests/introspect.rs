@@ -186,6 +186,8 @@ note     = { type = "text", collation = "no-such-collation" }
     let NormalizeError::Rejected(d) = err else {
         panic!("expected a rejection, got {err}")
     };
+    // Pointing at the elements, the spans dropped after loading were found again.
+    assert!(loaded.spans.rebuilt());
     let rendered = format!("{d}\n");
     let path = repo_root().join("snapshots/normalize/rejected.txt");
     if std::env::var_os("SCHEMADIFF_UPDATE_SNAPSHOTS").is_some() {

@@ -38,7 +38,7 @@ pub use grant::{DefaultObjects, GrantTarget, ObjectGrants, Privilege};
 pub use ident::{QualifiedName, quote_ident, quote_literal};
 pub use kinds::Kind;
 pub use load::{
-    LoadError, LoadedSchema, ObjectPath, SourceMap, load_file, load_str, load_str_unchecked,
+    LoadError, LoadedSchema, ObjectPath, SourceMap, Spans, load_file, load_str, load_str_unchecked,
     load_str_without_spans,
 };
 pub use owner::ObjectOwner;

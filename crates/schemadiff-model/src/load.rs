@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
@@ -219,8 +221,110 @@ impl SourceMap {
 #[derive(Debug, Clone)]
 pub struct LoadedSchema {
     pub schema: Schema,
-    pub file: SourceFile,
-    pub spans: SourceMap,
+    /// Shared (cloning a loaded schema does not copy its text).
+    pub file: Arc<SourceFile>,
+    pub spans: Spans,
+}
+
+/// Where each element of a loaded schema was written: its [`SourceMap`], found when first asked for. Once a
+/// schema is loaded and checked only an error needs it, and a large schema.toml records a million spans: the
+/// map is dropped after loading and found again, on first use, by decoding the kept text the way it was
+/// loaded (the same spans). Clones share it.
+#[derive(Debug, Clone)]
+pub struct Spans(Arc<LazySpans>);
+
+#[derive(Debug)]
+struct LazySpans {
+    file: Arc<SourceFile>,
+    map: OnceLock<SourceMap>,
+    /// Loaded without spans ([`load_str_without_spans`]): found as a map that records nothing.
+    off: bool,
+    rebuilt: AtomicBool,
+    /// The map made while loading, to compare with the one found again.
+    #[cfg(test)]
+    loaded: SourceMap,
+}
+
+impl Spans {
+    fn new(file: Arc<SourceFile>, map: SourceMap) -> Spans {
+        Spans(Arc::new(LazySpans {
+            file,
+            map: OnceLock::new(),
+            off: map.off,
+            rebuilt: AtomicBool::new(false),
+            #[cfg(test)]
+            loaded: map,
+        }))
+    }
+
+    /// The map, found again from the file's text on first use.
+    pub fn map(&self) -> &SourceMap {
+        self.0.map.get_or_init(|| {
+            if self.0.off {
+                return SourceMap::off();
+            }
+            self.0.rebuilt.store(true, Ordering::Relaxed);
+            spans_of(&self.0.file)
+        })
+    }
+
+    /// Whether the map was found again after loading (only an error, or a report that points into the file,
+    /// asks for it).
+    pub fn rebuilt(&self) -> bool {
+        self.0.rebuilt.load(Ordering::Relaxed)
+    }
+
+    /// See [`SourceMap::object`].
+    pub fn object(&self, path: &ObjectPath) -> Option<Span> {
+        self.map().object(path)
+    }
+
+    /// See [`SourceMap::field`].
+    pub fn field(&self, path: &ObjectPath, field: &str) -> Option<Span> {
+        self.map().field(path, field)
+    }
+
+    /// See [`SourceMap::has_field`].
+    pub fn has_field(&self, path: &ObjectPath, field: &str) -> bool {
+        self.map().has_field(path, field)
+    }
+}
+
+/// The spans of a file loaded without mistakes, as loading recorded them: the main file decoded a piece at a
+/// time when it can be (else whole), each included file decoded on its own and moved to where its text is.
+fn spans_of(file: &SourceFile) -> SourceMap {
+    let mut parts = file.parts();
+    let mut spans = parts
+        .next()
+        .map(|(_, main)| main_spans(main))
+        .unwrap_or_default();
+    for (start, text) in parts {
+        let (root, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            continue;
+        }
+        let mut d = Decoder::new(true);
+        d.document(root.get_ref(), root.span());
+        drop(root);
+        spans.merge(d.spans.shifted(start), &[]);
+    }
+    spans.shrink();
+    spans
+}
+
+/// The spans of the main file.
+fn main_spans(text: &str) -> SourceMap {
+    if let Some(pieces) = Pieces::of(text) {
+        if let Some((_, errors, spans)) = decode_pieces(text, &pieces, true) {
+            if errors.is_empty() {
+                return spans;
+            }
+        }
+    }
+    let (root, _) = DeTable::parse_recoverable(text);
+    let mut d = Decoder::new(true);
+    d.document(root.get_ref(), root.span());
+    d.spans
 }
 
 #[derive(Debug)]
@@ -393,13 +497,6 @@ fn load_whole(
     spanned: bool,
     check: bool,
 ) -> Result<LoadedSchema, Diagnostics> {
-    let new_spans = || {
-        if spanned {
-            SourceMap::default()
-        } else {
-            SourceMap::off()
-        }
-    };
     // The text is kept once, in `file`; the parsed tree borrows it until the main file is decoded.
     let mut file = SourceFile::new(name, text);
     let (root, errors) = DeTable::parse_recoverable(&file.text);
@@ -408,15 +505,7 @@ fn load_whole(
         drop(root);
         return Err(Diagnostics::new(file, items));
     }
-    let mut d = Decoder {
-        errors: Vec::new(),
-        spans: new_spans(),
-        declared: BTreeMap::new(),
-        triggers: Vec::new(),
-        policies: Vec::new(),
-        grant_lists: Vec::new(),
-        owners: Vec::new(),
-    };
+    let mut d = Decoder::new(spanned);
     let mut schema = d.document(root.get_ref(), root.span());
     let (mut errors, mut spans) = (d.errors, d.spans);
 
@@ -517,15 +606,7 @@ fn load_whole(
                     );
                 }
             }
-            let mut d = Decoder {
-                errors: Vec::new(),
-                spans: new_spans(),
-                declared: BTreeMap::new(),
-                triggers: Vec::new(),
-                policies: Vec::new(),
-                grant_lists: Vec::new(),
-                owners: Vec::new(),
-            };
+            let mut d = Decoder::new(spanned);
             let part = d.document(root.get_ref(), root.span());
             drop(root);
             errors.extend(d.errors.into_iter().map(|e| shifted(e, base)));
@@ -613,10 +694,12 @@ fn finish(
     }
     if errors.is_empty() {
         validate::fill_referenced_columns(&mut schema);
+        // The map is dropped (outside tests): found again if an error needs it.
+        let file = Arc::new(file);
         Ok(LoadedSchema {
             schema,
+            spans: Spans::new(file.clone(), spans),
             file,
-            spans,
         })
     } else {
         Err(Diagnostics::new(file, errors))
@@ -713,63 +796,9 @@ fn load_pieces(
     spanned: bool,
     check: bool,
 ) -> Result<Result<LoadedSchema, Diagnostics>, SourceFile> {
-    let loaded = {
-        let text = file.text.as_str();
-        // Spanned, what follows the tables is parsed in its place: the text with the tables blanked out (as
-        // many bytes, spaces on one line), so that its spans are the file's.
-        let around: Option<String> = (spanned && pieces.end < text.len()).then(|| {
-            let mut around = String::with_capacity(text.len());
-            around.push_str(&text[..pieces.start]);
-            around.extend(std::iter::repeat_n(' ', pieces.end - pieces.start - 1));
-            // The tables end at the start of a line.
-            around.push('\n');
-            around.push_str(&text[pieces.end..]);
-            around
-        });
-        let (mut root, errors) = match &around {
-            Some(around) => DeTable::parse_recoverable(around.as_str()),
-            None => DeTable::parse_recoverable(&text[..pieces.start]),
-        };
-        if !errors.is_empty() {
-            return Err(file);
-        }
-        if !spanned {
-            let (after, more) = DeTable::parse_recoverable(&text[pieces.end..]);
-            if !more.is_empty() {
-                return Err(file);
-            }
-            for (k, v) in after.into_inner() {
-                if root.get_ref().contains_key(k.get_ref().as_ref()) {
-                    return Err(file);
-                }
-                root.get_mut().insert(k, v);
-            }
-        }
-        if ["tables", "include"]
-            .iter()
-            .any(|k| root.get_ref().contains_key(*k))
-        {
-            return Err(file);
-        }
-        let mut d = Decoder {
-            errors: Vec::new(),
-            spans: if spanned {
-                SourceMap::default()
-            } else {
-                SourceMap::off()
-            },
-            declared: BTreeMap::new(),
-            triggers: Vec::new(),
-            policies: Vec::new(),
-            grant_lists: Vec::new(),
-            owners: Vec::new(),
-        };
-        let Some(schema) = d.document_with(root.get_ref(), text, &pieces.tables) else {
-            return Err(file);
-        };
-        (schema, d.errors, d.spans)
+    let Some((schema, errors, spans)) = decode_pieces(&file.text, pieces, spanned) else {
+        return Err(file);
     };
-    let (schema, errors, spans) = loaded;
     if !spanned {
         return Ok(finish(schema, file, spans, errors, check));
     }
@@ -780,6 +809,54 @@ fn load_pieces(
         Ok(loaded) => Ok(Ok(loaded)),
         Err(mistakes) => Err(mistakes.file),
     }
+}
+
+/// The decoding part of [`load_pieces`]: the schema, the mistakes and the spans, or None when the file must be
+/// loaded whole.
+fn decode_pieces(
+    text: &str,
+    pieces: &Pieces,
+    spanned: bool,
+) -> Option<(Schema, Vec<Diagnostic>, SourceMap)> {
+    // Spanned, what follows the tables is parsed in its place: the text with the tables blanked out (as
+    // many bytes, spaces on one line), so that its spans are the file's.
+    let around: Option<String> = (spanned && pieces.end < text.len()).then(|| {
+        let mut around = String::with_capacity(text.len());
+        around.push_str(&text[..pieces.start]);
+        around.extend(std::iter::repeat_n(' ', pieces.end - pieces.start - 1));
+        // The tables end at the start of a line.
+        around.push('\n');
+        around.push_str(&text[pieces.end..]);
+        around
+    });
+    let (mut root, errors) = match &around {
+        Some(around) => DeTable::parse_recoverable(around.as_str()),
+        None => DeTable::parse_recoverable(&text[..pieces.start]),
+    };
+    if !errors.is_empty() {
+        return None;
+    }
+    if !spanned {
+        let (after, more) = DeTable::parse_recoverable(&text[pieces.end..]);
+        if !more.is_empty() {
+            return None;
+        }
+        for (k, v) in after.into_inner() {
+            if root.get_ref().contains_key(k.get_ref().as_ref()) {
+                return None;
+            }
+            root.get_mut().insert(k, v);
+        }
+    }
+    if ["tables", "include"]
+        .iter()
+        .any(|k| root.get_ref().contains_key(*k))
+    {
+        return None;
+    }
+    let mut d = Decoder::new(spanned);
+    let schema = d.document_with(root.get_ref(), text, &pieces.tables)?;
+    Some((schema, d.errors, d.spans))
 }
 
 pub(crate) fn kind(v: &DeValue) -> &'static str {
@@ -824,6 +901,25 @@ pub(crate) struct Decoder {
     pub(crate) grant_lists: Vec<crate::grant::ObjectGrants>,
     /// Owners decoded under their objects, for `Schema::owners`.
     pub(crate) owners: Vec<crate::owner::ObjectOwner>,
+}
+
+impl Decoder {
+    /// A decoder that records spans, or not (see [`load_str_without_spans`]).
+    pub(crate) fn new(spanned: bool) -> Decoder {
+        Decoder {
+            errors: Vec::new(),
+            spans: if spanned {
+                SourceMap::default()
+            } else {
+                SourceMap::off()
+            },
+            declared: BTreeMap::new(),
+            triggers: Vec::new(),
+            policies: Vec::new(),
+            grant_lists: Vec::new(),
+            owners: Vec::new(),
+        }
+    }
 }
 
 pub(crate) const TOP_KEYS: &[&str] = &[
@@ -1077,7 +1173,7 @@ impl Decoder {
             }
             DeValue::Array(items) => {
                 self.record(obj, key, v.span());
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match item.get_ref() {
                         DeValue::String(s) => {
@@ -1663,11 +1759,17 @@ impl Decoder {
             return Vec::new();
         };
         match v.get_ref() {
-            DeValue::Array(items) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, item)| each(self, i, item))
-                .collect(),
+            DeValue::Array(items) => {
+                // Sized from the array (a filtered iterator would grow it, keeping room unused).
+                let mut out = Vec::with_capacity(items.len());
+                out.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, item)| each(self, i, item)),
+                );
+                out
+            }
             other => {
                 self.error(
                     Diagnostic::new(
@@ -1729,7 +1831,7 @@ mod tests {
             (Ok(w), Ok(s), Ok(p)) => {
                 assert_eq!(w.schema, p.schema, "{text}");
                 assert_eq!(w.schema, s.schema, "{text}");
-                if let Err(e) = same_spans(&w.spans, &s.spans) {
+                if let Err(e) = same_spans(&w.spans.0.loaded, &s.spans.0.loaded) {
                     panic!("{e}\n{text}");
                 }
             }
@@ -1741,6 +1843,138 @@ mod tests {
                 p.is_ok()
             ),
         }
+    }
+
+    /// The map found again answers like the one made while loading, for every element of `loaded`; it is
+    /// found only when asked for.
+    fn found_again_as_loaded(loaded: &LoadedSchema, what: &str) {
+        assert!(!loaded.spans.rebuilt(), "{what}: found again before asked");
+        let again = loaded.spans.map();
+        assert!(loaded.spans.rebuilt(), "{what}");
+        if let Err(e) = same_spans(&loaded.spans.0.loaded, again) {
+            panic!("{what}: {e}");
+        }
+        // Clones share it: it is found once.
+        assert!(std::ptr::eq(loaded.clone().spans.map(), again), "{what}");
+    }
+
+    /// The ```toml blocks of docs/schema-toml.md (every kind is documented with an example).
+    fn doc_examples() -> Vec<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema-toml.md");
+        let markdown = std::fs::read_to_string(&path).expect("the reference");
+        let mut blocks = Vec::new();
+        let mut current: Option<String> = None;
+        for line in markdown.lines() {
+            match current.as_mut() {
+                None if line.trim_end() == "```toml" => current = Some(String::new()),
+                None => {}
+                Some(_) if line.trim_end().starts_with("```") => blocks.extend(current.take()),
+                Some(text) => {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
+        }
+        blocks
+    }
+
+    #[test]
+    fn spans_found_again_are_the_spans_found_while_loading() {
+        let mut kinds = std::collections::BTreeSet::new();
+        let mut texts = doc_examples();
+        assert!(texts.len() >= 20, "{}", texts.len());
+        // This file's own examples: loaded a piece at a time, with what follows the tables, and whole.
+        texts.push(
+            "postgres_version = 15\n\n[tables.a]\ncomment = \"x\"\nprimary_key = [\"id\"]\n\n[tables.a.columns]\n\
+             id = \"bigint\"\nname = { type = \"text\", comment = \"\u{e9}\" }\n\n[[tables.a.indexes]]\n\
+             columns = [\"id\"]\n\n[tables.b.columns]\nid = \"bigint\"\na_id = \"bigint\"\n\n\
+             [[tables.b.foreign_keys]]\ncolumns = [\"a_id\"]\nreferences = { table = \"a\", columns = [\"id\"] }\n\n\
+             [[tables.b.checks]]\nexpression = \"id > 0\"\n\n[views.v]\nquery = \"SELECT 1\"\n\n\
+             [migrations]\ndir = \"m\"\n\n[erd]\n"
+                .to_string(),
+        );
+        texts.push("[tables.a]\n[views.v]\nquery = \"SELECT 1\"\n[tables.b]\n".to_string());
+        for (n, text) in texts.iter().enumerate() {
+            let what = format!("example {}:\n{text}", n + 1);
+            let loaded = load_str("t.toml", text).unwrap_or_else(|e| panic!("{what}\n{e}"));
+            for path in loaded.spans.0.loaded.elements.keys() {
+                let name = format!("{path:?}");
+                kinds.insert(name[..name.find('(').unwrap_or(name.len())].to_string());
+            }
+            found_again_as_loaded(&loaded, &what);
+        }
+        // Every kind of element.
+        let every = [
+            "Extension",
+            "Schema",
+            "Enum",
+            "Domain",
+            "CompositeType",
+            "RangeType",
+            "Sequence",
+            "Table",
+            "Column",
+            "PrimaryKey",
+            "Unique",
+            "ForeignKey",
+            "Check",
+            "Exclusion",
+            "Index",
+            "View",
+            "Function",
+            "Trigger",
+            "Policy",
+            "Grants",
+            "Owner",
+            "Migrations",
+            "Erd",
+        ];
+        let missing: Vec<&str> = every
+            .iter()
+            .copied()
+            .filter(|k| !kinds.contains(*k))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no example has {missing:?} (has {kinds:?})"
+        );
+
+        // Included files: each one's spans moved to where its text is kept.
+        let dir = std::env::temp_dir().join(format!("schemadiff-spans-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("more")).unwrap();
+        std::fs::write(
+            dir.join("schema.toml"),
+            "include = [\"more\"]\n\n[enums.mood]\nvalues = [\"ok\"]\n\n[tables.a]\nprimary_key = [\"id\"]\n\n\
+             [tables.a.columns]\nid = \"bigint\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("more/b.toml"),
+            "[tables.b.columns]\nid = \"bigint\"\na_id = { type = \"bigint\", not_null = true }\n\n\
+             [[tables.b.foreign_keys]]\ncolumns = [\"a_id\"]\nreferences = { table = \"a\", columns = [\"id\"] }\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("more/c.toml"), "[views.c]\nquery = \"SELECT 1\"\n").unwrap();
+        let loaded = load_file(&dir.join("schema.toml"));
+        std::fs::remove_dir_all(&dir).unwrap();
+        let loaded = loaded.unwrap_or_else(|e| panic!("{e}"));
+        found_again_as_loaded(&loaded, "included files");
+        let q = |n: &str| QualifiedName::new("public".to_string(), n.to_string());
+        let span = loaded
+            .spans
+            .field(&ObjectPath::View(q("c")), "query")
+            .unwrap();
+        assert_eq!(&loaded.file.text[span.clone()], "\"SELECT 1\"");
+        assert!(
+            loaded.file.location(span.start).ends_with("c.toml:2:9"),
+            "{}",
+            loaded.file.location(span.start)
+        );
+
+        // Loaded without spans: nothing is found, and nothing is decoded again.
+        let loaded = load_str_without_spans("t.toml", texts[0].clone()).unwrap();
+        assert!(loaded.spans.object(&ObjectPath::Migrations).is_none());
+        assert!(loaded.spans.map().elements.is_empty() && !loaded.spans.rebuilt());
     }
 
     /// Whether a file is loaded a piece at a time (spanned, a file without mistakes only).

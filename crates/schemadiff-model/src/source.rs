@@ -15,8 +15,17 @@ pub struct SourceFile {
     pub name: String,
     /// Every file's text, one after the other (each starting on a line of its own).
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where lines start, found when a line is first asked for (only errors ask).
+    lines: std::sync::OnceLock<Box<Lines>>,
     parts: Vec<Part>,
+}
+
+/// Where the lines of a [`SourceFile`] start.
+#[derive(Debug, Clone)]
+struct Lines {
+    starts: Vec<usize>,
+    /// For each file, the index in `starts` of its first line.
+    first: Vec<usize>,
 }
 
 /// One file of a [`SourceFile`]: its name and where its text is.
@@ -25,28 +34,22 @@ struct Part {
     name: String,
     start: usize,
     end: usize,
-    /// The index in `line_starts` of its first line.
-    first_line: usize,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let name = name.into();
         // The text is kept as given (not copied): it is the first file.
-        let text = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        line_starts.shrink_to_fit();
+        let text: String = text.into();
         SourceFile {
             parts: vec![Part {
                 name: name.clone(),
                 start: 0,
                 end: text.len(),
-                first_line: 0,
             }],
             name,
             text,
-            line_starts,
+            lines: std::sync::OnceLock::new(),
         }
     }
 
@@ -56,18 +59,42 @@ impl SourceFile {
             self.text.push('\n');
         }
         let start = self.text.len();
-        let first_line = self.line_starts.len();
-        self.line_starts.push(start);
-        self.line_starts
-            .extend(text.match_indices('\n').map(|(i, _)| start + i + 1));
         self.text.push_str(text);
         self.parts.push(Part {
             name: name.into(),
             start,
             end: self.text.len(),
-            first_line,
         });
+        self.lines = std::sync::OnceLock::new();
         start
+    }
+
+    /// Where the lines start: each file's first line at its start, and a line after each line break of a file.
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| {
+            let mut lines = Lines {
+                starts: Vec::new(),
+                first: Vec::with_capacity(self.parts.len()),
+            };
+            for p in &self.parts {
+                lines.first.push(lines.starts.len());
+                lines.starts.push(p.start);
+                lines.starts.extend(
+                    self.text[p.start..p.end]
+                        .match_indices('\n')
+                        .map(|(i, _)| p.start + i + 1),
+                );
+            }
+            lines.starts.shrink_to_fit();
+            Box::new(lines)
+        })
+    }
+
+    /// Each file's text and where it starts, the main file first.
+    pub(crate) fn parts(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.parts
+            .iter()
+            .map(|p| (p.start, &self.text[p.start..p.end]))
     }
 
     fn part(&self, offset: usize) -> &Part {
@@ -93,13 +120,19 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset, in its own file.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&offset) {
+        let lines = self.lines();
+        let line = match lines.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = lines.starts[line];
         let col = self.text[start..offset].chars().count() + 1;
-        (line + 1 - self.part(offset).first_line, col)
+        let part = self
+            .parts
+            .iter()
+            .rposition(|p| p.start <= offset)
+            .unwrap_or(0);
+        (line + 1 - lines.first[part], col)
     }
 
     /// `file:line:column` of a byte offset.
@@ -331,6 +364,25 @@ mod tests {
         // `=` after the two-byte é is the 4th character of line 2.
         assert_eq!(f.line_col(10), (2, 4));
         assert_eq!(f.location(10), "x.toml:2:4");
+    }
+
+    #[test]
+    fn lines_and_columns_in_each_file_of_several() {
+        // Files that end with a line break and one that does not, and an empty one.
+        let mut f = SourceFile::new("main.toml", "a = 1\nbé = 2\n");
+        f.add("b.toml", "x = 1\n\ny = \"é\"");
+        f.add("c.toml", "");
+        f.add("d.toml", "z = 3\nw = 4\n");
+        for (start, text) in f.parts().collect::<Vec<_>>() {
+            for (i, _) in text.char_indices() {
+                let before = &text[..i];
+                let line = before.matches('\n').count() + 1;
+                let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                assert_eq!(f.line_col(start + i), (line, col), "{start}+{i}");
+            }
+        }
+        assert_eq!(f.location(f.text.find('z').unwrap()), "d.toml:1:1");
+        assert_eq!(f.location(f.text.find('w').unwrap()), "d.toml:2:1");
     }
 
     #[test]

@@ -179,6 +179,7 @@ impl Decoder {
 
         if let Some(cols) = obj.get("columns") {
             if let Some(ct) = self.table(cols, &format!("`columns` of {what}"), "write `[tables.name.columns]` with one `column = { type = \"...\" }` line per column") {
+                table.columns.reserve_exact(ct.len());
                 for (ck, cv) in ct.iter() {
                     if let Some(c) = self.column(&name, ck, cv) {
                         table.columns.push(c);
@@ -697,6 +698,7 @@ impl Decoder {
                 }
                 DeValue::Array(items) if !items.is_empty() => {
                     self.record(&obj, "columns", list.span());
+                    keys.reserve_exact(items.len());
                     for (j, item) in items.iter().enumerate() {
                         if let Some(k) = self.index_key(
                             &what,

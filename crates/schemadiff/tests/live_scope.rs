@@ -52,6 +52,8 @@ async fn live_plan(
     )
     .await
     .unwrap();
+    // A plan without errors never needs to point into schema.toml: its spans are not found again.
+    assert!(!loaded.spans.rebuilt());
     (texts(&planned.plan), texts(&planned.rollback))
 }
 
@@ -231,6 +233,9 @@ async fn a_referenced_key_that_changes_is_checked_with_the_foreign_keys_on_it() 
         refused.contains("PostgreSQL rejected") && refused.contains("foreign key"),
         "{refused}"
     );
+    // The rejection points into schema.toml: its spans were found again for it.
+    assert!(loaded.spans.rebuilt());
+    assert!(refused.contains("--> schema.toml:"), "{refused}");
     scratch.cleanup().await.unwrap();
 }
 
