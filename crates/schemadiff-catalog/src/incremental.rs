@@ -203,9 +203,9 @@ impl Scope {
         };
         for t in &mut small.tables {
             if self.stubs.contains(&t.name) {
-                *t = stub(t);
+                *t = std::sync::Arc::new(stub(t));
             } else if self.context.contains(&t.name) {
-                t.foreign_keys.clear();
+                std::sync::Arc::make_mut(t).foreign_keys.clear();
             }
         }
         for s in &mut small.sequences {
@@ -650,9 +650,15 @@ impl Small {
         // The context must read back as it is in the current schema (but for the foreign keys left out, or
         // as a stub).
         let current_tables = current.tables_by_name();
-        let normal_tables = normal.tables_by_name();
+        // By name, as `tables_by_name` finds them, but the tables themselves: the canonical desired one shares them.
+        let mut normal_tables = std::collections::HashMap::with_capacity(normal.tables.len());
+        for t in &normal.tables {
+            normal_tables.entry(&t.name).or_insert(t);
+        }
         for name in &small_scope.context {
-            let (Some(got), Some(had)) = (normal_tables.get(name), current_tables.get(name)) else {
+            let (Some(got), Some(had)) =
+                (normal_tables.get(name).copied(), current_tables.get(name))
+            else {
                 return None;
             };
             let had = if small_scope.stubs.contains(name) {
@@ -673,7 +679,8 @@ impl Small {
         out.tables
             .retain(|t| !removed.contains(&t.name) && !again.contains(&t.name));
         for name in &again {
-            out.tables.push((*normal_tables.get(name)?).clone());
+            out.tables
+                .push(std::sync::Arc::clone(normal_tables.get(name)?));
         }
         // The owners of the tables normalized again are theirs as read back.
         let renewed = |o: &schemadiff_model::ObjectOwner| matches!(&o.target, GrantTarget::Table(t) if again.contains(t) || removed.contains(t));

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
@@ -1405,7 +1406,7 @@ impl Decoder {
 
         for (k, v) in self.section(root, "tables", "write `[tables.name]` for each table") {
             if let Some(t) = self.table_def(k, v) {
-                schema.tables.push(t);
+                schema.tables.push(Arc::new(t));
             }
         }
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -1425,7 +1426,7 @@ impl Decoder {
                     return None;
                 }
                 if let Some(t) = self.table_def(k, v) {
-                    schema.tables.push(t);
+                    schema.tables.push(Arc::new(t));
                 }
             }
             self.spans.base = 0;

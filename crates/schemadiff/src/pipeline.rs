@@ -582,7 +582,11 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
         }
     }
     for t in &mut s.tables {
-        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        if !t.columns.is_sorted_by(|a, b| a.name <= b.name) {
+            std::sync::Arc::make_mut(t)
+                .columns
+                .sort_by(|a, b| a.name.cmp(&b.name));
+        }
     }
     // Objects are compared by name, whatever order the catalog or a filter listed them in.
     s.tables.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1146,7 +1150,7 @@ fn type_changes<'a>(
                     .and_then(|r| old_table.column(r))
             });
             if old.is_some_and(|o| o.data_type != c.data_type) {
-                out.push((format!("column {q}.{}", quote_ident(&c.name)), t, c));
+                out.push((format!("column {q}.{}", quote_ident(&c.name)), &**t, c));
             }
         }
     }
