@@ -203,9 +203,9 @@ impl Scope {
         };
         for t in &mut small.tables {
             if self.stubs.contains(&t.name) {
-                *t = stub(t);
+                *t = std::sync::Arc::new(stub(t));
             } else if self.context.contains(&t.name) {
-                t.foreign_keys.clear();
+                std::sync::Arc::make_mut(t).foreign_keys.clear();
             }
         }
         for s in &mut small.sequences {
@@ -362,7 +362,7 @@ struct Differing {
     all: String,
     without_fks: String,
     /// The table as schema.toml writes it (see [`as_written`]).
-    written: schemadiff_model::Table,
+    written: std::sync::Arc<schemadiff_model::Table>,
 }
 
 /// [`as_written`] and [`rendered`] of `current`, compared with schema.toml's text (`want`) a part at a time
@@ -551,7 +551,7 @@ fn current_side(
             all,
             mut without_fks,
         } = rendered(&written);
-        let mut written: std::collections::HashMap<QualifiedName, Table> = written
+        let mut written: std::collections::HashMap<QualifiedName, std::sync::Arc<Table>> = written
             .tables
             .into_iter()
             .map(|t| (t.name.clone(), t))
@@ -567,7 +567,7 @@ fn current_side(
             let had = by_name.get(name);
             let invalid = had.is_some_and(|c| c.indexes.iter().any(|i| i.invalid));
             let renamed = had.is_some_and(|c| shared_name(c))
-                && written.get(name).is_some_and(commented_unnamed);
+                && written.get(name).is_some_and(|w| commented_unnamed(w));
             if !same || invalid || renamed {
                 let written = written.remove(name)?;
                 let Element::Table(name) = key else {
@@ -610,7 +610,7 @@ fn current_side(
 
 /// Some tables of a schema, and what is theirs of the rest (see [`current_side`]).
 struct TablePart<'a> {
-    tables: &'a [schemadiff_model::Table],
+    tables: &'a [std::sync::Arc<schemadiff_model::Table>],
     grants: Vec<&'a schemadiff_model::grant::ObjectGrants>,
     owners: Vec<&'a schemadiff_model::ObjectOwner>,
     triggers: Vec<&'a schemadiff_model::trigger::Trigger>,
@@ -619,7 +619,7 @@ struct TablePart<'a> {
 }
 
 impl<'a> TablePart<'a> {
-    fn of(tables: &'a [schemadiff_model::Table]) -> Self {
+    fn of(tables: &'a [std::sync::Arc<schemadiff_model::Table>]) -> Self {
         TablePart {
             tables,
             grants: Vec::new(),
@@ -958,9 +958,15 @@ impl Small {
         // The context must read back as it is in the current schema (but for the foreign keys left out, or
         // as a stub).
         let current_tables = current.tables_by_name();
-        let normal_tables = normal.tables_by_name();
+        // By name, as `tables_by_name` finds them, but the tables themselves: the canonical desired one shares them.
+        let mut normal_tables = std::collections::HashMap::with_capacity(normal.tables.len());
+        for t in &normal.tables {
+            normal_tables.entry(&t.name).or_insert(t);
+        }
         for name in &small_scope.context {
-            let (Some(got), Some(had)) = (normal_tables.get(name), current_tables.get(name)) else {
+            let (Some(got), Some(had)) =
+                (normal_tables.get(name).copied(), current_tables.get(name))
+            else {
                 return None;
             };
             let had = if small_scope.stubs.contains(name) {
@@ -981,7 +987,8 @@ impl Small {
         out.tables
             .retain(|t| !removed.contains(&t.name) && !again.contains(&t.name));
         for name in &again {
-            out.tables.push((*normal_tables.get(name)?).clone());
+            out.tables
+                .push(std::sync::Arc::clone(normal_tables.get(name)?));
         }
         // The owners of the tables normalized again are theirs as read back.
         let renewed = |o: &schemadiff_model::ObjectOwner| matches!(&o.target, GrantTarget::Table(t) if again.contains(t) || removed.contains(t));

@@ -316,8 +316,10 @@ async fn read_all(
     };
     grants.extend(crate::grant::collect(&rows, view_of));
     owners.extend(crate::grant::collect_owners(&rows, view_of));
-    schema.tables = crate::table::read(s, p, version, &mut views, &mut grants, &mut owners).await?;
-    crate::table_options::read(s, p, version, &mut schema.tables).await?;
+    let mut tables =
+        crate::table::read(s, p, version, &mut views, &mut grants, &mut owners).await?;
+    crate::table_options::read(s, p, version, &mut tables).await?;
+    schema.tables = tables.into_iter().map(std::sync::Arc::new).collect();
     schema.views = view_order
         .into_iter()
         .filter_map(|oid| views.remove(&oid))

@@ -439,32 +439,33 @@ pub async fn canonicalize(
     // again, as the database it was read from holds it.
     let (mut schema, invalid) = take_invalid_indexes(schema);
     let mut canonical = fixpoint(&mut schema, scratch).await?;
-    for (relation, i) in indexes_mut(&mut canonical) {
-        i.invalid = invalid
+    set_invalid(&mut canonical, |relation, i| {
+        invalid
             .iter()
-            .any(|(r, n)| r == relation && i.name.as_deref() == Some(n.as_str()));
-    }
+            .any(|(r, n)| r == relation && i.name.as_deref() == Some(n.as_str()))
+    });
     Ok(canonical)
 }
 
-/// Every index of `schema` (of tables and materialized views), with its relation's name.
-fn indexes_mut(
+/// Mark each index of `schema` (of tables and materialized views) invalid as `invalid(relation, index)` says.
+/// A table is copied only when one of its indexes changes (the others stay shared).
+fn set_invalid(
     schema: &mut Schema,
-) -> impl Iterator<
-    Item = (
-        &schemadiff_model::QualifiedName,
-        &mut schemadiff_model::Index,
-    ),
-> {
-    let tables = schema
-        .tables
-        .iter_mut()
-        .flat_map(|t| t.indexes.iter_mut().map(|i| (&t.name, i)));
-    let views = schema
-        .views
-        .iter_mut()
-        .flat_map(|v| v.indexes.iter_mut().map(|i| (&v.name, i)));
-    tables.chain(views)
+    invalid: impl Fn(&schemadiff_model::QualifiedName, &schemadiff_model::Index) -> bool,
+) {
+    for t in &mut schema.tables {
+        if t.indexes.iter().any(|i| i.invalid != invalid(&t.name, i)) {
+            let t = std::sync::Arc::make_mut(t);
+            for i in &mut t.indexes {
+                i.invalid = invalid(&t.name, i);
+            }
+        }
+    }
+    for v in &mut schema.views {
+        for i in &mut v.indexes {
+            i.invalid = invalid(&v.name, i);
+        }
+    }
 }
 
 /// `schema` with every index valid (what building it leaves), and the relations and names of those that were
@@ -472,12 +473,19 @@ fn indexes_mut(
 pub fn take_invalid_indexes(
     mut schema: Schema,
 ) -> (Schema, Vec<(schemadiff_model::QualifiedName, String)>) {
-    let mut invalid = Vec::new();
-    for (relation, i) in indexes_mut(&mut schema) {
-        if i.invalid {
-            i.invalid = false;
-            invalid.push((relation.clone(), i.name.clone().unwrap_or_default()));
-        }
+    let tables = schema.tables.iter().map(|t| (&t.name, &t.indexes));
+    let views = schema.views.iter().map(|v| (&v.name, &v.indexes));
+    let invalid: Vec<_> = tables
+        .chain(views)
+        .flat_map(|(relation, indexes)| {
+            indexes
+                .iter()
+                .filter(|i| i.invalid)
+                .map(move |i| (relation.clone(), i.name.clone().unwrap_or_default()))
+        })
+        .collect();
+    if !invalid.is_empty() {
+        set_invalid(&mut schema, |_, _| false);
     }
     (schema, invalid)
 }

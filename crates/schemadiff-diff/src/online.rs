@@ -552,13 +552,13 @@ mod tests {
         .hazard(Hazard::BuildsIndexBlockingWrites);
         c.table = Some(name.clone());
         let desired = Schema {
-            tables: vec![partitioned],
+            tables: vec![partitioned.into()],
             ..Default::default()
         };
         assert_eq!(rewrite(vec![c.clone()], &desired), vec![c.clone()]);
         // The same index on a plain table is built concurrently.
         let plain = Schema {
-            tables: vec![schemadiff_model::Table::new(name)],
+            tables: vec![schemadiff_model::Table::new(name).into()],
             ..Default::default()
         };
         let out = rewrite(vec![c], &plain);

@@ -43,7 +43,7 @@ pub fn renames(current: &Schema, desired: &Schema, directives: &Directives) -> V
         return out;
     }
     let cur_tables: BTreeMap<&QualifiedName, &Table> =
-        current.tables.iter().map(|t| (&t.name, t)).collect();
+        current.tables.iter().map(|t| (&t.name, &**t)).collect();
 
     for t in &desired.tables {
         // The table as it is now: under its old name when it is renamed in this plan.

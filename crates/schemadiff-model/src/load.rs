@@ -1515,7 +1515,7 @@ impl Decoder {
 
         for (k, v) in self.section(root, "tables", "write `[tables.name]` for each table") {
             if let Some(t) = self.table_def(k, v) {
-                schema.tables.push(t);
+                schema.tables.push(Arc::new(t));
             }
         }
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -1535,7 +1535,7 @@ impl Decoder {
                     return None;
                 }
                 if let Some(t) = self.table_def(k, v) {
-                    schema.tables.push(t);
+                    schema.tables.push(Arc::new(t));
                 }
             }
             self.spans.base = 0;

@@ -121,14 +121,15 @@ pub(crate) fn dump_lines(out: &mut String, t: &Table) {
 /// The tables in an order where each partition comes after its parent, and a table with a column of another
 /// table's row type after that table (otherwise as given). A column's type names a table as the catalog
 /// prints it (`shape`, `other.shape`, quoted where needed) or as written, `[]` after it for an array.
-pub fn creation_order(tables: &[Table]) -> Vec<&Table> {
+pub fn creation_order<T: std::borrow::Borrow<Table>>(tables: &[T]) -> Vec<&Table> {
+    let tables: Vec<&Table> = tables.iter().map(|t| t.borrow()).collect();
     let mut out: Vec<&Table> = Vec::with_capacity(tables.len());
     let mut placed: std::collections::HashSet<&QualifiedName> = std::collections::HashSet::new();
     let names: std::collections::HashSet<&QualifiedName> = tables.iter().map(|t| &t.name).collect();
     // The tables a type name may be the row type of (an unqualified name: of any schema, to be safe).
     let mut by_type: std::collections::HashMap<String, Vec<&QualifiedName>> =
         std::collections::HashMap::new();
-    for t in tables {
+    for t in &tables {
         let mut keys = vec![
             t.name.to_string(),
             t.name.sql(),
@@ -150,7 +151,7 @@ pub fn creation_order(tables: &[Table]) -> Vec<&Table> {
             .filter(|q| **q != t.name)
             .collect()
     };
-    let mut left: Vec<&Table> = tables.iter().collect();
+    let mut left: Vec<&Table> = tables.clone();
     while !left.is_empty() {
         let before = left.len();
         left.retain(|t| {

@@ -18,7 +18,7 @@ pub struct Schema {
     /// Range types (see [`crate::range`]).
     pub range_types: Vec<crate::range::RangeType>,
     pub sequences: Vec<Sequence>,
-    pub tables: Vec<Table>,
+    pub tables: Vec<std::sync::Arc<Table>>,
     /// Views and materialized views (see [`crate::view`]).
     pub views: Vec<crate::view::View>,
     /// Functions and procedures (see [`crate::function`]).
@@ -62,7 +62,7 @@ pub struct FilterConfig {
 
 impl Schema {
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
-        self.tables.iter().find(|t| &t.name == name)
+        self.tables.iter().find(|t| &t.name == name).map(|t| &**t)
     }
 
     /// The tables by name, for looking many up (a loop over the tables of another schema): what
@@ -70,7 +70,7 @@ impl Schema {
     pub fn tables_by_name(&self) -> std::collections::HashMap<&QualifiedName, &Table> {
         let mut map = std::collections::HashMap::with_capacity(self.tables.len());
         for t in &self.tables {
-            map.entry(&t.name).or_insert(t);
+            map.entry(&t.name).or_insert(&**t);
         }
         map
     }

@@ -981,7 +981,13 @@ pub(crate) fn fill_referenced_columns(schema: &mut Schema) {
         })
         .collect();
     for t in &mut schema.tables {
-        for fk in &mut t.foreign_keys {
+        let missing = |fk: &crate::ForeignKey| {
+            fk.referenced_columns.is_empty() && pks.contains_key(&fk.references)
+        };
+        if !t.foreign_keys.iter().any(missing) {
+            continue;
+        }
+        for fk in &mut std::sync::Arc::make_mut(t).foreign_keys {
             if fk.referenced_columns.is_empty() {
                 if let Some(cols) = pks.get(&fk.references) {
                     fk.referenced_columns = cols.clone();

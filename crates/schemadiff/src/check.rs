@@ -369,7 +369,7 @@ fn render_form(schema: &Schema, desired: &Schema) -> Schema {
             .table(&t.name)
             .map(|d| d.columns.iter().map(|c| c.name.as_str()).collect())
             .unwrap_or_default();
-        t.columns.sort_by_key(|c| {
+        std::sync::Arc::make_mut(t).columns.sort_by_key(|c| {
             (
                 order
                     .iter()

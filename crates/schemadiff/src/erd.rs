@@ -234,6 +234,7 @@ impl Diagram {
             .tables
             .iter()
             .filter(|t| filter.keeps(&t.name) && t.partition_of.is_none())
+            .map(|t| &**t)
             .collect();
         let mut d = Diagram::default();
         for t in &tables {

@@ -267,8 +267,8 @@ mod tests {
             ]
         };
         let tables = vec![
-            Table::new(q("public", "audit_log")),
-            Table::new(q("public", "users")),
+            Table::new(q("public", "audit_log")).into(),
+            Table::new(q("public", "users")).into(),
         ];
         let current = Schema {
             tables: tables.clone(),

@@ -564,6 +564,42 @@ fn reverse_directives(current: &Schema, desired: &Schema, forward: &Directives) 
 /// What two schemas must agree on after a plan: everything but the dependencies (which follow from the
 /// definitions) and the column order (which an existing table cannot change), and extension versions only where `reference` (the desired schema) names one.
 pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
+    let mut s = comparable_but_column_order(schema, reference);
+    for t in &mut s.tables {
+        sort_columns(t);
+    }
+    s
+}
+
+/// Whether `a` and `b` agree after a plan: `comparable(a, reference) == comparable(b, reference)`, without
+/// copying the tables the two share (one allocation, see `Schema::tables`) to sort their columns: a shared
+/// table is equal whatever its column order. Two schemas that share most of their tables compare at no cost.
+pub fn agree(a: &Schema, b: &Schema, reference: &Schema) -> bool {
+    let mut a = comparable_but_column_order(a, reference);
+    let mut b = comparable_but_column_order(b, reference);
+    if a.tables.len() != b.tables.len() {
+        return false;
+    }
+    for (x, y) in a.tables.iter_mut().zip(&mut b.tables) {
+        if !std::sync::Arc::ptr_eq(x, y) {
+            sort_columns(x);
+            sort_columns(y);
+        }
+    }
+    a == b
+}
+
+/// The columns of `t` by name (`t` copied only when they are not in that order already).
+fn sort_columns(t: &mut std::sync::Arc<schemadiff_model::Table>) {
+    if !t.columns.is_sorted_by(|a, b| a.name <= b.name) {
+        std::sync::Arc::make_mut(t)
+            .columns
+            .sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+/// [`comparable`] but for the order of each table's columns.
+fn comparable_but_column_order(schema: &Schema, reference: &Schema) -> Schema {
     let mut s = schema.clone();
     // Owners are compared where the reference states them (`manage_ownership`).
     if !s.owners.is_empty() {
@@ -580,9 +616,6 @@ pub fn comparable(schema: &Schema, reference: &Schema) -> Schema {
         if pinned.is_none() {
             e.version = None;
         }
-    }
-    for t in &mut s.tables {
-        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
     }
     // Objects are compared by name, whatever order the catalog or a filter listed them in.
     s.tables.sort_by(|a, b| a.name.cmp(&b.name));
@@ -906,10 +939,7 @@ fn plan_of_nothing(
     ) else {
         return Ok(None);
     };
-    if !forward.is_empty()
-        || !back.is_empty()
-        || comparable(current, desired) != comparable(desired, desired)
-    {
+    if !forward.is_empty() || !back.is_empty() || !agree(current, desired, desired) {
         return Ok(None);
     }
     Ok(Some(Planned {
@@ -1146,7 +1176,7 @@ fn type_changes<'a>(
                     .and_then(|r| old_table.column(r))
             });
             if old.is_some_and(|o| o.data_type != c.data_type) {
-                out.push((format!("column {q}.{}", quote_ident(&c.name)), t, c));
+                out.push((format!("column {q}.{}", quote_ident(&c.name)), &**t, c));
             }
         }
     }
@@ -1237,12 +1267,10 @@ async fn verify(
         }
     };
     let (after, back) = (&states[0], &states[1]);
-    let want = comparable(desired, desired);
-    let got = comparable(after, desired);
-    if want != got {
+    if !agree(desired, after, desired) {
         return Err(PipelineError::Verify(format!(
             "verification failed: after the plan, the schema is not the desired one, so nothing was written.\nRemaining difference:\n{}",
-            schema_difference(&want, &got)
+            schema_difference(&comparable(desired, desired), &comparable(after, desired))
         )));
     }
     let again = diff(after, &comparable(desired, desired), &Directives::default());
@@ -1253,13 +1281,67 @@ async fn verify(
             list.join("\n")
         )));
     }
-    let want_back = comparable(&valid(current), desired);
-    let got_back = comparable(back, desired);
-    if want_back != got_back {
+    let restored = valid(current);
+    if !agree(&restored, back, desired) {
         return Err(PipelineError::Verify(format!(
             "verification failed: the rollback does not restore the current schema, so nothing was written.\nRemaining difference:\n{}",
-            schema_difference(&want_back, &got_back)
+            schema_difference(&comparable(&restored, desired), &comparable(back, desired))
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use schemadiff_model::{Column, QualifiedName, Schema, Table};
+
+    use super::{agree, comparable};
+
+    fn table(name: &str, columns: &[&str]) -> Table {
+        let mut t = Table::new(QualifiedName::new("public", name));
+        for c in columns {
+            t.columns.push(Column::new(*c, "text"));
+        }
+        t
+    }
+
+    /// `agree` says what comparing the comparable forms says, whether tables are shared or not.
+    #[test]
+    fn agree_is_equality_of_comparable_forms() {
+        let base = Schema {
+            tables: vec![
+                Arc::new(table("a", &["z", "y"])),
+                Arc::new(table("b", &["x", "w"])),
+            ],
+            ..Default::default()
+        };
+        let mut reordered = base.clone();
+        reordered.tables[1] = Arc::new(table("b", &["w", "x"]));
+        let mut copied = base.clone();
+        copied.tables[0] = Arc::new(table("a", &["y", "z"]));
+        let mut changed = base.clone();
+        changed.tables[1] = Arc::new(table("b", &["x", "v"]));
+        let mut fewer = base.clone();
+        fewer.tables.pop();
+        let mut listed_otherwise = base.clone();
+        listed_otherwise.tables.reverse();
+        for (other, equal) in [
+            (&base, true),
+            (&reordered, true),
+            (&copied, true),
+            (&listed_otherwise, true),
+            (&changed, false),
+            (&fewer, false),
+        ] {
+            assert_eq!(
+                comparable(&base, &base) == comparable(other, &base),
+                equal,
+                "{other:?}"
+            );
+            assert_eq!(agree(&base, other, &base), equal, "{other:?}");
+            assert_eq!(agree(other, &base, &base), equal, "{other:?}");
+        }
+    }
 }

@@ -155,6 +155,20 @@ async fn one_changed_table(owners: bool) {
         .unwrap();
     assert!(changed.column("note").is_some());
     assert_eq!(planned.plan.changes.len(), 1, "{:?}", planned.plan.changes);
+    // The tables the change leaves alone (neither it nor naming it) are the current schema's own, shared with
+    // it rather than copied.
+    let current_tables: std::collections::HashMap<_, _> =
+        as_read.schema.tables.iter().map(|t| (&t.name, t)).collect();
+    let names_changed = |t: &schemadiff_model::Table| {
+        t.name == changed.name || t.foreign_keys.iter().any(|f| f.references == changed.name)
+    };
+    let mut shared = 0;
+    for t in &desired.tables {
+        let same = std::sync::Arc::ptr_eq(t, current_tables[&t.name]);
+        assert_eq!(same, !names_changed(t), "{} shared: {same}", t.name);
+        shared += usize::from(same);
+    }
+    assert!(shared > TABLES - 10, "{shared} tables of {TABLES} shared");
     if owners {
         let owner_of = |s: &schemadiff_model::Schema, i: usize| {
             schemadiff_model::owner::owner_of(

@@ -205,7 +205,8 @@ async fn a_referenced_key_that_changes_is_checked_with_the_foreign_keys_on_it() 
         .iter_mut()
         .find(|t| t.name.name == "a")
         .unwrap();
-    a.columns
+    std::sync::Arc::make_mut(a)
+        .columns
         .iter_mut()
         .find(|c| c.name == "id")
         .unwrap()
@@ -264,7 +265,7 @@ async fn context_named_only_by_foreign_keys_is_built_as_a_stub() {
         .iter_mut()
         .find(|t| t.name.name == "child")
         .unwrap();
-    child
+    std::sync::Arc::make_mut(child)
         .columns
         .push(schemadiff_model::Column::new("note", "text"));
     let loaded = toml_of(&wanted);

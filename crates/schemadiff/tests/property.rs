@@ -5,6 +5,8 @@
 //! The pairs come from a seeded generator: B is A with random mutations. `SCHEMADIFF_PROPTEST_CASES` (default
 //! 24) and `SCHEMADIFF_PROPTEST_SEED` reproduce or widen a run; a failure prints the seed and both schemas.
 
+use std::sync::Arc;
+
 use schemadiff::pipeline;
 use schemadiff_catalog::conninfo::with_dbname;
 use schemadiff_catalog::normalize::canonicalize;
@@ -117,7 +119,7 @@ fn random_schema(rng: &mut Rng) -> Schema {
         if rng.chance(30) {
             t.comment = Some(format!("table {i}"));
         }
-        s.tables.push(t);
+        s.tables.push(Arc::new(t));
     }
     for i in 0..s.tables.len() {
         decorate(rng, &mut s, i);
@@ -133,7 +135,7 @@ fn decorate(rng: &mut Rng, s: &mut Schema, i: usize) {
         .skip(1)
         .map(|c| c.name.clone())
         .collect();
-    let t = &mut s.tables[i];
+    let t = Arc::make_mut(&mut s.tables[i]);
     if !names.is_empty() && rng.chance(50) {
         let col = rng.pick(&names).clone();
         let mut key = IndexKey::column(col.clone());
@@ -191,7 +193,7 @@ fn decorate(rng: &mut Rng, s: &mut Schema, i: usize) {
     }
     if i > 0 && rng.chance(50) {
         let target = s.tables[rng.below(i)].name.clone();
-        let t = &mut s.tables[i];
+        let t = Arc::make_mut(&mut s.tables[i]);
         let col = format!("{}_id", target.name);
         if t.column(&col).is_none() {
             t.columns.push(Column::new(col.clone(), "bigint"));
@@ -241,7 +243,7 @@ fn mutate(rng: &mut Rng, a: &Schema) -> Schema {
                     comment: None,
                 });
                 t.columns.push(random_column(rng, "v".into(), moods));
-                b.tables.push(t);
+                b.tables.push(Arc::new(t));
                 decorate(rng, &mut b, n);
             }
             // Drop a table that nothing references.
@@ -262,13 +264,13 @@ fn mutate(rng: &mut Rng, a: &Schema) -> Schema {
                 let name = format!("x{}", rng.below(100));
                 if b.tables[i].column(&name).is_none() {
                     let c = random_column(rng, name, moods);
-                    b.tables[i].columns.push(c);
+                    Arc::make_mut(&mut b.tables[i]).columns.push(c);
                 }
             }
             // Drop a column no constraint or index uses.
             3 => {
                 let n = rng.below(b.tables.len());
-                let t = &mut b.tables[n];
+                let t = Arc::make_mut(&mut b.tables[n]);
                 let used = |c: &str, t: &Table| {
                     t.foreign_keys
                         .iter()
@@ -296,7 +298,7 @@ fn mutate(rng: &mut Rng, a: &Schema) -> Schema {
             // Change a column's type within its family, its default, its NOT NULL, its comment.
             4 | 5 => {
                 let n = rng.below(b.tables.len());
-                let t = &mut b.tables[n];
+                let t = Arc::make_mut(&mut b.tables[n]);
                 let keyed: Vec<String> = t
                     .foreign_keys
                     .iter()
@@ -348,7 +350,7 @@ fn mutate(rng: &mut Rng, a: &Schema) -> Schema {
             }
             7 => {
                 let n = rng.below(b.tables.len());
-                let t = &mut b.tables[n];
+                let t = Arc::make_mut(&mut b.tables[n]);
                 match rng.below(4) {
                     0 => {
                         t.indexes.pop();
@@ -392,7 +394,7 @@ fn mutate(rng: &mut Rng, a: &Schema) -> Schema {
             }
             _ => {
                 let n = rng.below(b.tables.len());
-                let t = &mut b.tables[n];
+                let t = Arc::make_mut(&mut b.tables[n]);
                 t.comment = if t.comment.is_some() {
                     None
                 } else {

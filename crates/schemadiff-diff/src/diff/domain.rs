@@ -297,13 +297,13 @@ mod tests {
         let mut table = Table::new(q("t"));
         table.columns.push(Column::new("c", "code"));
         let mut current = schema(vec![old, over.clone()]);
-        current.tables.push(table.clone());
+        current.tables.push(table.clone().into());
         current.dependencies.push(Dependency {
             dependent: ObjectRef::Column(q("t"), "c".into()),
             referenced: ObjectRef::Type(q("code")),
         });
         let mut desired = schema(vec![domain("code", "varchar(10)"), over]);
-        desired.tables.push(table);
+        desired.tables.push(table.into());
         let mut out = Vec::new();
         domains(&current, &desired, &mut out);
         assert_eq!(out.len(), 1);

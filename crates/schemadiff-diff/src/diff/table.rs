@@ -76,7 +76,7 @@ pub(super) fn tables(
         .tables
         .iter()
         .filter(|t| !rebuilt.contains(&t.name))
-        .map(|t| (&t.name, t))
+        .map(|t| (&t.name, &**t))
         .collect();
     // Constraints and indexes that only changed name are renamed, not rebuilt. A table equal to its desired
     // one (most of them) has nothing to rename, and is not copied; `same` marks it.
@@ -84,9 +84,9 @@ pub(super) fn tables(
         .tables
         .iter()
         .map(|t| match des.get(&t.name) {
-            Some(d) if same_table(t, d) => (Cow::Borrowed(t), true),
+            Some(d) if same_table(t, d) => (Cow::Borrowed(&**t), true),
             Some(d) => (Cow::Owned(rename_same_definitions(t, d, out)), false),
-            None => (Cow::Borrowed(t), false),
+            None => (Cow::Borrowed(&**t), false),
         })
         .collect();
     let cur: BTreeMap<&QualifiedName, (&Table, bool)> = renamed
