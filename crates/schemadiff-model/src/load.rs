@@ -257,6 +257,21 @@ impl Spans {
         }))
     }
 
+    /// The spans of a file loaded without recording them: found from its text on first use. (In tests, with
+    /// the spans of the same file loaded recording them, to compare.)
+    fn found_later(file: Arc<SourceFile>, #[cfg(test)] recorded: Spans) -> Spans {
+        Spans(Arc::new(LazySpans {
+            file,
+            map: OnceLock::new(),
+            off: false,
+            rebuilt: AtomicBool::new(false),
+            #[cfg(test)]
+            loaded: Arc::try_unwrap(recorded.0)
+                .map(|lazy| lazy.loaded)
+                .unwrap_or_else(|shared| shared.loaded.clone()),
+        }))
+    }
+
     /// The map, found again from the file's text on first use.
     pub fn map(&self) -> &SourceMap {
         self.0.map.get_or_init(|| {
@@ -474,6 +489,54 @@ fn included_files(dir: &Path, entry: &str) -> Result<Vec<std::path::PathBuf>, St
 }
 
 fn load(
+    name: &str,
+    text: String,
+    dir: &Path,
+    spanned: bool,
+    check: bool,
+) -> Result<LoadedSchema, Diagnostics> {
+    if !(spanned && check) {
+        return load_recording(name, text, dir, spanned, check);
+    }
+    // A file without mistakes is decoded and checked without recording its spans (a large one records a
+    // million): they are found from its text if an error or a report needs them later (see [`Spans`]).
+    // Checked without spans, every field counts as written, which can only find more mistakes; a file with
+    // any is loaded again recording them, so that each mistake found is shown at its place, as always.
+    let text = match load_recording(name, text, dir, false, true) {
+        Ok(loaded) => {
+            #[cfg(test)]
+            let recorded = load_recording(
+                name,
+                loaded.file.parts().next().map_or("", |(_, t)| t).to_string(),
+                dir,
+                true,
+                true,
+            )
+            .expect("a file loaded without spans loads with them")
+            .spans;
+            let file = loaded.file;
+            return Ok(LoadedSchema {
+                schema: loaded.schema,
+                spans: Spans::found_later(
+                    file.clone(),
+                    #[cfg(test)]
+                    recorded,
+                ),
+                file,
+            });
+        }
+        Err(mistakes) => {
+            let main = mistakes.file.parts().next().map(|(_, main)| main.len());
+            let mut text = mistakes.file.text;
+            text.truncate(main.unwrap_or(text.len()));
+            text
+        }
+    };
+    load_recording(name, text, dir, true, true)
+}
+
+/// [`load`], recording spans while decoding with `spanned`.
+fn load_recording(
     name: &str,
     mut text: String,
     dir: &Path,
