@@ -166,6 +166,20 @@ impl<'a> Lookups<'a> {
 }
 
 pub fn to_toml(schema: &Schema) -> String {
+    let mut text = String::new();
+    write_toml(schema, &mut |piece| text.push_str(piece));
+    text
+}
+
+/// [`to_toml`]'s text given to `sink` a piece at a time (a table's at most) instead of as one string, for
+/// what only reads it once (a fingerprint): the pieces, joined, are `to_toml`'s text.
+pub fn write_toml(schema: &Schema, sink: &mut dyn FnMut(&str)) {
+    // What is written so far, but for the blank lines at its end (the text's last ones are left out).
+    let flush = |out: &mut String, sink: &mut dyn FnMut(&str)| {
+        let at = out.trim_end_matches('\n').len();
+        sink(&out[..at]);
+        out.drain(..at);
+    };
     let mut out = String::new();
     let lk = Lookups::new(schema);
     if let Some(v) = schema.postgres_version {
@@ -335,6 +349,7 @@ pub fn to_toml(schema: &Schema) -> String {
             crate::policy::dump(&mut out, &format!("tables.{}", qualified_key(&t.name)), p);
         }
         crate::grant::dump_table(&mut out, &lk.grants, t);
+        flush(&mut out, sink);
     }
     // Each view after the views it reads, so that the file creates in its own order.
     for v in crate::view::creation_order(&schema.views) {
@@ -387,7 +402,7 @@ pub fn to_toml(schema: &Schema) -> String {
     while out.ends_with("\n\n") {
         out.pop();
     }
-    out
+    sink(&out);
 }
 
 /// The grants of a type, under `section.name`.

@@ -32,7 +32,7 @@ pub use composite::{Attribute, CompositeType};
 pub use deps::{Dependency, ObjectRef};
 pub use directives::{Directives, Target};
 pub use domain::{Domain, DomainCheck};
-pub use dump::to_toml;
+pub use dump::{to_toml, write_toml};
 pub use function::{Function, FunctionUse, FunctionUser};
 pub use grant::{DefaultObjects, GrantTarget, ObjectGrants, Privilege};
 pub use ident::{QualifiedName, quote_ident, quote_literal};

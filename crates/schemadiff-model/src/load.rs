@@ -507,7 +507,12 @@ fn load(
             #[cfg(test)]
             let recorded = load_recording(
                 name,
-                loaded.file.parts().next().map_or("", |(_, t)| t).to_string(),
+                loaded
+                    .file
+                    .parts()
+                    .next()
+                    .map_or("", |(_, t)| t)
+                    .to_string(),
                 dir,
                 true,
                 true,

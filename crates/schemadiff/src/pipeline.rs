@@ -342,7 +342,10 @@ pub struct Planned {
 /// schema.toml text. Equal schemas have equal fingerprints on every run and machine.
 pub fn fingerprint(schema: &Schema) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(schemadiff_model::to_toml(schema).as_bytes());
+    // Hashed as it is written, a table at a time, rather than written whole first.
+    let mut hasher = sha2::Sha256::new();
+    schemadiff_model::write_toml(schema, &mut |piece| hasher.update(piece.as_bytes()));
+    let digest = hasher.finalize();
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }
