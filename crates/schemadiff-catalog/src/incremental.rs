@@ -326,7 +326,18 @@ fn as_written(loaded: &LoadedSchema, current: &Schema) -> Option<Schema> {
     let desired = &loaded.schema;
     let mut unpinned = current.clone();
     unpinned.migrations = desired.migrations.clone();
-    for e in &mut unpinned.extensions {
+    unpin_extensions(&mut unpinned, desired);
+    let written = schemadiff_model::to_toml(&unpinned);
+    drop(unpinned);
+    schemadiff_model::load_str_without_spans(&loaded.file.name, written)
+        .ok()
+        .map(|read| read.schema)
+}
+
+/// The extensions of `schema` that `desired` lists without a version, without theirs: such an extension is
+/// whatever version the server has (see `pipeline::desired`).
+fn unpin_extensions(schema: &mut Schema, desired: &Schema) {
+    for e in &mut schema.extensions {
         if desired
             .extensions
             .iter()
@@ -335,11 +346,6 @@ fn as_written(loaded: &LoadedSchema, current: &Schema) -> Option<Schema> {
             e.version = None;
         }
     }
-    let written = schemadiff_model::to_toml(&unpinned);
-    drop(unpinned);
-    schemadiff_model::load_str_without_spans(&loaded.file.name, written)
-        .ok()
-        .map(|read| read.schema)
 }
 
 /// The tables [`current_side`] writes, loads back and renders at a time: few enough that their text and model
@@ -417,16 +423,7 @@ fn current_side(
         erd: current.erd.clone(),
         postgres_version: current.postgres_version,
     };
-    // An extension schema.toml does not pin is whatever version the server has.
-    for e in &mut rest.extensions {
-        if desired
-            .extensions
-            .iter()
-            .any(|w| w.name == e.name && w.version.is_none())
-        {
-            e.version = None;
-        }
-    }
+    unpin_extensions(&mut rest, desired);
     let whole = current
         .tables
         .iter()
