@@ -193,6 +193,33 @@ impl Session<'_> {
             })
     }
 
+    /// The rows of a query handed to `each` as they arrive, none kept: a large catalog (100,000 columns) is
+    /// never held as rows all at once.
+    pub(crate) async fn each(
+        &mut self,
+        step: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        mut each: impl FnMut(Row),
+    ) -> Result<(), IntrospectError> {
+        use futures_util::TryStreamExt;
+        self.statements += 1;
+        let failed = |e: tokio_postgres::Error| IntrospectError::Query {
+            step,
+            message: server_message(&e),
+        };
+        let rows = self
+            .client
+            .query_raw(sql, params.iter().copied())
+            .await
+            .map_err(failed)?;
+        let mut rows = std::pin::pin!(rows);
+        while let Some(row) = rows.try_next().await.map_err(failed)? {
+            each(row);
+        }
+        Ok(())
+    }
+
     pub(crate) async fn query(
         &mut self,
         step: &'static str,

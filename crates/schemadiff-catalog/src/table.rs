@@ -27,25 +27,19 @@ pub(crate) async fn read(
 ) -> Result<Vec<Table>, IntrospectError> {
     // Tables.
     let (partition_columns, partition_joins) = (crate::partition::COLUMNS, crate::partition::JOINS);
-    let rows = s
-        .query(
-            "reading tables",
-            &format!(
-                "SELECT c.oid, n.nspname::text, c.relname::text, d.description, c.relrowsecurity, c.relforcerowsecurity, {}, \
-                        pg_catalog.pg_get_userbyid(c.relowner)::text, {partition_columns} \
+    let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
+    let mut order: Vec<u32> = Vec::new();
+    let sql = format!(
+        "SELECT c.oid, n.nspname::text, c.relname::text, d.description, c.relrowsecurity, c.relforcerowsecurity, {}, \
+                        pg_catalog.pg_get_userbyid(c.relowner)::text, c.relnatts::int, {partition_columns} \
                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
                  {partition_joins} \
                  WHERE c.relkind IN ('r', 'p') AND {NAMESPACE_FILTER} AND {} ORDER BY 2, 3",
-                crate::grant::acl_column("c.relacl", "c.relowner"),
-                not_in_extension("pg_class", "c.oid")
-            ),
-            p,
-        )
-        .await?;
-    let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
-    let mut order: Vec<u32> = Vec::new();
-    for r in rows {
+        crate::grant::acl_column("c.relacl", "c.relowner"),
+        not_in_extension("pg_class", "c.oid")
+    );
+    s.each("reading tables", &sql, p, |r| {
         let oid: u32 = r.get(0);
         let mut t = Table::new(QualifiedName::new(
             r.get::<_, String>(1),
@@ -62,10 +56,15 @@ pub(crate) async fn read(
             target: schemadiff_model::GrantTarget::Table(t.name.clone()),
             role: r.get(7),
         });
-        crate::partition::from_row(&r, 8, &mut t);
+        crate::partition::from_row(&r, 9, &mut t);
+        if t.partition_of.is_none() {
+            // Room for the columns read below (`relnatts` counts dropped ones too: the rest is freed at the end).
+            t.columns.reserve_exact(r.get::<_, i32>(8).max(0) as usize);
+        }
         tables.insert(oid, t);
         order.push(oid);
-    }
+    })
+    .await?;
     // A partition's columns are its parent's; the constraints and indexes PostgreSQL copied from a
     // partitioned table onto its partitions are the parent's (`partition::NOT_CLONED_*`).
     let table_filter = format!(
@@ -85,11 +84,10 @@ pub(crate) async fn read(
 
     // Columns of every table.
     let generated = "a.attgenerated::text";
-    let rows = s
-        .query(
-            "reading columns",
-            &format!(
-                "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
+    // The numbers of each table's columns, in the order of its `columns`, for the constraints below.
+    let mut attnums: BTreeMap<u32, Vec<i16>> = BTreeMap::new();
+    let sql = format!(
+        "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, \
                         pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, {generated}, \
                         CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
                         d.description, \
@@ -111,18 +109,14 @@ pub(crate) async fn read(
                        AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1) idq ON true \
                  WHERE a.attnum > 0 AND NOT a.attisdropped AND {column_filter} \
                  ORDER BY a.attrelid, a.attnum",
-                acl = crate::grant::acl_column("a.attacl", "c.relowner")
-            ),
-            p,
-        )
-        .await?;
-    // Column names by (table, number), for the constraints below.
-    let mut attnames: BTreeMap<(u32, i16), String> = BTreeMap::new();
-    for r in rows {
-        attnames.insert((r.get(0), r.get(10)), r.get(1));
-        let Some(t) = tables.get_mut(&r.get::<_, u32>(0)) else {
-            continue;
+        acl = crate::grant::acl_column("a.attacl", "c.relowner")
+    );
+    s.each("reading columns", &sql, p, |r| {
+        let table_oid: u32 = r.get(0);
+        let Some(t) = tables.get_mut(&table_oid) else {
+            return;
         };
+        attnums.entry(table_oid).or_default().push(r.get(10));
         let expr: Option<String> = r.get(4);
         let identity: String = r.get(5);
         let generated: String = r.get(6);
@@ -166,7 +160,13 @@ pub(crate) async fn read(
         });
         c.comment = r.get(8);
         t.columns.push(c);
-    }
+    })
+    .await?;
+    // The name of column `number` of a table.
+    let attname = |t: &Table, table_oid: u32, number: i16| {
+        let position = attnums.get(&table_oid)?.iter().position(|n| *n == number)?;
+        Some(t.columns[position].name.clone())
+    };
 
     // Constraints of every table.
     let nulls_not_distinct = if version >= 150000 {
@@ -179,11 +179,12 @@ pub(crate) async fn read(
     } else {
         "NULL::int2[]"
     };
-    let rows = s
-        .query(
-            "reading constraints",
-            &format!(
-                "SELECT co.conrelid, co.conname::text, co.contype::text, \
+    // Exclusion constraints take their keys from their index, read below.
+    let mut exclusions: BTreeMap<u32, (u32, usize, Vec<String>)> = BTreeMap::new();
+    // Unique constraints by their index, for their INCLUDE columns.
+    let mut unique_indexes: BTreeMap<u32, (u32, usize)> = BTreeMap::new();
+    let sql = format!(
+        "SELECT co.conrelid, co.conname::text, co.contype::text, \
                         co.conkey, \
                         fn.nspname::text, f.relname::text, \
                         CASE WHEN co.contype = 'f' THEN \
@@ -206,25 +207,18 @@ pub(crate) async fn read(
                  LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = co.conindid \
                  WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND {constraint_filter} \
                  ORDER BY co.conrelid, co.conname"
-            ),
-            p,
-        )
-        .await?;
-    // Exclusion constraints take their keys from their index, read below.
-    let mut exclusions: BTreeMap<u32, (u32, usize, Vec<String>)> = BTreeMap::new();
-    // Unique constraints by their index, for their INCLUDE columns.
-    let mut unique_indexes: BTreeMap<u32, (u32, usize)> = BTreeMap::new();
-    for r in rows {
+    );
+    s.each("reading constraints", &sql, p, |r| {
         let table_oid: u32 = r.get(0);
         let Some(t) = tables.get_mut(&table_oid) else {
-            continue;
+            return;
         };
         let name: String = r.get(1);
         let kind: String = r.get(2);
         let numbers: Vec<i16> = r.get::<_, Option<Vec<i16>>>(3).unwrap_or_default();
         let columns: Vec<String> = numbers
             .iter()
-            .filter_map(|n| attnames.get(&(table_oid, *n)).cloned())
+            .filter_map(|n| attname(t, table_oid, *n))
             .collect();
         let deferrable: bool = r.get(9);
         let initially_deferred: bool = r.get(10);
@@ -264,7 +258,7 @@ pub(crate) async fn read(
                     .get::<_, Option<Vec<i16>>>(19)
                     .unwrap_or_default()
                     .iter()
-                    .filter_map(|n| attnames.get(&(table_oid, *n)).cloned())
+                    .filter_map(|n| attname(t, table_oid, *n))
                     .collect(),
                 on_update: fk_action(&r.get::<_, String>(8)),
                 match_full: r.get::<_, String>(18) == "f",
@@ -298,7 +292,8 @@ pub(crate) async fn read(
             }
             _ => {}
         }
-    }
+    })
+    .await?;
 
     // Indexes of every table, one row per index column (joins, not per-row subqueries): plain indexes become
     // `indexes`; those behind exclusion constraints give their keys; those of keys and uniques are skipped.
@@ -307,52 +302,15 @@ pub(crate) async fn read(
     } else {
         "false"
     };
-    let rows = s
-        .query(
-            "reading indexes",
-            &format!(
-                "SELECT i.indrelid, ic.relname::text, i.indexrelid, i.indisunique, am.amname::text, i.indnkeyatts::int, \
-                        k.ord::int, ta.attname::text, \
-                        CASE WHEN k.num = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END, \
-                        COALESCE((i.indoption::int2[])[k.ord - 1], 0)::int, \
-                        CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END, \
-                        CASE WHEN ons.nspname NOT IN ('pg_catalog', 'public') THEN ons.nspname::text END, \
-                        CASE WHEN ia.attcollation = COALESCE(NULLIF(ta.attcollation, 0), it.typcollation) THEN NULL \
-                             ELSE coll.collname::text END, \
-                        CASE WHEN cns.nspname NOT IN ('pg_catalog', 'public') THEN cns.nspname::text END, \
-                        CASE WHEN k.ord = 1 THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END, \
-                        {index_nulls}, d.description, con.oid IS NOT NULL, i.indisvalid \
-                 FROM pg_catalog.pg_index i \
-                 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
-                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
-                 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid \
-                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, ord) \
-                 JOIN pg_catalog.pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.ord \
-                 JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid \
-                 LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = k.num AND k.num > 0 \
-                 LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = (i.indclass::oid[])[k.ord - 1] \
-                 LEFT JOIN pg_catalog.pg_namespace ons ON ons.oid = opc.opcnamespace \
-                 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
-                 LEFT JOIN pg_catalog.pg_namespace cns ON cns.oid = coll.collnamespace \
-                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
-                                                      AND d.objsubid = 0 AND k.ord = 1 \
-                 LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') \
-                 WHERE {index_filter} \
-                 ORDER BY i.indrelid, ic.relname, k.ord"
-            ),
-            p,
-        )
-        .await?;
-    // Rows come grouped by index, in key order.
-    let mut rows = rows.into_iter().peekable();
-    while let Some(first) = rows.next() {
-        let index_oid: u32 = first.get(2);
-        let mut group = vec![first];
-        while rows.peek().is_some_and(|r| r.get::<_, u32>(2) == index_oid) {
-            group.push(rows.next().expect("peeked"));
+    // Rows come grouped by index, in key order: each index is made when its last row has come.
+    let mut group: Vec<Row> = Vec::new();
+    let mut index = |group: &mut Vec<Row>| {
+        if group.is_empty() {
+            return;
         }
+        let group = std::mem::take(group);
         let head = &group[0];
+        let index_oid: u32 = head.get(2);
         let table_oid: u32 = head.get(0);
         let key_count = head.get::<_, i32>(5) as usize;
         let reference = |r: &Row, name: usize, schema: usize| {
@@ -402,21 +360,21 @@ pub(crate) async fn read(
                 x.include = include;
                 x.where_clause = where_clause;
             }
-            continue;
+            return;
         }
         if let Some((t_oid, pos)) = unique_indexes.get(&index_oid) {
             if let Some(t) = tables.get_mut(t_oid) {
                 t.uniques[*pos].include = include;
             }
-            continue;
+            return;
         }
         if head.get::<_, bool>(17) {
-            continue; // the index of a primary key or unique constraint
+            return; // the index of a primary key or unique constraint
         }
         let indexes = match (tables.get_mut(&table_oid), views.get_mut(&table_oid)) {
             (Some(t), _) => &mut t.indexes,
             (None, Some(v)) => &mut v.indexes,
-            (None, None) => continue,
+            (None, None) => return,
         };
         indexes.push(Index {
             name: Some(head.get(1)),
@@ -430,7 +388,49 @@ pub(crate) async fn read(
             renamed_from: None,
             invalid: !head.get::<_, bool>(18),
         });
-    }
+    };
+    let sql = format!(
+        "SELECT i.indrelid, ic.relname::text, i.indexrelid, i.indisunique, am.amname::text, i.indnkeyatts::int, \
+                        k.ord::int, ta.attname::text, \
+                        CASE WHEN k.num = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END, \
+                        COALESCE((i.indoption::int2[])[k.ord - 1], 0)::int, \
+                        CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END, \
+                        CASE WHEN ons.nspname NOT IN ('pg_catalog', 'public') THEN ons.nspname::text END, \
+                        CASE WHEN ia.attcollation = COALESCE(NULLIF(ta.attcollation, 0), it.typcollation) THEN NULL \
+                             ELSE coll.collname::text END, \
+                        CASE WHEN cns.nspname NOT IN ('pg_catalog', 'public') THEN cns.nspname::text END, \
+                        CASE WHEN k.ord = 1 THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END, \
+                        {index_nulls}, d.description, con.oid IS NOT NULL, i.indisvalid \
+                 FROM pg_catalog.pg_index i \
+                 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid \
+                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam \
+                 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, ord) \
+                 JOIN pg_catalog.pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.ord \
+                 JOIN pg_catalog.pg_type it ON it.oid = ia.atttypid \
+                 LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = k.num AND k.num > 0 \
+                 LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = (i.indclass::oid[])[k.ord - 1] \
+                 LEFT JOIN pg_catalog.pg_namespace ons ON ons.oid = opc.opcnamespace \
+                 LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = ia.attcollation \
+                 LEFT JOIN pg_catalog.pg_namespace cns ON cns.oid = coll.collnamespace \
+                 LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass \
+                                                      AND d.objsubid = 0 AND k.ord = 1 \
+                 LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') \
+                 WHERE {index_filter} \
+                 ORDER BY i.indrelid, ic.relname, k.ord"
+    );
+    s.each("reading indexes", &sql, p, |r| {
+        if group
+            .first()
+            .is_some_and(|first| first.get::<_, u32>(2) != r.get::<_, u32>(2))
+        {
+            index(&mut group);
+        }
+        group.push(r);
+    })
+    .await?;
+    index(&mut group);
     // Each table's lists were grown a row at a time: the room kept for more is freed (a large schema is held
     // for the whole run).
     Ok(order
