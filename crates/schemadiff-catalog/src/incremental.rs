@@ -19,9 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use schemadiff_model::{
-    GrantTarget, LoadedSchema, ObjectPath, ObjectRef, QualifiedName, Schema, create_script,
-};
+use schemadiff_model::{GrantTarget, LoadedSchema, ObjectPath, ObjectRef, QualifiedName, Schema};
 
 use crate::normalize::{
     NormalizeError, canonicalize, created_and_read, normalize_desired, table_of,
@@ -49,7 +47,7 @@ fn rendered(schema: &Schema) -> Rendered {
     let tables: BTreeSet<&QualifiedName> = schema.tables.iter().map(|t| &t.name).collect();
     let mut all: BTreeMap<Element, String> = BTreeMap::new();
     let mut without_fks: BTreeMap<Element, String> = BTreeMap::new();
-    for stmt in create_script(schema) {
+    schemadiff_model::render::create_script_each(schema, &mut |stmt| {
         let key = match (table_of(&stmt.origin), &stmt.origin) {
             (Some(t), _) if tables.contains(t) && !matches!(stmt.origin, ObjectPath::View(_)) => {
                 Element::Table(t.clone())
@@ -68,6 +66,11 @@ fn rendered(schema: &Schema) -> Rendered {
         let text = all.entry(key).or_default();
         text.push_str(&stmt.sql);
         text.push_str(";\n");
+    });
+    // Each text was grown a statement at a time: the room kept for more is freed (the texts of a large schema
+    // are held while the other side is compared).
+    for text in all.values_mut().chain(without_fks.values_mut()) {
+        text.shrink_to_fit();
     }
     // A table renders at least its CREATE TABLE; objects that render nothing (the default schema) are still
     // elements, so that one on a side only is seen.

@@ -35,7 +35,14 @@ pub fn script_text(statements: &[Statement]) -> String {
 /// (so reference cycles need no care), sequence ownership, and comments.
 pub fn create_script(schema: &Schema) -> Vec<Statement> {
     let mut out = Vec::new();
-    let mut push = |origin: ObjectPath, sql: String| out.push(Statement { sql, origin });
+    create_script_each(schema, &mut |stmt| out.push(stmt));
+    out
+}
+
+/// [`create_script`] a statement at a time, handed to `each` as it is made: none is kept (the script of a
+/// large schema is as large as its schema.toml).
+pub fn create_script_each(schema: &Schema, each: &mut dyn FnMut(Statement)) {
+    let mut push = |origin: ObjectPath, sql: String| each(Statement { sql, origin });
 
     for s in &schema.schemas {
         if s.name != crate::ident::DEFAULT_SCHEMA {
@@ -176,9 +183,8 @@ pub fn create_script(schema: &Schema) -> Vec<Statement> {
         push(origin, sql);
     }
     for stmt in comments(schema) {
-        out.push(stmt);
+        each(stmt);
     }
-    out
 }
 
 /// The COMMENT statements of every element that has a comment.
