@@ -679,3 +679,52 @@ impl ErdConfig {
             .map(|(_, f)| *f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain column stays small: two full copies of a 100,000-column schema are alive while planning.
+    #[test]
+    fn column_is_small() {
+        let size = std::mem::size_of::<Column>();
+        assert!(
+            size <= 120,
+            "Column is {size} bytes; box rarely set fields in ColumnExtras"
+        );
+    }
+
+    #[test]
+    fn default_extras_equal_none() {
+        let plain = Column::new("id", "bigint");
+        let mut boxed = plain.clone();
+        boxed.extras = Some(Box::default());
+        assert_eq!(plain, boxed);
+        assert_eq!(boxed, plain);
+        assert_eq!(*boxed.extras(), ColumnExtras::default());
+        assert_eq!(ColumnExtras::DEFAULT, ColumnExtras::default());
+        assert!(plain.extras.is_none());
+
+        let mut set = plain.clone();
+        set.extras_mut().collation = Some("C".into());
+        assert_ne!(plain, set);
+        assert_ne!(set, boxed);
+        set.compact();
+        assert!(set.extras.is_some(), "a box with a value set is kept");
+
+        let mut cleared = set.clone();
+        cleared.extras_mut().collation = None;
+        assert_eq!(cleared, plain);
+        cleared.compact();
+        assert!(cleared.extras.is_none(), "an all-default box is dropped");
+
+        let mut via_set = plain.clone();
+        via_set.set_extras(ColumnExtras::default());
+        assert!(via_set.extras.is_none());
+        via_set.set_extras(ColumnExtras {
+            statistics: Some(500),
+            ..ColumnExtras::DEFAULT
+        });
+        assert_eq!(via_set.extras().statistics, Some(500));
+    }
+}
