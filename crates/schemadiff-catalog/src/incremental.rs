@@ -124,8 +124,11 @@ pub fn stub(t: &schemadiff_model::Table) -> schemadiff_model::Table {
     t.comment = None;
     for c in &mut t.columns {
         c.comment = None;
-        c.statistics = None;
-        c.storage = None;
+        if let Some(x) = c.extras.as_deref_mut() {
+            x.statistics = None;
+            x.storage = None;
+            c.compact();
+        }
     }
     if let Some(pk) = &mut t.primary_key {
         pk.comment = None;
@@ -788,7 +791,7 @@ fn prepare_small(
         };
         let column = |t: &schemadiff_model::Table, name: &str| {
             t.column(name)
-                .map(|c| (c.data_type.clone(), c.collation.clone()))
+                .map(|c| (c.data_type.clone(), c.extras().collation.clone()))
         };
         d.primary_key == c.primary_key
             && d.uniques == c.uniques

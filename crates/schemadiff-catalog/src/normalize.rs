@@ -293,7 +293,10 @@ async fn diagnose_table(
         let path = ObjectPath::Column(t.name.clone(), c.name.clone());
         // In stages, so that each problem is put on its own field: name, type and collation first.
         let mut base = c.clone();
-        (base.default, base.identity, base.generated, base.not_null) = (None, None, None, false);
+        (base.default, base.identity, base.not_null) = (None, None, false);
+        if let Some(x) = base.extras.as_deref_mut() {
+            x.generated = None;
+        }
         let def = render::column_definition(&base);
         let sql = format!("ALTER TABLE {q} ADD COLUMN {def}");
         if let Err(e) = run_statement(client, &sql).await {
@@ -316,7 +319,7 @@ async fn diagnose_table(
         if let Some(i) = c.identity {
             stages.push(("identity", format!("ALTER TABLE {q} ALTER COLUMN {column} SET NOT NULL, ALTER COLUMN {column} ADD {}", i.sql())));
         }
-        if c.generated.is_some() {
+        if c.extras().generated.is_some() {
             // A generated column can only be made whole.
             stages.push((
                 "generated",

@@ -139,7 +139,7 @@ pub(crate) async fn read(
                     (r.get(12), r.get(13), r.get(14), r.get(15), r.get(16));
                 let (default_min, default_max, default_start) =
                     sequence_defaults(&seq_type, increment, min, max);
-                c.identity_options = IdentityOptions {
+                let options = IdentityOptions {
                     start: (start != default_start).then_some(start),
                     increment: (increment != 1).then_some(increment),
                     min_value: (min != default_min).then_some(min),
@@ -147,17 +147,24 @@ pub(crate) async fn read(
                     cache: (cache != 1).then_some(cache),
                     cycle: r.get(17),
                 };
+                if !options.is_default() {
+                    c.extras_mut().identity_options = options;
+                }
             }
         }
         if is_generated {
-            c.generated = expr;
-            c.generated_virtual = generated == "v";
+            let x = c.extras_mut();
+            x.generated = expr;
+            x.generated_virtual = generated == "v";
         } else {
             c.default = expr;
         }
-        c.collation = r.get::<_, Option<String>>(7).map(|name| {
-            QualifiedName::reference_text(r.get::<_, Option<String>>(9).as_deref(), &name)
-        });
+        if let Some(name) = r.get::<_, Option<String>>(7) {
+            c.extras_mut().collation = Some(QualifiedName::reference_text(
+                r.get::<_, Option<String>>(9).as_deref(),
+                &name,
+            ));
+        }
         c.comment = r.get(8);
         t.columns.push(c);
     })

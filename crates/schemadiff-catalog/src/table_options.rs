@@ -93,11 +93,26 @@ pub(crate) async fn read(
         } else {
             let column: String = r.get(3);
             if let Some(c) = t.columns.iter_mut().find(|c| c.name == column) {
-                c.storage = r.get(8);
-                c.compression = r.get(9);
-                c.statistics = r.get(10);
+                let (storage, compression, statistics): (
+                    Option<String>,
+                    Option<String>,
+                    Option<i32>,
+                ) = (r.get(8), r.get(9), r.get(10));
                 // Every name, the default ones too: a table or column renamed keeps its old default name.
-                c.not_null_name = r.get(11);
+                let not_null_name: Option<String> = r.get(11);
+                // Boxed only when one of them is set.
+                if c.extras.is_some()
+                    || storage.is_some()
+                    || compression.is_some()
+                    || statistics.is_some()
+                    || not_null_name.is_some()
+                {
+                    let x = c.extras_mut();
+                    x.storage = storage;
+                    x.compression = compression;
+                    x.statistics = statistics;
+                    x.not_null_name = not_null_name;
+                }
             }
         }
     }

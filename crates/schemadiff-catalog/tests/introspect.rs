@@ -271,10 +271,10 @@ async fn virtual_generated_columns() {
         .await
         .unwrap();
     let cols = &read.schema.tables[0].columns;
-    assert_eq!(cols[2].generated.as_deref(), Some("(w * h)"));
-    assert!(cols[2].generated_virtual);
-    assert_eq!(cols[3].generated.as_deref(), Some("(w * 2)"));
-    assert!(!cols[3].generated_virtual);
+    assert_eq!(cols[2].extras().generated.as_deref(), Some("(w * h)"));
+    assert!(cols[2].extras().generated_virtual);
+    assert_eq!(cols[3].extras().generated.as_deref(), Some("(w * 2)"));
+    assert!(!cols[3].extras().generated_virtual);
     let text = schemadiff_model::to_toml(&read.schema);
     assert!(
         text.contains(r#"generated = "(w * h)", virtual = true }"#)

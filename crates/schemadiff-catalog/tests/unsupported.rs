@@ -217,12 +217,12 @@ async fn every_unmodelled_kind_is_named_with_what_it_uses() {
         schemadiff_model::ReplicaIdentity::Full
     );
     assert_eq!(
-        t.column("body").unwrap().storage.as_deref(),
+        t.column("body").unwrap().extras().storage.as_deref(),
         Some("external")
     );
-    assert_eq!(t.column("n").unwrap().statistics, Some(500));
+    assert_eq!(t.column("n").unwrap().extras().statistics, Some(500));
     assert_eq!(
-        t.column("tags").unwrap().compression.as_deref(),
+        t.column("tags").unwrap().extras().compression.as_deref(),
         Some("pglz")
     );
 }

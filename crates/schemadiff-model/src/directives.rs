@@ -82,11 +82,11 @@ impl Directives {
                 d.renamed_from.insert(Target::Table(q.clone()), r.clone());
             }
             for c in &t.columns {
-                if let Some(r) = &c.renamed_from {
+                if let Some(r) = &c.extras().renamed_from {
                     d.renamed_from
                         .insert(Target::Column(q.clone(), c.name.clone()), bare(q, r));
                 }
-                if let Some(u) = &c.using {
+                if let Some(u) = &c.extras().using {
                     d.using.insert((q.clone(), c.name.clone()), u.clone());
                 }
             }

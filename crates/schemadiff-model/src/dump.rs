@@ -484,7 +484,7 @@ fn table(out: &mut String, lk: &Lookups, t: &Table) {
                     Identity::Always => "always",
                     Identity::ByDefault => "by default",
                 });
-                let o = &c.identity_options;
+                let o = &c.extras().identity_options;
                 if o.is_default() {
                     pairs.push(("identity", v));
                 } else {
@@ -506,23 +506,23 @@ fn table(out: &mut String, lk: &Lookups, t: &Table) {
                     pairs.push(("identity", inline(&options)));
                 }
             }
-            if let Some(g) = &c.generated {
+            if let Some(g) = &c.extras().generated {
                 pairs.push(("generated", toml_string(g)));
-                if c.generated_virtual {
+                if c.extras().generated_virtual {
                     pairs.push(("virtual", "true".to_string()));
                 }
             }
-            if let Some(coll) = &c.collation {
+            if let Some(coll) = &c.extras().collation {
                 pairs.push(("collation", toml_string(coll)));
             }
             crate::table_options::dump_column(&mut pairs, t, c);
             if let Some(cm) = &c.comment {
                 pairs.push(("comment", toml_string(cm)));
             }
-            if let Some(r) = &c.renamed_from {
+            if let Some(r) = &c.extras().renamed_from {
                 pairs.push(("renamed_from", toml_string(r)));
             }
-            if let Some(u) = &c.using {
+            if let Some(u) = &c.extras().using {
                 pairs.push(("using", toml_string(u)));
             }
             let pad = width - k.chars().count();

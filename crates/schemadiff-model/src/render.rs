@@ -487,10 +487,10 @@ pub(crate) fn dotted(text: &str) -> String {
 /// [`column_definition`] of a column of `table`, its NOT NULL constraint named only when the name is not
 /// the default one (PostgreSQL 18 reads every name).
 pub fn column_definition_in(table: &QualifiedName, c: &Column) -> String {
-    let default_name = c
-        .not_null_name
-        .as_deref()
-        .is_some_and(|n| n == crate::table_options::default_not_null_name(&table.name, &c.name));
+    let default_name =
+        c.extras().not_null_name.as_deref().is_some_and(|n| {
+            n == crate::table_options::default_not_null_name(&table.name, &c.name)
+        });
     column_sql(c, !default_name)
 }
 
@@ -504,14 +504,14 @@ fn column_sql(c: &Column, not_null_name: bool) -> String {
     crate::ident::push_quoted_ident(&mut sql, &c.name);
     sql.push(' ');
     sql.push_str(&inert(&c.data_type));
-    if let Some(coll) = &c.collation {
+    if let Some(coll) = &c.extras().collation {
         sql.push_str(" COLLATE ");
         sql.push_str(&dotted(coll));
     }
     if let Some(i) = c.identity {
         sql.push(' ');
         sql.push_str(i.sql());
-        let options = identity_options(&c.identity_options);
+        let options = identity_options(&c.extras().identity_options);
         if !options.is_empty() {
             sql.push_str(&format!(" ({})", options.join(" ")));
         }
@@ -520,8 +520,8 @@ fn column_sql(c: &Column, not_null_name: bool) -> String {
         sql.push_str(" DEFAULT ");
         sql.push_str(&inert(d));
     }
-    if let Some(g) = &c.generated {
-        let kind = if c.generated_virtual {
+    if let Some(g) = &c.extras().generated {
+        let kind = if c.extras().generated_virtual {
             "VIRTUAL"
         } else {
             "STORED"
@@ -529,7 +529,7 @@ fn column_sql(c: &Column, not_null_name: bool) -> String {
         sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", inert(g)));
     }
     if c.not_null {
-        if let Some(n) = c.not_null_name.as_ref().filter(|_| not_null_name) {
+        if let Some(n) = c.extras().not_null_name.as_ref().filter(|_| not_null_name) {
             sql.push_str(" CONSTRAINT ");
             crate::ident::push_quoted_ident(&mut sql, n);
         }

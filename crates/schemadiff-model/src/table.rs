@@ -318,19 +318,20 @@ impl Decoder {
             not_null: self.boolean(&obj, "not_null"),
             default: self.opt_string(&obj, "default"),
             identity,
+            comment: self.opt_string(&obj, "comment"),
+            extras: None,
+        };
+        let mut extras = ColumnExtras {
             identity_options,
             generated: self.opt_string(&obj, "generated"),
             generated_virtual: self.boolean(&obj, "virtual"),
             collation: self.reference(&obj, "collation"),
-            comment: self.opt_string(&obj, "comment"),
             renamed_from: self.opt_string(&obj, "renamed_from"),
             using: self.opt_string(&obj, "using"),
-            storage: None,
-            compression: None,
-            statistics: None,
-            not_null_name: None,
+            ..ColumnExtras::DEFAULT
         };
-        self.column_options(&obj, &mut column);
+        self.column_options(&obj, &mut column, &mut extras);
+        column.set_extras(extras);
         Some(column)
     }
 

@@ -19,7 +19,7 @@ use toml::de::DeValue;
 use crate::ident::{QualifiedName, quote_ident, quote_literal};
 use crate::load::{Decoder, Obj, kind};
 use crate::source::Diagnostic;
-use crate::types::{Column, Table};
+use crate::types::{Column, ColumnExtras, Table};
 
 /// What logical decoding writes of the old row of an update or delete.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -181,11 +181,17 @@ impl Decoder {
         out.push((name.to_string(), text));
     }
 
-    /// `storage`, `compression` and `statistics` of a column.
-    pub(crate) fn column_options(&mut self, obj: &Obj, column: &mut Column) {
-        column.storage = self.choice(obj, "storage", &STORAGES);
-        column.compression = self.choice(obj, "compression", &COMPRESSIONS);
-        column.statistics = match self.integer(obj, "statistics") {
+    /// `storage`, `compression`, `statistics` and `not_null_name` of a column (into `extras`, which the caller
+    /// boxes into the column only when something in it is set).
+    pub(crate) fn column_options(
+        &mut self,
+        obj: &Obj,
+        column: &mut Column,
+        extras: &mut ColumnExtras,
+    ) {
+        extras.storage = self.choice(obj, "storage", &STORAGES);
+        extras.compression = self.choice(obj, "compression", &COMPRESSIONS);
+        extras.statistics = match self.integer(obj, "statistics") {
             Some(n) if (0..=10000).contains(&n) => Some(n as i32),
             Some(_) => {
                 let span = obj.get("statistics").expect("read").span();
@@ -200,8 +206,8 @@ impl Decoder {
             }
             None => None,
         };
-        column.not_null_name = self.opt_string(obj, "not_null_name");
-        if column.not_null_name.is_some() {
+        extras.not_null_name = self.opt_string(obj, "not_null_name");
+        if extras.not_null_name.is_some() {
             column.not_null = true;
         }
     }
@@ -243,13 +249,14 @@ pub fn column_statements(table: &QualifiedName, c: &Column) -> Vec<String> {
         )
     };
     let mut out = Vec::new();
-    if let Some(s) = &c.storage {
+    let x = c.extras();
+    if let Some(s) = &x.storage {
         out.push(alter(format!("SET STORAGE {}", s.to_uppercase())));
     }
-    if let Some(m) = &c.compression {
+    if let Some(m) = &x.compression {
         out.push(alter(format!("SET COMPRESSION {m}")));
     }
-    if let Some(n) = c.statistics {
+    if let Some(n) = x.statistics {
         out.push(alter(format!("SET STATISTICS {n}")));
     }
     out
@@ -337,16 +344,17 @@ fn toml_value(v: &str) -> String {
 
 /// The column's options as TOML pairs.
 pub(crate) fn dump_column(pairs: &mut Vec<(&'static str, String)>, table: &Table, c: &Column) {
-    if let Some(s) = &c.storage {
+    let x = c.extras();
+    if let Some(s) = &x.storage {
         pairs.push(("storage", crate::dump::toml_string(s)));
     }
-    if let Some(m) = &c.compression {
+    if let Some(m) = &x.compression {
         pairs.push(("compression", crate::dump::toml_string(m)));
     }
-    if let Some(n) = c.statistics {
+    if let Some(n) = x.statistics {
         pairs.push(("statistics", n.to_string()));
     }
-    if let Some(n) = c
+    if let Some(n) = x
         .not_null_name
         .as_ref()
         .filter(|n| **n != default_not_null_name(&table.name.name, &c.name))

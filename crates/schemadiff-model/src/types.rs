@@ -200,7 +200,13 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A table's column.
+///
+/// The fields nearly every column sets are held here directly; the rest, which nearly every column leaves at its
+/// default, are in [`ColumnExtras`], boxed only when one of them is set (a schema of 100,000 columns is held twice
+/// while planning, so the size of a column counts). Read them with [`Column::extras`], set them with
+/// [`Column::extras_mut`]. Equality does not tell an absent box from one holding only defaults.
+#[derive(Debug, Clone)]
 pub struct Column {
     pub name: String,
     /// The type as SQL text (`varchar(255)`, `timestamptz`, `billing.status`, `integer[]`).
@@ -209,6 +215,16 @@ pub struct Column {
     /// The default as an SQL expression.
     pub default: Option<String>,
     pub identity: Option<Identity>,
+    pub comment: Option<String>,
+    /// The rarely set rest; `None` when all of it is at its default. Use [`Column::extras`] and
+    /// [`Column::extras_mut`] rather than this field.
+    pub extras: Option<Box<ColumnExtras>>,
+}
+
+/// The fields of a [`Column`] that are almost always at their default, boxed apart so that a plain column stays
+/// small. `ColumnExtras::default()` (also [`ColumnExtras::DEFAULT`]) is a column that sets none of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ColumnExtras {
     /// The options of the identity's sequence (only those that differ from the defaults for the column's type).
     pub identity_options: IdentityOptions,
     /// `GENERATED ALWAYS AS (expression) STORED`, or `VIRTUAL` with `generated_virtual` (PostgreSQL 18).
@@ -216,7 +232,6 @@ pub struct Column {
     /// The generated column is computed when read (`VIRTUAL`, PostgreSQL 18) rather than stored.
     pub generated_virtual: bool,
     pub collation: Option<String>,
-    pub comment: Option<String>,
     /// The column's previous name: the change is a rename that keeps the data.
     pub renamed_from: Option<String>,
     /// The `USING` expression for a type change.
@@ -232,6 +247,30 @@ pub struct Column {
     pub not_null_name: Option<String>,
 }
 
+impl ColumnExtras {
+    /// Every field at its default: the same as `ColumnExtras::default()`, usable in a `const` or `static`.
+    pub const DEFAULT: ColumnExtras = ColumnExtras {
+        identity_options: IdentityOptions::DEFAULT,
+        generated: None,
+        generated_virtual: false,
+        collation: None,
+        renamed_from: None,
+        using: None,
+        storage: None,
+        compression: None,
+        statistics: None,
+        not_null_name: None,
+    };
+
+    /// Whether every field is at its default (a column with these extras needs no box).
+    pub fn is_default(&self) -> bool {
+        *self == ColumnExtras::DEFAULT
+    }
+}
+
+/// What [`Column::extras`] returns for a column without a box.
+static NO_EXTRAS: ColumnExtras = ColumnExtras::DEFAULT;
+
 impl Column {
     pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
         Column {
@@ -240,20 +279,49 @@ impl Column {
             not_null: false,
             default: None,
             identity: None,
-            identity_options: IdentityOptions::default(),
-            generated: None,
-            generated_virtual: false,
-            collation: None,
             comment: None,
-            renamed_from: None,
-            using: None,
-            storage: None,
-            compression: None,
-            statistics: None,
-            not_null_name: None,
+            extras: None,
+        }
+    }
+
+    /// The rarely set fields (all at their default when the column has no box).
+    pub fn extras(&self) -> &ColumnExtras {
+        self.extras.as_deref().unwrap_or(&NO_EXTRAS)
+    }
+
+    /// The rarely set fields, to change them: boxes them on first use. Call it only to set a value that is not
+    /// the default (or call [`Column::compact`] after), so that plain columns stay unboxed.
+    pub fn extras_mut(&mut self) -> &mut ColumnExtras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// Sets all the rarely set fields at once, boxing them only when one of them is not at its default.
+    pub fn set_extras(&mut self, extras: ColumnExtras) {
+        self.extras = (!extras.is_default()).then(|| Box::new(extras));
+    }
+
+    /// Drops the box when everything in it is at its default (after fields were cleared).
+    pub fn compact(&mut self) {
+        if self.extras.as_deref().is_some_and(ColumnExtras::is_default) {
+            self.extras = None;
         }
     }
 }
+
+/// By hand so that a column without a box equals one whose box holds only defaults.
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.data_type == other.data_type
+            && self.not_null == other.not_null
+            && self.default == other.default
+            && self.identity == other.identity
+            && self.comment == other.comment
+            && self.extras() == other.extras()
+    }
+}
+
+impl Eq for Column {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Identity {
@@ -284,8 +352,18 @@ pub struct IdentityOptions {
 }
 
 impl IdentityOptions {
+    /// PostgreSQL's default for every option: the same as `IdentityOptions::default()`, usable in a `const`.
+    pub const DEFAULT: IdentityOptions = IdentityOptions {
+        start: None,
+        increment: None,
+        min_value: None,
+        max_value: None,
+        cache: None,
+        cycle: false,
+    };
+
     pub fn is_default(&self) -> bool {
-        *self == IdentityOptions::default()
+        *self == IdentityOptions::DEFAULT
     }
 }
 
@@ -599,5 +677,54 @@ impl ErdConfig {
             .iter()
             .find(|(e, _)| *e == ext)
             .map(|(_, f)| *f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain column stays small: two full copies of a 100,000-column schema are alive while planning.
+    #[test]
+    fn column_is_small() {
+        let size = std::mem::size_of::<Column>();
+        assert!(
+            size <= 120,
+            "Column is {size} bytes; box rarely set fields in ColumnExtras"
+        );
+    }
+
+    #[test]
+    fn default_extras_equal_none() {
+        let plain = Column::new("id", "bigint");
+        let mut boxed = plain.clone();
+        boxed.extras = Some(Box::default());
+        assert_eq!(plain, boxed);
+        assert_eq!(boxed, plain);
+        assert_eq!(*boxed.extras(), ColumnExtras::default());
+        assert_eq!(ColumnExtras::DEFAULT, ColumnExtras::default());
+        assert!(plain.extras.is_none());
+
+        let mut set = plain.clone();
+        set.extras_mut().collation = Some("C".into());
+        assert_ne!(plain, set);
+        assert_ne!(set, boxed);
+        set.compact();
+        assert!(set.extras.is_some(), "a box with a value set is kept");
+
+        let mut cleared = set.clone();
+        cleared.extras_mut().collation = None;
+        assert_eq!(cleared, plain);
+        cleared.compact();
+        assert!(cleared.extras.is_none(), "an all-default box is dropped");
+
+        let mut via_set = plain.clone();
+        via_set.set_extras(ColumnExtras::default());
+        assert!(via_set.extras.is_none());
+        via_set.set_extras(ColumnExtras {
+            statistics: Some(500),
+            ..ColumnExtras::DEFAULT
+        });
+        assert_eq!(via_set.extras().statistics, Some(500));
     }
 }

@@ -522,15 +522,15 @@ fn column_passes(t: &Table, col: &Column) -> bool {
     let texts = [
         Some(col.data_type.as_str()),
         col.default.as_deref(),
-        col.generated.as_deref(),
+        col.extras().generated.as_deref(),
         col.comment.as_deref(),
-        col.using.as_deref(),
+        col.extras().using.as_deref(),
     ];
     let fragments = [
         (Some(col.data_type.as_str()), FragmentKind::TypeName),
         (col.default.as_deref(), FragmentKind::Expression),
-        (col.generated.as_deref(), FragmentKind::Expression),
-        (col.using.as_deref(), FragmentKind::Expression),
+        (col.extras().generated.as_deref(), FragmentKind::Expression),
+        (col.extras().using.as_deref(), FragmentKind::Expression),
     ];
     name_ok
         && !col.data_type.trim().is_empty()
@@ -539,10 +539,11 @@ fn column_passes(t: &Table, col: &Column) -> bool {
             .into_iter()
             .all(|(text, kind)| text.is_none_or(|text| fragment::check(text, kind).is_ok()))
         && !(col.identity.is_some() && col.default.is_some())
-        && !(col.generated.is_some() && col.default.is_some())
-        && !(col.generated.is_some() && col.identity.is_some())
-        && !(col.generated_virtual && col.generated.is_none())
+        && !(col.extras().generated.is_some() && col.default.is_some())
+        && !(col.extras().generated.is_some() && col.identity.is_some())
+        && !(col.extras().generated_virtual && col.extras().generated.is_none())
         && col
+            .extras()
             .renamed_from
             .as_ref()
             .is_none_or(|r| t.column(r).is_none())
@@ -570,9 +571,9 @@ fn table_checks(
         for (field, text) in [
             ("type", Some(col.data_type.as_str())),
             ("default", col.default.as_deref()),
-            ("generated", col.generated.as_deref()),
+            ("generated", col.extras().generated.as_deref()),
             ("comment", col.comment.as_deref()),
-            ("using", col.using.as_deref()),
+            ("using", col.extras().using.as_deref()),
         ] {
             // The description is made only for a text that has the character (most have none).
             if text.is_some_and(|t| t.contains('\0')) {
@@ -584,10 +585,14 @@ fn table_checks(
             ("default", col.default.as_deref(), FragmentKind::Expression),
             (
                 "generated",
-                col.generated.as_deref(),
+                col.extras().generated.as_deref(),
                 FragmentKind::Expression,
             ),
-            ("using", col.using.as_deref(), FragmentKind::Expression),
+            (
+                "using",
+                col.extras().using.as_deref(),
+                FragmentKind::Expression,
+            ),
         ] {
             if text.is_some() {
                 c.fragment(&p, field, &format!("the `{field}` of {what}"), text, kind);
@@ -602,14 +607,14 @@ fn table_checks(
                 "an identity column takes its values from its sequence; remove `default`",
             ),
             (
-                col.generated.is_some(),
+                col.extras().generated.is_some(),
                 col.default.is_some(),
                 "generated",
                 "default",
                 "a generated column computes its value; remove `default`",
             ),
             (
-                col.generated.is_some(),
+                col.extras().generated.is_some(),
                 col.identity.is_some(),
                 "generated",
                 "identity",
@@ -622,7 +627,7 @@ fn table_checks(
                     .help = Some(help.into());
             }
         }
-        if col.generated_virtual && col.generated.is_none() {
+        if col.extras().generated_virtual && col.extras().generated.is_none() {
             c.err(
                 &p,
                 "virtual",
@@ -630,7 +635,7 @@ fn table_checks(
             )
             .help = Some("add `generated = \"...\"`, or remove `virtual`".into());
         }
-        if let Some(r) = &col.renamed_from {
+        if let Some(r) = &col.extras().renamed_from {
             if t.column(r).is_some() {
                 c.err(
                     &p,

@@ -39,14 +39,14 @@ pub fn too_new(schema: &Schema, major: u32) -> Vec<TooNew> {
             }
         }
         for c in &t.columns {
-            if c.compression.is_some() {
+            if c.extras().compression.is_some() {
                 need(
                     format!("column {} of table {}", c.name, t.name),
                     "column compression (`compression`)",
                     14,
                 );
             }
-            if c.generated.is_some() && c.generated_virtual {
+            if c.extras().generated.is_some() && c.extras().generated_virtual {
                 need(
                     format!("column {} of table {}", c.name, t.name),
                     "VIRTUAL generated columns (`virtual = true`)",

@@ -13,9 +13,10 @@ pub(super) fn alter_column(
     let q = t.sql();
     let col = quote_ident(&new.name);
     let alter = |what: String| format!("ALTER TABLE {q} ALTER COLUMN {col} {what}");
-    let type_changed = old.data_type != new.data_type || old.collation != new.collation;
-    let generated_changed =
-        old.generated != new.generated || old.generated_virtual != new.generated_virtual;
+    let type_changed =
+        old.data_type != new.data_type || old.extras().collation != new.extras().collation;
+    let generated_changed = old.extras().generated != new.extras().generated
+        || old.extras().generated_virtual != new.extras().generated_virtual;
     if generated_changed {
         // A generated column is computed from others: made anew (its values are recomputed).
         let mut change = Change::new(
@@ -29,11 +30,11 @@ pub(super) fn alter_column(
         .requires(column_needs(t, new, types))
         .releases(column_uses(t, old, types))
         .invalidates([Res::Column(t.clone(), new.name.clone())]);
-        if old.generated.is_some() && new.generated.is_none() && !type_changed {
+        if old.extras().generated.is_some() && new.extras().generated.is_none() && !type_changed {
             change = change.sql(alter("DROP EXPRESSION".into()));
             return Some(finish_column(change, old, new, &alter, false));
         }
-        if old.generated.is_none() {
+        if old.extras().generated.is_none() {
             change = change.hazard(Hazard::DeletesData);
         }
         return Some(
@@ -62,7 +63,7 @@ pub(super) fn alter_column(
     }
     if type_changed {
         let mut sql = format!("TYPE {}", inert(&new.data_type));
-        if let Some(coll) = &new.collation {
+        if let Some(coll) = &new.extras().collation {
             sql.push_str(&format!(" COLLATE {}", collation_sql(coll)));
         }
         if let Some(u) = using {
@@ -74,7 +75,7 @@ pub(super) fn alter_column(
             .hazard(Hazard::AccessExclusiveLock);
         // A varchar made longer, a numeric given more digits: PostgreSQL keeps the stored values as they are.
         if using.is_some()
-            || old.collation != new.collation
+            || old.extras().collation != new.extras().collation
             || crate::rewrites::type_change_rewrites(&old.data_type, &new.data_type)
         {
             change = change
@@ -108,7 +109,7 @@ pub(super) fn finish_column(
     }
     match (old.identity, new.identity) {
         (None, Some(i)) => {
-            let options = identity_options(&new.identity_options);
+            let options = identity_options(&new.extras().identity_options);
             let options = if options.is_empty() {
                 String::new()
             } else {
@@ -127,10 +128,13 @@ pub(super) fn finish_column(
                 };
                 change = change.sql(alter(format!("SET GENERATED {kind}")));
             }
-            if old.identity_options != new.identity_options {
-                change = change.sql(alter(set_identity_options(&new.identity_options)));
+            if old.extras().identity_options != new.extras().identity_options {
+                change = change.sql(alter(set_identity_options(&new.extras().identity_options)));
                 // New bounds must hold the value the sequence is at; the other options cannot fail.
-                let (o, n) = (&old.identity_options, &new.identity_options);
+                let (o, n) = (
+                    &old.extras().identity_options,
+                    &new.extras().identity_options,
+                );
                 if (o.min_value, o.max_value, o.increment.unwrap_or(1) > 0)
                     != (n.min_value, n.max_value, n.increment.unwrap_or(1) > 0)
                 {

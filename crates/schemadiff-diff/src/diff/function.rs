@@ -321,7 +321,7 @@ fn dependents(
                 ) else {
                     continue;
                 };
-                if col.generated.is_some() {
+                if col.extras().generated.is_some() {
                     continue;
                 }
                 let alter = format!("ALTER TABLE {} ALTER COLUMN {}", t.sql(), quote_ident(c));

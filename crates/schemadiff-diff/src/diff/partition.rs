@@ -286,7 +286,7 @@ pub(super) fn rebuilds(
         let columns: Vec<String> = d
             .columns
             .iter()
-            .filter(|dc| dc.generated.is_none())
+            .filter(|dc| dc.extras().generated.is_none())
             .filter(|dc| c.column(&dc.name).is_some())
             .map(|dc| quote_ident(&dc.name))
             .collect();
@@ -342,7 +342,7 @@ pub(super) fn rebuilds(
         // A column the new table lacks keeps none of its values.
         if c.columns
             .iter()
-            .any(|cc| cc.generated.is_none() && d.column(&cc.name).is_none())
+            .any(|cc| cc.extras().generated.is_none() && d.column(&cc.name).is_none())
         {
             restore = restore.hazard(Hazard::DeletesData);
         }

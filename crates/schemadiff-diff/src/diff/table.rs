@@ -844,12 +844,12 @@ pub(super) fn alter_table_changes(
                 if col.not_null
                     && col.default.is_none()
                     && col.identity.is_none()
-                    && col.generated.is_none()
+                    && col.extras().generated.is_none()
                 {
                     change = change.hazard(Hazard::MayFailOnExistingData);
                 }
                 // A non-volatile default is stored once (PostgreSQL 11+); a volatile one is computed per row.
-                if col.generated.is_some()
+                if col.extras().generated.is_some()
                     || col.identity.is_some()
                     || col
                         .default

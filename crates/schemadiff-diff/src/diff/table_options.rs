@@ -117,11 +117,18 @@ pub(super) fn table_options(current: &Schema, desired: &Schema, out: &mut Vec<Ch
         for col in &t.columns {
             // A new column has none yet; a type change gives the column its new type's storage.
             let (storage, compression, statistics) = match c.column(&col.name) {
-                Some(o) if o.data_type == col.data_type && o.generated == col.generated => {
-                    (o.storage.clone(), o.compression.clone(), o.statistics)
+                Some(o)
+                    if o.data_type == col.data_type
+                        && o.extras().generated == col.extras().generated =>
+                {
+                    (
+                        o.extras().storage.clone(),
+                        o.extras().compression.clone(),
+                        o.extras().statistics,
+                    )
                 }
-                Some(o) if o.generated == col.generated => {
-                    (None, o.compression.clone(), o.statistics)
+                Some(o) if o.extras().generated == col.extras().generated => {
+                    (None, o.extras().compression.clone(), o.extras().statistics)
                 }
                 _ => (None, None, None),
             };
@@ -139,8 +146,8 @@ pub(super) fn table_options(current: &Schema, desired: &Schema, out: &mut Vec<Ch
             )
             .group(group.clone())
             .requires([Res::Column(t.name.clone(), col.name.clone())]);
-            if storage != col.storage {
-                let to = col.storage.as_deref().map_or_else(
+            if storage != col.extras().storage {
+                let to = col.extras().storage.as_deref().map_or_else(
                     || type_storage(&col.data_type).to_string(),
                     |s| s.to_uppercase(),
                 );
@@ -148,31 +155,34 @@ pub(super) fn table_options(current: &Schema, desired: &Schema, out: &mut Vec<Ch
                     .sql(alter(format!("SET STORAGE {to}")))
                     .hazard(Hazard::AccessExclusiveLock);
             }
-            if compression != col.compression {
-                let to = col.compression.as_deref().unwrap_or("DEFAULT");
+            if compression != col.extras().compression {
+                let to = col.extras().compression.as_deref().unwrap_or("DEFAULT");
                 ch = ch
                     .sql(alter(format!("SET COMPRESSION {to}")))
                     .hazard(Hazard::AccessExclusiveLock);
             }
-            if statistics != col.statistics {
+            if statistics != col.extras().statistics {
                 ch = ch.sql(alter(format!(
                     "SET STATISTICS {}",
-                    col.statistics.unwrap_or(-1)
+                    col.extras().statistics.unwrap_or(-1)
                 )));
             }
             // PostgreSQL 18's name of the NOT NULL constraint (a SET NOT NULL made by the column's change
             // gives the default name; a table or column renamed keeps its old one). Earlier majors read no
             // name on either side, so never get here.
-            if let Some(o) = c.column(&col.name).filter(|o| o.generated == col.generated) {
+            if let Some(o) = c
+                .column(&col.name)
+                .filter(|o| o.extras().generated == col.extras().generated)
+            {
                 let default =
                     schemadiff_model::table_options::default_not_null_name(&t.name.name, &col.name);
                 let old = if o.not_null {
-                    o.not_null_name.clone()
+                    o.extras().not_null_name.clone()
                 } else {
                     None
                 };
                 let old = old.unwrap_or_else(|| default.clone());
-                let new = col.not_null_name.clone().unwrap_or(default);
+                let new = col.extras().not_null_name.clone().unwrap_or(default);
                 if col.not_null && old != new {
                     ch = ch
                         .sql(format!(
