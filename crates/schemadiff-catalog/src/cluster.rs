@@ -659,15 +659,61 @@ fn postmaster_alive(data: &Path) -> bool {
     fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "postgres")
 }
 
-/// Creates a fresh, private directory `<tmp>/schemadiff-cluster-<pid>-<start>-<n>`, after removing the ones
-/// that killed processes left behind (once per process).
+/// Creates a fresh, private directory `<parent>/schemadiff-cluster-<pid>-<start>-<n>` in [`cluster_parent`],
+/// after removing the ones that killed processes left behind (once per process, in both places a cluster may
+/// have been made).
 fn create_base_dir() -> Result<PathBuf, ClusterError> {
     static SWEPT: std::sync::Once = std::sync::Once::new();
-    let tmp = std::env::temp_dir();
+    let parent = cluster_parent();
     SWEPT.call_once(|| {
-        sweep_orphans(&tmp);
+        sweep_orphans(&std::env::temp_dir());
+        if let Some(memory) = memory_dir() {
+            sweep_orphans(&memory);
+        }
     });
-    create_owned_dir(&tmp)
+    create_owned_dir(&parent)
+}
+
+/// Free space a memory-backed directory must have to hold scratch clusters.
+const MEMORY_DIR_MIN_FREE: u64 = 1 << 30;
+
+/// Where throwaway clusters are made: the temporary directory when `TMPDIR` names one, else a memory-backed
+/// directory (`/dev/shm`) when there is one with room, else the temporary directory. A scratch database
+/// creates and removes files for every table, index and sequence it builds: on a disk filesystem the kernel's
+/// work for them was about a third of a 5,000-table plan (docs/benchmarks.md, item 34). Nothing in a scratch
+/// cluster needs to outlive the run.
+fn cluster_parent() -> PathBuf {
+    if std::env::var_os("TMPDIR").is_none() {
+        if let Some(memory) = memory_dir() {
+            return memory;
+        }
+    }
+    std::env::temp_dir()
+}
+
+/// `/dev/shm` when it is a tmpfs this user can create directories in, with at least
+/// [`MEMORY_DIR_MIN_FREE`] free (a container's default of 64 MB is not enough for a large schema).
+fn memory_dir() -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        const TMPFS_MAGIC: i64 = 0x0102_1994;
+        let path = c"/dev/shm";
+        // SAFETY: `path` is a valid C string and `fs` a writable statfs buffer, as statfs requires.
+        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statfs(path.as_ptr(), &mut fs) } != 0 {
+            return None;
+        }
+        #[allow(clippy::unnecessary_cast)] // f_type's type differs between architectures
+        let tmpfs = fs.f_type as i64 == TMPFS_MAGIC;
+        let free = (fs.f_bavail as u64).saturating_mul(fs.f_bsize as u64);
+        // SAFETY: `path` is a valid C string; access has no other preconditions.
+        let writable = unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) } == 0;
+        (tmpfs && writable && free >= MEMORY_DIR_MIN_FREE).then(|| PathBuf::from("/dev/shm"))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
 }
 
 /// Creates a fresh, private directory `<tmp>/schemadiff-cluster-<pid>-<start>-<n>`.
