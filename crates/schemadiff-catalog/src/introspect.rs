@@ -226,14 +226,9 @@ impl Session<'_> {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, IntrospectError> {
-        self.statements += 1;
-        self.client
-            .query(sql, params)
-            .await
-            .map_err(|e| IntrospectError::Query {
-                step,
-                message: server_message(&e),
-            })
+        let mut rows = Vec::new();
+        self.each(step, sql, params, |row| rows.push(row)).await?;
+        Ok(rows)
     }
 }
 

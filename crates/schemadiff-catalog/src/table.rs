@@ -311,12 +311,10 @@ pub(crate) async fn read(
     };
     // Rows come grouped by index, in key order: each index is made when its last row has come.
     let mut group: Vec<Row> = Vec::new();
-    let mut index = |group: &mut Vec<Row>| {
-        if group.is_empty() {
+    let mut index = |group: &[Row]| {
+        let Some(head) = group.first() else {
             return;
-        }
-        let group = std::mem::take(group);
-        let head = &group[0];
+        };
         let index_oid: u32 = head.get(2);
         let table_oid: u32 = head.get(0);
         let key_count = head.get::<_, i32>(5) as usize;
@@ -327,7 +325,7 @@ pub(crate) async fn read(
         };
         let mut keys = Vec::with_capacity(key_count.min(group.len()));
         let mut include = Vec::new();
-        for r in &group {
+        for r in group {
             let position = r.get::<_, i32>(6) as usize;
             let column: Option<String> = r.get(7);
             if position > key_count {
@@ -432,12 +430,13 @@ pub(crate) async fn read(
             .first()
             .is_some_and(|first| first.get::<_, u32>(2) != r.get::<_, u32>(2))
         {
-            index(&mut group);
+            index(&group);
+            group.clear();
         }
         group.push(r);
     })
     .await?;
-    index(&mut group);
+    index(&group);
     // Each table's lists were grown a row at a time: the room kept for more is freed (a large schema is held
     // for the whole run).
     Ok(order
