@@ -664,14 +664,14 @@ fn postmaster_alive(data: &Path) -> bool {
 /// have been made).
 fn create_base_dir() -> Result<PathBuf, ClusterError> {
     static SWEPT: std::sync::Once = std::sync::Once::new();
-    let parent = cluster_parent();
+    let memory = memory_dir();
     SWEPT.call_once(|| {
         sweep_orphans(&std::env::temp_dir());
-        if let Some(memory) = memory_dir() {
-            sweep_orphans(&memory);
+        if let Some(memory) = &memory {
+            sweep_orphans(memory);
         }
     });
-    create_owned_dir(&parent)
+    create_owned_dir(&cluster_parent(memory))
 }
 
 /// Free space a memory-backed directory must have to hold scratch clusters.
@@ -682,13 +682,12 @@ const MEMORY_DIR_MIN_FREE: u64 = 1 << 30;
 /// creates and removes files for every table, index and sequence it builds: on a disk filesystem the kernel's
 /// work for them was about a third of a 5,000-table plan (docs/benchmarks.md, item 34). Nothing in a scratch
 /// cluster needs to outlive the run.
-fn cluster_parent() -> PathBuf {
-    if std::env::var_os("TMPDIR").is_none() {
-        if let Some(memory) = memory_dir() {
-            return memory;
-        }
+/// `memory` is [`memory_dir`].
+fn cluster_parent(memory: Option<PathBuf>) -> PathBuf {
+    match memory {
+        Some(memory) if std::env::var_os("TMPDIR").is_none() => memory,
+        _ => std::env::temp_dir(),
     }
-    std::env::temp_dir()
 }
 
 /// `/dev/shm` when it is a tmpfs this user can create directories in, with at least
@@ -1508,6 +1507,33 @@ impl Drop for Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without `TMPDIR`, a cluster goes to `/dev/shm` when that is a tmpfs with room; with it, or without
+    /// such a `/dev/shm`, to the temporary directory. A real cluster is started to see where it lands.
+    #[test]
+    fn clusters_are_made_in_memory_unless_tmpdir_says_otherwise() {
+        let memory = memory_dir();
+        if let Some(m) = &memory {
+            assert_eq!(m, Path::new("/dev/shm"));
+        }
+        assert_eq!(cluster_parent(None), std::env::temp_dir());
+        let shm = Some(PathBuf::from("/dev/shm"));
+        let expected = if std::env::var_os("TMPDIR").is_none() {
+            PathBuf::from("/dev/shm")
+        } else {
+            std::env::temp_dir()
+        };
+        assert_eq!(cluster_parent(shm), expected);
+
+        let Ok(binaries) = PgBinaries::discover() else {
+            return; // no server binaries: where a cluster would go is all that can be checked
+        };
+        let cluster = Cluster::start(&binaries).unwrap();
+        assert_eq!(
+            cluster.base_dir().parent(),
+            Some(cluster_parent(memory).as_path())
+        );
+    }
 
     #[test]
     fn cluster_directories_name_their_owner() {
