@@ -189,8 +189,8 @@ enum Command {
 fn main() -> ExitCode {
     // One malloc arena for all threads: what one thread frees (the live read, the texts compared) is used
     // again by the next instead of each thread's arena keeping its own high-water mark. A plan of 10,000
-    // tables peaks about 33 MB lower (176 MB instead of 210), for a few percent more time where two threads
-    // allocate at once (docs/benchmarks.md, item 31).
+    // tables peaks about 32 MiB lower (173 MiB instead of 205), for a few percent more time where two threads
+    // allocate at once (docs/benchmarks.md, item 33).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: sets a glibc malloc tunable, before any other thread exists.
     unsafe {
